@@ -1,0 +1,218 @@
+/**
+ * Platform settings: what is cluster-wide and owned by the platform team, not by any tenant.
+ * The repo's `platform.ts` calls `definePlatform` with its overrides; every field has a default
+ * matching the Kubeflow manifests, so an empty call describes a stock Kubeflow install.
+ */
+import type { GpuInventory, MigModel, MigProfile, VendorGpuResource } from './gpu';
+import { isMigModel, MIG_PROFILES_BY_MODEL, VENDOR_GPU_RESOURCES } from './gpu';
+import type { QuantityInput } from './quota';
+import { Quantity } from './quantity';
+
+/** How users are identified by the Kubeflow auth chain (the Profile controller's flags). */
+export interface IdentitySettings {
+  /** Header carrying the user id. @default 'kubeflow-userid' */
+  readonly header: string;
+  /** Prefix the auth proxy puts before the id in that header. @default '' */
+  readonly prefix: string;
+  /**
+   * Which owner/contributor field is the identity written into RBAC subjects and the header match:
+   * the e-mail, or the stable IdP subject (`sub` claim). @default 'email'
+   */
+  readonly use: 'email' | 'subject';
+}
+
+/** Istio principals allowed to carry a user's identity header into a tenant namespace. */
+export interface IstioSettings {
+  /** @default 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account' */
+  readonly ingressGatewayPrincipal: string;
+  /** @default 'cluster.local/ns/kubeflow/sa/ml-pipeline-ui' */
+  readonly pipelineUiPrincipal: string;
+}
+
+/** Namespaces whose pods may open connections into every tenant namespace. */
+export interface NetworkSettings {
+  /**
+   * Besides the tenant namespace itself: the Istio ingress gateway's namespace and the Kubeflow
+   * control plane. @default ['istio-system', 'kubeflow']
+   */
+  readonly allowIngressFromNamespaces: readonly string[];
+}
+
+/** Per-pod and per-container defaults applied to a tenant that declares none. */
+export interface PodDefaults {
+  /** Per-pod cap (sum of a pod's containers). @default { cpu: '16', memory: '64Gi' } */
+  readonly podMax: { readonly cpu: QuantityInput; readonly memory: QuantityInput };
+  /** Request given to a container that sets none. @default { cpu: '100m', memory: '256Mi' } */
+  readonly defaultRequest: { readonly cpu: QuantityInput; readonly memory: QuantityInput };
+}
+
+/** Vault, as the External Secrets SecretStores reach it. */
+export interface VaultSettings {
+  /** @default 'https://vault.vault.svc:8200' */
+  readonly address: string;
+  /** KV secrets engine mount. @default 'secret' */
+  readonly mount: string;
+  /** KV engine version. @default 'v2' */
+  readonly kvVersion: 'v1' | 'v2';
+  /** Mount path of the Kubernetes auth method. @default 'kubernetes' */
+  readonly authMountPath: string;
+  /** Every tenant's secrets live under `<pathPrefix>/<tenant>/`. @default 'tenants' */
+  readonly pathPrefix: string;
+}
+
+/** The object store holding pipeline artifacts. */
+export interface ObjectStoreSettings {
+  /** @default 'mlpipeline' */
+  readonly bucket: string;
+}
+
+/** Argo CD delivery of `dist/`. */
+export interface GitOpsSettings {
+  /** Repository Argo CD reads `dist/` from. @default 'https://git.example.com/platform/kubeflow-tenants.git' */
+  readonly repoURL: string;
+  /** @default 'main' */
+  readonly revision: string;
+  /** Namespace Argo CD runs in. @default 'argocd' */
+  readonly argocdNamespace: string;
+  /** Cluster Argo CD deploys to. @default 'https://kubernetes.default.svc' */
+  readonly destinationServer: string;
+}
+
+export interface PlatformSettings {
+  readonly identity: IdentitySettings;
+  readonly istio: IstioSettings;
+  readonly network: NetworkSettings;
+  /** GPU resources that exist on the cluster. @default all three vendors, A100-40GB MIG, `nvidia.com/gpu.shared` */
+  readonly gpu: GpuInventory;
+  /**
+   * Names no tenant may take; a trailing `*` matches a prefix.
+   * @default Kubernetes, Kubeflow, Istio, Knative, Argo CD, ESO, Kyverno and Kueue system namespaces, and `kube-*`
+   */
+  readonly reservedNames: readonly string[];
+  /** Labels every tenant must carry. @default ['team', 'cost-centre', 'compliance-tier'] */
+  readonly requiredLabels: readonly string[];
+  readonly podDefaults: PodDefaults;
+  readonly vault: VaultSettings;
+  readonly objectStore: ObjectStoreSettings;
+  readonly gitops: GitOpsSettings;
+}
+
+/** Overrides accepted by `definePlatform`: every section optional, each field within it optional. */
+export type PlatformInput = {
+  readonly [K in keyof PlatformSettings]?: PlatformSettings[K] extends readonly unknown[]
+    ? PlatformSettings[K]
+    : Partial<PlatformSettings[K]>;
+};
+
+export const DEFAULT_PLATFORM: PlatformSettings = {
+  identity: { header: 'kubeflow-userid', prefix: '', use: 'email' },
+  istio: {
+    ingressGatewayPrincipal: 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account',
+    pipelineUiPrincipal: 'cluster.local/ns/kubeflow/sa/ml-pipeline-ui',
+  },
+  network: { allowIngressFromNamespaces: ['istio-system', 'kubeflow'] },
+  gpu: {
+    vendors: [...VENDOR_GPU_RESOURCES],
+    mig: { 'A100-40GB': [...MIG_PROFILES_BY_MODEL['A100-40GB']] },
+    timeSliced: ['nvidia.com/gpu.shared'],
+  },
+  reservedNames: [
+    'default',
+    'kube-*',
+    'kubeflow',
+    'kubeflow-*',
+    'istio-system',
+    'istio-*',
+    'knative-serving',
+    'knative-eventing',
+    'cert-manager',
+    'auth',
+    'oauth2-proxy',
+    'argocd',
+    'external-secrets',
+    'kyverno',
+    'kueue-system',
+    'vault',
+  ],
+  requiredLabels: ['team', 'cost-centre', 'compliance-tier'],
+  podDefaults: {
+    podMax: { cpu: '16', memory: '64Gi' },
+    defaultRequest: { cpu: '100m', memory: '256Mi' },
+  },
+  vault: {
+    address: 'https://vault.vault.svc:8200',
+    mount: 'secret',
+    kvVersion: 'v2',
+    authMountPath: 'kubernetes',
+    pathPrefix: 'tenants',
+  },
+  objectStore: { bucket: 'mlpipeline' },
+  gitops: {
+    repoURL: 'https://git.example.com/platform/kubeflow-tenants.git',
+    revision: 'main',
+    argocdNamespace: 'argocd',
+    destinationServer: 'https://kubernetes.default.svc',
+  },
+};
+
+/**
+ * Merges overrides over the defaults and checks them; a bad platform file is a platform-team error,
+ * reported like tenant errors but against `platform.ts`.
+ */
+export function definePlatform(input: PlatformInput = {}): PlatformSettings {
+  const merged: Record<string, unknown> = {};
+  for (const [key, def] of Object.entries(DEFAULT_PLATFORM)) {
+    const over = (input as Record<string, unknown>)[key];
+    merged[key] = Array.isArray(def) ? (over ?? def) : { ...def, ...(over as object | undefined) };
+  }
+  const settings = merged as unknown as PlatformSettings;
+  const problems = checkPlatform(settings);
+  if (problems.length > 0) throw new PlatformError(problems);
+  return settings;
+}
+
+export class PlatformError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.map((p) => `platform.ts: ${p}`).join('\n'));
+    this.name = 'PlatformError';
+  }
+}
+
+function checkPlatform(p: PlatformSettings): string[] {
+  const out: string[] = [];
+  for (const v of p.gpu.vendors) {
+    if (!(VENDOR_GPU_RESOURCES as readonly string[]).includes(v)) {
+      out.push(`gpu.vendors: Unsupported value: "${v as string}": supported values: ${VENDOR_GPU_RESOURCES.join(', ')}`);
+    }
+  }
+  for (const [model, profiles] of Object.entries(p.gpu.mig)) {
+    if (!isMigModel(model)) {
+      out.push(`gpu.mig["${model}"]: Unsupported value: "${model}": supported models: ${Object.keys(MIG_PROFILES_BY_MODEL).join(', ')}`);
+      continue;
+    }
+    const offered = MIG_PROFILES_BY_MODEL[model] as readonly string[];
+    for (const prof of profiles ?? []) {
+      if (!offered.includes(prof)) {
+        out.push(`gpu.mig["${model}"]: Unsupported value: "${prof}": ${model} offers ${offered.join(', ')}`);
+      }
+    }
+  }
+  for (const t of p.gpu.timeSliced) {
+    if (!t.endsWith('.shared')) out.push(`gpu.timeSliced: Invalid value: "${t}": time-sliced resources are named <resource>.shared`);
+  }
+  for (const section of ['podMax', 'defaultRequest'] as const) {
+    for (const r of ['cpu', 'memory'] as const) {
+      const q = Quantity.parse(p.podDefaults[section][r]);
+      if (!q || q.value < 0) out.push(`podDefaults.${section}.${r}: Invalid value: "${String(p.podDefaults[section][r])}": not a non-negative quantity`);
+    }
+  }
+  if (!['email', 'subject'].includes(p.identity.use)) {
+    out.push(`identity.use: Unsupported value: "${p.identity.use as string}": supported values: "email", "subject"`);
+  }
+  if (!['v1', 'v2'].includes(p.vault.kvVersion)) {
+    out.push(`vault.kvVersion: Unsupported value: "${p.vault.kvVersion as string}": supported values: "v1", "v2"`);
+  }
+  return out;
+}
+
+export type { GpuInventory, MigModel, MigProfile, VendorGpuResource };

@@ -1,0 +1,161 @@
+/**
+ * The synth pipeline: load tenant files, validate them all, build the constructs, serialize one
+ * YAML file per object, and write `dist/` atomically. Pure stages (`synthesize`) are separate from
+ * file-system stages (`loadTenants`, `writeDist`) so tests, `check` and `diff` reuse them.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import type { PlatformSettings } from './platform';
+import { PlatformError } from './platform';
+import type { TenantSpec } from './tenant';
+import { TenantBundle, validateTenants } from './tenant';
+import type { TenantEntry } from './validation';
+import { FieldError, ValidationError } from './validation';
+
+/** A Kubernetes object as written to `dist/`. */
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly [field: string]: unknown;
+}
+
+/** What one synth produces: file contents by path relative to `dist/`, and the objects. */
+export interface SynthResult {
+  /** Sorted by path. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Every object with the path of the file it is written to. */
+  readonly objects: readonly { readonly file: string; readonly manifest: Manifest }[];
+  readonly tenants: number;
+}
+
+/** Folder of one tenant's bundle inside `dist/`; Argo CD's generator globs `tenants/*`. */
+export const tenantDir = (name: string): string => `tenants/${name}`;
+/** Folder of cluster-level objects inside `dist/`. */
+export const CLUSTER_DIR = 'cluster';
+
+/** File name of one object: `<Kind>.<name>.yaml` (unique per folder: one namespace per folder). */
+export function manifestFileName(m: Manifest): string {
+  return `${m.kind}.${m.metadata.name}.yaml`;
+}
+
+export function toYaml(m: unknown): string {
+  // noRefs: repeated sub-objects are written out, never as YAML anchors; lineWidth -1: no folding.
+  return yaml.dump(m, { noRefs: true, lineWidth: -1, quotingType: '"' });
+}
+
+/**
+ * Validates every declaration and, if all are valid, renders them. Throws ValidationError with
+ * every error otherwise. Deterministic: tenants are rendered in name order, whatever the input order.
+ */
+export function synthesize(entries: readonly TenantEntry[], platform: PlatformSettings): SynthResult {
+  const errors = validateTenants(entries, platform);
+  if (errors.length > 0) throw new ValidationError(errors);
+
+  const specs: TenantSpec[] = entries.map((e) => e.spec).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const app = new App({ outdir: 'cdk8s.out' });
+  const objects: { file: string; manifest: Manifest }[] = [];
+  for (const spec of specs) {
+    const chart = new TenantBundle(app, { spec, platform });
+    const dir = tenantDir(spec.name);
+    for (const m of chart.toJson() as Manifest[]) objects.push({ file: `${dir}/${manifestFileName(m)}`, manifest: m });
+  }
+  objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const files = new Map<string, string>();
+  for (const o of objects) {
+    if (files.has(o.file)) throw new Error(`two objects map to ${o.file}; object names must be unique per kind and namespace`);
+    files.set(o.file, toYaml(o.manifest));
+  }
+  return { files, objects, tenants: specs.length };
+}
+
+/** Files in `tenantsDir` that declare tenants: `*.ts`, except `_*.ts` helpers and `*.d.ts`. */
+export function tenantFiles(tenantsDir: string): string[] {
+  if (!fs.existsSync(tenantsDir)) return [];
+  return fs
+    .readdirSync(tenantsDir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('_') && !f.startsWith('.'))
+    .sort();
+}
+
+/**
+ * Imports every tenant file under `root/tenants`. A file that fails to load or exports no default
+ * becomes a FieldError, so one broken file does not hide the errors of the others.
+ */
+export async function loadTenants(root: string): Promise<{ entries: TenantEntry[]; errors: FieldError[] }> {
+  const dir = path.join(root, 'tenants');
+  const entries: TenantEntry[] = [];
+  const errors: FieldError[] = [];
+  for (const f of tenantFiles(dir)) {
+    const rel = `tenants/${f}`;
+    try {
+      const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { default?: unknown };
+      if (mod.default === undefined) {
+        errors.push(new FieldError(rel, '(default export)', 'Required value', undefined, 'the file must `export default tenant({ name, owner, labels, ... })`'));
+      } else {
+        entries.push({ file: rel, spec: mod.default as TenantSpec });
+      }
+    } catch (err) {
+      const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      errors.push(new FieldError(rel, '(file)', 'Invalid value', f, `cannot be loaded: ${msg}`));
+    }
+  }
+  return { entries, errors };
+}
+
+/** Loads `root/platform.ts` (default export of `definePlatform`). */
+export async function loadPlatform(root: string): Promise<PlatformSettings> {
+  const file = path.join(root, 'platform.ts');
+  const mod = (await import(pathToFileURL(file).href)) as { default?: PlatformSettings };
+  if (!mod.default) throw new PlatformError(['(default export): Required value: `export default definePlatform({ ... })`']);
+  return mod.default;
+}
+
+/**
+ * Replaces `outDir` with exactly `files`, atomically for readers: everything is written to a
+ * sibling temporary folder first, so a failure at any point leaves the previous `outDir` intact.
+ */
+export function writeDist(outDir: string, files: ReadonlyMap<string, string>): void {
+  const abs = path.resolve(outDir);
+  const parent = path.dirname(abs);
+  const tmp = path.join(parent, `.dist-tmp-${process.pid}-${Date.now()}`);
+  const old = path.join(parent, `.dist-old-${process.pid}-${Date.now()}`);
+  try {
+    const dirs = new Set<string>();
+    for (const rel of files.keys()) dirs.add(path.dirname(path.join(tmp, rel)));
+    for (const d of [...dirs].sort()) fs.mkdirSync(d, { recursive: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    for (const [rel, content] of files) fs.writeFileSync(path.join(tmp, rel), content);
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  const hadOld = fs.existsSync(abs);
+  if (hadOld) fs.renameSync(abs, old);
+  try {
+    fs.renameSync(tmp, abs);
+  } catch (err) {
+    if (hadOld) fs.renameSync(old, abs);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  if (hadOld) fs.rmSync(old, { recursive: true, force: true });
+}
+
+/** Reads every file under `dir` into a map keyed by relative path (POSIX separators), sorted. */
+export function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!fs.existsSync(dir)) return out;
+  const walk = (d: string): void => {
+    for (const ent of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, ent.name);
+      if (ent.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p).split(path.sep).join('/'), fs.readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

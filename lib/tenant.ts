@@ -1,0 +1,98 @@
+/**
+ * The tenant declaration (`TenantSpec`, what a tenant file exports) and `TenantBundle`, the root
+ * construct that composes one tenant's objects. Each concept lives in its own module; this file
+ * only wires them together.
+ */
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { ContributorSpec } from './contributors';
+import { checkContributors, Contributors } from './contributors';
+import { tenantLabels } from './meta';
+import { TenantIsolation } from './network';
+import type { PlatformSettings } from './platform';
+import type { Person } from './profile';
+import { checkProfile, identityOf, TenantProfile } from './profile';
+import type { LimitsSpec, QuotaSpec } from './quota';
+import { checkQuota, effectiveLimits, quotaHard, TenantLimitRange } from './quota';
+import type { CheckContext, FieldError, TenantCheck, TenantEntry } from './validation';
+import { checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } from './validation';
+
+/** One ML team on the shared cluster. Export it as the default of `tenants/<team>.ts`. */
+export interface TenantSpec {
+  /** Profile name and namespace name: a DNS-1123 label, at most 63 characters, not reserved. */
+  readonly name: string;
+  /** Owner of the Profile (Kubeflow admin of the namespace). */
+  readonly owner: Person;
+  /** Labels of the Profile; must include the platform's required labels (`team`, `cost-centre`, `compliance-tier`). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Namespace-wide hard quota. @default no CPU/memory/storage caps, and no GPUs */
+  readonly quota?: QuotaSpec;
+  /** Per-pod and per-container caps and default requests. @default the platform's `podDefaults` */
+  readonly limits?: LimitsSpec;
+  /** People besides the owner, with `edit` or `view`. @default none */
+  readonly contributors?: readonly ContributorSpec[];
+}
+
+/** The top-level fields of a TenantSpec, for the unknown-field check. */
+export const TENANT_FIELDS: readonly string[] = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors'];
+
+/**
+ * Declares a tenant. It returns its argument unchanged; its value is the type check, which catches
+ * a misspelled field in the editor. Synth re-checks everything at run time.
+ */
+export function tenant<const T extends TenantSpec>(spec: T & Record<Exclude<keyof T, keyof TenantSpec>, never>): T {
+  return spec;
+}
+
+/** Every per-tenant check, in reporting order. */
+const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors];
+
+/** Runs every check over every tenant and returns all errors, sorted by file. */
+export function validateTenants(entries: readonly TenantEntry[], platform: PlatformSettings): FieldError[] {
+  const tenants = new Map<string, TenantSpec>();
+  for (const e of entries) if (isPlainObject(e.spec) && typeof e.spec.name === 'string' && !tenants.has(e.spec.name)) tenants.set(e.spec.name, e.spec);
+  const ctx: CheckContext = { platform, tenants };
+  const errors: FieldError[] = [];
+  for (const e of entries) {
+    const errs = new ErrorList(e.file);
+    if (!isPlainObject(e.spec)) {
+      errs.invalid('(default export)', e.spec, 'the file must `export default tenant({ name, owner, labels, ... })`');
+    } else {
+      checkKnownKeys(errs, '', e.spec, TENANT_FIELDS);
+      for (const check of CHECKS) check(errs, e.spec, ctx);
+    }
+    errors.push(...errs.errors);
+  }
+  errors.push(...checkTenantSet(entries));
+  return sortErrors(errors);
+}
+
+/** Props of {@link TenantBundle}. */
+export interface TenantBundleProps {
+  /** A declaration that passed {@link validateTenants}. */
+  readonly spec: TenantSpec;
+  readonly platform: PlatformSettings;
+}
+
+/** Everything one tenant needs on the shared cluster: one chart, one namespace (plus its Profile). */
+export class TenantBundle extends Chart {
+  constructor(scope: Construct, props: TenantBundleProps) {
+    super(scope, props.spec.name, { disableResourceNameHashes: true });
+    const { spec, platform } = props;
+    const ns = spec.name;
+    const common = tenantLabels(ns);
+    new TenantProfile(this, 'Profile', {
+      name: ns,
+      owner: identityOf(spec.owner, platform),
+      labels: { ...spec.labels, ...common },
+      hard: quotaHard(spec.quota, platform),
+    });
+    new TenantLimitRange(this, 'LimitRange', { namespace: ns, limits: effectiveLimits(spec, platform), labels: common });
+    new Contributors(this, 'Contributors', { namespace: ns, contributors: spec.contributors ?? [], platform, labels: common });
+    new TenantIsolation(this, 'Isolation', {
+      namespace: ns,
+      allowIngressFromNamespaces: platform.network.allowIngressFromNamespaces,
+      labels: common,
+    });
+  }
+}

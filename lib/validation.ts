@@ -1,0 +1,270 @@
+/**
+ * Validation: the error type every check reports, primitive checks (names, labels, emails,
+ * quantities, unknown fields), and `validateTenants`, which runs every concept's checks over all
+ * tenants and returns every error at once.
+ *
+ * Errors follow the Kubernetes field-error shape (`path: Invalid value: "x": detail`) prefixed with
+ * the tenant file, and the detail always says how to fix the input.
+ */
+import type { PlatformSettings } from './platform';
+import type { TenantSpec } from './tenant';
+import { Quantity } from './quantity';
+
+/** The kinds of field error Kubernetes uses (k8s.io/apimachinery/pkg/util/validation/field). */
+export type FieldErrorType =
+  | 'Invalid value'
+  | 'Required value'
+  | 'Duplicate value'
+  | 'Unsupported value'
+  | 'Forbidden'
+  | 'Too long';
+
+/** One problem in one tenant file, at one field. */
+export class FieldError {
+  constructor(
+    /** File the error is in, relative to the repo root (`tenants/fraud.ts`). */
+    readonly file: string,
+    /** Field path in the declaration (`quota.gpu["nvidia.com/mig-3g.20"]`). */
+    readonly path: string,
+    readonly type: FieldErrorType,
+    /** The offending value; omitted for `Required value`. */
+    readonly value: unknown,
+    /** Why it is wrong and how to fix it. */
+    readonly detail: string,
+  ) {}
+
+  toString(): string {
+    const shown = this.type === 'Required value' ? this.type : `${this.type}: ${renderValue(this.value)}`;
+    return `${this.file}: ${this.path}: ${shown}${this.detail ? `: ${this.detail}` : ''}`;
+  }
+}
+
+/** Thrown by the synth pipeline when a declaration has errors; carries all of them. */
+export class ValidationError extends Error {
+  constructor(readonly errors: readonly FieldError[]) {
+    super(`${errors.length} error(s) in tenant declarations:\n${errors.map((e) => `  ${e}`).join('\n')}`);
+    this.name = 'ValidationError';
+  }
+}
+
+function renderValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  const s = JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** Collects errors for one file; checks append to it instead of throwing so every error is reported. */
+export class ErrorList {
+  readonly errors: FieldError[] = [];
+  constructor(readonly file: string) {}
+
+  add(path: string, type: FieldErrorType, value: unknown, detail: string): void {
+    this.errors.push(new FieldError(this.file, path, type, value, detail));
+  }
+  invalid(path: string, value: unknown, detail: string): void {
+    this.add(path, 'Invalid value', value, detail);
+  }
+  required(path: string, detail: string): void {
+    this.add(path, 'Required value', undefined, detail);
+  }
+  get ok(): boolean {
+    return this.errors.length === 0;
+  }
+}
+
+/** Path helpers so messages use one notation: `a.b`, `a[0]`, `a["key.with/dots"]`. */
+export const at = {
+  field: (base: string, name: string): string => (base ? `${base}.${name}` : name),
+  index: (base: string, i: number): string => `${base}[${i}]`,
+  key: (base: string, k: string): string => `${base}[${JSON.stringify(k)}]`,
+};
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+// Deliberately close to what the Kubeflow dashboard and KFAM accept (local@domain.tld).
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+/** A namespace name: RFC 1123 label, at most 63 characters. */
+export function checkDnsLabel(errs: ErrorList, path: string, value: unknown): value is string {
+  if (typeof value !== 'string' || value === '') {
+    errs.required(path, 'a lowercase RFC 1123 label, e.g. "fraud-modelling"');
+    return false;
+  }
+  if (value.length > 63) {
+    errs.add(path, 'Too long', value, `may not be more than 63 characters (is ${value.length}); shorten the name`);
+    return false;
+  }
+  if (!DNS1123_LABEL.test(value)) {
+    errs.invalid(
+      path,
+      value,
+      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')",
+    );
+    return false;
+  }
+  return true;
+}
+
+export function checkEmail(errs: ErrorList, path: string, value: unknown): value is string {
+  if (typeof value !== 'string' || value === '') {
+    errs.required(path, 'an e-mail address such as "alice@example.com"');
+    return false;
+  }
+  if (!EMAIL.test(value)) {
+    errs.invalid(path, value, 'not an e-mail address; write it as user@domain.tld, e.g. "alice@example.com"');
+    return false;
+  }
+  return true;
+}
+
+/** A Kubernetes label key (optional DNS-subdomain prefix + name). */
+export function isLabelKey(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : '';
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) return false;
+  if (slash >= 0) {
+    if (prefix.length === 0 || prefix.length > 253) return false;
+    if (!prefix.split('.').every((p) => DNS1123_LABEL.test(p))) return false;
+  }
+  return true;
+}
+
+export function isLabelValue(value: string): boolean {
+  return value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+/** Reports keys of `obj` that the declaration type does not have (the runtime twin of TypeScript's excess-property check). */
+export function checkKnownKeys(errs: ErrorList, path: string, obj: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) {
+      errs.add(
+        at.field(path, key),
+        'Unsupported value',
+        key,
+        `unknown field; supported fields: ${allowed.join(', ')}`,
+      );
+    }
+  }
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Checks that `value` is an object (or absent when optional); reports and returns false otherwise. */
+export function checkObject(
+  errs: ErrorList,
+  path: string,
+  value: unknown,
+  allowed: readonly string[],
+): value is Record<string, unknown> {
+  if (!isPlainObject(value)) {
+    errs.invalid(path, value, `must be an object with fields ${allowed.join(', ')}`);
+    return false;
+  }
+  checkKnownKeys(errs, path, value, allowed);
+  return true;
+}
+
+/** Parses a Kubernetes quantity, reporting an error for unparsable or negative input. */
+export function checkQuantity(errs: ErrorList, path: string, value: unknown): Quantity | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    errs.invalid(path, value, 'must be a Kubernetes quantity such as "500m", "8", "32Gi"');
+    return undefined;
+  }
+  const q = Quantity.parse(value);
+  if (!q) {
+    errs.invalid(path, value, 'not a Kubernetes quantity; use a number with an optional suffix (m, k, M, G, Ki, Mi, Gi, Ti), e.g. "500m", "32Gi"');
+    return undefined;
+  }
+  if (q.value < 0) {
+    errs.invalid(path, value, 'must be greater than or equal to 0');
+    return undefined;
+  }
+  return q;
+}
+
+/** A whole, non-negative count (pods, PVCs, GPUs). */
+export function checkCount(errs: ErrorList, path: string, value: unknown): number | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    errs.invalid(path, value, 'must be a whole number, e.g. 4');
+    return undefined;
+  }
+  if (value < 0) {
+    errs.invalid(path, value, 'must be greater than or equal to 0');
+    return undefined;
+  }
+  return value;
+}
+
+/** Matches a name against reserved patterns; a trailing `*` matches any suffix (`kube-*`). */
+export function reservedPattern(name: string, patterns: readonly string[]): string | undefined {
+  return patterns.find((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p));
+}
+
+/** A tenant declaration together with the file it came from. */
+export interface TenantEntry {
+  /** Path relative to the repo root, used in every message (`tenants/fraud.ts`). */
+  readonly file: string;
+  readonly spec: TenantSpec;
+}
+
+/** A check over one tenant; each concept module (profile, quota, contributors, ...) exports one. */
+export type TenantCheck = (errs: ErrorList, spec: TenantSpec, ctx: CheckContext) => void;
+
+/** What a per-tenant check may look at besides its own tenant. */
+export interface CheckContext {
+  readonly platform: PlatformSettings;
+  /** Every declared tenant by name (first declaration wins), for reference checks such as grants. */
+  readonly tenants: ReadonlyMap<string, TenantSpec>;
+}
+
+/**
+ * Cross-tenant checks: duplicate names and names that are a prefix of another (prefix-scoped
+ * policies - bucket prefixes, Vault paths, audit filters - must never match two tenants).
+ */
+export function checkTenantSet(entries: readonly TenantEntry[]): FieldError[] {
+  const out: FieldError[] = [];
+  const byName = new Map<string, TenantEntry>();
+  for (const e of entries) {
+    const name = e.spec?.name;
+    if (typeof name !== 'string' || name === '') continue;
+    const first = byName.get(name);
+    if (first) {
+      out.push(new FieldError(e.file, 'name', 'Duplicate value', name, `already declared by ${first.file}; each tenant needs its own name`));
+    } else {
+      byName.set(name, e);
+    }
+  }
+  // After sorting, every name that starts with `a` directly follows `a`: one scan finds all pairs.
+  const names = [...byName.keys()].sort();
+  for (let i = 0; i < names.length; i++) {
+    const a = names[i]!;
+    for (let j = i + 1; j < names.length && names[j]!.startsWith(a); j++) {
+      const b = names[j]!;
+      const eb = byName.get(b)!;
+      out.push(
+        new FieldError(
+          eb.file,
+          'name',
+          'Invalid value',
+          b,
+          `starts with the name of tenant "${a}" (${byName.get(a)!.file}); prefix-scoped policies (bucket prefixes, Vault paths, audit filters) would match both; choose a name that does not start with "${a}"`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/** Orders errors by file, then by the order the checks found them (stable). */
+export function sortErrors(errors: FieldError[]): FieldError[] {
+  return errors
+    .map((e, i) => ({ e, i }))
+    .sort((x, y) => (x.e.file < y.e.file ? -1 : x.e.file > y.e.file ? 1 : x.i - y.i))
+    .map((x) => x.e);
+}

@@ -1,0 +1,11 @@
+// Exercise 2 of the module: risk-modeling publishes InferenceServices that payments-engineering
+// may read (the grant is declared here, by the owner of the models).
+import { tenant } from '../lib/tenant';
+
+export default tenant({
+  name: 'risk-modeling',
+  owner: { email: 'risk-lead@example.com' },
+  labels: { team: 'risk', 'cost-centre': 'cc-2001', 'compliance-tier': 'internal' },
+  quota: { cpu: '32', memory: '128Gi', storage: '500Gi', gpu: { 'nvidia.com/gpu': 4 } },
+  contributors: [{ user: 'quant@example.com', role: 'edit' }],
+});
