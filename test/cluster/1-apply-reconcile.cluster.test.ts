@@ -1,0 +1,229 @@
+// Issue 5, checks 1 and 2: dist/ is accepted by a real API server (server-side dry run, then
+// server-side apply, strict field validation, no warnings), and every Profile reconciles into the
+// objects the Profile controller owns, beside ours, without either side changing the other's.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  CRDS,
+  type DistApplied,
+  type KubeObject,
+  applyDist,
+  getJson,
+  getObject,
+  kubectl,
+  kubectlOk,
+  loadDist,
+  profiles,
+  reconcileCount,
+  waitFor,
+} from './helpers';
+import { normaliseResources } from './quantity';
+
+const emitted = loadDist();
+const profileObjs = profiles(emitted);
+const ownNamespaced = emitted.map((e) => e.object).filter((o) => o.metadata.namespace);
+const NAMESPACE_LABELS = yaml.load(readFileSync(join(__dirname, 'namespace-labels.yaml'), 'utf8')) as Record<string, string>;
+
+interface Owner {
+  apiGroup?: string;
+  kind: string;
+  name: string;
+}
+const ownerOf = (p: KubeObject) => (p.spec as { owner: Owner }).owner;
+const quotaOf = (p: KubeObject) =>
+  ((p.spec as { resourceQuotaSpec?: { hard?: Record<string, string> } }).resourceQuotaSpec?.hard ?? {}) as Record<string, string>;
+
+let result: DistApplied;
+beforeAll(async () => {
+  result = await applyDist();
+});
+
+const warnings = (stderr: string) => stderr.split('\n').filter((l) => /warning/i.test(l));
+
+describe('1. install CRDs and ClusterRoles, apply dist/', () => {
+  it('every vendored CRD is established', () => {
+    const names = readdirSync(CRDS)
+      .filter((f) => f.endsWith('.yaml') && f !== 'kubeflow-clusterroles.yaml')
+      .flatMap((f) => yaml.loadAll(readFileSync(join(CRDS, f), 'utf8')) as KubeObject[])
+      .filter((d) => d?.kind === 'CustomResourceDefinition')
+      .map((d) => d.metadata.name);
+    expect(names.length).toBeGreaterThan(0);
+    const crds = getJson<{ items: { metadata: { name: string }; status: { conditions?: { type: string; status: string }[] } }[] }>([
+      'get',
+      'crd',
+    ]).items;
+    for (const n of names) {
+      const c = crds.find((x) => x.metadata.name === n);
+      expect(c, n).toBeDefined();
+      expect(c!.status.conditions?.find((x) => x.type === 'Established')?.status, n).toBe('True');
+    }
+  });
+
+  it('the Kubeflow ClusterRoles are installed and kubeflow-admin/edit/view are aggregated', () => {
+    for (const r of ['kubeflow-admin', 'kubeflow-edit', 'kubeflow-view']) {
+      const role = getJson<{ rules?: unknown[] }>(['get', 'clusterrole', r]);
+      expect(role.rules?.length ?? 0, r).toBeGreaterThan(0);
+    }
+  });
+
+  it('server-side dry run of dist/ succeeds with strict field validation and no warnings', () => {
+    for (const [phase, r] of Object.entries(result)) {
+      expect(r.dryRun.code, `${phase} dry run:\n${r.dryRun.stderr}`).toBe(0);
+      expect(warnings(r.dryRun.stderr), `${phase} dry run`).toEqual([]);
+    }
+  });
+
+  it('server-side apply of dist/ succeeds with strict field validation and no warnings', () => {
+    for (const [phase, r] of Object.entries(result)) {
+      expect(r.apply.code, `${phase} apply:\n${r.apply.stderr}`).toBe(0);
+      expect(warnings(r.apply.stderr), `${phase} apply`).toEqual([]);
+    }
+  });
+
+  it('every emitted object exists on the server', () => {
+    for (const { file, object: o } of emitted) {
+      const got = getObject(`${o.kind}.${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}`.replace(/\.$/, ''), o.metadata.name, o.metadata.namespace);
+      expect(got, file).toBeDefined();
+    }
+  });
+});
+
+describe('2. every Profile reconciles', () => {
+  it('there are example Profiles', () => {
+    expect(profileObjs.length).toBeGreaterThanOrEqual(4);
+  });
+
+  describe.each(profileObjs.map((p) => [p.metadata.name, p] as const))('%s', (name, profile) => {
+    const owner = ownerOf(profile);
+
+    it('namespace: owner annotation, controller labels, ownerReference to the Profile', async () => {
+      const ns = await waitFor(`namespace ${name}`, () => getObject('namespace', name));
+      expect(ns.metadata.annotations?.owner).toBe(owner.name);
+      expect(ns.metadata.labels).toMatchObject({ 'istio-injection': 'enabled', ...NAMESPACE_LABELS });
+      expect(ns.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Profile', name, controller: true })]);
+    });
+
+    it('namespaceAdmin binds the owner to kubeflow-admin', async () => {
+      const rb = await waitFor(`rolebinding namespaceAdmin in ${name}`, () => getObject('rolebinding', 'namespaceAdmin', name));
+      expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubeflow-admin' });
+      expect(rb.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: owner.kind, name: owner.name }]);
+      expect(rb.metadata.annotations).toMatchObject({ user: owner.name, role: 'admin' });
+    });
+
+    it('default-editor and default-viewer ServiceAccounts and RoleBindings', async () => {
+      for (const [sa, role] of [
+        ['default-editor', 'kubeflow-edit'],
+        ['default-viewer', 'kubeflow-view'],
+      ]) {
+        await waitFor(`serviceaccount ${sa} in ${name}`, () => getObject('serviceaccount', sa, name));
+        const rb = await waitFor(`rolebinding ${sa} in ${name}`, () => getObject('rolebinding', sa, name));
+        expect(rb.roleRef).toMatchObject({ kind: 'ClusterRole', name: role });
+        expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: sa, namespace: name }]);
+      }
+    });
+
+    it('ns-owner-access-istio admits the owner through the kubeflow-userid header, no prefix', async () => {
+      const ap = await waitFor(`authorizationpolicy ns-owner-access-istio in ${name}`, () =>
+        getObject('authorizationpolicies.v1beta1.security.istio.io', 'ns-owner-access-istio', name),
+      );
+      expect(ap.metadata.annotations).toMatchObject({ user: owner.name, role: 'admin' });
+      const rules = (ap.spec as { rules: { when?: { key: string; values: string[] }[] }[] }).rules;
+      expect(rules[0].when).toEqual([{ key: 'request.headers[kubeflow-userid]', values: [owner.name] }]);
+    });
+
+    it('kf-resource-quota equals the tenant quota (GPU and MIG keys included) and is enforced', async () => {
+      const hard = quotaOf(profile);
+      expect(Object.keys(hard).length).toBeGreaterThan(0);
+      const rq = await waitFor(`resourcequota kf-resource-quota in ${name}`, () => getObject('resourcequota', 'kf-resource-quota', name));
+      const spec = rq.spec as { hard: Record<string, string> };
+      expect(normaliseResources(spec.hard)).toEqual(normaliseResources(hard));
+      // the resourcequota controller has computed usage for every key: admission can enforce it
+      const st = await waitFor(`status of kf-resource-quota in ${name}`, () => {
+        const s = getObject('resourcequota', 'kf-resource-quota', name)?.status as { hard?: Record<string, string>; used?: Record<string, string> };
+        return s?.used && Object.keys(s.used).length === Object.keys(hard).length ? s : undefined;
+      });
+      expect(normaliseResources(st.hard)).toEqual(normaliseResources(hard));
+    });
+  });
+
+  it('the tenants cover GPU and MIG quota keys', () => {
+    const keys = profileObjs.flatMap((p) => Object.entries(quotaOf(p)).filter(([, v]) => v !== '0').map(([k]) => k));
+    expect(keys).toContain('requests.nvidia.com/gpu');
+    expect(keys.some((k) => /nvidia\.com\/mig-/.test(k))).toBe(true);
+  });
+});
+
+describe('2b. our objects and the controller\'s coexist', () => {
+  type Snapshot = Map<string, string>;
+  const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const kindOf = (o: KubeObject) => (o.apiVersion.includes('/') ? `${o.kind}.${o.apiVersion.split('/')[1]}.${o.apiVersion.split('/')[0]}` : o.kind);
+  const snapshotOurs = (): Snapshot =>
+    new Map(
+      ownNamespaced.map((o) => [key(o), getObject(kindOf(o), o.metadata.name, o.metadata.namespace)?.metadata.resourceVersion ?? 'missing']),
+    );
+  const CONTROLLER_CHILDREN: [string, string][] = [
+    ['rolebinding', 'namespaceAdmin'],
+    ['rolebinding', 'default-editor'],
+    ['rolebinding', 'default-viewer'],
+    ['serviceaccount', 'default-editor'],
+    ['serviceaccount', 'default-viewer'],
+    ['authorizationpolicies.v1beta1.security.istio.io', 'ns-owner-access-istio'],
+    ['resourcequota', 'kf-resource-quota'],
+  ];
+  const snapshotController = (): Snapshot =>
+    new Map(
+      profileObjs.flatMap((p) =>
+        CONTROLLER_CHILDREN.map(([k, n]) => {
+          const o = getObject(k, n, p.metadata.name);
+          // quota status changes with usage; compare the spec only
+          const v = k === 'resourcequota' ? JSON.stringify(o?.spec) : o?.metadata.resourceVersion;
+          return [`${k}/${p.metadata.name}/${n}`, v ?? 'missing'] as [string, string];
+        }),
+      ),
+    );
+
+  it('no name clash: none of our namespaced objects is one the controller creates', () => {
+    const theirs = new Set(CONTROLLER_CHILDREN.map(([, n]) => n));
+    expect(ownNamespaced.filter((o) => theirs.has(o.metadata.name)).map(key)).toEqual([]);
+  });
+
+  it('after a controller resync of every Profile, nothing of ours (and nothing of the controller\'s) changed', async () => {
+    const oursBefore = snapshotOurs();
+    const theirsBefore = snapshotController();
+    expect([...oursBefore.values()]).not.toContain('missing');
+    const counts = new Map(profileObjs.map((p) => [p.metadata.name, reconcileCount(p.metadata.name)]));
+    // A Profile update event makes the controller reconcile it (a cheap stand-in for its periodic resync).
+    const stamp = `${Date.now()}`;
+    for (const p of profileObjs) {
+      kubectlOk(['annotate', 'profile', p.metadata.name, `kubeflow-tenants.test/resync=${stamp}`, '--overwrite']);
+    }
+    try {
+      if (process.env.KFT_PROFILE_CONTROLLER_LOG) {
+        await waitFor('a reconcile of every Profile', () =>
+          profileObjs.every((p) => reconcileCount(p.metadata.name) > (counts.get(p.metadata.name) ?? 0)),
+        );
+      }
+      await new Promise((r) => setTimeout(r, 1500)); // let any late writes land
+      expect(snapshotOurs()).toEqual(oursBefore);
+      expect(snapshotController()).toEqual(theirsBefore);
+    } finally {
+      for (const p of profileObjs) kubectl(['annotate', 'profile', p.metadata.name, 'kubeflow-tenants.test/resync-']);
+    }
+  });
+
+  it('re-applying dist/ is a no-op: no object changes, so there is no fight with the controller', () => {
+    const before = snapshotOurs();
+    const theirsBefore = snapshotController();
+    const profilesBefore = new Map(profileObjs.map((p) => [p.metadata.name, getObject('profile', p.metadata.name)?.metadata.resourceVersion]));
+    const r = kubectl(
+      ['apply', '--server-side', '--field-manager', 'kubeflow-tenants', '--validate=strict', '-f', '-'],
+      emitted.map((e) => '---\n' + yaml.dump(e.object)).join(''),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(snapshotOurs()).toEqual(before);
+    expect(snapshotController()).toEqual(theirsBefore);
+    expect(new Map(profileObjs.map((p) => [p.metadata.name, getObject('profile', p.metadata.name)?.metadata.resourceVersion]))).toEqual(profilesBefore);
+  });
+});

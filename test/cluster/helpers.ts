@@ -1,0 +1,192 @@
+// Shared helpers of the real-cluster tier: kubectl against the throw-away API server that
+// test/cluster/run.sh starts (KFT_KUBECONFIG), and the emitted bundle under dist/.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import yaml from 'js-yaml';
+
+export const ROOT = process.env.KFT_ROOT ?? resolve(__dirname, '../..');
+export const DIST = process.env.KFT_DIST ?? join(ROOT, 'dist');
+export const CRDS = join(ROOT, 'crds');
+const KUBECTL = process.env.KFT_KUBECTL ?? 'kubectl';
+const KUBECONFIG = process.env.KFT_KUBECONFIG;
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    resourceVersion?: string;
+    ownerReferences?: { kind: string; name: string; controller?: boolean }[];
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+
+export interface Emitted {
+  file: string; // path relative to dist/
+  object: KubeObject;
+}
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function requireCluster(): void {
+  if (!KUBECONFIG) {
+    throw new Error('KFT_KUBECONFIG is not set: run the cluster tier through `npm run test:cluster` (test/cluster/run.sh)');
+  }
+}
+
+/** Runs kubectl against the test cluster. Never throws; callers assert on the result. */
+export function kubectl(args: string[], input?: string): Run {
+  requireCluster();
+  const r = spawnSync(KUBECTL, args, {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, KUBECONFIG },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** kubectl that must succeed; returns stdout. */
+export function kubectlOk(args: string[], input?: string): string {
+  const r = kubectl(args, input);
+  if (r.code !== 0) {
+    throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
+  }
+  return r.stdout;
+}
+
+export function getJson<T = KubeObject>(args: string[]): T {
+  return JSON.parse(kubectlOk([...args, '-o', 'json'])) as T;
+}
+
+/** Returns the object or undefined when it does not exist. */
+export function getObject(kind: string, name: string, namespace?: string): KubeObject | undefined {
+  const args = ['get', kind, name, '-o', 'json', ...(namespace ? ['-n', namespace] : [])];
+  const r = kubectl(args);
+  if (r.code !== 0) {
+    if (/NotFound|not found/.test(r.stderr)) return undefined;
+    throw new Error(`kubectl ${args.join(' ')} failed:\n${r.stderr}`);
+  }
+  return JSON.parse(r.stdout) as KubeObject;
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .sort()
+    .flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? walk(p) : /\.ya?ml$/.test(n) ? [p] : [];
+    });
+}
+
+/** Every object under dist/ (one or more YAML documents per file). */
+export function loadDist(): Emitted[] {
+  const files = walk(DIST);
+  if (files.length === 0) throw new Error(`no YAML under ${DIST}: run \`npm run synth\` first`);
+  return files.flatMap((f) =>
+    yaml
+      .loadAll(readFileSync(f, 'utf8'))
+      .filter((d): d is KubeObject => !!d && typeof d === 'object' && 'kind' in (d as object))
+      .map((object) => ({ file: relative(DIST, f), object })),
+  );
+}
+
+/** The vendored Kubeflow ClusterRoles (crds/kubeflow-clusterroles.yaml). */
+export function loadKubeflowClusterRoles(): KubeObject[] {
+  return yaml
+    .loadAll(readFileSync(join(CRDS, 'kubeflow-clusterroles.yaml'), 'utf8'))
+    .filter((d): d is KubeObject => !!d && typeof d === 'object') as KubeObject[];
+}
+
+export const profiles = (objs: Emitted[]): KubeObject[] =>
+  objs.map((e) => e.object).filter((o) => o.kind === 'Profile');
+
+export function toYamlStream(objs: KubeObject[]): string {
+  return objs.map((o) => '---\n' + yaml.dump(o, { noRefs: true, lineWidth: -1 })).join('');
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls fn until it returns a truthy value or the timeout passes; returns the last value. */
+export async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 60_000, everyMs = 300): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = fn();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${String(last)}`);
+    await sleep(everyMs);
+  }
+}
+
+const FIELD_MANAGER = 'kubeflow-tenants';
+const APPLY = ['apply', '--server-side', '--field-manager', FIELD_MANAGER, '--validate=strict', '-f', '-'];
+
+export interface ApplyResult {
+  dryRun: Run;
+  apply: Run;
+}
+
+/** Server-side dry run, then server-side apply, both with strict field validation. */
+export function applyObjects(objs: KubeObject[]): ApplyResult {
+  const stream = toYamlStream(objs);
+  const dryRun = kubectl([...APPLY, '--dry-run=server'], stream);
+  const apply = dryRun.code === 0 ? kubectl(APPLY, stream) : { code: -1, stdout: '', stderr: 'skipped: dry run failed' };
+  return { dryRun, apply };
+}
+
+export interface DistApplied {
+  clusterScoped: ApplyResult;
+  namespaced: ApplyResult;
+}
+
+let applied: Promise<DistApplied> | undefined;
+
+/**
+ * Applies dist/ the way a GitOps tool with sync waves would: first what has no namespace (the
+ * Profiles, any cluster-level object), then, once the Profile controller has created every
+ * tenant namespace, the namespaced objects. Idempotent (server-side apply), memoised per file.
+ */
+export function applyDist(): Promise<DistApplied> {
+  applied ??= (async () => {
+    const objs = loadDist().map((e) => e.object);
+    const clusterObjs = objs.filter((o) => !o.metadata.namespace);
+    const nsObjs = objs.filter((o) => o.metadata.namespace);
+    const clusterScoped = applyObjects(clusterObjs);
+    if (clusterScoped.apply.code !== 0) return { clusterScoped, namespaced: clusterScoped };
+    const namespaces = [...new Set(nsObjs.map((o) => o.metadata.namespace as string))];
+    await waitFor(
+      `namespaces ${namespaces.join(', ')} (created by the Profile controller) and their default ServiceAccounts`,
+      () => namespaces.every((n) => kubectl(['get', 'serviceaccount', 'default', '-n', n]).code === 0),
+      90_000,
+    );
+    return { clusterScoped, namespaced: applyObjects(nsObjs) };
+  })();
+  return applied;
+}
+
+/** The controller log line written after each successful reconcile (stand-in controller). */
+export function reconcileCount(profile: string): number {
+  const p = process.env.KFT_PROFILE_CONTROLLER_LOG;
+  if (!p || !existsSync(p)) return 0;
+  const re = new RegExp(`reconciled profile=${profile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `, 'g');
+  return (readFileSync(p, 'utf8').match(re) ?? []).length;
+}

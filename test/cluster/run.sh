@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# Real-Kubernetes test tier (`npm run test:cluster`).
+#
+# Starts, on 127.0.0.1 only, a throw-away control plane made of real binaries:
+#   etcd (Debian's etcd-server; installed here when missing), kube-apiserver and
+#   kube-controller-manager built from the k8s.io/kubernetes Go module (test/cluster/build/k8s),
+#   and the Profile controller (see README.md: the stand-in, because the upstream module is not
+#   served here), then runs the vitest suites in test/cluster/*.cluster.test.ts against it with
+#   kubectl. Binaries are built once and cached outside the repo, keyed by version and inputs:
+#   ${KFT_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeflow-tenants/cluster}/<key>/bin.
+# Every process is stopped on exit (success or failure); a failed run keeps its run directory
+# (logs, certificates, etcd data) and prints the log tails.
+#
+# Environment:
+#   KFT_CLUSTER_CACHE  cache root (default above)      KUBECTL   kubectl to use (default: kubectl)
+#   KFT_CLUSTER_KEEP=1 keep the run directory on success
+#   KFT_CLUSTER_HOLD=1 after the tests, keep the cluster up until Ctrl-C (prints KUBECONFIG)
+#   any further arguments are passed to vitest (e.g. a test name filter: -t admission)
+set -euo pipefail
+
+T0=$(date +%s)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD_DIR="$HERE/build/k8s"
+KUBECTL=${KUBECTL:-kubectl}
+
+log() { printf '[cluster %5ss] %s\n' "$(($(date +%s) - T0))" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+# ---------------------------------------------------------------- dependencies
+need() { command -v "$1" >/dev/null 2>&1 || die "missing $1 ($2)"; }
+need go "Go toolchain, to build the control plane"
+need openssl "to make the throw-away certificates"
+need node "to run the assertions"
+need "$KUBECTL" "kubectl client"
+[ -d "$ROOT/node_modules/vitest" ] || die "node_modules/vitest missing: run 'npm ci' first"
+
+if ! command -v etcd >/dev/null 2>&1; then
+  log "etcd not found: installing Debian's etcd-server"
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends etcd-server >/dev/null
+  # Debian starts the packaged service; this tier runs its own etcd and needs nothing else.
+  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now etcd >/dev/null 2>&1 || true; fi
+fi
+ETCD=$(command -v etcd) || die "etcd still missing after apt-get install etcd-server"
+
+# ---------------------------------------------------------------- build or reuse binaries
+K8S_VERSION=$(awk '$1=="k8s.io/kubernetes" && $2 ~ /^v/ {print $2; exit}' "$BUILD_DIR/go.mod")
+GO_VERSION=$(go env GOVERSION)
+INPUTS_HASH=$(cd "$BUILD_DIR" && { echo "$GO_VERSION"; cat go.mod go.sum; find cmd -type f -name '*.go' | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-12)
+CACHE_ROOT=${KFT_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeflow-tenants/cluster}
+BIN="$CACHE_ROOT/k8s-$K8S_VERSION-$GO_VERSION-$INPUTS_HASH/bin"
+BINARIES=(kube-apiserver kube-controller-manager profile-controller-standin)
+
+have_bins() { for b in "${BINARIES[@]}"; do [ -x "$BIN/$b" ] || return 1; done; }
+BUILD_KIND=warm
+TB=$(date +%s)
+if ! have_bins; then
+  BUILD_KIND=cold
+  mkdir -p "$CACHE_ROOT"
+  exec 9>"$CACHE_ROOT/.build.lock"
+  flock 9
+  if ! have_bins; then
+    log "building kube-apiserver, kube-controller-manager $K8S_VERSION and the profile controller into $BIN (cold: ~10-15 min on 2 cores)"
+    TMP_BIN="$BIN.tmp.$$"
+    rm -rf "$TMP_BIN"; mkdir -p "$TMP_BIN"
+    (cd "$BUILD_DIR" && GOFLAGS="-trimpath -buildvcs=false -mod=mod" CGO_ENABLED=0 \
+      go build -ldflags='-s -w' -o "$TMP_BIN/" \
+        k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+        ./cmd/profile-controller-standin) || die "go build failed"
+    mkdir -p "$(dirname "$BIN")"; rm -rf "$BIN"; mv "$TMP_BIN" "$BIN"
+  fi
+  flock -u 9
+fi
+BUILD_SECS=$(($(date +%s) - TB))
+log "binaries ($BUILD_KIND, ${BUILD_SECS}s): $BIN"
+
+# ---------------------------------------------------------------- run directory, ports, certs
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/kft-cluster.XXXXXX")
+mkdir -p "$RUN/logs" "$RUN/pki"
+# etcd's data on tmpfs when there is one: etcd 3.4 has no --unsafe-no-fsync.
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then ETCD_DATA=$(mktemp -d /dev/shm/kft-etcd.XXXXXX); else ETCD_DATA="$RUN/etcd"; fi
+
+PIDS=()
+NAMES=()
+cleanup() {
+  STATUS=$?
+  local i
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; done
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    local n=0
+    while kill -0 "${PIDS[$i]}" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+    kill -KILL "${PIDS[$i]}" 2>/dev/null || true
+    wait "${PIDS[$i]}" 2>/dev/null || true
+  done
+  rm -rf "$ETCD_DATA"
+  if [ "$STATUS" != 0 ]; then
+    for i in "${!NAMES[@]}"; do
+      echo "----- last 30 lines of $RUN/logs/${NAMES[$i]}.log" >&2
+      tail -n 30 "$RUN/logs/${NAMES[$i]}.log" >&2 || true
+    done
+    log "FAILED (exit $STATUS); logs kept in $RUN/logs"
+  elif [ "${KFT_CLUSTER_KEEP:-}" = 1 ]; then
+    log "run directory kept: $RUN"
+  else
+    rm -rf "$RUN"
+  fi
+  exit "$STATUS"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+ETCD_PORT=$(free_port); ETCD_PEER_PORT=$(free_port); API_PORT=$(free_port)
+
+P="$RUN/pki"
+(
+  cd "$P"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj "/CN=kft-test-ca" 2>/dev/null
+  issue() { # name subject extensions
+    openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "$2" 2>/dev/null
+    printf '%b' "$3" >"$1.ext"
+    openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -out "$1.crt" -days 2 -extfile "$1.ext" 2>/dev/null
+  }
+  issue apiserver "/CN=kube-apiserver" "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
+  issue admin "/O=system:masters/CN=kft-admin" "extendedKeyUsage=clientAuth\n"
+  openssl genrsa -out sa.key 2048 2>/dev/null
+  openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+) || die "openssl"
+
+KUBECONFIG_FILE="$RUN/admin.kubeconfig"
+cat >"$KUBECONFIG_FILE" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: kft
+  cluster: {server: "https://127.0.0.1:$API_PORT", certificate-authority: "$P/ca.crt"}
+users:
+- name: kft-admin
+  user: {client-certificate: "$P/admin.crt", client-key: "$P/admin.key"}
+contexts:
+- name: kft
+  context: {cluster: kft, user: kft-admin}
+current-context: kft
+EOF
+export KUBECONFIG="$KUBECONFIG_FILE"
+k() { "$KUBECTL" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+
+start() { # name command...
+  local name=$1; shift
+  "$@" >"$RUN/logs/$name.log" 2>&1 &
+  PIDS+=($!); NAMES+=("$name")
+}
+alive() { # fail fast when a process died
+  local i
+  for i in "${!PIDS[@]}"; do kill -0 "${PIDS[$i]}" 2>/dev/null || die "${NAMES[$i]} exited"; done
+}
+wait_for() { # description timeout-seconds command...
+  local what=$1 t=$2; shift 2
+  local end=$(($(date +%s) + t))
+  until "$@" >/dev/null 2>&1; do
+    alive
+    [ "$(date +%s)" -lt "$end" ] || die "timed out after ${t}s waiting for $what"
+    sleep 0.3
+  done
+}
+
+# ---------------------------------------------------------------- control plane
+TS=$(date +%s)
+start etcd "$ETCD" --name kft --data-dir "$ETCD_DATA" \
+  --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+  --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+  --initial-cluster "kft=http://127.0.0.1:$ETCD_PEER_PORT" --listen-metrics-urls "" \
+  --quota-backend-bytes $((1024 * 1024 * 1024)) --log-level warn
+
+start kube-apiserver "$BIN/kube-apiserver" \
+  --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
+  --cert-dir "$RUN/apiserver" --tls-cert-file "$P/apiserver.crt" --tls-private-key-file "$P/apiserver.key" \
+  --client-ca-file "$P/ca.crt" \
+  --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$P/sa.pub" \
+  --service-account-signing-key-file "$P/sa.key" \
+  --service-cluster-ip-range 10.96.0.0/24 --endpoint-reconciler-type none \
+  --authorization-mode RBAC \
+  --enable-admission-plugins NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,DefaultTolerationSeconds,MutatingAdmissionWebhook,ValidatingAdmissionWebhook \
+  --allow-privileged=true --enable-priority-and-fairness=false --profiling=false \
+  --v 1
+
+wait_for "kube-apiserver /readyz" 90 k get --raw /readyz
+log "kube-apiserver ready on https://127.0.0.1:$API_PORT (etcd $($ETCD --version | awk 'NR==1{print $3}'))"
+
+start kube-controller-manager "$BIN/kube-controller-manager" \
+  --kubeconfig "$KUBECONFIG_FILE" --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
+  --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false \
+  --controllers clusterrole-aggregation-controller,namespace-controller,serviceaccount-controller,serviceaccount-token-controller,resourcequota-controller,garbage-collector-controller \
+  --service-account-private-key-file "$P/sa.key" --root-ca-file "$P/ca.crt" --use-service-account-credentials=false \
+  --cluster-signing-cert-file "$P/ca.crt" --cluster-signing-key-file "$P/ca.key" \
+  --resource-quota-sync-period 10s --namespace-sync-period 1m --profiling=false --v 1
+
+# CRDs and the Kubeflow ClusterRoles (the aggregation controller fills kubeflow-admin/edit/view).
+k apply --server-side --field-manager kft-cluster-test -f "$ROOT/crds/" >"$RUN/logs/install-crds.log" 2>&1 \
+  || { cat "$RUN/logs/install-crds.log" >&2; die "installing crds/"; }
+k wait --for condition=established --timeout 60s crd --all >>"$RUN/logs/install-crds.log" 2>&1 || die "CRDs not established"
+wait_for "default ServiceAccount (serviceaccount controller)" 60 k get serviceaccount default -n default
+wait_for "aggregated kubeflow-view rules (clusterrole-aggregation controller)" 60 \
+  bash -c "[ -n \"\$('$KUBECTL' --kubeconfig '$KUBECONFIG_FILE' get clusterrole kubeflow-view -o jsonpath='{.rules[0].verbs}')\" ]"
+
+start profile-controller env \
+  KUBECONFIG="$KUBECONFIG_FILE" \
+  ISTIO_INGRESS_GATEWAY_PRINCIPAL=cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account \
+  KFP_UI_PRINCIPAL=cluster.local/ns/kubeflow/sa/ml-pipeline-ui \
+  NOTEBOOK_CONTROLLER_PRINCIPAL=cluster.local/ns/kubeflow/sa/notebook-controller-service-account \
+  "$BIN/profile-controller-standin" -userid-header kubeflow-userid -userid-prefix "" \
+  -namespace-labels-path "$HERE/namespace-labels.yaml"
+wait_for "profile controller start" 30 grep -q '^.*started ' "$RUN/logs/profile-controller.log"
+STARTUP_SECS=$(($(date +%s) - TS))
+log "control plane up in ${STARTUP_SECS}s"
+
+# ---------------------------------------------------------------- assertions
+TT=$(date +%s)
+set +e
+(
+  cd "$ROOT" &&
+  KFT_KUBECONFIG="$KUBECONFIG_FILE" KFT_KUBECTL="$KUBECTL" KFT_ROOT="$ROOT" \
+  KFT_PROFILE_CONTROLLER_LOG="$RUN/logs/profile-controller.log" KFT_RUN_DIR="$RUN" \
+  node node_modules/vitest/vitest.mjs run --config test/cluster/vitest.config.ts "$@"
+)
+TEST_RC=$?
+set -e
+TEST_SECS=$(($(date +%s) - TT))
+alive
+
+if [ "${KFT_CLUSTER_HOLD:-}" = 1 ]; then
+  log "holding the cluster: export KUBECONFIG=$KUBECONFIG_FILE  (Ctrl-C to stop)"
+  while alive; do sleep 5; done
+fi
+
+TOTAL=$(($(date +%s) - T0))
+log "timing: total ${TOTAL}s = build ${BUILD_SECS}s ($BUILD_KIND) + control plane ${STARTUP_SECS}s + tests ${TEST_SECS}s (+ certs/setup)"
+exit "$TEST_RC"
