@@ -3,6 +3,7 @@
  * YAML file per object, and write `dist/` atomically. Pure stages (`synthesize`) are separate from
  * file-system stages (`loadTenants`, `writeDist`) so tests, `check` and `diff` reuse them.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -153,7 +154,22 @@ export function writeDist(outDir: string, files: ReadonlyMap<string, string>): v
     fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-  if (hadOld) fs.rmSync(old, { recursive: true, force: true });
+  if (hadOld) removeInBackground(old);
+}
+
+/**
+ * Deletes a replaced tree without making the caller wait: unlinking thousands of files costs
+ * more than writing them on some file systems (ext4 with `discard`). The tree is already out of
+ * the way (renamed), so nothing observes it; if no child process can be started, delete inline.
+ */
+function removeInBackground(dir: string): void {
+  try {
+    const child = spawn('rm', ['-rf', dir], { detached: true, stdio: 'ignore' });
+    child.on('error', () => fs.rmSync(dir, { recursive: true, force: true }));
+    child.unref();
+  } catch {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Reads every file under `dir` into a map keyed by relative path (POSIX separators), sorted. */
