@@ -64,6 +64,20 @@ export interface VaultSettings {
 export interface ObjectStoreSettings {
   /** @default 'mlpipeline' */
   readonly bucket: string;
+  /** S3 endpoint notebooks reach the bucket at (AWS_ENDPOINT_URL). @default 'http://minio-service.kubeflow:9000' */
+  readonly endpoint: string;
+  /** S3 region (AWS_REGION). @default 'us-east-1' */
+  readonly region: string;
+}
+
+/** How per-tenant credentials reach tenant namespaces (External Secrets from Vault). */
+export interface CredentialSettings {
+  /** How often External Secrets re-reads Vault (Go duration). @default '1h' */
+  readonly refreshInterval: string;
+  /** Registry the per-tenant robot accounts log in to. @default 'registry.example.com' */
+  readonly registryServer: string;
+  /** Git host the notebook git credentials are for. @default 'github.com' */
+  readonly gitHost: string;
 }
 
 /** Argo CD delivery of `dist/`. */
@@ -94,6 +108,7 @@ export interface PlatformSettings {
   readonly podDefaults: PodDefaults;
   readonly vault: VaultSettings;
   readonly objectStore: ObjectStoreSettings;
+  readonly credentials: CredentialSettings;
   readonly gitops: GitOpsSettings;
 }
 
@@ -146,7 +161,8 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     authMountPath: 'kubernetes',
     pathPrefix: 'tenants',
   },
-  objectStore: { bucket: 'mlpipeline' },
+  objectStore: { bucket: 'mlpipeline', endpoint: 'http://minio-service.kubeflow:9000', region: 'us-east-1' },
+  credentials: { refreshInterval: '1h', registryServer: 'registry.example.com', gitHost: 'github.com' },
   gitops: {
     repoURL: 'https://git.example.com/platform/kubeflow-tenants.git',
     revision: 'main',
@@ -208,6 +224,9 @@ function checkPlatform(p: PlatformSettings): string[] {
   }
   if (!['email', 'subject'].includes(p.identity.use)) {
     out.push(`identity.use: Unsupported value: "${p.identity.use as string}": supported values: "email", "subject"`);
+  }
+  if (!/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(p.credentials.refreshInterval)) {
+    out.push(`credentials.refreshInterval: Invalid value: "${p.credentials.refreshInterval}": a Go duration such as "1h" or "15m"`);
   }
   if (!['v1', 'v2'].includes(p.vault.kvVersion)) {
     out.push(`vault.kvVersion: Unsupported value: "${p.vault.kvVersion as string}": supported values: "v1", "v2"`);

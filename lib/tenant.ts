@@ -7,6 +7,8 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ContributorSpec } from './contributors';
 import { checkContributors, Contributors } from './contributors';
+import type { GrantSpec } from './grants';
+import { checkGrants, Grants } from './grants';
 import { tenantLabels } from './meta';
 import { TenantIsolation } from './network';
 import type { PlatformSettings } from './platform';
@@ -14,6 +16,8 @@ import type { Person } from './profile';
 import { checkProfile, identityOf, TenantProfile } from './profile';
 import type { LimitsSpec, QuotaSpec } from './quota';
 import { checkQuota, effectiveLimits, quotaHard, TenantLimitRange } from './quota';
+import type { CredentialsSpec } from './secrets';
+import { checkCredentials, Credentials, resolveCredentials } from './secrets';
 import type { CheckContext, FieldError, TenantCheck, TenantEntry } from './validation';
 import { checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } from './validation';
 
@@ -31,10 +35,14 @@ export interface TenantSpec {
   readonly limits?: LimitsSpec;
   /** People besides the owner, with `edit` or `view`. @default none */
   readonly contributors?: readonly ContributorSpec[];
+  /** Access this tenant gives other tenants' workloads in its namespace and bucket area. @default none */
+  readonly grants?: readonly GrantSpec[];
+  /** Credentials delivered from Vault by External Secrets (S3, registry, git, API keys). @default none */
+  readonly credentials?: CredentialsSpec;
 }
 
 /** The top-level fields of a TenantSpec, for the unknown-field check. */
-export const TENANT_FIELDS: readonly string[] = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors'];
+export const TENANT_FIELDS: readonly string[] = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'credentials'];
 
 /**
  * Declares a tenant. It returns its argument unchanged; its value is the type check, which catches
@@ -45,7 +53,7 @@ export function tenant<const T extends TenantSpec>(spec: T & Record<Exclude<keyo
 }
 
 /** Every per-tenant check, in reporting order. */
-const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors];
+const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkCredentials];
 
 /** Runs every check over every tenant and returns all errors, sorted by file. */
 export function validateTenants(entries: readonly TenantEntry[], platform: PlatformSettings): FieldError[] {
@@ -89,6 +97,9 @@ export class TenantBundle extends Chart {
     });
     new TenantLimitRange(this, 'LimitRange', { namespace: ns, limits: effectiveLimits(spec, platform), labels: common });
     new Contributors(this, 'Contributors', { namespace: ns, contributors: spec.contributors ?? [], platform, labels: common });
+    new Grants(this, 'Grants', { namespace: ns, grants: spec.grants ?? [], labels: common });
+    const credentials = resolveCredentials(spec, platform);
+    if (credentials) new Credentials(this, 'Credentials', { tenant: ns, credentials, platform, labels: common });
     new TenantIsolation(this, 'Isolation', {
       namespace: ns,
       allowIngressFromNamespaces: platform.network.allowIngressFromNamespaces,

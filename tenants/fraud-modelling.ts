@@ -20,4 +20,11 @@ export default tenant({
     { user: 'data.scientist@example.com', role: 'edit' },
     { user: 'auditor@example.com', role: 'view' },
   ],
+  credentials: {
+    s3: true,
+    registry: { server: 'harbor.example.com' },
+    git: { host: 'gitlab.example.com' },
+    apiKeys: [{ name: 'openai' }, { name: 'feature-store', key: 'feature-store/api', env: 'FEAST_API_KEY' }],
+    refreshInterval: '15m',
+  },
 });

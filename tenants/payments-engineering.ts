@@ -7,4 +7,6 @@ export default tenant({
   labels: { team: 'payments', 'cost-centre': 'cc-3002', 'compliance-tier': 'pci' },
   quota: { cpu: '16', memory: '64Gi', storage: '200Gi', pods: 100 },
   contributors: [{ user: 'payments.dev@example.com', role: 'edit' }],
+  // The S3 key also reads the model files risk-modeling shares (see tenants/risk-modeling.ts).
+  credentials: { s3: true, registry: true },
 });

@@ -8,4 +8,15 @@ export default tenant({
   labels: { team: 'risk', 'cost-centre': 'cc-2001', 'compliance-tier': 'internal' },
   quota: { cpu: '32', memory: '128Gi', storage: '500Gi', gpu: { 'nvidia.com/gpu': 4 } },
   contributors: [{ user: 'quant@example.com', role: 'edit' }],
+  grants: [
+    // payments-engineering's workloads may look up the deployed models and read the exported
+    // fraud-v3 model files; nothing else in this namespace.
+    { to: 'payments-engineering', resources: ['inferenceservices'], verbs: ['get', 'list'], artifactPrefixes: ['models/fraud-v3'] },
+  ],
+  credentials: {
+    s3: true,
+    registry: true,
+    git: true,
+    apiKeys: [{ name: 'market-data' }],
+  },
 });

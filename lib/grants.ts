@@ -1,0 +1,527 @@
+/**
+ * Cross-namespace grants: the tenant that owns the data lets another tenant's workloads read (or
+ * do exactly the declared verbs on) exactly the declared kinds of object in its namespace, and
+ * optionally read artifact prefixes of its bucket. Consent stays with the owner: the grant is
+ * declared in the granting tenant's file and rendered in the granting namespace only.
+ *
+ * Per grantee, one Role and one RoleBinding named `grant-to-<grantee>` (or, for an explicit
+ * namespace-wide `role`, one RoleBinding to `kubeflow-view`/`kubeflow-edit`); never a
+ * ClusterRoleBinding. Several grants to the same grantee are merged into that one Role (sorted
+ * rules), so they must name the same ServiceAccounts.
+ */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import type { TenantSpec } from './tenant';
+import type { CheckContext, ErrorList } from './validation';
+import { at, checkDnsLabel, checkKnownKeys, isPlainObject } from './validation';
+import { objectMeta } from './meta';
+
+/** Verbs every resource of the catalogue offers. */
+export const STANDARD_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] as const;
+export type StandardVerb = (typeof STANDARD_VERBS)[number];
+
+/** Read-only verbs. */
+export const READ_VERBS = ['get', 'list', 'watch'] as const;
+
+/** Kubeflow Pipelines' own authorization verbs (checked by the KFP API server via SubjectAccessReview). */
+export type PipelinesVerb = 'archive' | 'unarchive' | 'retry' | 'terminate' | 'readArtifact' | 'reportMetrics' | 'enable' | 'disable';
+
+/** Any verb a grant may name. */
+export type GrantVerb = StandardVerb | PipelinesVerb;
+
+/** One grantable kind of object: API group, plural resource, and what it is. */
+export interface CatalogueEntry {
+  /** API group; `''` is the core group. */
+  readonly group: string;
+  /** Plural resource name as RBAC sees it (`inferenceservices`, `pods/log`). */
+  readonly resource: string;
+  readonly description: string;
+  /** Verbs that mean something on this resource. @default the standard verbs */
+  readonly verbs?: readonly GrantVerb[];
+}
+
+const KFP_RUN_VERBS: readonly GrantVerb[] = [...STANDARD_VERBS, 'archive', 'unarchive', 'retry', 'terminate', 'readArtifact', 'reportMetrics'];
+
+/**
+ * The Kubeflow resources teams grant each other, by the typed name a grant uses. API groups and
+ * resources are those of the Kubeflow aggregated ClusterRoles (crds/kubeflow-clusterroles.yaml).
+ */
+export const GRANTABLE_RESOURCES = {
+  // KServe
+  inferenceservices: { group: 'serving.kserve.io', resource: 'inferenceservices', description: 'KServe InferenceServices (deployed models)' },
+  inferencegraphs: { group: 'serving.kserve.io', resource: 'inferencegraphs', description: 'KServe InferenceGraphs' },
+  servingruntimes: { group: 'serving.kserve.io', resource: 'servingruntimes', description: 'KServe ServingRuntimes' },
+  trainedmodels: { group: 'serving.kserve.io', resource: 'trainedmodels', description: 'KServe TrainedModels' },
+  // Notebooks
+  notebooks: { group: 'kubeflow.org', resource: 'notebooks', description: 'Kubeflow Notebooks' },
+  poddefaults: { group: 'kubeflow.org', resource: 'poddefaults', description: 'Kubeflow PodDefaults' },
+  tensorboards: { group: 'tensorboard.kubeflow.org', resource: 'tensorboards', description: 'Kubeflow Tensorboards' },
+  // Katib
+  'katib-experiments': { group: 'kubeflow.org', resource: 'experiments', description: 'Katib Experiments' },
+  'katib-trials': { group: 'kubeflow.org', resource: 'trials', description: 'Katib Trials' },
+  'katib-suggestions': { group: 'kubeflow.org', resource: 'suggestions', description: 'Katib Suggestions' },
+  // Kubeflow Pipelines (authorized by the KFP API server against these virtual resources)
+  pipelines: { group: 'pipelines.kubeflow.org', resource: 'pipelines', description: 'KFP pipelines' },
+  pipelineversions: { group: 'pipelines.kubeflow.org', resource: 'pipelineversions', description: 'KFP pipeline versions' },
+  'pipeline-runs': { group: 'pipelines.kubeflow.org', resource: 'runs', description: 'KFP runs', verbs: KFP_RUN_VERBS },
+  'pipeline-experiments': {
+    group: 'pipelines.kubeflow.org',
+    resource: 'experiments',
+    description: 'KFP experiments',
+    verbs: [...STANDARD_VERBS, 'archive', 'unarchive'],
+  },
+  'pipeline-recurring-runs': { group: 'pipelines.kubeflow.org', resource: 'jobs', description: 'KFP recurring runs', verbs: [...STANDARD_VERBS, 'enable', 'disable'] },
+  workflows: { group: 'argoproj.io', resource: 'workflows', description: 'Argo Workflows (KFP v2 run pods)' },
+  // Training
+  trainjobs: { group: 'trainer.kubeflow.org', resource: 'trainjobs', description: 'Kubeflow Trainer TrainJobs' },
+  pytorchjobs: { group: 'kubeflow.org', resource: 'pytorchjobs', description: 'Training Operator PyTorchJobs' },
+  tfjobs: { group: 'kubeflow.org', resource: 'tfjobs', description: 'Training Operator TFJobs' },
+  mpijobs: { group: 'kubeflow.org', resource: 'mpijobs', description: 'Training Operator MPIJobs' },
+  xgboostjobs: { group: 'kubeflow.org', resource: 'xgboostjobs', description: 'Training Operator XGBoostJobs' },
+  jaxjobs: { group: 'kubeflow.org', resource: 'jaxjobs', description: 'Training Operator JAXJobs' },
+  sparkapplications: { group: 'sparkoperator.k8s.io', resource: 'sparkapplications', description: 'Spark applications' },
+  // Storage and core
+  persistentvolumeclaims: { group: '', resource: 'persistentvolumeclaims', description: 'PersistentVolumeClaims (data volumes)' },
+  pvcviewers: { group: 'kubeflow.org', resource: 'pvcviewers', description: 'Kubeflow PVC viewers' },
+  configmaps: { group: '', resource: 'configmaps', description: 'ConfigMaps' },
+  services: { group: '', resource: 'services', description: 'Services' },
+  pods: { group: '', resource: 'pods', description: 'Pods' },
+  'pods/log': { group: '', resource: 'pods/log', description: 'Pod logs', verbs: ['get', 'list', 'watch'] },
+  events: { group: '', resource: 'events', description: 'Events', verbs: ['get', 'list', 'watch'] },
+  /** Credentials: refused unless the grant carries a `reviewedException`. */
+  secrets: { group: '', resource: 'secrets', description: 'Secrets (credentials)' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+/** A typed name from {@link GRANTABLE_RESOURCES}. */
+export type GrantableResource = keyof typeof GRANTABLE_RESOURCES;
+
+const catalogueEntry = (name: string): CatalogueEntry | undefined =>
+  Object.prototype.hasOwnProperty.call(GRANTABLE_RESOURCES, name) ? (GRANTABLE_RESOURCES as Record<string, CatalogueEntry>)[name] : undefined;
+
+/** Namespace-wide roles a grant may give, and the Kubeflow ClusterRole each binds. */
+export const GRANT_ROLES = { view: 'kubeflow-view', edit: 'kubeflow-edit' } as const;
+export type GrantRole = keyof typeof GRANT_ROLES;
+
+/** One grant, declared by the owner of the namespace, to another tenant. */
+export interface GrantSpec {
+  /** Name of the tenant whose workloads get access. */
+  readonly to: string;
+  /** What kinds of object (typed catalogue names). Required with `verbs`. @default none */
+  readonly resources?: readonly GrantableResource[];
+  /** Exactly the verbs allowed on every listed resource. Required with `resources`. @default none */
+  readonly verbs?: readonly GrantVerb[];
+  /**
+   * Namespace-wide access instead of resources: binds `kubeflow-view` or `kubeflow-edit`.
+   * `edit` includes reading secrets and exec into pods, so it needs a `reviewedException`.
+   * @default none
+   */
+  readonly role?: GrantRole;
+  /** ServiceAccounts of the grantee namespace that get the access. @default ['default-editor'] */
+  readonly serviceAccounts?: readonly string[];
+  /**
+   * Prefixes of this tenant's bucket area (`<bucket>/<tenant>/<prefix>/`) the grantee's S3 key may
+   * read, e.g. `models/fraud-v3`. Rendered into the grantee's bucket policy. @default none
+   */
+  readonly artifactPrefixes?: readonly string[];
+  /**
+   * Why a platform reviewer accepted a grant that is otherwise refused (`secrets`, `role: 'edit'`),
+   * e.g. "SEC-123: shared feature-store credentials, approved by platform security". The emitted
+   * objects are labelled and annotated with it. @default none
+   */
+  readonly reviewedException?: string;
+}
+
+const GRANT_FIELDS = ['to', 'resources', 'verbs', 'role', 'serviceAccounts', 'artifactPrefixes', 'reviewedException'] as const;
+
+/** The ServiceAccount Kubeflow workloads (notebooks, pipeline runs, InferenceServices) run as. */
+export const DEFAULT_GRANTEE_SERVICE_ACCOUNTS: readonly string[] = ['default-editor'];
+
+/** Label on grant objects naming the grantee, for audits (`kubectl get rolebinding -l ...`). */
+export const GRANT_TO_LABEL = 'kubeflow-tenants/grant-to';
+/** Label on objects a platform reviewer accepted as an exception. */
+export const REVIEWED_EXCEPTION_LABEL = 'kubeflow-tenants/reviewed-exception';
+/** Annotation carrying the reviewed exception's reason. */
+export const REVIEWED_EXCEPTION_ANNOTATION = 'kubeflow-tenants/reviewed-exception-reason';
+
+/** Name of the Role and RoleBinding of the grants to `grantee`. */
+export const grantObjectName = (grantee: string): string => `grant-to-${grantee}`;
+
+const ESCALATING_VERBS = ['escalate', 'bind', 'impersonate'];
+const RBAC_RESOURCES = ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'];
+const ARTIFACT_PREFIX = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
+/** Normalizes an artifact prefix: no leading or trailing slash. */
+export const normalizePrefix = (p: string): string => p.replace(/^\/+|\/+$/g, '');
+
+/** The grants of a tenant as declared (after validation). */
+export const grantsOf = (spec: TenantSpec): readonly GrantSpec[] => spec.grants ?? [];
+
+/** Checks `grants`: grantee references, catalogue names, verbs, escalation, secrets, duplicates. */
+export function checkGrants(errs: ErrorList, spec: TenantSpec, ctx: CheckContext): void {
+  const list = spec.grants as unknown;
+  if (list === undefined) return;
+  if (!Array.isArray(list)) {
+    errs.invalid('grants', list, 'must be a list such as [{ to: "payments-engineering", resources: ["inferenceservices"], verbs: ["get", "list"] }]');
+    return;
+  }
+  // Grants to one grantee share one Role and RoleBinding: remember the first for consistency checks.
+  const firstTo = new Map<string, { index: number; sas: string; role: unknown }>();
+  list.forEach((g: unknown, i) => {
+    const p = at.index('grants', i);
+    if (!isPlainObject(g)) {
+      errs.invalid(p, g, 'must be an object { to, resources, verbs } or { to, role }');
+      return;
+    }
+    checkKnownKeys(errs, p, g, GRANT_FIELDS);
+    const exception = checkException(errs, at.field(p, 'reviewedException'), g.reviewedException);
+
+    // Grantee.
+    const to = g.to;
+    if (to === undefined) errs.required(at.field(p, 'to'), 'the name of the tenant that gets access, e.g. "payments-engineering"');
+    else if (checkDnsLabel(errs, at.field(p, 'to'), to)) {
+      if (to === spec.name) {
+        errs.invalid(at.field(p, 'to'), to, 'a tenant cannot grant to itself: its own workloads already have access; remove this grant');
+      } else if (!ctx.tenants.has(to)) {
+        const near = [...ctx.tenants.keys()].filter((n) => n !== spec.name && editDistance(to, n) <= 3).sort();
+        errs.invalid(
+          at.field(p, 'to'),
+          to,
+          `no tenant is named "${to}"; a grant names another tenant by the name in its tenants/<name>.ts${near.length ? ` (did you mean ${near.map((n) => `"${n}"`).join(', ')}?)` : ''}`,
+        );
+      }
+    }
+
+    // What: resources + verbs, or a namespace-wide role, or only artifact prefixes.
+    const hasRes = g.resources !== undefined;
+    const hasVerbs = g.verbs !== undefined;
+    const hasRole = g.role !== undefined;
+    if (hasRole && (hasRes || hasVerbs)) {
+      errs.invalid(at.field(p, 'role'), g.role, 'a grant gives either a namespace-wide role or resources with verbs, not both; split it into two grants or drop one');
+    }
+    if (hasRes && !hasVerbs) errs.required(at.field(p, 'verbs'), 'the verbs allowed on the resources, e.g. ["get", "list"]');
+    if (hasVerbs && !hasRes) errs.required(at.field(p, 'resources'), `the resources the verbs apply to, e.g. ["inferenceservices"]; known: ${Object.keys(GRANTABLE_RESOURCES).join(', ')}`);
+    if (!hasRes && !hasVerbs && !hasRole && g.artifactPrefixes === undefined) {
+      errs.required(p, 'a grant needs resources and verbs, a role, or artifactPrefixes; it grants nothing as written');
+    }
+    const resources = hasRes ? checkResources(errs, at.field(p, 'resources'), g.resources, exception) : [];
+    if (hasVerbs) checkVerbs(errs, at.field(p, 'verbs'), g.verbs, resources);
+    if (hasRole) {
+      if (typeof g.role !== 'string' || !Object.prototype.hasOwnProperty.call(GRANT_ROLES, g.role)) {
+        errs.add(at.field(p, 'role'), 'Unsupported value', g.role, 'supported values: "view" (kubeflow-view), "edit" (kubeflow-edit)');
+      } else if (g.role === 'edit' && exception === undefined) {
+        errs.add(
+          at.field(p, 'role'),
+          'Forbidden',
+          g.role,
+          'kubeflow-edit on the whole namespace includes reading secrets and exec into pods; grant the resources and verbs needed instead, or, if a platform reviewer approved it, add reviewedException: "<ticket>: <reason>"',
+        );
+      }
+    }
+
+    // Who in the grantee namespace.
+    let sas: string[] = [...DEFAULT_GRANTEE_SERVICE_ACCOUNTS];
+    if (g.serviceAccounts !== undefined) {
+      const sp = at.field(p, 'serviceAccounts');
+      if (!Array.isArray(g.serviceAccounts) || g.serviceAccounts.length === 0) {
+        errs.invalid(sp, g.serviceAccounts, 'must be a non-empty list of ServiceAccount names in the grantee namespace, e.g. ["default-editor"]; leave it out for default-editor');
+      } else {
+        const seen = new Set<string>();
+        g.serviceAccounts.forEach((sa: unknown, j) => {
+          if (!checkDnsLabel(errs, at.index(sp, j), sa)) return;
+          if (seen.has(sa)) errs.add(at.index(sp, j), 'Duplicate value', sa, 'listed twice; remove one');
+          seen.add(sa);
+        });
+        sas = [...seen].sort();
+      }
+    }
+
+    if (g.artifactPrefixes !== undefined) {
+      checkArtifactPrefixes(errs, at.field(p, 'artifactPrefixes'), g.artifactPrefixes);
+      const grantee = typeof to === 'string' ? ctx.tenants.get(to) : undefined;
+      const s3 = isPlainObject(grantee?.credentials) ? (grantee.credentials as Record<string, unknown>).s3 : undefined;
+      if (grantee && (s3 === undefined || s3 === false)) {
+        errs.invalid(
+          at.field(p, 'artifactPrefixes'),
+          g.artifactPrefixes,
+          `tenant "${String(to)}" declares no credentials.s3, so it has no S3 key to read these prefixes with; ask its owner to add credentials: { s3: true }, or drop artifactPrefixes`,
+        );
+      }
+    }
+
+    if (typeof to === 'string') {
+      const key = sas.join(',');
+      const first = firstTo.get(to);
+      if (!first) firstTo.set(to, { index: i, sas: key, role: g.role });
+      else {
+        if (first.sas !== key) {
+          errs.invalid(
+            at.field(p, 'serviceAccounts'),
+            sas,
+            `grants[${first.index}] also grants to "${to}" with serviceAccounts [${first.sas}]; grants to one tenant share one RoleBinding (${grantObjectName(to)}), so list the same ServiceAccounts or merge the grants`,
+          );
+        }
+        if ((first.role !== undefined) !== hasRole || (hasRole && first.role !== g.role)) {
+          errs.invalid(
+            p,
+            to,
+            `grants[${first.index}] also grants to "${to}"; a namespace-wide role cannot be combined with other grants to the same tenant (they share the RoleBinding ${grantObjectName(to)}); merge them into one grant`,
+          );
+        }
+      }
+    }
+  });
+}
+
+function checkException(errs: ErrorList, path: string, v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.trim().length < 10) {
+    errs.invalid(path, v, 'must say who reviewed the exception and why, e.g. "SEC-123: approved by platform security for the shared feature store" (at least 10 characters)');
+    return undefined;
+  }
+  return v.trim();
+}
+
+function checkResources(errs: ErrorList, path: string, v: unknown, exception: string | undefined): CatalogueEntry[] {
+  if (!Array.isArray(v) || v.length === 0) {
+    errs.invalid(path, v, `must be a non-empty list of resource names; known: ${Object.keys(GRANTABLE_RESOURCES).join(', ')}`);
+    return [];
+  }
+  const out: CatalogueEntry[] = [];
+  const seen = new Set<string>();
+  v.forEach((r: unknown, j) => {
+    const p = at.index(path, j);
+    if (r === '*' || (typeof r === 'string' && r.includes('*'))) {
+      errs.add(p, 'Forbidden', r, 'wildcards grant every resource, including ones installed later; list the resources needed, e.g. ["inferenceservices"]');
+      return;
+    }
+    if (typeof r === 'string' && RBAC_RESOURCES.includes(r.split('.')[0]!)) {
+      errs.add(p, 'Forbidden', r, 'access to RBAC objects lets the grantee give itself any permission (privilege escalation); grant the Kubeflow resources it needs instead');
+      return;
+    }
+    const entry = typeof r === 'string' ? catalogueEntry(r) : undefined;
+    if (!entry) {
+      const hint = typeof r === 'string' ? suggest(r) : undefined;
+      errs.add(p, 'Unsupported value', r, `${hint ? `did you mean "${hint}"? ` : ''}grantable resources: ${Object.keys(GRANTABLE_RESOURCES).join(', ')}`);
+      return;
+    }
+    if (seen.has(r as string)) {
+      errs.add(p, 'Duplicate value', r, 'listed twice; remove one');
+      return;
+    }
+    seen.add(r as string);
+    if (entry.resource === 'secrets' && exception === undefined) {
+      errs.add(
+        p,
+        'Forbidden',
+        r,
+        'secrets hold credentials (S3 keys, registry and git tokens); another tenant should get its own through credentials, not read these. If a platform reviewer approved this, add reviewedException: "<ticket>: <reason>" to the grant',
+      );
+      return;
+    }
+    out.push(entry);
+  });
+  return out;
+}
+
+function checkVerbs(errs: ErrorList, path: string, v: unknown, resources: readonly CatalogueEntry[]): void {
+  if (!Array.isArray(v) || v.length === 0) {
+    errs.invalid(path, v, 'must be a non-empty list of verbs, e.g. ["get", "list"]');
+    return;
+  }
+  const seen = new Set<string>();
+  v.forEach((verb: unknown, j) => {
+    const p = at.index(path, j);
+    if (typeof verb !== 'string' || verb === '') {
+      errs.invalid(p, verb, 'must be a verb such as "get"');
+      return;
+    }
+    if (verb.includes('*')) {
+      errs.add(p, 'Forbidden', verb, 'wildcards grant every verb, including delete and any added later; list the verbs needed, e.g. ["get", "list"]');
+      return;
+    }
+    if (ESCALATING_VERBS.includes(verb)) {
+      errs.add(p, 'Forbidden', verb, `"${verb}" lets the grantee gain permissions it was not given (privilege escalation); it is never granted across tenants`);
+      return;
+    }
+    if (seen.has(verb)) {
+      errs.add(p, 'Duplicate value', verb, 'listed twice; remove one');
+      return;
+    }
+    seen.add(verb);
+    const without = resources.filter((r) => !(r.verbs ?? STANDARD_VERBS).includes(verb as GrantVerb));
+    if (without.length > 0 || (resources.length === 0 && !(STANDARD_VERBS as readonly string[]).includes(verb) && !KFP_RUN_VERBS.includes(verb as GrantVerb))) {
+      const r0 = without[0];
+      errs.add(
+        p,
+        'Unsupported value',
+        verb,
+        r0
+          ? `not a verb of ${r0.resource}${r0.group ? `.${r0.group}` : ''}; supported: ${(r0.verbs ?? STANDARD_VERBS).join(', ')}`
+          : `supported verbs: ${KFP_RUN_VERBS.join(', ')}`,
+      );
+    }
+  });
+}
+
+function checkArtifactPrefixes(errs: ErrorList, path: string, v: unknown): void {
+  if (!Array.isArray(v) || v.length === 0) {
+    errs.invalid(path, v, 'must be a non-empty list of prefixes inside this tenant\'s bucket area, e.g. ["models/fraud-v3"]');
+    return;
+  }
+  const seen = new Set<string>();
+  v.forEach((raw: unknown, j) => {
+    const p = at.index(path, j);
+    const s = typeof raw === 'string' ? normalizePrefix(raw) : '';
+    if (typeof raw !== 'string' || s === '') {
+      errs.invalid(p, raw, 'must name a prefix inside this tenant\'s bucket area, e.g. "models/fraud-v3"; sharing the whole area is not a prefix grant');
+      return;
+    }
+    if (!ARTIFACT_PREFIX.test(s) || s.split('/').some((seg) => seg === '.' || seg === '..')) {
+      errs.invalid(p, raw, 'a prefix is path segments of letters, digits, ".", "_" or "-" separated by "/", without "*", ".." or spaces, e.g. "models/fraud-v3"');
+      return;
+    }
+    if (seen.has(s)) errs.add(p, 'Duplicate value', raw, 'listed twice; remove one');
+    seen.add(s);
+  });
+}
+
+/** The closest catalogue name (edit distance at most 3), for "did you mean". */
+function suggest(name: string): string | undefined {
+  let best: { n: string; d: number } | undefined;
+  for (const n of Object.keys(GRANTABLE_RESOURCES)) {
+    const d = editDistance(name.toLowerCase(), n);
+    if (d <= 3 && (!best || d < best.d)) best = { n, d };
+  }
+  // A plural resource of the catalogue spelled with its group (`inferenceservices.serving.kserve.io`).
+  if (!best) {
+    const base = name.split('.')[0]!;
+    for (const [n, e] of Object.entries(GRANTABLE_RESOURCES) as [string, CatalogueEntry][]) if (e.resource === base) return n;
+  }
+  return best?.n;
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+/** An RBAC rule as emitted. */
+export interface GrantRule {
+  readonly apiGroups: string[];
+  readonly resources: string[];
+  readonly verbs: string[];
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The rules of the grants to one grantee: resources grouped by API group and verb set, everything
+ * sorted, so the Role is the same whatever the declaration order.
+ */
+export function grantRules(grants: readonly GrantSpec[]): GrantRule[] {
+  const perResource = new Map<string, { group: string; resource: string; verbs: Set<string> }>();
+  for (const g of grants) {
+    for (const name of g.resources ?? []) {
+      const e = catalogueEntry(name)!;
+      const key = `${e.group}/${e.resource}`;
+      const cur = perResource.get(key) ?? { group: e.group, resource: e.resource, verbs: new Set<string>() };
+      for (const v of g.verbs ?? []) cur.verbs.add(v);
+      perResource.set(key, cur);
+    }
+  }
+  const rules = new Map<string, GrantRule>();
+  for (const r of perResource.values()) {
+    const verbs = [...r.verbs].sort(cmp);
+    const key = `${r.group}\u0000${verbs.join(',')}`;
+    const rule = rules.get(key) ?? { apiGroups: [r.group], resources: [], verbs };
+    rule.resources.push(r.resource);
+    rules.set(key, rule);
+  }
+  return [...rules.entries()].sort(([a], [b]) => cmp(a, b)).map(([, r]) => ({ ...r, resources: [...r.resources].sort(cmp) }));
+}
+
+/** Grants of one tenant grouped by grantee, in grantee order. */
+export function grantsByGrantee(grants: readonly GrantSpec[]): Map<string, GrantSpec[]> {
+  const by = new Map<string, GrantSpec[]>();
+  for (const g of [...grants].sort((a, b) => cmp(a.to, b.to))) by.set(g.to, [...(by.get(g.to) ?? []), g]);
+  return by;
+}
+
+const artifactIndex = new WeakMap<readonly TenantSpec[], Map<string, { from: string; prefix: string }[]>>();
+
+/** Artifact prefixes other tenants granted to `grantee`: `[{ from, prefix }]`, sorted. */
+export function incomingArtifactGrants(grantee: string, specs: readonly TenantSpec[]): { from: string; prefix: string }[] {
+  // Indexed once per set of specs: synth asks for every tenant, which would be quadratic otherwise.
+  let index = artifactIndex.get(specs);
+  if (!index) {
+    index = new Map();
+    for (const s of specs) {
+      for (const g of grantsOf(s)) {
+        for (const p of g.artifactPrefixes ?? []) index.set(g.to, [...(index.get(g.to) ?? []), { from: s.name, prefix: normalizePrefix(p) }]);
+      }
+    }
+    artifactIndex.set(specs, index);
+  }
+  const out = [...(index.get(grantee) ?? [])];
+  const seen = new Set<string>();
+  return out
+    .sort((a, b) => cmp(a.from, b.from) || cmp(a.prefix, b.prefix))
+    .filter((x) => {
+      const k = `${x.from}/${x.prefix}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+}
+
+/** Props of {@link Grants}. */
+export interface GrantsProps {
+  /** The granting tenant's namespace: every object is emitted here. */
+  readonly namespace: string;
+  /** Validated grants of that tenant. */
+  readonly grants: readonly GrantSpec[];
+  /** Labels of every object. @default none */
+  readonly labels?: Record<string, string>;
+}
+
+/** The RBAC objects of one tenant's outgoing grants. */
+export class Grants extends Construct {
+  constructor(scope: Construct, id: string, props: GrantsProps) {
+    super(scope, id);
+    for (const [grantee, grants] of grantsByGrantee(props.grants)) {
+      const name = grantObjectName(grantee);
+      const exceptions = [...new Set(grants.map((g) => g.reviewedException?.trim()).filter((r): r is string => !!r))].sort(cmp);
+      const labels: Record<string, string> = { ...props.labels, [GRANT_TO_LABEL]: grantee };
+      const annotations: Record<string, string> = {};
+      if (exceptions.length > 0) {
+        labels[REVIEWED_EXCEPTION_LABEL] = 'true';
+        annotations[REVIEWED_EXCEPTION_ANNOTATION] = exceptions.join('; ');
+      }
+      const sas = [...new Set(grants.flatMap((g) => g.serviceAccounts ?? DEFAULT_GRANTEE_SERVICE_ACCOUNTS))].sort(cmp);
+      const subjects = sas.map((sa) => ({ kind: 'ServiceAccount', name: sa, namespace: grantee }));
+      const role = grants.find((g) => g.role !== undefined)?.role;
+      const rules = grantRules(grants);
+      // Artifact-only grants need no RBAC at all.
+      if (role === undefined && rules.length === 0) continue;
+      if (role === undefined) {
+        new k8s.KubeRole(this, `${name}-role`, { metadata: objectMeta(name, props.namespace, labels, annotations), rules });
+      }
+      new k8s.KubeRoleBinding(this, `${name}-rb`, {
+        metadata: objectMeta(name, props.namespace, labels, annotations),
+        roleRef: role === undefined
+          ? { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }
+          : { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: GRANT_ROLES[role] },
+        subjects,
+      });
+    }
+  }
+}

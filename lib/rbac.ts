@@ -1,0 +1,375 @@
+/**
+ * An offline Kubernetes RBAC evaluator: answers "may this user do this verb on this resource in
+ * this namespace?" from manifests alone, the way the API server's RBAC authorizer does
+ * (k8s.io/kubernetes/plugin/pkg/auth/authorizer/rbac). Auditors and tests use it to check what
+ * `dist/` grants without a cluster; the real-cluster tier compares it with `kubectl auth can-i`.
+ *
+ * Modelled: RoleBindings (to Roles in the same namespace or to ClusterRoles), ClusterRoleBindings,
+ * ClusterRole aggregation (`aggregationRule.clusterRoleSelectors`, transitively), `*` in verbs,
+ * apiGroups and resources, `*\/<subresource>`, resourceNames, ServiceAccount users and their
+ * implicit groups, the `system:masters` superuser group, and the bindings the Kubeflow Profile
+ * controller creates for each Profile ({@link controllerObjects}).
+ * Not modelled: non-resource URLs, other authorizers (Node, webhook), and the bootstrap
+ * ClusterRoleBindings of a real cluster (pass them in `objects` if a question depends on them).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as yaml from 'js-yaml';
+
+/** One access question, in the terms of a SubjectAccessReview. */
+export interface AccessQuestion {
+  /** User name; a ServiceAccount is `system:serviceaccount:<namespace>:<name>`. */
+  readonly user: string;
+  /**
+   * Groups of the user. @default the groups the API server gives an impersonated user:
+   * `system:authenticated`, plus `system:serviceaccounts` and `system:serviceaccounts:<ns>` for a ServiceAccount
+   */
+  readonly groups?: readonly string[];
+  readonly verb: string;
+  /** API group; `''` for the core group. */
+  readonly group: string;
+  /** Plural resource, optionally with a subresource: `pods`, `pods/log`. */
+  readonly resource: string;
+  /** Namespace of the request; `''` for a cluster-scoped request. */
+  readonly namespace: string;
+  /** Object name; requests without one (list, create) only match rules without resourceNames. @default none */
+  readonly name?: string;
+}
+
+/** A PolicyRule as it appears in Roles and ClusterRoles. */
+export interface PolicyRule {
+  readonly apiGroups?: readonly string[];
+  readonly resources?: readonly string[];
+  readonly verbs: readonly string[];
+  readonly resourceNames?: readonly string[];
+  readonly nonResourceURLs?: readonly string[];
+}
+
+interface Subject {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+interface RoleRef {
+  readonly kind: string;
+  readonly name: string;
+}
+
+interface Binding {
+  /** Namespace of a RoleBinding; undefined for a ClusterRoleBinding. */
+  readonly namespace?: string;
+  readonly roleRef: RoleRef;
+  readonly subjects: readonly Subject[];
+}
+
+interface LabelSelector {
+  readonly matchLabels?: Record<string, string>;
+  readonly matchExpressions?: readonly { key: string; operator: string; values?: readonly string[] }[];
+}
+
+interface ClusterRoleDoc {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly rules: readonly PolicyRule[];
+  readonly selectors?: readonly LabelSelector[];
+}
+
+type Json = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const metaOf = (o: Json): Json => (isObj(o.metadata) ? o.metadata : {});
+const isRbac = (o: Json, kind: string): boolean =>
+  o.kind === kind && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('rbac.authorization.k8s.io/');
+
+function rulesOf(v: unknown): PolicyRule[] {
+  if (!Array.isArray(v)) return [];
+  return v.filter(isObj).map((r) => {
+    const rule: { apiGroups?: string[]; resources?: string[]; verbs: string[]; resourceNames?: string[]; nonResourceURLs?: string[] } = {
+      verbs: strings(r.verbs),
+    };
+    if (r.apiGroups !== undefined) rule.apiGroups = strings(r.apiGroups);
+    if (r.resources !== undefined) rule.resources = strings(r.resources);
+    if (r.resourceNames !== undefined) rule.resourceNames = strings(r.resourceNames);
+    if (r.nonResourceURLs !== undefined) rule.nonResourceURLs = strings(r.nonResourceURLs);
+    return rule;
+  });
+}
+
+/** The Kubeflow Profile controller's constants (profile_controller.go). */
+export const PROFILE_CONTROLLER = {
+  adminBinding: 'namespaceAdmin',
+  editorServiceAccount: 'default-editor',
+  viewerServiceAccount: 'default-viewer',
+  adminClusterRole: 'kubeflow-admin',
+  editClusterRole: 'kubeflow-edit',
+  viewClusterRole: 'kubeflow-view',
+} as const;
+
+/**
+ * The RBAC objects the Kubeflow Profile controller creates for a Profile (it emits more - the
+ * Namespace, ServiceAccounts, an Istio policy, the quota - but these are all that RBAC reads):
+ * RoleBinding `namespaceAdmin` (owner -> kubeflow-admin), `default-editor` (ServiceAccount ->
+ * kubeflow-edit) and `default-viewer` (ServiceAccount -> kubeflow-view), in the Profile's namespace.
+ * Returns nothing for an object that is not a Profile.
+ */
+export function controllerObjects(profile: object): Json[] {
+  const p = profile as Json;
+  if (p.kind !== 'Profile' || typeof p.apiVersion !== 'string' || !p.apiVersion.startsWith('kubeflow.org/')) return [];
+  const ns = metaOf(p).name;
+  if (typeof ns !== 'string') return [];
+  const spec = isObj(p.spec) ? p.spec : {};
+  const owner = isObj(spec.owner) ? spec.owner : undefined;
+  const rb = (name: string, clusterRole: string, subjects: Json[], annotations?: Record<string, string>): Json => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name, namespace: ns, ...(annotations ? { annotations } : {}) },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
+    subjects,
+  });
+  const sa = (name: string): Json => ({ kind: 'ServiceAccount', name, namespace: ns });
+  const out: Json[] = [];
+  if (owner && typeof owner.name === 'string') {
+    out.push(rb(PROFILE_CONTROLLER.adminBinding, PROFILE_CONTROLLER.adminClusterRole, [{ ...owner }], { role: 'admin', user: owner.name }));
+  }
+  out.push(rb(PROFILE_CONTROLLER.editorServiceAccount, PROFILE_CONTROLLER.editClusterRole, [sa(PROFILE_CONTROLLER.editorServiceAccount)]));
+  out.push(rb(PROFILE_CONTROLLER.viewerServiceAccount, PROFILE_CONTROLLER.viewClusterRole, [sa(PROFILE_CONTROLLER.viewerServiceAccount)]));
+  return out;
+}
+
+function selectorMatches(sel: LabelSelector, labels: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of sel.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    const vals = e.values ?? [];
+    if (e.operator === 'In' && !(has && vals.includes(labels[e.key]!))) return false;
+    if (e.operator === 'NotIn' && has && vals.includes(labels[e.key]!)) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  // An empty selector selects nothing in aggregation (the controller skips it).
+  return Object.keys(sel.matchLabels ?? {}).length > 0 || (sel.matchExpressions ?? []).length > 0;
+}
+
+const ruleKey = (r: PolicyRule): string => JSON.stringify([r.apiGroups ?? [], r.resources ?? [], r.verbs, r.resourceNames ?? [], r.nonResourceURLs ?? []]);
+
+/**
+ * Effective rules of every ClusterRole: an aggregated role gets the union of the (effective) rules
+ * of every other role its selectors match, as the clusterrole-aggregation controller writes them,
+ * iterated to a fixpoint so chains (view -> edit -> admin) resolve whatever their order.
+ */
+export function aggregateClusterRoles(clusterRoles: readonly object[]): Map<string, PolicyRule[]> {
+  const docs: ClusterRoleDoc[] = [];
+  for (const raw of clusterRoles) {
+    const o = raw as Json;
+    if (!isRbac(o, 'ClusterRole')) continue;
+    const meta = metaOf(o);
+    if (typeof meta.name !== 'string') continue;
+    const labels = isObj(meta.labels) ? (Object.fromEntries(Object.entries(meta.labels).filter(([, v]) => typeof v === 'string')) as Record<string, string>) : {};
+    const agg = isObj(o.aggregationRule) && Array.isArray(o.aggregationRule.clusterRoleSelectors) ? o.aggregationRule.clusterRoleSelectors.filter(isObj) : undefined;
+    const doc: ClusterRoleDoc = {
+      name: meta.name,
+      labels,
+      rules: rulesOf(o.rules),
+      ...(agg ? { selectors: agg.map((s) => s as LabelSelector) } : {}),
+    };
+    docs.push(doc);
+  }
+  const effective = new Map<string, PolicyRule[]>(docs.map((d) => [d.name, [...d.rules]]));
+  const members = new Map<string, ClusterRoleDoc[]>();
+  for (const d of docs) {
+    if (!d.selectors) continue;
+    members.set(d.name, docs.filter((c) => c.name !== d.name && d.selectors!.some((s) => selectorMatches(s, c.labels))));
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, ms] of members) {
+      const seen = new Set<string>();
+      const union: PolicyRule[] = [];
+      for (const m of ms) {
+        for (const r of effective.get(m.name) ?? []) {
+          const k = ruleKey(r);
+          if (!seen.has(k)) {
+            seen.add(k);
+            union.push(r);
+          }
+        }
+      }
+      // Compared as sets: they only grow, so the loop ends even with cycles of aggregated roles.
+      const before = new Set(effective.get(name)!.map(ruleKey));
+      if (union.length !== before.size || union.some((r) => !before.has(ruleKey(r)))) {
+        effective.set(name, union);
+        changed = true;
+      }
+    }
+  }
+  return effective;
+}
+
+/** Whether one rule allows a resource request (rbac.RuleAllows). */
+export function ruleAllows(rule: PolicyRule, q: Pick<AccessQuestion, 'verb' | 'group' | 'resource' | 'name'>): boolean {
+  if (!rule.verbs.includes('*') && !rule.verbs.includes(q.verb)) return false;
+  const groups = rule.apiGroups ?? [];
+  if (!groups.includes('*') && !groups.includes(q.group)) return false;
+  const slash = q.resource.indexOf('/');
+  const sub = slash >= 0 ? q.resource.slice(slash + 1) : '';
+  const resources = rule.resources ?? [];
+  const resOk = resources.some((r) => r === '*' || r === q.resource || (sub !== '' && r === `*/${sub}`));
+  if (!resOk) return false;
+  const names = rule.resourceNames ?? [];
+  if (names.length === 0) return true;
+  return q.name !== undefined && q.name !== '' && names.includes(q.name);
+}
+
+/** Parses `system:serviceaccount:<ns>:<name>`. */
+export function serviceAccountOf(user: string): { namespace: string; name: string } | undefined {
+  const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(user);
+  return m ? { namespace: m[1]!, name: m[2]! } : undefined;
+}
+
+/** The user name of a ServiceAccount. */
+export const serviceAccountUser = (namespace: string, name: string): string => `system:serviceaccount:${namespace}:${name}`;
+
+/** Groups of a user when none are given, as the API server's impersonation filter adds them. */
+export function defaultGroups(user: string): string[] {
+  const sa = serviceAccountOf(user);
+  return sa ? ['system:serviceaccounts', `system:serviceaccounts:${sa.namespace}`, 'system:authenticated'] : ['system:authenticated'];
+}
+
+function subjectMatches(s: Subject, bindingNamespace: string | undefined, user: string, groups: readonly string[]): boolean {
+  switch (s.kind) {
+    case 'User':
+      return s.name === user;
+    case 'Group':
+      return groups.includes(s.name);
+    case 'ServiceAccount': {
+      // A ServiceAccount subject without a namespace means the binding's own (appliesToUser).
+      const ns = s.namespace && s.namespace !== '' ? s.namespace : bindingNamespace;
+      return ns !== undefined && user === serviceAccountUser(ns, s.name);
+    }
+    default:
+      return false;
+  }
+}
+
+/** A compiled RBAC state: the bindings, Roles and aggregated ClusterRoles of one set of objects. */
+export class RbacModel {
+  private readonly bindings: Binding[] = [];
+  private readonly roles = new Map<string, PolicyRule[]>();
+  private readonly clusterRoles: Map<string, PolicyRule[]>;
+
+  constructor(objects: readonly object[], clusterRoles: readonly object[]) {
+    const all: Json[] = [];
+    const profiles: Json[] = [];
+    for (const raw of objects) {
+      const o = raw as Json;
+      all.push(o);
+      if (o.kind === 'Profile') profiles.push(o);
+    }
+    // What the Profile controller creates exists as soon as the Profile does; an object of the same
+    // kind and name passed explicitly (e.g. read back from a cluster) wins.
+    const byKey = new Map<string, Json>();
+    for (const o of [...profiles.flatMap(controllerObjects), ...all]) {
+      const meta = metaOf(o);
+      byKey.set(`${String(o.kind)}/${String(meta.namespace ?? '')}/${String(meta.name)}`, o);
+    }
+    const extraClusterRoles: Json[] = [];
+    for (const o of byKey.values()) {
+      const meta = metaOf(o);
+      const ns = typeof meta.namespace === 'string' ? meta.namespace : undefined;
+      if (isRbac(o, 'Role') && ns && typeof meta.name === 'string') {
+        this.roles.set(`${ns}/${meta.name}`, rulesOf(o.rules));
+      } else if (isRbac(o, 'ClusterRole')) {
+        extraClusterRoles.push(o);
+      } else if ((isRbac(o, 'RoleBinding') && ns) || isRbac(o, 'ClusterRoleBinding')) {
+        const ref = isObj(o.roleRef) ? o.roleRef : {};
+        if (typeof ref.kind !== 'string' || typeof ref.name !== 'string') continue;
+        const subjects = Array.isArray(o.subjects)
+          ? o.subjects.filter(isObj).filter((s) => typeof s.kind === 'string' && typeof s.name === 'string').map((s) => s as unknown as Subject)
+          : [];
+        this.bindings.push({ ...(o.kind === 'RoleBinding' ? { namespace: ns } : {}), roleRef: { kind: ref.kind, name: ref.name }, subjects });
+      }
+    }
+    this.clusterRoles = aggregateClusterRoles([...clusterRoles, ...extraClusterRoles]);
+  }
+
+  /** The rules a binding grants (empty when its role does not exist, as on a real cluster). */
+  private rulesOf(b: Binding): readonly PolicyRule[] {
+    if (b.roleRef.kind === 'ClusterRole') return this.clusterRoles.get(b.roleRef.name) ?? [];
+    if (b.roleRef.kind === 'Role' && b.namespace) return this.roles.get(`${b.namespace}/${b.roleRef.name}`) ?? [];
+    return [];
+  }
+
+  can(q: AccessQuestion): boolean {
+    const groups = q.groups ? withAuthenticated(q.groups) : defaultGroups(q.user);
+    if (groups.includes('system:masters')) return true;
+    for (const b of this.bindings) {
+      // A RoleBinding only applies inside its namespace; a ClusterRoleBinding everywhere.
+      if (b.namespace !== undefined && b.namespace !== q.namespace) continue;
+      if (!b.subjects.some((s) => subjectMatches(s, b.namespace, q.user, groups))) continue;
+      if (this.rulesOf(b).some((r) => ruleAllows(r, q))) return true;
+    }
+    return false;
+  }
+
+  /** Every binding (namespace, roleRef) whose subjects include the user, for explanations. */
+  bindingsOf(user: string, groups?: readonly string[]): { namespace?: string; roleRef: RoleRef }[] {
+    const gs = groups ? withAuthenticated(groups) : defaultGroups(user);
+    return this.bindings
+      .filter((b) => b.subjects.some((s) => subjectMatches(s, b.namespace, user, gs)))
+      .map((b) => ({ ...(b.namespace !== undefined ? { namespace: b.namespace } : {}), roleRef: b.roleRef }));
+  }
+
+  /** Namespaces where some RoleBinding names the user (directly, by group, or as a ServiceAccount). */
+  namespacesOf(user: string, groups?: readonly string[]): string[] {
+    return [...new Set(this.bindingsOf(user, groups).flatMap((b) => (b.namespace ? [b.namespace] : [])))].sort();
+  }
+}
+
+// Impersonation adds system:authenticated unless the caller claims to be unauthenticated.
+function withAuthenticated(groups: readonly string[]): string[] {
+  return groups.includes('system:authenticated') || groups.includes('system:unauthenticated') ? [...groups] : [...groups, 'system:authenticated'];
+}
+
+// Compiling is linear in the objects; cache per (objects, clusterRoles) array pair so a test asking
+// thousands of questions about one synth compiles once. Callers must not mutate the arrays after.
+const cache = new WeakMap<readonly object[], WeakMap<readonly object[], RbacModel>>();
+
+/** Compiles (or returns the cached) model of `objects` with the given ClusterRoles. */
+export function rbacModel(objects: readonly object[], clusterRoles: readonly object[]): RbacModel {
+  let inner = cache.get(objects);
+  if (!inner) {
+    inner = new WeakMap();
+    cache.set(objects, inner);
+  }
+  let m = inner.get(clusterRoles);
+  if (!m) {
+    m = new RbacModel(objects, clusterRoles);
+    inner.set(clusterRoles, m);
+  }
+  return m;
+}
+
+/**
+ * Whether RBAC allows the request. `objects` are emitted manifests (Profiles are expanded with
+ * {@link controllerObjects}; Roles, RoleBindings, ClusterRoleBindings and extra ClusterRoles are
+ * read; everything else is ignored); `clusterRoles` are the vendored Kubeflow ClusterRoles
+ * ({@link loadKubeflowClusterRoles}).
+ */
+export function can(
+  objects: object[],
+  clusterRoles: object[],
+  q: { user: string; groups?: string[]; verb: string; group: string; resource: string; namespace: string; name?: string },
+): boolean {
+  return rbacModel(objects, clusterRoles).can(q);
+}
+
+/** The repository root (this file is `<root>/lib/rbac.ts`). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Loads the vendored Kubeflow ClusterRoles (`crds/kubeflow-clusterroles.yaml`, or another file). */
+export function loadKubeflowClusterRoles(file: string = path.join(REPO_ROOT, 'crds', 'kubeflow-clusterroles.yaml')): Json[] {
+  return (yaml.loadAll(fs.readFileSync(file, 'utf8')) as unknown[]).filter((d): d is Json => isObj(d) && d.kind === 'ClusterRole');
+}
