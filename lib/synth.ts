@@ -12,6 +12,7 @@ import { ApiObject, App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import type { PlatformSettings } from './platform';
 import { PlatformError } from './platform';
+import { policyFiles } from './secrets';
 import type { TenantSpec } from './tenant';
 import { TenantBundle, validateTenants } from './tenant';
 import type { TenantEntry } from './validation';
@@ -72,7 +73,10 @@ export function synthesize(entries: readonly TenantEntry[], platform: PlatformSe
     if (files.has(o.file)) throw new Error(`two objects map to ${o.file}; object names must be unique per kind and namespace`);
     files.set(o.file, toYaml(o.manifest));
   }
-  return { files, objects, tenants: specs.length };
+  // Policies the platform team applies itself (Vault, S3): outside Argo CD's tenants/* path.
+  for (const spec of specs) for (const [f, content] of policyFiles(spec, specs, platform)) files.set(f, content);
+  const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { files: sorted, objects, tenants: specs.length };
 }
 
 /**
