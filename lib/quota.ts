@@ -61,9 +61,11 @@ export interface LimitsSpec {
     readonly max?: PodCaps;
   };
   readonly container?: {
-    /** Cap for one container; also its default limit. @default the per-pod cap */
+    /** Cap for one container. @default the per-pod cap */
     readonly max?: CpuMemory;
-    /** Request given to a container that sets none. @default the platform's `podDefaults.defaultRequest`, lowered to the container cap */
+    /** Limit given to a container that sets none. @default the container cap */
+    readonly defaultLimit?: CpuMemory;
+    /** Request given to a container that sets none. @default the platform's `podDefaults.defaultRequest`, lowered to the default limit */
     readonly defaultRequest?: CpuMemory;
   };
 }
@@ -101,6 +103,7 @@ export function quotaHard(quota: QuotaSpec | undefined, platform: PlatformSettin
 export interface EffectiveLimits {
   readonly podMax: { cpu: Quantity; memory: Quantity; gpu: Record<string, number> };
   readonly containerMax: { cpu: Quantity; memory: Quantity };
+  readonly defaultLimit: { cpu: Quantity; memory: Quantity };
   readonly defaultRequest: { cpu: Quantity; memory: Quantity };
 }
 
@@ -120,12 +123,16 @@ export function effectiveLimits(spec: TenantSpec, platform: PlatformSettings): E
     cpu: ctr.max?.cpu !== undefined ? Quantity.of(ctr.max.cpu) : podMax.cpu,
     memory: ctr.max?.memory !== undefined ? Quantity.of(ctr.max.memory) : podMax.memory,
   };
+  const defaultLimit = {
+    cpu: ctr.defaultLimit?.cpu !== undefined ? Quantity.of(ctr.defaultLimit.cpu) : containerMax.cpu,
+    memory: ctr.defaultLimit?.memory !== undefined ? Quantity.of(ctr.defaultLimit.memory) : containerMax.memory,
+  };
   const defReq = (r: 'cpu' | 'memory'): Quantity => {
     const declared = ctr.defaultRequest?.[r];
     if (declared !== undefined) return Quantity.of(declared);
-    return minQuantity(Quantity.of(platform.podDefaults.defaultRequest[r]), containerMax[r]);
+    return minQuantity(Quantity.of(platform.podDefaults.defaultRequest[r]), defaultLimit[r]);
   };
-  return { podMax, containerMax, defaultRequest: { cpu: defReq('cpu'), memory: defReq('memory') } };
+  return { podMax, containerMax, defaultLimit, defaultRequest: { cpu: defReq('cpu'), memory: defReq('memory') } };
 }
 
 /** Checks `quota` and `limits` of one tenant. */
@@ -172,9 +179,10 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
   } else if (limits.pod !== undefined) limitsOk = false;
 
   const ctrMax: Record<string, Quantity | undefined> = {};
+  const ctrLim: Record<string, Quantity | undefined> = {};
   const ctrReq: Record<string, Quantity | undefined> = {};
-  if (limits.container !== undefined && checkObject(errs, 'limits.container', limits.container, ['max', 'defaultRequest'])) {
-    for (const [section, target] of [['max', ctrMax], ['defaultRequest', ctrReq]] as const) {
+  if (limits.container !== undefined && checkObject(errs, 'limits.container', limits.container, ['max', 'defaultLimit', 'defaultRequest'])) {
+    for (const [section, target] of [['max', ctrMax], ['defaultLimit', ctrLim], ['defaultRequest', ctrReq]] as const) {
       const v = (limits.container as Record<string, unknown>)[section];
       if (v === undefined) continue;
       if (!checkObject(errs, `limits.container.${section}`, v, ['cpu', 'memory'])) {
@@ -211,9 +219,13 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
     if (cm && cm.compare(eff.podMax[r]) > 0) {
       errs.invalid(`limits.container.max.${r}`, cm.text, `exceeds the per-pod cap "${eff.podMax[r].text}"; a container cannot be larger than its pod`);
     }
+    const dl = ctrLim[r];
+    if (dl && dl.compare(eff.containerMax[r]) > 0) {
+      errs.invalid(`limits.container.defaultLimit.${r}`, dl.text, `exceeds its cap "${eff.containerMax[r].text}" (the per-container maximum); lower the default limit or raise limits.container.max.${r}`);
+    }
     const dr = ctrReq[r];
-    if (dr && dr.compare(eff.containerMax[r]) > 0) {
-      errs.invalid(`limits.container.defaultRequest.${r}`, dr.text, `exceeds its cap "${eff.containerMax[r].text}" (the per-container limit); lower the default request or raise limits.container.max.${r}`);
+    if (dr && dr.compare(eff.defaultLimit[r]) > 0) {
+      errs.invalid(`limits.container.defaultRequest.${r}`, dr.text, `exceeds its cap "${eff.defaultLimit[r].text}" (the default limit); lower the default request or raise limits.container.defaultLimit.${r}`);
     }
   }
 }
@@ -251,14 +263,14 @@ export interface TenantLimitRangeProps {
 
 /**
  * The `LimitRange` named `tenant-limits`. Every value the API server would default is written
- * explicitly (container default limit = max), so Argo CD sees no drift.
+ * explicitly (container default limit, default request), so Argo CD sees no drift.
  */
 export class TenantLimitRange extends Construct {
   static readonly NAME = 'tenant-limits';
 
   constructor(scope: Construct, id: string, props: TenantLimitRangeProps) {
     super(scope, id);
-    const { podMax, containerMax, defaultRequest } = props.limits;
+    const { podMax, containerMax, defaultLimit, defaultRequest } = props.limits;
     const gpuCaps = Object.keys(podMax.gpu).sort();
     // LimitRanger rejects a pod that sets no limit for a resource with a per-pod max; a 0 default
     // for each capped GPU resource keeps CPU-only pods admissible.
@@ -279,7 +291,7 @@ export class TenantLimitRange extends Construct {
           {
             type: 'Container',
             max: { cpu: q(containerMax.cpu), memory: q(containerMax.memory) },
-            default: sortKeys({ cpu: q(containerMax.cpu), memory: q(containerMax.memory), ...zeroGpu }),
+            default: sortKeys({ cpu: q(defaultLimit.cpu), memory: q(defaultLimit.memory), ...zeroGpu }),
             defaultRequest: sortKeys({ cpu: q(defaultRequest.cpu), memory: q(defaultRequest.memory), ...zeroGpu }),
           },
         ],

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { definePlatform, DEFAULT_PLATFORM, PlatformError } from '../lib/platform';
-import { validateTenants } from '../lib/tenant';
+import { TENANT_FIELDS, validateTenants } from '../lib/tenant';
 import { entry, validSpec } from './support/fixtures';
 
 const errorsOf = (...specs: unknown[]): string[] => validateTenants(specs.map((s) => entry(s)), DEFAULT_PLATFORM).map(String);
@@ -96,7 +96,17 @@ const cases: [string, Record<string, unknown>, string][] = [
   [
     'default request above its cap',
     { limits: { pod: { max: { cpu: '4', memory: '16Gi' } }, container: { max: { memory: '8Gi' }, defaultRequest: { memory: '10Gi' } } } },
-    'tenants/fraud.ts: limits.container.defaultRequest.memory: Invalid value: "10Gi": exceeds its cap "8Gi" (the per-container limit); lower the default request or raise limits.container.max.memory',
+    'tenants/fraud.ts: limits.container.defaultRequest.memory: Invalid value: "10Gi": exceeds its cap "8Gi" (the default limit); lower the default request or raise limits.container.defaultLimit.memory',
+  ],
+  [
+    'default request above an explicit default limit',
+    { limits: { container: { defaultLimit: { cpu: '1' }, defaultRequest: { cpu: '1500m' } } } },
+    'tenants/fraud.ts: limits.container.defaultRequest.cpu: Invalid value: "1500m": exceeds its cap "1" (the default limit); lower the default request or raise limits.container.defaultLimit.cpu',
+  ],
+  [
+    'default limit above the container cap',
+    { limits: { pod: { max: { cpu: '4' } }, container: { defaultLimit: { cpu: '5' } } } },
+    'tenants/fraud.ts: limits.container.defaultLimit.cpu: Invalid value: "5": exceeds its cap "4" (the per-container maximum); lower the default limit or raise limits.container.max.cpu',
   ],
   [
     'container cap above the pod cap',
@@ -106,7 +116,7 @@ const cases: [string, Record<string, unknown>, string][] = [
   [
     'misspelled field',
     { quotas: { cpu: '1' } },
-    'tenants/fraud.ts: quotas: Unsupported value: "quotas": unknown field; supported fields: name, owner, labels, quota, limits, contributors',
+    `tenants/fraud.ts: quotas: Unsupported value: "quotas": unknown field; supported fields: ${TENANT_FIELDS.join(', ')}`,
   ],
   [
     'misspelled nested field',
