@@ -6,9 +6,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { checkRemovedTenants, readDeployedTenants } from './lib/gitops';
 import { PlatformError } from './lib/platform';
 import { loadPlatform, loadTenants, synthesize, toYaml, writeDist } from './lib/synth';
-import { ValidationError } from './lib/validation';
+import { sortErrors, ValidationError } from './lib/validation';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -22,7 +23,9 @@ async function main(): Promise<number> {
   try {
     const platform = await loadPlatform(root);
     const { entries, errors: loadErrors } = await loadTenants(root);
-    if (loadErrors.length > 0) throw new ValidationError(loadErrors);
+    // A deployed tenant may only disappear after it was decommissioned (lib/gitops.ts).
+    const removed = checkRemovedTenants(entries, readDeployedTenants(out), loadErrors);
+    if (loadErrors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...loadErrors, ...removed]));
     const result = synthesize(entries, platform);
     writeDist(out, result.files);
     // `cdk8s synth` passes its own output folder; give it the whole app as one manifest.

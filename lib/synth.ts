@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Chart } from 'cdk8s';
 import { ApiObject, App } from 'cdk8s';
 import * as yaml from 'js-yaml';
+import { clusterObjects, decommissionFilter, isDecommissioned } from './gitops';
 import type { PlatformSettings } from './platform';
 import { PlatformError } from './platform';
 import { policyFiles } from './secrets';
@@ -65,7 +66,11 @@ export function synthesize(entries: readonly TenantEntry[], platform: PlatformSe
     // would make synth quadratic in the number of tenants. Bundles never reference each other.
     const chart = new TenantBundle(new App({ outdir: 'cdk8s.out' }), { spec, platform });
     const dir = tenantDir(spec.name);
-    for (const m of renderChart(chart)) objects.push({ file: `${dir}/${manifestFileName(m)}`, manifest: m });
+    for (const m of decommissionFilter(renderChart(chart), spec)) objects.push({ file: `${dir}/${manifestFileName(m)}`, manifest: m });
+  }
+  // Argo CD ApplicationSet, AppProjects and Kyverno policies (lib/gitops.ts).
+  for (const m of clusterObjects({ tenants: specs, tenantObjects: objects.map((o) => o.manifest), platform })) {
+    objects.push({ file: `${CLUSTER_DIR}/${manifestFileName(m)}`, manifest: m });
   }
   objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const files = new Map<string, string>();
@@ -74,7 +79,7 @@ export function synthesize(entries: readonly TenantEntry[], platform: PlatformSe
     files.set(o.file, toYaml(o.manifest));
   }
   // Policies the platform team applies itself (Vault, S3): outside Argo CD's tenants/* path.
-  for (const spec of specs) for (const [f, content] of policyFiles(spec, specs, platform)) files.set(f, content);
+  for (const spec of specs) if (!isDecommissioned(spec)) for (const [f, content] of policyFiles(spec, specs, platform)) files.set(f, content);
   const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return { files: sorted, objects, tenants: specs.length };
 }

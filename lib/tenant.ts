@@ -9,6 +9,7 @@ import type { ContributorSpec } from './contributors';
 import { checkContributors, Contributors } from './contributors';
 import type { GrantSpec } from './grants';
 import { checkGrants, Grants } from './grants';
+import { checkDecommissioned } from './gitops';
 import { tenantLabels } from './meta';
 import { TenantIsolation } from './network';
 import type { PlatformSettings } from './platform';
@@ -39,10 +40,16 @@ export interface TenantSpec {
   readonly grants?: readonly GrantSpec[];
   /** Credentials delivered from Vault by External Secrets (S3, registry, git, API keys). @default none */
   readonly credentials?: CredentialsSpec;
+  /**
+   * Step 1 of removing a tenant: revokes every access (contributors, grants, credentials) and keeps
+   * the Profile, namespace, data, quota and isolation. Only a tenant that is decommissioned in the
+   * committed dist/ may have its file deleted (README "Removing a tenant"). @default false
+   */
+  readonly decommissioned?: boolean;
 }
 
 /** The top-level fields of a TenantSpec, for the unknown-field check. */
-export const TENANT_FIELDS: readonly string[] = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'credentials'];
+export const TENANT_FIELDS: readonly string[] = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'credentials', 'decommissioned'];
 
 /**
  * Declares a tenant. It returns its argument unchanged; its value is the type check, which catches
@@ -53,7 +60,7 @@ export function tenant<const T extends TenantSpec>(spec: T & Record<Exclude<keyo
 }
 
 /** Every per-tenant check, in reporting order. */
-const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkCredentials];
+const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkCredentials, checkDecommissioned];
 
 /** Runs every check over every tenant and returns all errors, sorted by file. */
 export function validateTenants(entries: readonly TenantEntry[], platform: PlatformSettings): FieldError[] {
