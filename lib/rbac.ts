@@ -257,6 +257,9 @@ function subjectMatches(s: Subject, bindingNamespace: string | undefined, user: 
 /** A compiled RBAC state: the bindings, Roles and aggregated ClusterRoles of one set of objects. */
 export class RbacModel {
   private readonly bindings: Binding[] = [];
+  /** RoleBindings by namespace, and ClusterRoleBindings under '' (every question reads two lists). */
+  private readonly byNamespace = new Map<string, Binding[]>();
+  private readonly clusterBindings: Binding[] = [];
   private readonly roles = new Map<string, PolicyRule[]>();
   private readonly clusterRoles: Map<string, PolicyRule[]>;
 
@@ -289,7 +292,10 @@ export class RbacModel {
         const subjects = Array.isArray(o.subjects)
           ? o.subjects.filter(isObj).filter((s) => typeof s.kind === 'string' && typeof s.name === 'string').map((s) => s as unknown as Subject)
           : [];
-        this.bindings.push({ ...(o.kind === 'RoleBinding' ? { namespace: ns } : {}), roleRef: { kind: ref.kind, name: ref.name }, subjects });
+        const b: Binding = { ...(o.kind === 'RoleBinding' ? { namespace: ns } : {}), roleRef: { kind: ref.kind, name: ref.name }, subjects };
+        this.bindings.push(b);
+        if (b.namespace === undefined) this.clusterBindings.push(b);
+        else this.byNamespace.set(b.namespace, [...(this.byNamespace.get(b.namespace) ?? []), b]);
       }
     }
     this.clusterRoles = aggregateClusterRoles([...clusterRoles, ...extraClusterRoles]);
@@ -302,14 +308,25 @@ export class RbacModel {
     return [];
   }
 
+  // Aggregated Kubeflow roles have 100+ rules; audits ask the same question of the same role often.
+  private readonly memo = new Map<string, boolean>();
+  private allows(b: Binding, q: AccessQuestion): boolean {
+    const key = `${b.roleRef.kind}\u0000${b.roleRef.kind === 'Role' ? b.namespace : ''}\u0000${b.roleRef.name}\u0000${q.verb}\u0000${q.group}\u0000${q.resource}\u0000${q.name ?? ''}`;
+    let v = this.memo.get(key);
+    if (v === undefined) {
+      v = this.rulesOf(b).some((r) => ruleAllows(r, q));
+      this.memo.set(key, v);
+    }
+    return v;
+  }
+
   can(q: AccessQuestion): boolean {
     const groups = q.groups ? withAuthenticated(q.groups) : defaultGroups(q.user);
     if (groups.includes('system:masters')) return true;
-    for (const b of this.bindings) {
-      // A RoleBinding only applies inside its namespace; a ClusterRoleBinding everywhere.
-      if (b.namespace !== undefined && b.namespace !== q.namespace) continue;
+    // A RoleBinding only applies inside its namespace; a ClusterRoleBinding everywhere.
+    for (const b of [...this.clusterBindings, ...(this.byNamespace.get(q.namespace) ?? [])]) {
       if (!b.subjects.some((s) => subjectMatches(s, b.namespace, q.user, groups))) continue;
-      if (this.rulesOf(b).some((r) => ruleAllows(r, q))) return true;
+      if (this.allows(b, q)) return true;
     }
     return false;
   }
@@ -358,11 +375,7 @@ export function rbacModel(objects: readonly object[], clusterRoles: readonly obj
  * read; everything else is ignored); `clusterRoles` are the vendored Kubeflow ClusterRoles
  * ({@link loadKubeflowClusterRoles}).
  */
-export function can(
-  objects: object[],
-  clusterRoles: object[],
-  q: { user: string; groups?: string[]; verb: string; group: string; resource: string; namespace: string; name?: string },
-): boolean {
+export function can(objects: readonly object[], clusterRoles: readonly object[], q: AccessQuestion): boolean {
   return rbacModel(objects, clusterRoles).can(q);
 }
 

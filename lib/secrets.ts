@@ -191,8 +191,11 @@ export function checkCredentials(errs: ErrorList, spec: TenantSpec, ctx: CheckCo
         if (checkDnsLabel(errs, np, a.name)) {
           if (a.name.length > 40) errs.add(np, 'Too long', a.name, `may not be more than 40 characters (is ${a.name.length}): it names the Secret api-key-<name> and the PodDefault access-api-key-<name>`);
           const first = names.get(a.name);
-          if (first !== undefined) errs.add(np, 'Duplicate value', a.name, `already declared at credentials.apiKeys[${first}]`);
-          else names.set(a.name, i);
+          if (first !== undefined) {
+            errs.add(np, 'Duplicate value', a.name, `already declared at credentials.apiKeys[${first}]; each API key needs its own name`);
+            return;
+          }
+          names.set(a.name, i);
         }
         if (a.key !== undefined) checkKey(at.field(ap, 'key'), a.key);
         const env = a.env ?? (typeof a.name === 'string' ? defaultEnv(a.name) : undefined);

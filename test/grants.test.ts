@@ -1,0 +1,306 @@
+/**
+ * Cross-namespace grants: the module's exercise on the repo's own tenants (evaluated with the
+ * offline RBAC evaluator and the vendored Kubeflow ClusterRoles), the shape of the emitted Role and
+ * RoleBinding, and every refusal with the exact message a team lead sees.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GRANTABLE_RESOURCES, GRANT_TO_LABEL, grantRules, REVIEWED_EXCEPTION_ANNOTATION, REVIEWED_EXCEPTION_LABEL } from '../lib/grants';
+import { DEFAULT_PLATFORM } from '../lib/platform';
+import { can, loadKubeflowClusterRoles, serviceAccountUser } from '../lib/rbac';
+import type { Manifest, SynthResult } from '../lib/synth';
+import { synthesize } from '../lib/synth';
+import { validateTenants } from '../lib/tenant';
+import { entry, repoInputs, validSpec } from './support/fixtures';
+import { validateManifest } from './support/schemas';
+
+const clusterRoles = loadKubeflowClusterRoles();
+
+describe("the module's exercise: risk-modeling grants payments-engineering read access to its InferenceServices", () => {
+  let result: SynthResult;
+  let objects: Manifest[];
+  const sa = serviceAccountUser('payments-engineering', 'default-editor');
+  const ask = (verb: string, group: string, resource: string, namespace: string, user = sa) => can(objects, clusterRoles, { user, verb, group, resource, namespace });
+
+  beforeAll(async () => {
+    const { platform, entries } = await repoInputs();
+    result = synthesize(entries, platform);
+    objects = result.objects.map((o) => o.manifest);
+  });
+
+  it('payments-engineering/default-editor may get and list InferenceServices in risk-modeling', () => {
+    expect(ask('get', 'serving.kserve.io', 'inferenceservices', 'risk-modeling')).toBe(true);
+    expect(ask('list', 'serving.kserve.io', 'inferenceservices', 'risk-modeling')).toBe(true);
+  });
+
+  it('and nothing else there: no secrets, no writes, no other Kubeflow resource', () => {
+    for (const verb of ['get', 'list', 'watch']) expect(ask(verb, '', 'secrets', 'risk-modeling'), verb).toBe(false);
+    for (const verb of ['watch', 'create', 'update', 'patch', 'delete', 'deletecollection']) {
+      expect(ask(verb, 'serving.kserve.io', 'inferenceservices', 'risk-modeling'), verb).toBe(false);
+    }
+    for (const e of Object.values(GRANTABLE_RESOURCES)) {
+      if (e.resource === 'inferenceservices') continue;
+      expect(ask('get', e.group, e.resource, 'risk-modeling'), e.resource).toBe(false);
+    }
+    expect(ask('create', 'rbac.authorization.k8s.io', 'rolebindings', 'risk-modeling')).toBe(false);
+    expect(ask('create', '', 'pods/exec', 'risk-modeling')).toBe(false);
+  });
+
+  it('nor does it touch any other namespace', () => {
+    const others = result.objects.filter((o) => o.manifest.kind === 'Profile').map((o) => o.manifest.metadata.name).filter((n) => n !== 'risk-modeling' && n !== 'payments-engineering');
+    expect(others.length).toBeGreaterThan(1);
+    for (const ns of [...others, 'kubeflow', 'kube-system', 'default']) {
+      expect(ask('get', 'serving.kserve.io', 'inferenceservices', ns), ns).toBe(false);
+      expect(ask('list', '', 'secrets', ns), ns).toBe(false);
+    }
+    // Its own namespace: the Profile controller's kubeflow-edit binding, unchanged by the grant.
+    expect(ask('create', 'serving.kserve.io', 'inferenceservices', 'payments-engineering')).toBe(true);
+  });
+
+  it("other payments-engineering ServiceAccounts and people get nothing from the grant", () => {
+    expect(ask('get', 'serving.kserve.io', 'inferenceservices', 'risk-modeling', serviceAccountUser('payments-engineering', 'default-viewer'))).toBe(false);
+    expect(ask('get', 'serving.kserve.io', 'inferenceservices', 'risk-modeling', 'payments-lead@example.com')).toBe(false);
+    expect(ask('get', 'serving.kserve.io', 'inferenceservices', 'risk-modeling', 'payments.dev@example.com')).toBe(false);
+  });
+
+  it('emits exactly one Role and one RoleBinding, named grant-to-payments-engineering, and no cluster-scoped RBAC', () => {
+    const grantObjs = result.objects.filter((o) => o.manifest.metadata.labels?.[GRANT_TO_LABEL] !== undefined);
+    expect(grantObjs.map((o) => o.file)).toEqual([
+      'tenants/risk-modeling/Role.grant-to-payments-engineering.yaml',
+      'tenants/risk-modeling/RoleBinding.grant-to-payments-engineering.yaml',
+    ]);
+    const roleObj = grantObjs[0]!.manifest;
+    expect(roleObj.rules).toEqual([{ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], verbs: ['get', 'list'] }]);
+    const binding = grantObjs[1]!.manifest;
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'grant-to-payments-engineering' });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'default-editor', namespace: 'payments-engineering' }]);
+    expect(objects.filter((m) => m.kind === 'ClusterRoleBinding' || m.kind === 'ClusterRole')).toEqual([]);
+  });
+
+  it('every Role and RoleBinding is schema-valid', () => {
+    for (const m of objects.filter((x) => x.kind === 'Role' || x.kind === 'RoleBinding')) expect(validateManifest(m), m.metadata.name).toEqual([]);
+  });
+});
+
+describe('grant rendering', () => {
+  const payments = validSpec({ name: 'payments', owner: { email: 'p@example.com' }, contributors: [], credentials: { s3: true } });
+  const render = (grants: unknown, extra: unknown[] = []) => {
+    const r = synthesize([entry(validSpec({ grants })), entry(payments), ...extra.map((e) => entry(e))], DEFAULT_PLATFORM);
+    return r.objects.filter((o) => o.file.startsWith('tenants/fraud/') && o.manifest.metadata.name.startsWith('grant-to-')).map((o) => o.manifest);
+  };
+
+  it('merges several grants to one grantee into one Role with sorted rules, whatever the order', () => {
+    const a = [
+      { to: 'payments', resources: ['pipeline-runs', 'inferenceservices'], verbs: ['list', 'get'] },
+      { to: 'payments', resources: ['pipeline-runs'], verbs: ['readArtifact'] },
+      { to: 'payments', resources: ['persistentvolumeclaims'], verbs: ['get'] },
+    ];
+    const objs = render(a);
+    expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Role/grant-to-payments', 'RoleBinding/grant-to-payments']);
+    expect(objs[0]!.rules).toEqual([
+      { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get'] },
+      { apiGroups: ['pipelines.kubeflow.org'], resources: ['runs'], verbs: ['get', 'list', 'readArtifact'] },
+      { apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], verbs: ['get', 'list'] },
+    ]);
+    expect(render([...a].reverse())).toEqual(objs);
+    for (const m of objs) expect(validateManifest(m)).toEqual([]);
+  });
+
+  it('binds the declared ServiceAccounts of the grantee namespace, sorted', () => {
+    const [, binding] = render([{ to: 'payments', resources: ['notebooks'], verbs: ['get'], serviceAccounts: ['pipeline-runner', 'default-editor'] }]);
+    expect(binding!.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'default-editor', namespace: 'payments' },
+      { kind: 'ServiceAccount', name: 'pipeline-runner', namespace: 'payments' },
+    ]);
+  });
+
+  it("role: 'view' binds kubeflow-view with a RoleBinding and emits no Role", () => {
+    const objs = render([{ to: 'payments', role: 'view' }]);
+    expect(objs.map((o) => o.kind)).toEqual(['RoleBinding']);
+    expect(objs[0]!.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubeflow-view' });
+    const all = [...objs, ...synthesize([entry(payments)], DEFAULT_PLATFORM).objects.map((o) => o.manifest)];
+    const user = serviceAccountUser('payments', 'default-editor');
+    expect(can(all, clusterRoles, { user, verb: 'list', group: 'kubeflow.org', resource: 'notebooks', namespace: 'fraud' })).toBe(true);
+    expect(can(all, clusterRoles, { user, verb: 'get', group: '', resource: 'secrets', namespace: 'fraud' })).toBe(false);
+    expect(can(all, clusterRoles, { user, verb: 'create', group: 'kubeflow.org', resource: 'notebooks', namespace: 'fraud' })).toBe(false);
+  });
+
+  it('labels and annotates a reviewed exception', () => {
+    const reason = 'SEC-42: shared feature-store credentials, approved by platform security';
+    const objs = render([{ to: 'payments', resources: ['secrets'], verbs: ['get'], reviewedException: reason }]);
+    for (const o of objs) {
+      expect(o.metadata.labels?.[REVIEWED_EXCEPTION_LABEL]).toBe('true');
+      expect(o.metadata.annotations?.[REVIEWED_EXCEPTION_ANNOTATION]).toBe(reason);
+    }
+    expect(objs[0]!.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]);
+  });
+
+  it('an artifact-only grant emits no RBAC', () => {
+    expect(render([{ to: 'payments', artifactPrefixes: ['models/v1'] }])).toEqual([]);
+  });
+
+  it('grantRules keeps different verb sets of one API group apart', () => {
+    expect(
+      grantRules([
+        { to: 'x', resources: ['notebooks'], verbs: ['get'] },
+        { to: 'x', resources: ['katib-experiments'], verbs: ['get', 'list'] },
+        { to: 'x', resources: ['pvcviewers'], verbs: ['get'] },
+      ]),
+    ).toEqual([
+      { apiGroups: ['kubeflow.org'], resources: ['notebooks', 'pvcviewers'], verbs: ['get'] },
+      { apiGroups: ['kubeflow.org'], resources: ['experiments'], verbs: ['get', 'list'] },
+    ]);
+  });
+});
+
+describe('the resource catalogue matches the Kubeflow ClusterRoles', () => {
+  it('every catalogue entry is a resource the kubeflow-admin role covers (so grants name real API groups and resources)', () => {
+    const objs = [
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'e', namespace: 'n' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubeflow-admin' }, subjects: [{ kind: 'User', name: 'u' }] },
+    ];
+    for (const [name, e] of Object.entries(GRANTABLE_RESOURCES)) {
+      expect(can(objs, clusterRoles, { user: 'u', verb: 'get', group: e.group, resource: e.resource, namespace: 'n' }), name).toBe(true);
+    }
+  });
+});
+
+describe('refusals', () => {
+  const payments = validSpec({ name: 'payments', owner: { email: 'p@example.com' }, credentials: { s3: true } });
+  const nos3 = validSpec({ name: 'nos3', owner: { email: 'n@example.com' } });
+  const errorsOf = (grants: unknown): string[] => validateTenants([entry(validSpec({ grants })), entry(payments), entry(nos3)], DEFAULT_PLATFORM).map(String);
+  const P = 'tenants/fraud.ts: grants[0]';
+  const cases: [string, unknown, string[]][] = [
+    [
+      'a grantee that is not a tenant',
+      [{ to: 'paymnts', resources: ['inferenceservices'], verbs: ['get'] }],
+      [`${P}.to: Invalid value: "paymnts": no tenant is named "paymnts"; a grant names another tenant by the name in its tenants/<name>.ts (did you mean "payments"?)`],
+    ],
+    [
+      'a grant to oneself',
+      [{ to: 'fraud', resources: ['inferenceservices'], verbs: ['get'] }],
+      [`${P}.to: Invalid value: "fraud": a tenant cannot grant to itself: its own workloads already have access; remove this grant`],
+    ],
+    [
+      'an unknown resource',
+      [{ to: 'payments', resources: ['inferenceservice'], verbs: ['get'] }],
+      [`${P}.resources[0]: Unsupported value: "inferenceservice": did you mean "inferenceservices"? grantable resources: ${Object.keys(GRANTABLE_RESOURCES).join(', ')}`],
+    ],
+    [
+      'a resource spelled with its API group',
+      [{ to: 'payments', resources: ['inferenceservices.serving.kserve.io'], verbs: ['get'] }],
+      [`${P}.resources[0]: Unsupported value: "inferenceservices.serving.kserve.io": did you mean "inferenceservices"? grantable resources: ${Object.keys(GRANTABLE_RESOURCES).join(', ')}`],
+    ],
+    [
+      'a wildcard resource',
+      [{ to: 'payments', resources: ['*'], verbs: ['get'] }],
+      [`${P}.resources[0]: Forbidden: "*": wildcards grant every resource, including ones installed later; list the resources needed, e.g. ["inferenceservices"]`],
+    ],
+    [
+      'a wildcard verb',
+      [{ to: 'payments', resources: ['notebooks'], verbs: ['*'] }],
+      [`${P}.verbs[0]: Forbidden: "*": wildcards grant every verb, including delete and any added later; list the verbs needed, e.g. ["get", "list"]`],
+    ],
+    [
+      'secrets without a reviewed exception',
+      [{ to: 'payments', resources: ['secrets'], verbs: ['get'] }],
+      [
+        `${P}.resources[0]: Forbidden: "secrets": secrets hold credentials (S3 keys, registry and git tokens); another tenant should get its own through credentials, not read these. If a platform reviewer approved this, add reviewedException: "<ticket>: <reason>" to the grant`,
+      ],
+    ],
+    [
+      'escalate, bind and impersonate',
+      [{ to: 'payments', resources: ['notebooks'], verbs: ['get', 'escalate', 'bind', 'impersonate'] }],
+      ['escalate', 'bind', 'impersonate'].map(
+        (v, i) => `${P}.verbs[${i + 1}]: Forbidden: "${v}": "${v}" lets the grantee gain permissions it was not given (privilege escalation); it is never granted across tenants`,
+      ),
+    ],
+    ...(['rolebindings', 'roles'] as const).map((r): [string, unknown, string[]] => [
+      `create on ${r}`,
+      [{ to: 'payments', resources: [r], verbs: ['create'] }],
+      [`${P}.resources[0]: Forbidden: "${r}": access to RBAC objects lets the grantee give itself any permission (privilege escalation); grant the Kubeflow resources it needs instead`],
+    ]),
+    [
+      "role: 'edit' without a reviewed exception",
+      [{ to: 'payments', role: 'edit' }],
+      [
+        `${P}.role: Forbidden: "edit": kubeflow-edit on the whole namespace includes reading secrets and exec into pods; grant the resources and verbs needed instead, or, if a platform reviewer approved it, add reviewedException: "<ticket>: <reason>"`,
+      ],
+    ],
+    ['an unknown role', [{ to: 'payments', role: 'admin' }], [`${P}.role: Unsupported value: "admin": supported values: "view" (kubeflow-view), "edit" (kubeflow-edit)`]],
+    [
+      'a role together with resources',
+      [{ to: 'payments', role: 'view', resources: ['notebooks'], verbs: ['get'] }],
+      [`${P}.role: Invalid value: "view": a grant gives either a namespace-wide role or resources with verbs, not both; split it into two grants or drop one`],
+    ],
+    ['a verb the resource does not have', [{ to: 'payments', resources: ['pods/log'], verbs: ['delete'] }], [`${P}.verbs[0]: Unsupported value: "delete": not a verb of pods/log; supported: get, list, watch`]],
+    ['resources without verbs', [{ to: 'payments', resources: ['notebooks'] }], [`${P}.verbs: Required value: the verbs allowed on the resources, e.g. ["get", "list"]`]],
+    ['a grant of nothing', [{ to: 'payments' }], [`${P}: Required value: a grant needs resources and verbs, a role, or artifactPrefixes; it grants nothing as written`]],
+    [
+      'artifact prefixes for a grantee without an S3 key',
+      [{ to: 'nos3', artifactPrefixes: ['models/x'] }],
+      [
+        `${P}.artifactPrefixes: Invalid value: ["models/x"]: tenant "nos3" declares no credentials.s3, so it has no S3 key to read these prefixes with; ask its owner to add credentials: { s3: true }, or drop artifactPrefixes`,
+      ],
+    ],
+    [
+      'artifact prefixes that escape or glob',
+      [{ to: 'payments', artifactPrefixes: ['../x', '', 'a/*'] }],
+      [
+        `${P}.artifactPrefixes[0]: Invalid value: "../x": a prefix is path segments of letters, digits, ".", "_" or "-" separated by "/", without "*", ".." or spaces, e.g. "models/fraud-v3"`,
+        `${P}.artifactPrefixes[1]: Invalid value: "": must name a prefix inside this tenant's bucket area, e.g. "models/fraud-v3"; sharing the whole area is not a prefix grant`,
+        `${P}.artifactPrefixes[2]: Invalid value: "a/*": a prefix is path segments of letters, digits, ".", "_" or "-" separated by "/", without "*", ".." or spaces, e.g. "models/fraud-v3"`,
+      ],
+    ],
+    [
+      'two grants to one grantee with different ServiceAccounts',
+      [
+        { to: 'payments', resources: ['notebooks'], verbs: ['get'] },
+        { to: 'payments', resources: ['pods'], verbs: ['get'], serviceAccounts: ['runner'] },
+      ],
+      [
+        'tenants/fraud.ts: grants[1].serviceAccounts: Invalid value: ["runner"]: grants[0] also grants to "payments" with serviceAccounts [default-editor]; grants to one tenant share one RoleBinding (grant-to-payments), so list the same ServiceAccounts or merge the grants',
+      ],
+    ],
+    [
+      'a namespace-wide role with another grant to the same grantee',
+      [
+        { to: 'payments', role: 'view' },
+        { to: 'payments', resources: ['pods'], verbs: ['get'] },
+      ],
+      [
+        'tenants/fraud.ts: grants[1]: Invalid value: "payments": grants[0] also grants to "payments"; a namespace-wide role cannot be combined with other grants to the same tenant (they share the RoleBinding grant-to-payments); merge them into one grant',
+      ],
+    ],
+    [
+      'an unknown field',
+      [{ to: 'payments', resources: ['notebooks'], verbs: ['get'], namespace: 'x' }],
+      [`${P}.namespace: Unsupported value: "namespace": unknown field; supported fields: to, resources, verbs, role, serviceAccounts, artifactPrefixes, reviewedException`],
+    ],
+    [
+      'a reviewed exception without a reason',
+      [{ to: 'payments', resources: ['secrets'], verbs: ['get'], reviewedException: 'ok' }],
+      [
+        `${P}.reviewedException: Invalid value: "ok": must say who reviewed the exception and why, e.g. "SEC-123: approved by platform security for the shared feature store" (at least 10 characters)`,
+        `${P}.resources[0]: Forbidden: "secrets": secrets hold credentials (S3 keys, registry and git tokens); another tenant should get its own through credentials, not read these. If a platform reviewer approved this, add reviewedException: "<ticket>: <reason>" to the grant`,
+      ],
+    ],
+    [
+      'grants that are not a list',
+      'payments',
+      ['tenants/fraud.ts: grants: Invalid value: "payments": must be a list such as [{ to: "payments-engineering", resources: ["inferenceservices"], verbs: ["get", "list"] }]'],
+    ],
+  ];
+  it.each(cases)('%s', (_name, grants, expected) => {
+    expect(errorsOf(grants)).toEqual(expected);
+  });
+
+  it('accepts secrets and role edit with a reviewed exception', () => {
+    expect(errorsOf([{ to: 'payments', resources: ['secrets'], verbs: ['get'], reviewedException: 'SEC-1: approved by security' }])).toEqual([]);
+    expect(errorsOf([{ to: 'payments', role: 'edit', reviewedException: 'SEC-2: pairing sprint, approved by platform' }])).toEqual([]);
+  });
+
+  it('synth refuses invalid grants and writes nothing', () => {
+    expect(() => synthesize([entry(validSpec({ grants: [{ to: 'payments', resources: ['*'], verbs: ['get'] }] })), entry(payments)], DEFAULT_PLATFORM)).toThrow(
+      /grants\[0\]\.resources\[0\]: Forbidden: "\*"/,
+    );
+  });
+});

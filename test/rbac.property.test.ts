@@ -1,0 +1,407 @@
+/**
+ * The offline RBAC evaluator (lib/rbac.ts) on hand-built cases, then property tests over random
+ * tenants, contributors, grants and credentials: evaluating everything synth emits (with the Profile
+ * controller's bindings and the vendored Kubeflow ClusterRoles), nobody reaches a tenant namespace
+ * unless they are its owner, a contributor, its own ServiceAccounts or a declared grantee; a grantee
+ * gets exactly the declared verbs; and no Vault path or bucket prefix of one tenant is reachable
+ * by another tenant's credentials without a grant.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { GrantSpec, GrantableResource, GrantVerb } from '../lib/grants';
+import { GRANTABLE_RESOURCES, STANDARD_VERBS } from '../lib/grants';
+import { DEFAULT_PLATFORM } from '../lib/platform';
+import type { AccessQuestion } from '../lib/rbac';
+import { aggregateClusterRoles, can, controllerObjects, loadKubeflowClusterRoles, rbacModel, ruleAllows, serviceAccountUser } from '../lib/rbac';
+import type { IamPolicy } from '../lib/secrets';
+import { synthesize } from '../lib/synth';
+import type { TenantSpec } from '../lib/tenant';
+import type { TenantEntry } from '../lib/validation';
+import { validateManifest } from './support/schemas';
+
+const clusterRoles = loadKubeflowClusterRoles();
+const effective = aggregateClusterRoles(clusterRoles);
+const roleMemo = new Map<string, boolean>();
+const roleAllows = (clusterRole: string, q: Pick<AccessQuestion, 'verb' | 'group' | 'resource'>): boolean => {
+  const k = `${clusterRole} ${q.verb} ${q.group} ${q.resource}`;
+  let v = roleMemo.get(k);
+  if (v === undefined) {
+    v = (effective.get(clusterRole) ?? []).some((r) => ruleAllows(r, q));
+    roleMemo.set(k, v);
+  }
+  return v;
+};
+
+const rb = (ns: string, name: string, roleRef: { kind: string; name: string }, subjects: object[]): object => ({
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'RoleBinding',
+  metadata: { name, namespace: ns },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef },
+  subjects,
+});
+const role = (ns: string, name: string, rules: object[]): object => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace: ns }, rules });
+const q = (user: string, verb: string, resource: string, namespace: string, group = '', extra: Partial<AccessQuestion> = {}): AccessQuestion => ({
+  user,
+  verb,
+  group,
+  resource,
+  namespace,
+  ...extra,
+});
+
+describe('ClusterRole aggregation of the vendored Kubeflow roles', () => {
+  it('loads all 46 ClusterRoles', () => {
+    expect(clusterRoles).toHaveLength(46);
+  });
+
+  it('resolves chains transitively: view -> edit -> admin, and app roles into each', () => {
+    // kubeflow-view <- kubeflow-pipelines-view <- aggregate-to-kubeflow-pipelines-view (two levels).
+    expect(roleAllows('kubeflow-view', { verb: 'get', group: 'pipelines.kubeflow.org', resource: 'runs' })).toBe(true);
+    expect(roleAllows('kubeflow-view', { verb: 'list', group: 'serving.kserve.io', resource: 'inferenceservices' })).toBe(true);
+    expect(roleAllows('kubeflow-view', { verb: 'create', group: 'serving.kserve.io', resource: 'inferenceservices' })).toBe(false);
+    expect(roleAllows('kubeflow-view', { verb: 'get', group: '', resource: 'secrets' })).toBe(false);
+    // kubeflow-edit includes kubeflow-view (its label) and the edit roles.
+    expect(roleAllows('kubeflow-edit', { verb: 'list', group: 'serving.kserve.io', resource: 'inferenceservices' })).toBe(true);
+    expect(roleAllows('kubeflow-edit', { verb: 'create', group: 'kubeflow.org', resource: 'notebooks' })).toBe(true);
+    expect(roleAllows('kubeflow-edit', { verb: 'get', group: '', resource: 'secrets' })).toBe(true);
+    expect(roleAllows('kubeflow-edit', { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'rolebindings' })).toBe(false);
+    // kubeflow-admin: everything of edit, plus RBAC in the namespace.
+    expect(roleAllows('kubeflow-admin', { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'rolebindings' })).toBe(true);
+    expect(roleAllows('kubeflow-admin', { verb: 'create', group: 'kubeflow.org', resource: 'notebooks' })).toBe(true);
+    expect(roleAllows('kubeflow-admin', { verb: 'get', group: 'pipelines.kubeflow.org', resource: 'runs' })).toBe(true);
+    // Nobody gets escalate/bind/impersonate.
+    for (const cr of ['kubeflow-admin', 'kubeflow-edit', 'kubeflow-view']) {
+      expect(roleAllows(cr, { verb: 'escalate', group: 'rbac.authorization.k8s.io', resource: 'roles' })).toBe(false);
+      expect(roleAllows(cr, { verb: 'impersonate', group: '', resource: 'serviceaccounts' })).toBe(false);
+    }
+  });
+
+  it('is order-independent and handles cycles', () => {
+    const shuffled = [...clusterRoles].reverse();
+    const again = aggregateClusterRoles(shuffled);
+    for (const name of ['kubeflow-admin', 'kubeflow-edit', 'kubeflow-view']) {
+      expect(new Set(again.get(name)!.map((r) => JSON.stringify(r)))).toEqual(new Set(effective.get(name)!.map((r) => JSON.stringify(r))));
+    }
+    const cr = (name: string, labels: Record<string, string>, sel: Record<string, string>, rules: object[] = []) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name, labels },
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: sel }] },
+      rules,
+    });
+    const leaf = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'leaf', labels: { a: 'true' } }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] };
+    const m = aggregateClusterRoles([cr('x', { b: 'true' }, { a: 'true' }), cr('y', { a: 'true' }, { b: 'true' }), leaf]);
+    expect(m.get('x')!.some((r) => ruleAllows(r, { verb: 'get', group: '', resource: 'pods' }))).toBe(true);
+    expect(m.get('y')!.some((r) => ruleAllows(r, { verb: 'get', group: '', resource: 'pods' }))).toBe(true);
+  });
+});
+
+describe('can(): the RBAC authorizer semantics', () => {
+  const ns = 'team-a';
+  const objects = [
+    role(ns, 'r', [
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['settings'] },
+      { apiGroups: ['serving.kserve.io'], resources: ['*'], verbs: ['list'] },
+      { apiGroups: ['*'], resources: ['*/status'], verbs: ['get'] },
+      { apiGroups: ['kubeflow.org'], resources: ['notebooks'], verbs: ['*'] },
+    ]),
+    rb(ns, 'rb', { kind: 'Role', name: 'r' }, [{ kind: 'User', name: 'u@example.com' }]),
+    rb(ns, 'sa', { kind: 'Role', name: 'r' }, [{ kind: 'ServiceAccount', name: 'robot' }]),
+    role(ns, 'notebook-lister', [{ apiGroups: ['kubeflow.org'], resources: ['notebooks'], verbs: ['list'] }]),
+    rb(ns, 'group', { kind: 'Role', name: 'notebook-lister' }, [{ kind: 'Group', name: 'system:serviceaccounts:team-b' }]),
+    rb(ns, 'dangling', { kind: 'Role', name: 'does-not-exist' }, [{ kind: 'User', name: 'dangling@example.com' }]),
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'crb' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubeflow-view' }, subjects: [{ kind: 'User', name: 'everywhere@example.com' }] },
+  ];
+  const u = 'u@example.com';
+
+  it('subresources: a rule on pods/log allows pods/log, not pods; */status allows any status', () => {
+    expect(can(objects, clusterRoles, q(u, 'get', 'pods/log', ns))).toBe(true);
+    expect(can(objects, clusterRoles, q(u, 'get', 'pods', ns))).toBe(false);
+    expect(can(objects, clusterRoles, q(u, 'get', 'pods/exec', ns))).toBe(false);
+    expect(can(objects, clusterRoles, q(u, 'get', 'deployments/status', ns, 'apps'))).toBe(true);
+    expect(can(objects, clusterRoles, q(u, 'get', 'deployments', ns, 'apps'))).toBe(false);
+  });
+
+  it('resourceNames: only the named object, never a list or an unnamed get', () => {
+    expect(can(objects, clusterRoles, q(u, 'get', 'configmaps', ns, '', { name: 'settings' }))).toBe(true);
+    expect(can(objects, clusterRoles, q(u, 'get', 'configmaps', ns, '', { name: 'other' }))).toBe(false);
+    expect(can(objects, clusterRoles, q(u, 'get', 'configmaps', ns))).toBe(false);
+    expect(can(objects, clusterRoles, q(u, 'list', 'configmaps', ns))).toBe(false);
+  });
+
+  it('wildcards in verbs, resources and apiGroups', () => {
+    expect(can(objects, clusterRoles, q(u, 'list', 'inferenceservices', ns, 'serving.kserve.io'))).toBe(true);
+    expect(can(objects, clusterRoles, q(u, 'list', 'trainedmodels', ns, 'serving.kserve.io'))).toBe(true);
+    expect(can(objects, clusterRoles, q(u, 'get', 'inferenceservices', ns, 'serving.kserve.io'))).toBe(false);
+    expect(can(objects, clusterRoles, q(u, 'deletecollection', 'notebooks', ns, 'kubeflow.org'))).toBe(true);
+    expect(can(objects, clusterRoles, q(u, 'delete', 'notebooks', 'team-b', 'kubeflow.org'))).toBe(false);
+  });
+
+  it('ServiceAccount subjects default to the binding namespace; SA groups come with the SA', () => {
+    expect(can(objects, clusterRoles, q(serviceAccountUser(ns, 'robot'), 'get', 'pods/log', ns))).toBe(true);
+    expect(can(objects, clusterRoles, q(serviceAccountUser('team-b', 'robot'), 'get', 'pods/log', ns))).toBe(false);
+    // Via the group system:serviceaccounts:team-b (added for any SA of team-b).
+    expect(can(objects, clusterRoles, q(serviceAccountUser('team-b', 'anything'), 'list', 'notebooks', ns, 'kubeflow.org'))).toBe(true);
+    // Explicit groups replace the defaults.
+    expect(can(objects, clusterRoles, q(serviceAccountUser('team-b', 'anything'), 'list', 'notebooks', ns, 'kubeflow.org', { groups: [] }))).toBe(false);
+  });
+
+  it('a binding to a missing role grants nothing; ClusterRoleBindings apply in every namespace; system:masters is superuser', () => {
+    expect(can(objects, clusterRoles, q('dangling@example.com', 'get', 'pods/log', ns))).toBe(false);
+    expect(can(objects, clusterRoles, q('everywhere@example.com', 'list', 'notebooks', 'any-namespace', 'kubeflow.org'))).toBe(true);
+    expect(can(objects, clusterRoles, q('root', 'delete', 'namespaces', '', '', { groups: ['system:masters'] }))).toBe(true);
+    expect(can(objects, clusterRoles, q('nobody@example.com', 'get', 'pods', ns))).toBe(false);
+  });
+
+  it('models the Profile controller: namespaceAdmin, default-editor, default-viewer', () => {
+    const profile = { apiVersion: 'kubeflow.org/v1', kind: 'Profile', metadata: { name: 'team-p' }, spec: { owner: { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'owner@example.com' } } };
+    expect(controllerObjects(profile).map((o) => (o.metadata as { name: string }).name)).toEqual(['namespaceAdmin', 'default-editor', 'default-viewer']);
+    expect(controllerObjects({ kind: 'ConfigMap', metadata: { name: 'x' } })).toEqual([]);
+    const objs = [profile];
+    expect(can(objs, clusterRoles, q('owner@example.com', 'create', 'rolebindings', 'team-p', 'rbac.authorization.k8s.io'))).toBe(true);
+    expect(can(objs, clusterRoles, q('owner@example.com', 'get', 'pods', 'team-q'))).toBe(false);
+    expect(can(objs, clusterRoles, q(serviceAccountUser('team-p', 'default-editor'), 'create', 'inferenceservices', 'team-p', 'serving.kserve.io'))).toBe(true);
+    expect(can(objs, clusterRoles, q(serviceAccountUser('team-p', 'default-editor'), 'create', 'rolebindings', 'team-p', 'rbac.authorization.k8s.io'))).toBe(false);
+    expect(can(objs, clusterRoles, q(serviceAccountUser('team-p', 'default-viewer'), 'get', 'notebooks', 'team-p', 'kubeflow.org'))).toBe(true);
+    expect(can(objs, clusterRoles, q(serviceAccountUser('team-p', 'default-viewer'), 'create', 'notebooks', 'team-p', 'kubeflow.org'))).toBe(false);
+    expect(can(objs, clusterRoles, q(serviceAccountUser('team-p', 'default-viewer'), 'get', 'secrets', 'team-p'))).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Property: random tenant sets.
+
+const CATALOGUE = Object.keys(GRANTABLE_RESOURCES).filter((r) => r !== 'secrets') as GrantableResource[];
+const entryOf = (name: GrantableResource) => GRANTABLE_RESOURCES[name] as { group: string; resource: string; verbs?: readonly string[] };
+const verbsOf = (name: GrantableResource): readonly string[] => entryOf(name).verbs ?? STANDARD_VERBS;
+
+const people = ['ana', 'ben', 'chen', 'dara', 'eli', 'fay'].map((p) => `${p}@example.com`);
+const extraSa = 'pipeline-runner';
+
+interface World {
+  specs: TenantSpec[];
+}
+
+const worldArb: fc.Arbitrary<World> = fc
+  .uniqueArray(fc.stringMatching(/^[a-z]{2,6}$/), { minLength: 2, maxLength: 5 })
+  .map((ns) => ns.map((n) => `${n}-ml`))
+  .chain((names) =>
+    fc
+      .tuple(
+        ...names.map((name) =>
+          fc.record({
+            owner: fc.constantFrom(...people),
+            contributors: fc.uniqueArray(fc.record({ user: fc.constantFrom(...people), role: fc.constantFrom('edit' as const, 'view' as const) }), { selector: (c) => c.user, maxLength: 3 }),
+            s3: fc.boolean(),
+            // One draw per possible grantee: no grant, a resource grant, a view grant, or two grants merged.
+            grants: fc.tuple(
+              ...names.map(() =>
+                fc.record({
+                  kind: fc.constantFrom('none', 'none', 'resources', 'resources', 'view', 'two', 'artifacts'),
+                  resources: fc.uniqueArray(fc.constantFrom(...CATALOGUE), { minLength: 1, maxLength: 4 }),
+                  resources2: fc.uniqueArray(fc.constantFrom(...CATALOGUE), { minLength: 1, maxLength: 3 }),
+                  verbs: fc.uniqueArray(fc.constantFrom(...STANDARD_VERBS, 'readArtifact' as const), { minLength: 1, maxLength: 4 }),
+                  verbs2: fc.uniqueArray(fc.constantFrom(...STANDARD_VERBS), { minLength: 1, maxLength: 3 }),
+                  extraSa: fc.boolean(),
+                  prefixes: fc.uniqueArray(fc.stringMatching(/^[a-z]{1,5}(\/[a-z0-9]{1,5})?$/), { minLength: 1, maxLength: 2 }),
+                }),
+              ),
+            ),
+          }),
+        ),
+      )
+      .map((drafts) => {
+        const s3 = new Map(names.map((n, i) => [n, drafts[i]!.s3]));
+        const specs: TenantSpec[] = names.map((name, i) => {
+          const d = drafts[i]!;
+          const grants: GrantSpec[] = [];
+          names.forEach((to, j) => {
+            const g = d.grants[j]!;
+            if (to === name || g.kind === 'none') return;
+            const serviceAccounts = g.extraSa ? ['default-editor', extraSa] : undefined;
+            const sa = serviceAccounts ? { serviceAccounts } : {};
+            // Only verbs every chosen resource offers (pods/log and events are read-only).
+            const valid = (rs: GrantableResource[], vs: readonly string[]) => vs.filter((v) => rs.every((r) => verbsOf(r).includes(v))) as GrantVerb[];
+            const v1 = valid(g.resources, g.verbs);
+            if (g.kind === 'view') grants.push({ to, role: 'view', ...sa });
+            else if (g.kind === 'artifacts') {
+              if (s3.get(to)) grants.push({ to, artifactPrefixes: g.prefixes, ...sa });
+            } else if (v1.length > 0) {
+              grants.push({ to, resources: g.resources, verbs: v1, ...sa, ...(s3.get(to) && g.kind === 'two' ? { artifactPrefixes: g.prefixes } : {}) });
+              const v2 = valid(g.resources2, g.verbs2);
+              if (g.kind === 'two' && v2.length > 0) grants.push({ to, resources: g.resources2, verbs: v2, ...sa });
+            }
+          });
+          return {
+            name,
+            owner: { email: d.owner },
+            labels: { team: name, 'cost-centre': 'cc-1', 'compliance-tier': 'internal' },
+            contributors: d.contributors.filter((c) => c.user !== d.owner),
+            grants,
+            credentials: d.s3 ? { s3: true, git: true, apiKeys: [{ name: 'llm' }] } : { registry: true },
+          };
+        });
+        return { specs };
+      }),
+  );
+
+const entriesOf = (specs: TenantSpec[]): TenantEntry[] => specs.map((s) => ({ file: `tenants/${s.name}.ts`, spec: s }));
+
+/** Resources asked about: the whole catalogue, secrets, RBAC objects, and a few sensitive subresources. */
+const QUESTIONS: { group: string; resource: string }[] = [
+  ...Object.values(GRANTABLE_RESOURCES).map((e) => ({ group: e.group, resource: e.resource })),
+  { group: 'rbac.authorization.k8s.io', resource: 'rolebindings' },
+  { group: 'rbac.authorization.k8s.io', resource: 'roles' },
+  { group: '', resource: 'pods/exec' },
+  { group: '', resource: 'serviceaccounts' },
+  { group: 'external-secrets.io', resource: 'externalsecrets' },
+];
+const VERBS = [...STANDARD_VERBS, 'readArtifact', 'escalate', 'bind', 'impersonate'];
+
+describe('property: emitted RBAC gives access only to declared principals, and grantees exactly what was granted', () => {
+  it('over random tenants, contributors and grants', () => {
+    fc.assert(
+      fc.property(worldArb, ({ specs }) => {
+        const r = synthesize(entriesOf(specs), DEFAULT_PLATFORM);
+        const objects = r.objects.map((o) => o.manifest as object);
+        for (const m of objects) expect(validateManifest(m)).toEqual([]);
+        expect(objects.filter((m) => (m as { kind: string }).kind === 'ClusterRoleBinding' || (m as { kind: string }).kind === 'ClusterRole')).toEqual([]);
+        const model = rbacModel(objects, clusterRoles);
+        const names = specs.map((s) => s.name);
+        const principals = [
+          ...people,
+          'mallory@example.com',
+          ...names.flatMap((n) => ['default-editor', 'default-viewer', extraSa, 'other'].map((sa) => serviceAccountUser(n, sa))),
+        ];
+        for (const target of [...names, 'kubeflow', 'kube-system']) {
+          const spec = specs.find((s) => s.name === target);
+          // The declared access to `target`, per principal: a ClusterRole, or exact (group/resource -> verbs).
+          const declared = new Map<string, { clusterRoles: string[]; exact: Map<string, Set<string>> }>();
+          const add = (p: string) => declared.get(p) ?? declared.set(p, { clusterRoles: [], exact: new Map() }).get(p)!;
+          if (spec) {
+            add(spec.owner.email).clusterRoles.push('kubeflow-admin');
+            for (const c of spec.contributors ?? []) add(c.user).clusterRoles.push(`kubeflow-${c.role}`);
+            add(serviceAccountUser(target, 'default-editor')).clusterRoles.push('kubeflow-edit');
+            add(serviceAccountUser(target, 'default-viewer')).clusterRoles.push('kubeflow-view');
+            for (const g of spec.grants ?? []) {
+              for (const sa of g.serviceAccounts ?? ['default-editor']) {
+                const d = add(serviceAccountUser(g.to, sa));
+                if (g.role) d.clusterRoles.push(`kubeflow-${g.role}`);
+                for (const res of g.resources ?? []) {
+                  const e = entryOf(res);
+                  const k = `${e.group}/${e.resource}`;
+                  const set = d.exact.get(k) ?? new Set<string>();
+                  for (const v of g.verbs ?? []) set.add(v);
+                  d.exact.set(k, set);
+                }
+              }
+            }
+          }
+          for (const user of principals) {
+            const d = declared.get(user);
+            for (const { group, resource } of QUESTIONS) {
+              for (const verb of VERBS) {
+                const got = model.can({ user, verb, group, resource, namespace: target });
+                const want =
+                  d !== undefined &&
+                  (d.clusterRoles.some((cr) => roleAllows(cr, { verb, group, resource })) || (d.exact.get(`${group}/${resource}`)?.has(verb) ?? false));
+                if (got !== want) {
+                  throw new Error(`${user} ${verb} ${resource}${group ? `.${group}` : ''} in ${target}: evaluator says ${got}, declarations say ${want}`);
+                }
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 25 },
+    );
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Vault and bucket reach.
+
+/** Vault ACL path match: a trailing `*` is a prefix glob, `+` one segment; otherwise exact. */
+function vaultMatches(glob: string, p: string): boolean {
+  const re = new RegExp(`^${glob.split('').map((c) => (c === '*' ? '.*' : c === '+' ? '[^/]+' : c.replace(/[.?^${}()|[\]\\/]/g, '\\$&'))).join('')}$`);
+  return re.test(p);
+}
+
+function vaultPaths(hcl: string): { path: string; caps: string[] }[] {
+  return [...hcl.matchAll(/path "([^"]+)" \{\s*capabilities = \[([^\]]*)\]\s*\}/g)].map((m) => ({ path: m[1]!, caps: [...m[2]!.matchAll(/"([^"]+)"/g)].map((c) => c[1]!) }));
+}
+
+/** IAM string glob (`*` matches anything, including "/"). */
+const globCache = new Map<string, RegExp>();
+function glob(g: string, s: string): boolean {
+  let re = globCache.get(g);
+  if (!re) {
+    re = new RegExp(`^${g.split('*').map((x) => x.replace(/[.?^${}()|[\]\\/+]/g, '\\$&')).join('.*')}$`);
+    globCache.set(g, re);
+  }
+  return re.test(s);
+}
+
+/** IAM evaluation of an Allow-only policy for an object action on `key` in the bucket. */
+function s3Allows(policy: IamPolicy, action: string, bucket: string, key: string): boolean {
+  const arn = `arn:aws:s3:::${bucket}/${key}`;
+  return policy.Statement.some((st) => st.Action.includes(action) && st.Resource.some((res) => glob(res, arn)));
+}
+function s3ListAllows(policy: IamPolicy, bucket: string, prefix: string): boolean {
+  return policy.Statement.some(
+    (st) => st.Action.includes('s3:ListBucket') && st.Resource.includes(`arn:aws:s3:::${bucket}`) && (st.Condition?.StringLike['s3:prefix'] ?? []).some((g) => glob(g, prefix)),
+  );
+}
+
+describe('property: no Vault path or bucket prefix of one tenant is reachable by another without a grant', () => {
+  it('over random tenants and artifact grants', () => {
+    const keyArb = fc.stringMatching(/^[a-z0-9]{1,5}(\/[a-z0-9]{1,5}){0,3}$/);
+    fc.assert(
+      fc.property(worldArb, fc.array(keyArb, { minLength: 5, maxLength: 15 }), ({ specs }, keys) => {
+        const r = synthesize(entriesOf(specs), DEFAULT_PLATFORM);
+        const { mount, pathPrefix } = DEFAULT_PLATFORM.vault;
+        const bucket = DEFAULT_PLATFORM.objectStore.bucket;
+        for (const a of specs) {
+          // Vault: every path of A's policy matches only under A's prefix.
+          const hcl = r.files.get(`policies/${a.name}/vault-policy.hcl`)!;
+          const paths = vaultPaths(hcl);
+          expect(paths.length).toBeGreaterThan(0);
+          for (const b of specs) {
+            for (const k of keys) {
+              for (const kind of ['data', 'metadata']) {
+                const p = `${mount}/${kind}/${pathPrefix}/${b.name}/${k}`;
+                expect(paths.some((x) => vaultMatches(x.path, p)), `${a.name} policy on ${p}`).toBe(a.name === b.name);
+              }
+            }
+          }
+          // Every ExternalSecret of A reads only under A's prefix.
+          for (const o of r.objects.filter((x) => x.manifest.kind === 'ExternalSecret' && x.manifest.metadata.namespace === a.name)) {
+            for (const d of (o.manifest.spec as { data: { remoteRef: { key: string } }[] }).data) expect(d.remoteRef.key.startsWith(`${pathPrefix}/${a.name}/`)).toBe(true);
+          }
+          // Bucket: A's key reaches B's objects only under prefixes B granted A, read-only.
+          const policyFile = r.files.get(`policies/${a.name}/bucket-policy.json`);
+          const hasS3 = !!(a.credentials && a.credentials.s3);
+          expect(policyFile !== undefined).toBe(hasS3);
+          if (!policyFile) continue;
+          const policy = JSON.parse(policyFile) as IamPolicy;
+          for (const b of specs) {
+            const granted = (b.grants ?? []).filter((g) => g.to === a.name).flatMap((g) => g.artifactPrefixes ?? []);
+            for (const k of [...keys, ...granted.map((p) => `${p}/x`), ...granted.map((p) => `${p}x/y`)]) {
+              const key = `${b.name}/${k}`;
+              const inGrant = granted.some((p) => key.startsWith(`${b.name}/${p}/`));
+              const own = a.name === b.name;
+              expect(s3Allows(policy, 's3:GetObject', bucket, key), `${a.name} get ${key}`).toBe(own || inGrant);
+              expect(s3ListAllows(policy, bucket, key), `${a.name} list ${key}`).toBe(own || inGrant);
+              for (const w of ['s3:PutObject', 's3:DeleteObject']) expect(s3Allows(policy, w, bucket, key), `${a.name} ${w} ${key}`).toBe(own);
+            }
+          }
+          // Nothing outside any tenant's area.
+          expect(s3Allows(policy, 's3:GetObject', bucket, 'shared/x')).toBe(false);
+          expect(s3Allows(policy, 's3:GetObject', 'other-bucket', `${a.name}/x`)).toBe(false);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
