@@ -1,0 +1,81 @@
+/**
+ * `npm run check [-- --root <repo>]`: fails when the committed `dist/` is not exactly what a fresh
+ * synth of `tenants/` and `platform.ts` produces (someone edited `dist/` by hand, or changed a
+ * tenant file and forgot to synth), and says which files differ and how to fix it.
+ */
+import * as path from 'node:path';
+import { diffTrees, renderText } from '../lib/diff';
+import { checkRemovedTenants, readDeployedTenants } from '../lib/gitops';
+import { PlatformError } from '../lib/platform';
+import { loadPlatform, loadTenants, readTree, synthesize } from '../lib/synth';
+import { sortErrors, ValidationError } from '../lib/validation';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+/** File lists shown before "and N more". */
+const MAX_LISTED = 30;
+
+async function main(): Promise<number> {
+  const root = path.resolve(arg('--root', process.cwd()));
+  const distDir = path.resolve(root, arg('--dist', 'dist'));
+  const rel = path.relative(process.cwd(), distDir) || '.';
+  try {
+    const platform = await loadPlatform(root);
+    const { entries, errors } = await loadTenants(root);
+    const removed = checkRemovedTenants(entries, readDeployedTenants(distDir), errors);
+    if (errors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...errors, ...removed]));
+    const fresh = synthesize(entries, platform).files;
+    const committed = readTree(distDir);
+
+    const missing = [...fresh.keys()].filter((f) => !committed.has(f));
+    const extra = [...committed.keys()].filter((f) => !fresh.has(f));
+    const changed = [...fresh.keys()].filter((f) => committed.has(f) && committed.get(f) !== fresh.get(f));
+    const total = missing.length + extra.length + changed.length;
+    if (total === 0) {
+      console.log(`${rel}/ is up to date (${fresh.size} files match a fresh synth)`);
+      return 0;
+    }
+    console.error(`${rel}/ differs from a fresh synth of tenants/ and platform.ts in ${total} file(s):`);
+    const list = (label: string, files: string[]): void => {
+      for (const f of files.slice(0, MAX_LISTED)) console.error(`  ${label} ${rel}/${f}`);
+      if (files.length > MAX_LISTED) console.error(`  ... and ${files.length - MAX_LISTED} more ${label.trim()}`);
+    };
+    list('changed:', changed);
+    list('missing:', missing);
+    list('extra:  ', extra);
+    // What a hand edit changed, field by field (fresh synth -> committed).
+    const report = diffTrees(fresh, committed);
+    const fields = report.groups.flatMap((g) => g.objects.filter((o) => o.status === 'changed'));
+    if (fields.length > 0) {
+      console.error('\nfield differences (fresh synth → committed):');
+      const text = renderText({ ...report, flags: [], unchanged: [] }, { base: 'fresh synth', head: `committed ${rel}/` });
+      console.error(text.split('\n').slice(3).filter(Boolean).slice(0, 60).map((l) => `  ${l}`).join('\n'));
+    }
+    console.error(
+      `\nFix: never edit ${rel}/ by hand; change the tenant files or platform.ts, then run \`npm run synth\` and commit ${rel}/ together with them.`,
+    );
+    return 1;
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      for (const e of err.errors) console.error(String(e));
+      console.error(`\n${err.errors.length} error(s); fix them, then run \`npm run synth\` and commit ${rel}/.`);
+      return 1;
+    }
+    if (err instanceof PlatformError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error('internal error (please report):', err);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,67 @@
+/**
+ * `npm run diff [-- --base <git ref>] [--markdown <file>] [--format text|markdown] [--root <repo>]`
+ *
+ * Synthesizes the working tree in memory and compares it with the committed `dist/` of the base
+ * ref (default: the merge base of HEAD with main), object by object, grouped by tenant, with risk
+ * flags first. Prints text (or Markdown with `--format markdown`); `--markdown <file>` also writes
+ * the Markdown report for a pull-request comment. Exit 1 on tenant errors or a blocking flag.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { diffTrees, hasBlocking, renderMarkdown, renderText } from '../lib/diff';
+import { defaultBase, git, readGitTree } from '../lib/git';
+import { PlatformError } from '../lib/platform';
+import { loadPlatform, loadTenants, synthesize } from '../lib/synth';
+import { ValidationError } from '../lib/validation';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<number> {
+  const root = path.resolve(arg('--root') ?? process.cwd());
+  const format = arg('--format') ?? 'text';
+  if (format !== 'text' && format !== 'markdown') {
+    console.error(`--format: Unsupported value: "${format}": supported values: "text", "markdown"`);
+    return 1;
+  }
+  try {
+    const base = arg('--base') ?? defaultBase(root);
+    const baseLabel = `${base === arg('--base') ? `${base} ` : 'merge base '}(${git(root, ['rev-parse', '--short', `${base}^{commit}`]).toString().trim()})`;
+    const before = readGitTree(root, base, 'dist');
+    const platform = await loadPlatform(root);
+    const { entries, errors } = await loadTenants(root);
+    if (errors.length > 0) throw new ValidationError(errors);
+    const after = synthesize(entries, platform).files;
+    const report = diffTrees(before, after);
+    const opts = { base: baseLabel, head: 'working tree' };
+    const md = arg('--markdown');
+    if (md) fs.writeFileSync(path.resolve(md), renderMarkdown(report, opts));
+    process.stdout.write(format === 'markdown' ? renderMarkdown(report, opts) : renderText(report, opts));
+    return hasBlocking(report) ? 1 : 0;
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      for (const e of err.errors) console.error(String(e));
+      console.error(`\n${err.errors.length} error(s) in tenant declarations; nothing to diff.`);
+      return 1;
+    }
+    if (err instanceof PlatformError) {
+      console.error(err.message);
+      return 1;
+    }
+    if (err instanceof Error && err.message.startsWith('git ') || (err instanceof Error && /pass --base/.test(err.message))) {
+      console.error(`diff: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error('internal error (please report):', err);
+    process.exit(2);
+  },
+);
