@@ -431,7 +431,10 @@ const decommissioned = (p: Parsed | undefined): boolean => !!p && annotationsOf(
 function riskFlags(g: string, b: Side, a: Side, treeBefore: ReadonlyMap<string, string>, treeAfter: ReadonlyMap<string, string>): RiskFlag[] {
   const out: RiskFlag[] = [];
   const flag = (kind: RiskKind, message: string, blocking = false): void => void out.push({ kind, group: g, message, blocking });
-  if (g === CLUSTER_GROUP) return clusterFlags(b, a, flag);
+  if (g === CLUSTER_GROUP) {
+    clusterFlags(b, a, flag);
+    return out;
+  }
   if (g === OTHER_GROUP) return out;
 
   const pb = byKind(b, 'Profile', 'kubeflow.org')[0];
@@ -597,7 +600,7 @@ function riskFlags(g: string, b: Side, a: Side, treeBefore: ReadonlyMap<string, 
   return out;
 }
 
-function clusterFlags(b: Side, a: Side, flag: (kind: RiskKind, message: string, blocking?: boolean) => void): RiskFlag[] {
+function clusterFlags(b: Side, a: Side, flag: (kind: RiskKind, message: string, blocking?: boolean) => void): void {
   for (const x of byKind(b, 'ApplicationSet', 'argoproj.io')) {
     const y = a.get(objectKey(x));
     const sp = (p: Parsed | undefined): Json => (p && isObj(p.body.spec) && isObj(p.body.spec.syncPolicy) ? p.body.spec.syncPolicy : {});
@@ -623,7 +626,6 @@ function clusterFlags(b: Side, a: Side, flag: (kind: RiskKind, message: string, 
       flag('deletion-protection-removed', `ClusterPolicy ${x.name} switched to Audit: Profile deletions are only reported, not refused`);
     }
   }
-  return [];
 }
 
 // ---------------------------------------------------------------------------------- rendering

@@ -28,8 +28,8 @@ async function main(): Promise<number> {
   }
   try {
     const base = arg('--base') ?? defaultBase(root);
-    const baseLabel = `${base === arg('--base') ? `${base} ` : 'merge base '}(${git(root, ['rev-parse', '--short', `${base}^{commit}`]).toString().trim()})`;
     const before = readGitTree(root, base, 'dist');
+    const baseLabel = `${base === arg('--base') ? `${base} ` : 'merge base '}(${git(root, ['rev-parse', '--short', `${base}^{commit}`]).toString().trim()})`;
     const platform = await loadPlatform(root);
     const { entries, errors } = await loadTenants(root);
     if (errors.length > 0) throw new ValidationError(errors);
@@ -50,7 +50,7 @@ async function main(): Promise<number> {
       console.error(err.message);
       return 1;
     }
-    if (err instanceof Error && err.message.startsWith('git ') || (err instanceof Error && /pass --base/.test(err.message))) {
+    if (err instanceof Error && (err.message.startsWith('git ') || /pass --base/.test(err.message))) {
       console.error(`diff: ${err.message}`);
       return 1;
     }
