@@ -379,6 +379,31 @@ export function can(objects: readonly object[], clusterRoles: readonly object[],
   return rbacModel(objects, clusterRoles).can(q);
 }
 
+/**
+ * The resource rules every Kubernetes cluster grants by default (the bootstrap policy of
+ * k8s.io/kubernetes/plugin/pkg/auth/authorizer/rbac/bootstrappolicy): `system:basic-user`, bound to
+ * `system:authenticated`, lets anyone ask about their own access. Pass these objects to {@link can}
+ * to answer like a real API server on those questions; the other bootstrap roles only have
+ * non-resource URLs or are bound to control-plane identities.
+ */
+export function kubernetesBootstrapRbac(): Json[] {
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'system:basic-user' },
+      rules: [{ apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] }, { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'system:basic-user' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:basic-user' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }],
+    },
+  ];
+}
+
 /** The repository root (this file is `<root>/lib/rbac.ts`). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
