@@ -95,6 +95,9 @@ export const GRANTABLE_RESOURCES = {
 /** A typed name from {@link GRANTABLE_RESOURCES}. */
 export type GrantableResource = keyof typeof GRANTABLE_RESOURCES;
 
+/** Every verb some catalogue resource offers. */
+const ALL_VERBS: readonly string[] = [...new Set(Object.values(GRANTABLE_RESOURCES as Record<string, CatalogueEntry>).flatMap((e) => e.verbs ?? STANDARD_VERBS))];
+
 const catalogueEntry = (name: string): CatalogueEntry | undefined =>
   Object.prototype.hasOwnProperty.call(GRANTABLE_RESOURCES, name) ? (GRANTABLE_RESOURCES as Record<string, CatalogueEntry>)[name] : undefined;
 
@@ -348,17 +351,11 @@ function checkVerbs(errs: ErrorList, path: string, v: unknown, resources: readon
       return;
     }
     seen.add(verb);
-    const without = resources.filter((r) => !(r.verbs ?? STANDARD_VERBS).includes(verb as GrantVerb));
-    if (without.length > 0 || (resources.length === 0 && !(STANDARD_VERBS as readonly string[]).includes(verb) && !KFP_RUN_VERBS.includes(verb as GrantVerb))) {
-      const r0 = without[0];
-      errs.add(
-        p,
-        'Unsupported value',
-        verb,
-        r0
-          ? `not a verb of ${r0.resource}${r0.group ? `.${r0.group}` : ''}; supported: ${(r0.verbs ?? STANDARD_VERBS).join(', ')}`
-          : `supported verbs: ${KFP_RUN_VERBS.join(', ')}`,
-      );
+    const lacking = resources.find((r) => !(r.verbs ?? STANDARD_VERBS).includes(verb as GrantVerb));
+    if (lacking) {
+      errs.add(p, 'Unsupported value', verb, `not a verb of ${lacking.resource}${lacking.group ? `.${lacking.group}` : ''}; supported: ${(lacking.verbs ?? STANDARD_VERBS).join(', ')}`);
+    } else if (!ALL_VERBS.includes(verb)) {
+      errs.add(p, 'Unsupported value', verb, `supported verbs: ${ALL_VERBS.join(', ')}`);
     }
   });
 }

@@ -232,6 +232,14 @@ describe('refusals', () => {
       [`${P}.role: Invalid value: "view": a grant gives either a namespace-wide role or resources with verbs, not both; split it into two grants or drop one`],
     ],
     ['a verb the resource does not have', [{ to: 'payments', resources: ['pods/log'], verbs: ['delete'] }], [`${P}.verbs[0]: Unsupported value: "delete": not a verb of pods/log; supported: get, list, watch`]],
+    [
+      'an unknown verb',
+      [{ to: 'payments', resources: [], verbs: ['fly'] }],
+      [
+        `${P}.resources: Invalid value: []: must be a non-empty list of resource names; known: ${Object.keys(GRANTABLE_RESOURCES).join(', ')}`,
+        `${P}.verbs[0]: Unsupported value: "fly": supported verbs: get, list, watch, create, update, patch, delete, deletecollection, archive, unarchive, retry, terminate, readArtifact, reportMetrics, enable, disable`,
+      ],
+    ],
     ['resources without verbs', [{ to: 'payments', resources: ['notebooks'] }], [`${P}.verbs: Required value: the verbs allowed on the resources, e.g. ["get", "list"]`]],
     ['a grant of nothing', [{ to: 'payments' }], [`${P}: Required value: a grant needs resources and verbs, a role, or artifactPrefixes; it grants nothing as written`]],
     [
