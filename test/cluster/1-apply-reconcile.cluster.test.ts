@@ -10,19 +10,22 @@ import {
   type DistApplied,
   type KubeObject,
   applyDist,
+  getAll,
   getJson,
   getObject,
   kubectl,
   kubectlOk,
   loadDist,
+  objectKey,
   profiles,
   reconcileCount,
+  toYamlStream,
   waitFor,
 } from './helpers';
 import { normaliseResources } from './quantity';
 
 const emitted = loadDist();
-const profileObjs = profiles(emitted);
+const profileObjs = profiles(emitted.map((e) => e.object));
 const ownNamespaced = emitted.map((e) => e.object).filter((o) => o.metadata.namespace);
 const NAMESPACE_LABELS = yaml.load(readFileSync(join(__dirname, 'namespace-labels.yaml'), 'utf8')) as Record<string, string>;
 
@@ -83,10 +86,9 @@ describe('1. install CRDs and ClusterRoles, apply dist/', () => {
   });
 
   it('every emitted object exists on the server', () => {
-    for (const { file, object: o } of emitted) {
-      const got = getObject(`${o.kind}.${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}`.replace(/\.$/, ''), o.metadata.name, o.metadata.namespace);
-      expect(got, file).toBeDefined();
-    }
+    const got = getAll(emitted.map((e) => e.object));
+    const missing = emitted.filter((e) => !got.has(objectKey(e.object))).map((e) => e.file);
+    expect(missing).toEqual([]);
   });
 });
 
@@ -157,73 +159,66 @@ describe('2. every Profile reconciles', () => {
 
 describe('2b. our objects and the controller\'s coexist', () => {
   type Snapshot = Map<string, string>;
-  const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-  const kindOf = (o: KubeObject) => (o.apiVersion.includes('/') ? `${o.kind}.${o.apiVersion.split('/')[1]}.${o.apiVersion.split('/')[0]}` : o.kind);
-  const snapshotOurs = (): Snapshot =>
-    new Map(
-      ownNamespaced.map((o) => [key(o), getObject(kindOf(o), o.metadata.name, o.metadata.namespace)?.metadata.resourceVersion ?? 'missing']),
-    );
-  const CONTROLLER_CHILDREN: [string, string][] = [
-    ['rolebinding', 'namespaceAdmin'],
-    ['rolebinding', 'default-editor'],
-    ['rolebinding', 'default-viewer'],
-    ['serviceaccount', 'default-editor'],
-    ['serviceaccount', 'default-viewer'],
-    ['authorizationpolicies.v1beta1.security.istio.io', 'ns-owner-access-istio'],
-    ['resourcequota', 'kf-resource-quota'],
+  const CONTROLLER_CHILDREN: [string, string, string][] = [
+    ['rbac.authorization.k8s.io/v1', 'RoleBinding', 'namespaceAdmin'],
+    ['rbac.authorization.k8s.io/v1', 'RoleBinding', 'default-editor'],
+    ['rbac.authorization.k8s.io/v1', 'RoleBinding', 'default-viewer'],
+    ['v1', 'ServiceAccount', 'default-editor'],
+    ['v1', 'ServiceAccount', 'default-viewer'],
+    ['security.istio.io/v1beta1', 'AuthorizationPolicy', 'ns-owner-access-istio'],
+    ['v1', 'ResourceQuota', 'kf-resource-quota'],
   ];
-  const snapshotController = (): Snapshot =>
-    new Map(
-      profileObjs.flatMap((p) =>
-        CONTROLLER_CHILDREN.map(([k, n]) => {
-          const o = getObject(k, n, p.metadata.name);
-          // quota status changes with usage; compare the spec only
-          const v = k === 'resourcequota' ? JSON.stringify(o?.spec) : o?.metadata.resourceVersion;
-          return [`${k}/${p.metadata.name}/${n}`, v ?? 'missing'] as [string, string];
-        }),
-      ),
+  const controllerObjs: KubeObject[] = profileObjs.flatMap((p) =>
+    CONTROLLER_CHILDREN.map(([apiVersion, kind, name]) => ({ apiVersion, kind, metadata: { name, namespace: p.metadata.name } })),
+  );
+  // resourceVersion of each object (a ResourceQuota's status changes with usage: its spec instead)
+  const snapshot = (objs: KubeObject[]): Snapshot => {
+    const got = getAll(objs);
+    return new Map(
+      objs.map((o) => {
+        const g = got.get(objectKey(o));
+        return [objectKey(o), !g ? 'missing' : g.kind === 'ResourceQuota' ? JSON.stringify(g.spec) : (g.metadata.resourceVersion ?? '')];
+      }),
     );
+  };
+  const snapshotOurs = () => snapshot(ownNamespaced);
+  const snapshotController = () => snapshot(controllerObjs);
 
   it('no name clash: none of our namespaced objects is one the controller creates', () => {
-    const theirs = new Set(CONTROLLER_CHILDREN.map(([, n]) => n));
-    expect(ownNamespaced.filter((o) => theirs.has(o.metadata.name)).map(key)).toEqual([]);
+    const theirs = new Set(controllerObjs.map(objectKey));
+    expect(ownNamespaced.filter((o) => theirs.has(objectKey(o))).map(objectKey)).toEqual([]);
   });
 
   it('after a controller resync of every Profile, nothing of ours (and nothing of the controller\'s) changed', async () => {
     const oursBefore = snapshotOurs();
     const theirsBefore = snapshotController();
     expect([...oursBefore.values()]).not.toContain('missing');
+    expect([...theirsBefore.values()]).not.toContain('missing');
     const counts = new Map(profileObjs.map((p) => [p.metadata.name, reconcileCount(p.metadata.name)]));
     // A Profile update event makes the controller reconcile it (a cheap stand-in for its periodic resync).
     const stamp = `${Date.now()}`;
-    for (const p of profileObjs) {
-      kubectlOk(['annotate', 'profile', p.metadata.name, `kubeflow-tenants.test/resync=${stamp}`, '--overwrite']);
-    }
+    kubectlOk(['annotate', 'profile', ...profileObjs.map((p) => p.metadata.name), `kubeflow-tenants.test/resync=${stamp}`, '--overwrite']);
     try {
       if (process.env.KFT_PROFILE_CONTROLLER_LOG) {
         await waitFor('a reconcile of every Profile', () =>
           profileObjs.every((p) => reconcileCount(p.metadata.name) > (counts.get(p.metadata.name) ?? 0)),
         );
       }
-      await new Promise((r) => setTimeout(r, 1500)); // let any late writes land
+      await new Promise((r) => setTimeout(r, 1000)); // let any late writes land
       expect(snapshotOurs()).toEqual(oursBefore);
       expect(snapshotController()).toEqual(theirsBefore);
     } finally {
-      for (const p of profileObjs) kubectl(['annotate', 'profile', p.metadata.name, 'kubeflow-tenants.test/resync-']);
+      kubectl(['annotate', 'profile', ...profileObjs.map((p) => p.metadata.name), 'kubeflow-tenants.test/resync-']);
     }
   });
 
   it('re-applying dist/ is a no-op: no object changes, so there is no fight with the controller', () => {
-    const before = snapshotOurs();
+    const all = emitted.map((e) => e.object);
+    const before = snapshot(all);
     const theirsBefore = snapshotController();
-    const profilesBefore = new Map(profileObjs.map((p) => [p.metadata.name, getObject('profile', p.metadata.name)?.metadata.resourceVersion]));
-    const r = kubectl(
-      ['apply', '--server-side', '--field-manager', 'kubeflow-tenants', '--validate=strict', '-f', '-'],
-      emitted.map((e) => '---\n' + yaml.dump(e.object)).join(''),
-    );
+    const r = kubectl(['apply', '--server-side', '--field-manager', 'kubeflow-tenants', '--validate=strict', '-f', '-'], toYamlStream(all));
     expect(r.code, r.stderr).toBe(0);
-    expect(snapshotOurs()).toEqual(before);
+    expect(snapshot(all)).toEqual(before);
     expect(snapshotController()).toEqual(theirsBefore);
-    expect(new Map(profileObjs.map((p) => [p.metadata.name, getObject('profile', p.metadata.name)?.metadata.resourceVersion]))).toEqual(profilesBefore);
   });
 });

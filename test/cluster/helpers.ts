@@ -2,10 +2,10 @@
 // test/cluster/run.sh starts (KFT_KUBECONFIG), and the emitted bundle under dist/.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import yaml from 'js-yaml';
 
-export const ROOT = process.env.KFT_ROOT ?? resolve(__dirname, '../..');
+export const ROOT = process.env.KFT_ROOT ?? process.cwd();
 export const DIST = process.env.KFT_DIST ?? join(ROOT, 'dist');
 export const CRDS = join(ROOT, 'crds');
 const KUBECTL = process.env.KFT_KUBECTL ?? 'kubectl';
@@ -69,6 +69,15 @@ export function getJson<T = KubeObject>(args: string[]): T {
   return JSON.parse(kubectlOk([...args, '-o', 'json'])) as T;
 }
 
+/** The server's copy of each given object (one kubectl call), keyed by kind/namespace/name. */
+export function getAll(objs: KubeObject[]): Map<string, KubeObject> {
+  const out = JSON.parse(kubectlOk(['get', '-f', '-', '-o', 'json', '--ignore-not-found'], toYamlStream(objs))) as { items?: KubeObject[] } & KubeObject;
+  const items = out.kind === 'List' ? (out.items ?? []) : out.kind ? [out] : [];
+  return new Map(items.map((o) => [objectKey(o), o]));
+}
+
+export const objectKey = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
 /** Returns the object or undefined when it does not exist. */
 export function getObject(kind: string, name: string, namespace?: string): KubeObject | undefined {
   const args = ['get', kind, name, '-o', 'json', ...(namespace ? ['-n', namespace] : [])];
@@ -109,8 +118,7 @@ export function loadKubeflowClusterRoles(): KubeObject[] {
     .filter((d): d is KubeObject => !!d && typeof d === 'object') as KubeObject[];
 }
 
-export const profiles = (objs: Emitted[]): KubeObject[] =>
-  objs.map((e) => e.object).filter((o) => o.kind === 'Profile');
+export const profiles = (objs: KubeObject[]): KubeObject[] => objs.filter((o) => o.kind === 'Profile');
 
 export function toYamlStream(objs: KubeObject[]): string {
   return objs.map((o) => '---\n' + yaml.dump(o, { noRefs: true, lineWidth: -1 })).join('');
@@ -170,6 +178,16 @@ export function applyDist(): Promise<DistApplied> {
     const objs = loadDist().map((e) => e.object);
     const clusterObjs = objs.filter((o) => !o.metadata.namespace);
     const nsObjs = objs.filter((o) => o.metadata.namespace);
+    // Namespaces of the platform (e.g. argocd for AppProjects) exist before any tenant in a real
+    // cluster: create the ones dist/ refers to that no Profile creates.
+    const tenantNs = new Set(objs.filter((o) => o.kind === 'Profile').map((o) => o.metadata.name));
+    const platformNs = [...new Set(nsObjs.map((o) => o.metadata.namespace as string))].filter((n) => !tenantNs.has(n));
+    if (platformNs.length > 0) {
+      kubectlOk(
+        ['apply', '--server-side', '--field-manager', 'kft-cluster-test', '-f', '-'],
+        toYamlStream(platformNs.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }))),
+      );
+    }
     const clusterScoped = applyObjects(clusterObjs);
     if (clusterScoped.apply.code !== 0) return { clusterScoped, namespaced: clusterScoped };
     const namespaces = [...new Set(nsObjs.map((o) => o.metadata.namespace as string))];

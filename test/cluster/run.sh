@@ -87,8 +87,9 @@ NAMES=()
 cleanup() {
   STATUS=$?
   local i
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; done
+  # stop in reverse start order, each one fully before the next (etcd last)
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${PIDS[$i]}" 2>/dev/null || true
     local n=0
     while kill -0 "${PIDS[$i]}" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
     kill -KILL "${PIDS[$i]}" 2>/dev/null || true
@@ -145,6 +146,7 @@ contexts:
 current-context: kft
 EOF
 export KUBECONFIG="$KUBECONFIG_FILE"
+export KUBECACHEDIR="$RUN/kube-cache" # kubectl's discovery cache, per run (ports change every run)
 k() { "$KUBECTL" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 
 start() { # name command...
@@ -202,6 +204,13 @@ start kube-controller-manager "$BIN/kube-controller-manager" \
 k apply --server-side --field-manager kft-cluster-test -f "$ROOT/crds/" >"$RUN/logs/install-crds.log" 2>&1 \
   || { cat "$RUN/logs/install-crds.log" >&2; die "installing crds/"; }
 k wait --for condition=established --timeout 60s crd --all >>"$RUN/logs/install-crds.log" 2>&1 || die "CRDs not established"
+# Discovery-only stand-ins for the resources the Kubeflow roles name but nothing here serves
+# (Notebooks, InferenceServices, ...), so that `kubectl auth can-i` can resolve them (stub-crds.ts).
+k api-resources -o name >"$RUN/served-resources.txt" 2>>"$RUN/logs/install-crds.log" || die "kubectl api-resources"
+(cd "$ROOT" && node_modules/.bin/tsx test/cluster/stub-crds.ts "$RUN/served-resources.txt") >"$RUN/stub-crds.yaml" || die "stub-crds.ts"
+k apply --server-side --field-manager kft-cluster-test -f "$RUN/stub-crds.yaml" >>"$RUN/logs/install-crds.log" 2>&1 || die "installing the stub CRDs"
+k wait --for condition=established --timeout 60s crd -l kubeflow-tenants.test/stub=true >>"$RUN/logs/install-crds.log" 2>&1 \
+  || die "stub CRDs not established"
 wait_for "default ServiceAccount (serviceaccount controller)" 60 k get serviceaccount default -n default
 wait_for "aggregated kubeflow-view rules (clusterrole-aggregation controller)" 60 \
   bash -c "[ -n \"\$('$KUBECTL' --kubeconfig '$KUBECONFIG_FILE' get clusterrole kubeflow-view -o jsonpath='{.rules[0].verbs}')\" ]"
