@@ -648,7 +648,8 @@ export function showValue(v: unknown, max = 160): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
-function fieldLine(f: FieldChange): string {
+/** One field change as a line: `path: before → after`, `path: + added`, `path: - removed`. */
+export function fieldLine(f: FieldChange): string {
   if (f.before === undefined) return `${f.path}: + ${showValue(f.after)}`;
   if (f.after === undefined) return `${f.path}: - ${showValue(f.before)}`;
   return `${f.path}: ${showValue(f.before)} → ${showValue(f.after)}`;

@@ -4,7 +4,7 @@
  * tenant file and forgot to synth), and says which files differ and how to fix it.
  */
 import * as path from 'node:path';
-import { diffTrees, renderText } from '../lib/diff';
+import { diffTrees, fieldLine } from '../lib/diff';
 import { checkRemovedTenants, readDeployedTenants } from '../lib/gitops';
 import { PlatformError } from '../lib/platform';
 import { loadPlatform, loadTenants, readTree, synthesize } from '../lib/synth';
@@ -47,12 +47,10 @@ async function main(): Promise<number> {
     list('missing:', missing);
     list('extra:  ', extra);
     // What a hand edit changed, field by field (fresh synth -> committed).
-    const report = diffTrees(fresh, committed);
-    const fields = report.groups.flatMap((g) => g.objects.filter((o) => o.status === 'changed'));
-    if (fields.length > 0) {
-      console.error('\nfield differences (fresh synth → committed):');
-      const text = renderText({ ...report, flags: [], unchanged: [] }, { base: 'fresh synth', head: `committed ${rel}/` });
-      console.error(text.split('\n').slice(3).filter(Boolean).slice(0, 60).map((l) => `  ${l}`).join('\n'));
+    const edited = diffTrees(fresh, committed).groups.flatMap((g) => g.objects.filter((o) => o.status === 'changed'));
+    if (edited.length > 0) {
+      const lines = edited.flatMap((o) => [`  ${rel}/${o.file}`, ...o.fields.map((f) => `      ${fieldLine(f)}`)]);
+      console.error(`\nfield differences (fresh synth → committed):\n${lines.slice(0, 60).join('\n')}${lines.length > 60 ? '\n  ...' : ''}`);
     }
     console.error(
       `\nFix: never edit ${rel}/ by hand; change the tenant files or platform.ts, then run \`npm run synth\` and commit ${rel}/ together with them.`,
