@@ -122,7 +122,14 @@ function parseFile(file: string, content: string): Parsed[] {
   if (file.endsWith('.yaml') || file.endsWith('.yml')) {
     const out: Parsed[] = [];
     try {
-      for (const doc of yaml.loadAll(content)) {
+      // One object per file is the norm; load() is markedly faster than loadAll().
+      let docs: unknown[];
+      try {
+        docs = [yaml.load(content)];
+      } catch {
+        docs = yaml.loadAll(content);
+      }
+      for (const doc of docs) {
         if (!isObj(doc)) continue;
         const meta = isObj(doc.metadata) ? doc.metadata : {};
         if (typeof doc.kind === 'string' && typeof meta.name === 'string') {
@@ -710,6 +717,7 @@ export function renderText(r: DiffReport, opts: RenderOptions = {}): string {
   return `${lines.join('\n')}\n`;
 }
 
+const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 const mdCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** GitHub refuses comments above 65,536 characters. */
 const MARKDOWN_LIMIT = 60000;
@@ -722,7 +730,23 @@ export function renderMarkdown(r: DiffReport, opts: RenderOptions = {}): string 
   head.push('', `\`${opts.base ?? 'base'}\` → \`${opts.head ?? 'working tree'}\`: ${summaryLine(r)}`);
   if (r.flags.length > 0) {
     head.push('', `### ⚠️ Risk flags (${r.flags.length})`, '', '| | Flag | Tenant | Detail |', '|---|---|---|---|');
-    for (const f of r.flags) head.push(`| ${f.blocking ? '⛔' : '⚠️'} | ${labelOf(f.kind)} | \`${mdCell(f.group)}\` | ${mdCell(f.message)} |`);
+    // Blocking flags first; the table gets at most half of the comment, the rest is counted.
+    const ordered = [...r.flags.filter((f) => f.blocking), ...r.flags.filter((f) => !f.blocking)];
+    let used = 0;
+    const left = new Map<string, number>();
+    for (const f of ordered) {
+      const row = `| ${f.blocking ? '⛔' : '⚠️'} | ${labelOf(f.kind)} | \`${mdCell(f.group)}\` | ${mdCell(clip(f.message, 400))} |`;
+      if (used + row.length > MARKDOWN_LIMIT / 2) {
+        left.set(labelOf(f.kind), (left.get(labelOf(f.kind)) ?? 0) + 1);
+        continue;
+      }
+      used += row.length;
+      head.push(row);
+    }
+    if (left.size > 0) {
+      const n = [...left.values()].reduce((x, y) => x + y, 0);
+      head.push(`| ⚠️ | … | | ${n} more: ${[...left.entries()].map(([k, c]) => `${c} × ${k}`).join(', ')} (run \`npm run diff\` for all) |`);
+    }
     if (hasBlocking(r)) head.push('', '**⛔ This change must not be merged as it is: see the blocking flags above.**');
   } else {
     head.push('', r.groups.length > 0 ? '✅ No risk flags.' : '✅ No changes.');

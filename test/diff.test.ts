@@ -13,6 +13,7 @@ import { DEFAULT_PLATFORM, definePlatform } from '../lib/platform';
 import { synthesize } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
 import { git, makeRepo, removeRepo, runScript, synthAndCommit, tenantSource, writeTenants } from './fixture-repo';
+import { generateTenants } from './bench';
 import { entry, validSpec } from './support/fixtures';
 
 const alpha = validSpec({ name: 'alpha', labels: { team: 'a', 'cost-centre': 'cc-1', 'compliance-tier': 'pci' } });
@@ -268,6 +269,30 @@ describe('rendering', () => {
     const line = renderText(r).split('\n').filter((l) => l.includes('unchanged:'));
     expect(line).toEqual([`29 tenant(s) unchanged: ${many.slice(1, 21).map((s) => s.name).join(', ')}, and 9 more`]);
   });
+});
+
+describe('scale', () => {
+  it('1,000 tenants, every one changed, are diffed and rendered in under 2 s', () => {
+    const before = synthesize(generateTenants(1000), DEFAULT_PLATFORM).files;
+    // Every tenant's quota raised and one contributor binding removed: 1,000 changed groups.
+    const after = new Map<string, string>();
+    for (const [f, text] of before) {
+      if (/^tenants\/[^/]+\/RoleBinding\.user-viewer-/.test(f)) continue;
+      after.set(f, f.includes('/Profile.') ? text.replace(/requests\.cpu: "(\d+)"/, (_, n: string) => `requests.cpu: "${Number(n) * 2}"`) : text);
+    }
+    diffTrees(new Map([...before].slice(0, 200)), new Map([...after].slice(0, 200))); // warm-up, so JIT compilation is not measured
+    const t0 = performance.now();
+    const report = diffTrees(before, after);
+    const text = renderText(report);
+    const md = renderMarkdown(report);
+    const ms = performance.now() - t0;
+    expect(report.groups.length).toBe(1000);
+    expect(report.flags.filter((f) => f.kind === 'quota-raised').length).toBe(1000);
+    expect(report.stats.removed).toBe(1000);
+    expect(text.length).toBeGreaterThan(0);
+    expect(md.length).toBeLessThan(65536);
+    expect(ms).toBeLessThan(2000);
+  }, 120_000);
 });
 
 describe('npm run diff on a fixture repository', () => {
