@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Chart } from 'cdk8s';
 import { ApiObject, App } from 'cdk8s';
-import * as yaml from 'js-yaml';
+import { toYamlDocument } from './yaml';
 import { clusterObjects, decommissionFilter, isDecommissioned } from './gitops';
 import type { PlatformSettings } from './platform';
 import { PlatformError } from './platform';
@@ -47,8 +47,7 @@ export function manifestFileName(m: Manifest): string {
 }
 
 export function toYaml(m: unknown): string {
-  // noRefs: repeated sub-objects are written out, never as YAML anchors; lineWidth -1: no folding.
-  return yaml.dump(m, { noRefs: true, lineWidth: -1, quotingType: '"' });
+  return toYamlDocument(m);
 }
 
 /**

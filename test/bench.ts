@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { diffTrees, renderMarkdown, renderText } from '../lib/diff';
 import { DEFAULT_PLATFORM } from '../lib/platform';
 import { synthesize, writeDist } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
@@ -46,6 +47,28 @@ function run(n: number, dir: string): { objects: number; ms: number; synthMs: nu
   return { objects: result.objects.length, ms: performance.now() - t0, synthMs: t1 - t0 };
 }
 
+/**
+ * `npm run diff` on N tenants: the pure diff of two dist/ trees (parse, compare object by object
+ * and field by field, risk flags, both renderings). The "after" tree raises every tenth quota and
+ * adds a contributor to every twentieth tenant, so the report has real content.
+ */
+function benchDiff(n: number): { ms: number; changed: number; flags: number } {
+  const before = synthesize(generateTenants(n), DEFAULT_PLATFORM).files;
+  const changedEntries = generateTenants(n).map((e, i) => {
+    if (i % 10 === 0) return { ...e, spec: { ...e.spec, quota: { ...e.spec.quota, cpu: '64' } } };
+    if (i % 20 === 5) return { ...e, spec: { ...e.spec, contributors: [...(e.spec.contributors ?? []), { user: `new-${i}@example.com`, role: 'edit' as const }] } };
+    return e;
+  });
+  const after = synthesize(changedEntries, DEFAULT_PLATFORM).files;
+  const t0 = performance.now();
+  const report = diffTrees(before, after);
+  renderText(report);
+  renderMarkdown(report);
+  const ms = performance.now() - t0;
+  const changed = report.groups.length;
+  return { ms, changed, flags: report.flags.length };
+}
+
 async function main(): Promise<void> {
   const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kft-bench-'));
@@ -59,6 +82,8 @@ async function main(): Promise<void> {
         `synth  tenants=${n} objects=${objects} wall=${(ms / 1000).toFixed(2)}s (validate+render ${(synthMs / 1000).toFixed(2)}s, write ${((ms - synthMs) / 1000).toFixed(2)}s) peakRSS=${peak.toFixed(0)}MB`,
       );
     }
+    const { ms, changed, flags } = benchDiff(1000);
+    console.log(`diff   tenants=1000 changed=${changed} flags=${flags} wall=${(ms / 1000).toFixed(2)}s (target < 2s)`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
