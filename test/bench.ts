@@ -73,10 +73,12 @@ async function main(): Promise<void> {
   const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kft-bench-'));
   try {
-    run(20, tmp); // warm-up: module loading and JIT are not part of the per-size numbers
+    run(20, path.join(tmp, 'warm-up')); // module loading and JIT are not part of the per-size numbers
     for (const n of sizes.length > 0 ? sizes : [1000, 5000]) {
       if (global.gc) global.gc();
-      const { objects, ms, synthMs } = run(n, tmp);
+      // A fresh folder per size, as in a fresh clone: replacing an existing dist/ adds only a
+      // rename (the old tree is deleted in the background).
+      const { objects, ms, synthMs } = run(n, path.join(tmp, `n${n}`));
       const peak = process.resourceUsage().maxRSS / 1024;
       console.log(
         `synth  tenants=${n} objects=${objects} wall=${(ms / 1000).toFixed(2)}s (validate+render ${(synthMs / 1000).toFixed(2)}s, write ${((ms - synthMs) / 1000).toFixed(2)}s) peakRSS=${peak.toFixed(0)}MB`,
