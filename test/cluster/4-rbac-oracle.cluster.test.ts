@@ -5,7 +5,7 @@
 // (dist/) and the vendored Kubeflow ClusterRoles, nothing read back from the cluster.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { can, kubernetesBootstrapRbac } from '../../lib/rbac';
-import { type KubeObject, applyDist, kubectlOk, loadDist, loadKubeflowClusterRoles, profiles } from './helpers';
+import { type KubeObject, applyDist, loadDist, loadKubeflowClusterRoles, profiles, subjectAccessReviews } from './helpers';
 
 export interface Question {
   user: string;
@@ -111,28 +111,6 @@ function sample(): Question[] {
   return [...qs.values()];
 }
 
-/** Asks the API server with one SubjectAccessReview per question, all in one kubectl call. */
-function serverAnswers(qs: Question[]): boolean[] {
-  const list = {
-    apiVersion: 'v1',
-    kind: 'List',
-    items: qs.map((q) => ({
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SubjectAccessReview',
-      spec: {
-        user: q.user,
-        groups: q.groups,
-        resourceAttributes: { namespace: q.namespace, verb: q.verb, group: q.group, resource: q.resource },
-      },
-    })),
-  };
-  // one line per review, in order
-  const out = kubectlOk(['create', '-f', '-', '-o', 'go-template={{.status.allowed}}{{"\\n"}}'], JSON.stringify(list));
-  const answers = out.trim().split('\n');
-  expect(answers.length).toBe(qs.length);
-  return answers.map((a) => a === 'true');
-}
-
 beforeAll(async () => {
   const r = await applyDist();
   expect(r.namespaced.apply.code, r.namespaced.apply.stderr).toBe(0);
@@ -147,7 +125,7 @@ describe('5. offline RBAC evaluation agrees with the API server', () => {
   });
 
   it('every answer agrees, and the sample has both allowed and denied questions', () => {
-    const server = serverAnswers(qs);
+    const server = subjectAccessReviews(qs);
     const allowed = server.filter(Boolean).length;
     expect(allowed, 'allowed answers in the sample').toBeGreaterThanOrEqual(50);
     expect(qs.length - allowed, 'denied answers in the sample').toBeGreaterThanOrEqual(50);

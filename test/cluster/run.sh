@@ -200,20 +200,14 @@ start kube-controller-manager "$BIN/kube-controller-manager" \
   --cluster-signing-cert-file "$P/ca.crt" --cluster-signing-key-file "$P/ca.key" \
   --resource-quota-sync-period 10s --namespace-sync-period 1m --profiling=false --v 1
 
-# CRDs and the Kubeflow ClusterRoles (the aggregation controller fills kubeflow-admin/edit/view).
-k apply --server-side --field-manager kft-cluster-test -f "$ROOT/crds/" >"$RUN/logs/install-crds.log" 2>&1 \
-  || { cat "$RUN/logs/install-crds.log" >&2; die "installing crds/"; }
-k wait --for condition=established --timeout 60s crd --all >>"$RUN/logs/install-crds.log" 2>&1 || die "CRDs not established"
-# Discovery-only stand-ins for the resources the Kubeflow roles name but nothing here serves
+# CRDs and the Kubeflow ClusterRoles (the aggregation controller fills kubeflow-admin/edit/view),
+# plus discovery-only stand-ins for the resources the Kubeflow roles name but nothing here serves
 # (Notebooks, InferenceServices, ...), so that `kubectl auth can-i` can resolve them (stub-crds.ts).
-k api-resources -o name >"$RUN/served-resources.txt" 2>>"$RUN/logs/install-crds.log" || die "kubectl api-resources"
+k api-resources -o name >"$RUN/served-resources.txt" 2>"$RUN/logs/install-crds.log" || die "kubectl api-resources"
 (cd "$ROOT" && node_modules/.bin/tsx test/cluster/stub-crds.ts "$RUN/served-resources.txt") >"$RUN/stub-crds.yaml" || die "stub-crds.ts"
-k apply --server-side --field-manager kft-cluster-test -f "$RUN/stub-crds.yaml" >>"$RUN/logs/install-crds.log" 2>&1 || die "installing the stub CRDs"
-k wait --for condition=established --timeout 60s crd -l kubeflow-tenants.test/stub=true >>"$RUN/logs/install-crds.log" 2>&1 \
-  || die "stub CRDs not established"
-wait_for "default ServiceAccount (serviceaccount controller)" 60 k get serviceaccount default -n default
-wait_for "aggregated kubeflow-view rules (clusterrole-aggregation controller)" 60 \
-  bash -c "[ -n \"\$('$KUBECTL' --kubeconfig '$KUBECONFIG_FILE' get clusterrole kubeflow-view -o jsonpath='{.rules[0].verbs}')\" ]"
+k apply --server-side --field-manager kft-cluster-test -f "$ROOT/crds/" -f "$RUN/stub-crds.yaml" >>"$RUN/logs/install-crds.log" 2>&1 \
+  || { cat "$RUN/logs/install-crds.log" >&2; die "installing crds/ and the stub CRDs"; }
+k wait --for condition=established --timeout 60s crd --all >>"$RUN/logs/install-crds.log" 2>&1 || die "CRDs not established"
 
 start profile-controller env \
   KUBECONFIG="$KUBECONFIG_FILE" \
@@ -222,7 +216,11 @@ start profile-controller env \
   NOTEBOOK_CONTROLLER_PRINCIPAL=cluster.local/ns/kubeflow/sa/notebook-controller-service-account \
   "$BIN/profile-controller-standin" -userid-header kubeflow-userid -userid-prefix "" \
   -namespace-labels-path "$HERE/namespace-labels.yaml"
-wait_for "profile controller start" 30 grep -q '^.*started ' "$RUN/logs/profile-controller.log"
+
+wait_for "default ServiceAccount (serviceaccount controller)" 60 k get serviceaccount default -n default
+wait_for "aggregated kubeflow-view rules (clusterrole-aggregation controller)" 60 \
+  bash -c "[ -n \"\$('$KUBECTL' --kubeconfig '$KUBECONFIG_FILE' get clusterrole kubeflow-view -o jsonpath='{.rules[0].verbs}')\" ]"
+wait_for "profile controller start" 30 grep -q ' started ' "$RUN/logs/profile-controller.log"
 STARTUP_SECS=$(($(date +%s) - TS))
 log "control plane up in ${STARTUP_SECS}s"
 

@@ -5,7 +5,8 @@
 // split "notebooks.kubeflow.org" into group and resource when discovery knows the resource;
 // otherwise it asks about resource "notebooks.kubeflow.org" in the core group and the answer is
 // always "no". Usage: tsx test/cluster/stub-crds.ts <file with `kubectl api-resources -o name`>
-import { readFileSync } from 'node:fs';
+// (run from the repository root; resources of the CRDs in crds/ count as served).
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 
@@ -20,6 +21,12 @@ const served = new Set(
     .map((l) => l.trim())
     .filter(Boolean),
 );
+// and the CRDs vendored in crds/, which run.sh installs together with these stubs
+for (const f of readdirSync(join(process.cwd(), 'crds')).filter((n) => n.endsWith('.yaml'))) {
+  for (const d of yaml.loadAll(readFileSync(join(process.cwd(), 'crds', f), 'utf8')) as { kind?: string; metadata?: { name?: string } }[]) {
+    if (d?.kind === 'CustomResourceDefinition' && d.metadata?.name) served.add(d.metadata.name);
+  }
+}
 const roles = yaml.loadAll(readFileSync(join(process.cwd(), 'crds', 'kubeflow-clusterroles.yaml'), 'utf8')) as { rules?: Rule[] }[];
 
 const wanted = new Map<string, { group: string; plural: string }>();
