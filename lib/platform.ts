@@ -68,6 +68,13 @@ export interface ObjectStoreSettings {
   readonly endpoint: string;
   /** S3 region (AWS_REGION). @default 'us-east-1' */
   readonly region: string;
+  /**
+   * Key prefix of a tenant's area of the bucket, `{tenant}` standing for its name; its S3 key is
+   * confined to it. Kubeflow Pipelines' default pipeline root is `private-artifacts/<namespace>/`:
+   * use 'private-artifacts/{tenant}' to keep pipeline artifacts readable with the tenant's key.
+   * @default '{tenant}'
+   */
+  readonly tenantPrefix: string;
 }
 
 /** How per-tenant credentials reach tenant namespaces (External Secrets from Vault). */
@@ -161,7 +168,7 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     authMountPath: 'kubernetes',
     pathPrefix: 'tenants',
   },
-  objectStore: { bucket: 'mlpipeline', endpoint: 'http://minio-service.kubeflow:9000', region: 'us-east-1' },
+  objectStore: { bucket: 'mlpipeline', endpoint: 'http://minio-service.kubeflow:9000', region: 'us-east-1', tenantPrefix: '{tenant}' },
   credentials: { refreshInterval: '1h', registryServer: 'registry.example.com', gitHost: 'github.com' },
   gitops: {
     repoURL: 'https://git.example.com/platform/kubeflow-tenants.git',
@@ -227,6 +234,10 @@ function checkPlatform(p: PlatformSettings): string[] {
   }
   if (!/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(p.credentials.refreshInterval)) {
     out.push(`credentials.refreshInterval: Invalid value: "${p.credentials.refreshInterval}": a Go duration such as "1h" or "15m"`);
+  }
+  const tp = p.objectStore.tenantPrefix;
+  if (tp.split('{tenant}').length !== 2 || !/^[A-Za-z0-9._{}-]+(\/[A-Za-z0-9._{}-]+)*$/.test(tp)) {
+    out.push(`objectStore.tenantPrefix: Invalid value: "${tp}": a key prefix without leading or trailing "/" or "*" that contains "{tenant}" once, e.g. "{tenant}" or "private-artifacts/{tenant}"`);
   }
   if (!['v1', 'v2'].includes(p.vault.kvVersion)) {
     out.push(`vault.kvVersion: Unsupported value: "${p.vault.kvVersion as string}": supported values: "v1", "v2"`);

@@ -96,6 +96,9 @@ const VAULT_KEY = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
+/** The tenant's area of the bucket (no trailing slash): `<name>` by default. */
+export const tenantBucketPrefix = (tenant: string, platform: PlatformSettings): string => platform.objectStore.tenantPrefix.replace('{tenant}', tenant);
+
 /** The tenant's Vault prefix, relative to the KV mount: `tenants/<name>`. */
 export const tenantVaultPrefix = (tenant: string, platform: PlatformSettings): string => `${trimSlashes(platform.vault.pathPrefix)}/${tenant}`;
 
@@ -327,10 +330,11 @@ export class Credentials extends Construct {
         { secretKey: 'AWS_ACCESS_KEY_ID', key: c.s3.key, property: 'access_key' },
         { secretKey: 'AWS_SECRET_ACCESS_KEY', key: c.s3.key, property: 'secret_key' },
       ]);
+      const root = `s3://${platform.objectStore.bucket}/${tenantBucketPrefix(ns, platform)}/`;
       podDefault('access-s3', {
-        desc: `Artifact bucket (S3 keys for s3://${platform.objectStore.bucket}/${ns}/)`,
+        desc: `Artifact bucket (S3 keys for ${root})`,
         env: [
-          { name: 'ARTIFACT_ROOT', value: `s3://${platform.objectStore.bucket}/${ns}/` },
+          { name: 'ARTIFACT_ROOT', value: root },
           { name: 'AWS_ENDPOINT_URL', value: platform.objectStore.endpoint },
           { name: 'AWS_REGION', value: platform.objectStore.region },
           secretEnv('AWS_ACCESS_KEY_ID', SECRET_NAMES.s3, 'AWS_ACCESS_KEY_ID'),
@@ -434,24 +438,25 @@ const pascal = (s: string): string => s.split(/[^A-Za-z0-9]+/).filter(Boolean).m
 /**
  * The S3 policy of the tenant's key: read-write on `<bucket>/<tenant>/*`, read-only on every
  * artifact prefix another tenant granted it (`<bucket>/<granter>/<prefix>/*`), listing limited to
- * the same prefixes. An IAM policy document without Principal: attach it to the tenant's key
+ * the same prefixes (areas follow the platform's `objectStore.tenantPrefix`). An IAM policy document without Principal: attach it to the tenant's key
  * (`mc admin policy create`, `aws iam put-user-policy`).
  */
 export function bucketPolicy(tenant: string, specs: readonly TenantSpec[], platform: PlatformSettings): IamPolicy {
   const bucket = platform.objectStore.bucket;
   const arn = `arn:aws:s3:::${bucket}`;
+  const own = tenantBucketPrefix(tenant, platform);
   const statements: IamPolicy['Statement'][number][] = [
     { Sid: 'BucketLocation', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: [arn] },
-    { Sid: 'ListOwnPrefix', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [arn], Condition: { StringLike: { 's3:prefix': [`${tenant}/*`] } } },
+    { Sid: 'ListOwnPrefix', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [arn], Condition: { StringLike: { 's3:prefix': [`${own}/*`] } } },
     {
       Sid: 'ReadWriteOwnPrefix',
       Effect: 'Allow',
       Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
-      Resource: [`${arn}/${tenant}/*`],
+      Resource: [`${arn}/${own}/*`],
     },
   ];
   const byGranter = new Map<string, string[]>();
-  for (const g of incomingArtifactGrants(tenant, specs)) byGranter.set(g.from, [...(byGranter.get(g.from) ?? []), `${g.from}/${g.prefix}`]);
+  for (const g of incomingArtifactGrants(tenant, specs)) byGranter.set(g.from, [...(byGranter.get(g.from) ?? []), `${tenantBucketPrefix(g.from, platform)}/${g.prefix}`]);
   const sids = new Set<string>();
   for (const [from, prefixes] of byGranter) {
     let sid = pascal(from);

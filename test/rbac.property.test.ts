@@ -10,10 +10,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GrantSpec, GrantableResource, GrantVerb } from '../lib/grants';
 import { GRANTABLE_RESOURCES, STANDARD_VERBS } from '../lib/grants';
-import { DEFAULT_PLATFORM } from '../lib/platform';
+import { definePlatform, DEFAULT_PLATFORM } from '../lib/platform';
 import type { AccessQuestion } from '../lib/rbac';
 import { aggregateClusterRoles, can, controllerObjects, kubernetesBootstrapRbac, loadKubeflowClusterRoles, rbacModel, ruleAllows, serviceAccountUser } from '../lib/rbac';
 import type { IamPolicy } from '../lib/secrets';
+import { tenantBucketPrefix } from '../lib/secrets';
 import { synthesize } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
 import type { TenantEntry } from '../lib/validation';
@@ -362,14 +363,21 @@ function s3ListAllows(policy: IamPolicy, bucket: string, prefix: string): boolea
   );
 }
 
+/** The default platform, and one with KFP's bucket layout, another KV mount and KV v1. */
+const PLATFORMS = [
+  DEFAULT_PLATFORM,
+  definePlatform({ objectStore: { bucket: 'artifacts', tenantPrefix: 'private-artifacts/{tenant}' }, vault: { mount: 'kv', kvVersion: 'v1', pathPrefix: 'teams' } }),
+];
+
 describe('property: no Vault path or bucket prefix of one tenant is reachable by another without a grant', () => {
   it('over random tenants and artifact grants', () => {
     const keyArb = fc.stringMatching(/^[a-z0-9]{1,5}(\/[a-z0-9]{1,5}){0,3}$/);
     fc.assert(
-      fc.property(worldArb, fc.array(keyArb, { minLength: 5, maxLength: 15 }), ({ specs }, keys) => {
-        const r = synthesize(entriesOf(specs), DEFAULT_PLATFORM);
-        const { mount, pathPrefix } = DEFAULT_PLATFORM.vault;
-        const bucket = DEFAULT_PLATFORM.objectStore.bucket;
+      fc.property(worldArb, fc.array(keyArb, { minLength: 5, maxLength: 15 }), fc.constantFrom(...PLATFORMS), ({ specs }, keys, platform) => {
+        const r = synthesize(entriesOf(specs), platform);
+        const { mount, pathPrefix } = platform.vault;
+        const bucket = platform.objectStore.bucket;
+        const area = (t: string) => tenantBucketPrefix(t, platform);
         for (const a of specs) {
           // Vault: every path of A's policy matches only under A's prefix.
           const hcl = r.files.get(`policies/${a.name}/vault-policy.hcl`)!;
@@ -377,8 +385,8 @@ describe('property: no Vault path or bucket prefix of one tenant is reachable by
           expect(paths.length).toBeGreaterThan(0);
           for (const b of specs) {
             for (const k of keys) {
-              for (const kind of ['data', 'metadata']) {
-                const p = `${mount}/${kind}/${pathPrefix}/${b.name}/${k}`;
+              for (const kind of platform.vault.kvVersion === 'v2' ? ['data/', 'metadata/'] : ['']) {
+                const p = `${mount}/${kind}${pathPrefix}/${b.name}/${k}`;
                 expect(paths.some((x) => vaultMatches(x.path, p)), `${a.name} policy on ${p}`).toBe(a.name === b.name);
               }
             }
@@ -396,8 +404,8 @@ describe('property: no Vault path or bucket prefix of one tenant is reachable by
           for (const b of specs) {
             const granted = (b.grants ?? []).filter((g) => g.to === a.name).flatMap((g) => g.artifactPrefixes ?? []);
             for (const k of [...keys, ...granted.map((p) => `${p}/x`), ...granted.map((p) => `${p}x/y`)]) {
-              const key = `${b.name}/${k}`;
-              const inGrant = granted.some((p) => key.startsWith(`${b.name}/${p}/`));
+              const key = `${area(b.name)}/${k}`;
+              const inGrant = granted.some((p) => key.startsWith(`${area(b.name)}/${p}/`));
               const own = a.name === b.name;
               expect(s3Allows(policy, 's3:GetObject', bucket, key), `${a.name} get ${key}`).toBe(own || inGrant);
               expect(s3ListAllows(policy, bucket, key), `${a.name} list ${key}`).toBe(own || inGrant);
@@ -406,7 +414,8 @@ describe('property: no Vault path or bucket prefix of one tenant is reachable by
           }
           // Nothing outside any tenant's area.
           expect(s3Allows(policy, 's3:GetObject', bucket, 'shared/x')).toBe(false);
-          expect(s3Allows(policy, 's3:GetObject', 'other-bucket', `${a.name}/x`)).toBe(false);
+          expect(s3Allows(policy, 's3:GetObject', 'other-bucket', `${area(a.name)}/x`)).toBe(false);
+          expect(s3Allows(policy, 's3:GetObject', bucket, `${a.name}x/y`)).toBe(false);
         }
       }),
       { numRuns: 25 },

@@ -243,6 +243,23 @@ describe('platform Vault settings carry through to the SecretStore, the remote k
     ]);
   });
 
+  it("objectStore.tenantPrefix moves every tenant's area, its own and the granted ones (e.g. KFP's private-artifacts/<ns>/)", () => {
+    const platform = definePlatform({ objectStore: { tenantPrefix: 'private-artifacts/{tenant}' } });
+    const risk = validSpec({ name: 'risk', owner: { email: 'r@example.com' }, grants: [{ to: 'fraud', artifactPrefixes: ['models/v3'] }] });
+    const fraud = validSpec({ credentials: { s3: true } });
+    const policy = bucketPolicy('fraud', [fraud, risk], platform);
+    expect(policy.Statement.flatMap((st) => st.Resource).filter((x) => x.includes('/'))).toEqual([
+      'arn:aws:s3:::mlpipeline/private-artifacts/fraud/*',
+      'arn:aws:s3:::mlpipeline/private-artifacts/risk/models/v3/*',
+    ]);
+    expect(policy.Statement.flatMap((st) => st.Condition?.StringLike['s3:prefix'] ?? [])).toEqual(['private-artifacts/fraud/*', 'private-artifacts/risk/models/v3/*']);
+    const pd = synthesize([entry(fraud), entry(risk)], platform).objects.find((o) => o.manifest.kind === 'PodDefault')!.manifest.spec as { env: { name: string; value?: string }[] };
+    expect(pd.env[0]).toEqual({ name: 'ARTIFACT_ROOT', value: 's3://mlpipeline/private-artifacts/fraud/' });
+    expect(() => definePlatform({ objectStore: { tenantPrefix: 'artifacts/' } })).toThrow(
+      'platform.ts: objectStore.tenantPrefix: Invalid value: "artifacts/": a key prefix without leading or trailing "/" or "*" that contains "{tenant}" once, e.g. "{tenant}" or "private-artifacts/{tenant}"',
+    );
+  });
+
   it('a bad platform refresh interval is a platform error', () => {
     expect(() => definePlatform({ credentials: { refreshInterval: 'hourly' } })).toThrow('platform.ts: credentials.refreshInterval: Invalid value: "hourly": a Go duration such as "1h" or "15m"');
   });
