@@ -3,11 +3,14 @@
  * objects (ApplicationSet, AppProjects, platform Application, Kyverno policies) validated against
  * the vendored CRDs, decommissioned tenants, and the removal guard.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLATFORM, definePlatform } from '../lib/platform';
 import type { PlatformSettings } from '../lib/platform';
 import type { Manifest, SynthResult } from '../lib/synth';
-import { synthesize } from '../lib/synth';
+import { synthesize, tenantFiles } from '../lib/synth';
 import {
   argoAnnotations,
   checkRemovedTenants,
@@ -22,7 +25,7 @@ import {
   syncWave,
 } from '../lib/gitops';
 import { FieldError, ValidationError } from '../lib/validation';
-import { entry, repoInputs, validSpec } from './support/fixtures';
+import { entry, repoInputs, ROOT, validSpec } from './support/fixtures';
 import { validateManifest } from './support/schemas';
 
 type Json = Record<string, any>;
@@ -275,5 +278,40 @@ describe('removal guard', () => {
     const loadError = new FieldError('tenants/gone.ts', '(file)', 'Invalid value', 'gone.ts', 'cannot be loaded');
     const errs = checkRemovedTenants([entry(validSpec({ name: 'kept' })), entry(validSpec({ name: 'noprofile' }))], deployedTenants(dist), [loadError]);
     expect(errs).toEqual([]);
+  });
+});
+
+describe('PR workflow and CODEOWNERS', () => {
+  it('the workflow installs, tests, checks, diffs against the base branch and posts the Markdown', () => {
+    const wf = yaml.load(fs.readFileSync(path.join(ROOT, '.github/workflows/pr.yml'), 'utf8')) as Json;
+    expect(Object.keys(wf.on)).toEqual(['pull_request']);
+    expect(wf.permissions['pull-requests']).toBe('write');
+    const steps = wf.jobs.review.steps as Json[];
+    expect(steps[0]).toMatchObject({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
+    const runs = steps.map((s) => String(s.run ?? ''));
+    const order = ['npm ci', 'npm test', 'npm run check', 'npm run -s diff'].map((cmd) => runs.findIndex((r) => r.includes(cmd)));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(runs.find((r) => r.includes('npm run -s diff'))).toContain('--base "origin/${{ github.base_ref }}" --markdown diff.md');
+    const comment = steps.find((s) => s.uses === 'actions/github-script@v7')!;
+    expect(comment.with.script).toContain("readFileSync('diff.md'");
+    expect(comment.with.script).toContain('<!-- kubeflow-tenants-diff -->');
+  });
+
+  it('CODEOWNERS gives every tenant file its own team, and dist/ and lib/ to the platform team', () => {
+    const lines = fs
+      .readFileSync(path.join(ROOT, '.github/CODEOWNERS'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .map((l) => l.trim().split(/\s+/));
+    const owners = new Map(lines.map(([p, ...o]) => [p!, o]));
+    const platformTeam = owners.get('*')!;
+    for (const f of tenantFiles(path.join(ROOT, 'tenants'))) {
+      const o = owners.get(`/tenants/${f}`);
+      expect(o, `CODEOWNERS line for tenants/${f}`).toBeDefined();
+      expect(o).not.toEqual(platformTeam);
+    }
+    expect(owners.get('/dist/')).toEqual(platformTeam);
+    expect(owners.get('/lib/')).toEqual(platformTeam);
   });
 });
