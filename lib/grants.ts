@@ -184,6 +184,8 @@ export function checkGrants(errs: ErrorList, spec: TenantSpec, ctx: CheckContext
     else if (checkDnsLabel(errs, at.field(p, 'to'), to)) {
       if (to === spec.name) {
         errs.invalid(at.field(p, 'to'), to, 'a tenant cannot grant to itself: its own workloads already have access; remove this grant');
+      } else if (ctx.tenants.get(to)?.decommissioned === true) {
+        errs.invalid(at.field(p, 'to'), to, `tenant "${to}" is decommissioned: all its access is revoked, including access granted by other tenants; remove this grant`);
       } else if (!ctx.tenants.has(to)) {
         const near = [...ctx.tenants.keys()].filter((n) => n !== spec.name && editDistance(to, n) <= 3).sort();
         errs.invalid(
@@ -462,6 +464,8 @@ export function incomingArtifactGrants(grantee: string, specs: readonly TenantSp
   if (!index) {
     index = new Map();
     for (const s of specs) {
+      // A decommissioned tenant's grants are revoked with the rest of its access.
+      if (s.decommissioned === true) continue;
       for (const g of grantsOf(s)) {
         for (const p of g.artifactPrefixes ?? []) index.set(g.to, [...(index.get(g.to) ?? []), { from: s.name, prefix: normalizePrefix(p) }]);
       }

@@ -471,11 +471,13 @@ export function bucketPolicy(tenant: string, specs: readonly TenantSpec[], platf
 /**
  * Files outside Argo CD's path that the platform team applies with its own tooling, by path
  * relative to `dist/`: `policies/<tenant>/vault-policy.hcl` for a tenant with credentials and
- * `policies/<tenant>/bucket-policy.json` for a tenant with an S3 key. Sorted by path.
+ * `policies/<tenant>/bucket-policy.json` for a tenant with an S3 key; none for a decommissioned
+ * tenant. Sorted by path.
  */
 export function policyFiles(spec: TenantSpec, specs: readonly TenantSpec[], platform: PlatformSettings): Map<string, string> {
   const out = new Map<string, string>();
-  if (!spec.credentials) return out;
+  // Decommissioning revokes the tenant's Vault role and S3 key: the removed files tell the platform team.
+  if (!spec.credentials || spec.decommissioned === true) return out;
   const dir = `policies/${spec.name}`;
   if (hasS3(spec)) out.set(`${dir}/bucket-policy.json`, `${JSON.stringify(bucketPolicy(spec.name, specs, platform), null, 2)}\n`);
   out.set(`${dir}/vault-policy.hcl`, renderVaultPolicy(spec.name, platform));

@@ -301,6 +301,12 @@ describe('refusals', () => {
     expect(errorsOf(grants)).toEqual(expected);
   });
 
+  it('a grant to a decommissioned tenant', () => {
+    const gone = validSpec({ name: 'gone', owner: { email: 'g@example.com' }, decommissioned: true });
+    const errs = validateTenants([entry(validSpec({ grants: [{ to: 'gone', resources: ['notebooks'], verbs: ['get'] }] })), entry(gone)], DEFAULT_PLATFORM).map(String);
+    expect(errs).toEqual([`${P}.to: Invalid value: "gone": tenant "gone" is decommissioned: all its access is revoked, including access granted by other tenants; remove this grant`]);
+  });
+
   it('accepts secrets and role edit with a reviewed exception', () => {
     expect(errorsOf([{ to: 'payments', resources: ['secrets'], verbs: ['get'], reviewedException: 'SEC-1: approved by security' }])).toEqual([]);
     expect(errorsOf([{ to: 'payments', role: 'edit', reviewedException: 'SEC-2: pairing sprint, approved by platform' }])).toEqual([]);

@@ -230,6 +230,16 @@ describe('platform Vault settings carry through to the SecretStore, the remote k
     expect([...policyFiles(gitOnly, [gitOnly], DEFAULT_PLATFORM).keys()]).toEqual(['policies/fraud/vault-policy.hcl']);
   });
 
+  it('decommissioning revokes: no policy files for the tenant, and its artifact grants leave the grantee\'s bucket policy', () => {
+    const grantee = validSpec({ credentials: { s3: true } });
+    const granter = validSpec({ name: 'risk', owner: { email: 'r@example.com' }, credentials: { s3: true }, grants: [{ to: 'fraud', artifactPrefixes: ['models'] }] });
+    const reads = (specs: ReturnType<typeof validSpec>[]) => bucketPolicy('fraud', specs, DEFAULT_PLATFORM).Statement.filter((st) => st.Sid.startsWith('ReadGranted')).length;
+    expect(reads([grantee, granter])).toBe(1);
+    const gone = { ...granter, decommissioned: true };
+    expect(reads([grantee, gone])).toBe(0);
+    expect([...policyFiles(gone, [grantee, gone], DEFAULT_PLATFORM).keys()]).toEqual([]);
+  });
+
   it('the bucket and S3 endpoint come from platform settings', () => {
     const platform = definePlatform({ objectStore: { bucket: 'ml-artifacts', endpoint: 'https://s3.eu-west-1.amazonaws.com', region: 'eu-west-1' } });
     const s3 = validSpec({ credentials: { s3: true } });
