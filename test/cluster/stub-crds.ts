@@ -4,7 +4,7 @@
 // CRDs: RBAC itself never needs the type to exist, but `kubectl auth can-i VERB RESOURCE` can only
 // split "notebooks.kubeflow.org" into group and resource when discovery knows the resource;
 // otherwise it asks about resource "notebooks.kubeflow.org" in the core group and the answer is
-// always "no". Usage: tsx test/cluster/stub-crds.ts <file with `kubectl api-resources -o name`>
+// always "no". Usage: tsx test/cluster/stub-crds.ts <file with `kubectl api-resources -o name`> [plural.group ...]
 // (run from the repository root; resources of the CRDs in crds/ count as served).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +27,11 @@ for (const f of readdirSync(join(process.cwd(), 'crds')).filter((n) => n.endsWit
     if (d?.kind === 'CustomResourceDefinition' && d.metadata?.name) served.add(d.metadata.name);
   }
 }
+// Optional: only these resources (each "<plural>.<group>"), to keep the API server's work small;
+// CRD creation is the slowest part of the start-up (OpenAPI is rebuilt for each one).
+const only = new Set(process.argv.slice(3));
+const missing = [...only].filter((r) => served.has(r));
+if (missing.length > 0) throw new Error(`already served, no stub needed: ${missing.join(', ')}`);
 const roles = yaml.loadAll(readFileSync(join(process.cwd(), 'crds', 'kubeflow-clusterroles.yaml'), 'utf8')) as { rules?: Rule[] }[];
 
 const wanted = new Map<string, { group: string; plural: string }>();
@@ -37,7 +42,7 @@ for (const role of roles) {
         if (!group.includes('.') || plural === '*' || plural.includes('/')) continue;
         if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(plural)) continue;
         const name = `${plural}.${group}`;
-        if (!served.has(name)) wanted.set(name, { group, plural });
+        if (!served.has(name) && (only.size === 0 || only.has(name))) wanted.set(name, { group, plural });
       }
     }
   }
@@ -75,4 +80,6 @@ const docs = [...wanted.entries()]
     };
   });
 
+const unknown = [...only].filter((r) => !wanted.has(r));
+if (unknown.length > 0) throw new Error(`not named by the Kubeflow ClusterRoles: ${unknown.join(', ')}`);
 process.stdout.write(docs.map((d) => '---\n' + yaml.dump(d, { lineWidth: -1 })).join(''));
