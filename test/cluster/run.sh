@@ -38,8 +38,9 @@ need "$KUBECTL" "kubectl client"
 if ! command -v etcd >/dev/null 2>&1; then
   log "etcd not found: installing Debian's etcd-server"
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends etcd-server >/dev/null
+  $SUDO apt-get update -qq >/dev/null || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends etcd-server >/dev/null \
+    || die "apt-get install etcd-server failed"
   # Debian starts the packaged service; this tier runs its own etcd and needs nothing else.
   if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now etcd >/dev/null 2>&1 || true; fi
 fi
@@ -67,10 +68,12 @@ if ! have_bins; then
     log "building kube-apiserver, kube-controller-manager $K8S_VERSION and the profile controller into $BIN (cold: ~10-15 min on 2 cores)"
     TMP_BIN="$BIN.tmp.$$"
     rm -rf "$TMP_BIN"; mkdir -p "$TMP_BIN"
-    (cd "$BUILD_DIR" && GOFLAGS="-trimpath -buildvcs=false -mod=mod" CGO_ENABLED=0 \
+    (cd "$BUILD_DIR" && GOFLAGS="-trimpath -buildvcs=false -mod=readonly" CGO_ENABLED=0 \
       go build -ldflags='-s -w' -o "$TMP_BIN/" \
         k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
         ./cmd/profile-controller-standin) || die "go build failed"
+    # keep one build only: older keys are ~250 MB each
+    find "$CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d -name 'k8s-*' ! -path "$(dirname "$BIN")" -exec rm -rf {} + 2>/dev/null || true
     mkdir -p "$(dirname "$BIN")"; rm -rf "$BIN"; mv "$TMP_BIN" "$BIN"
   fi
   flock -u 9
