@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiffReport, RiskKind } from '../lib/diff';
 import { describeIncrease, diffTrees, diffValues, hasBlocking, isGpuQuotaKey, renderMarkdown, renderText } from '../lib/diff';
@@ -268,6 +269,39 @@ describe('rendering', () => {
     const r = diffTrees(tree(many), tree([{ ...many[0]!, quota: { ...many[0]!.quota, cpu: '11' } }, ...many.slice(1)]));
     const line = renderText(r).split('\n').filter((l) => l.includes('unchanged:'));
     expect(line).toEqual([`29 tenant(s) unchanged: ${many.slice(1, 21).map((s) => s.name).join(', ')}, and 9 more`]);
+  });
+});
+
+describe('properties', () => {
+  it('a quota-raised flag appears exactly when some CPU or memory cap grows or disappears', () => {
+    const cap = fc.option(fc.integer({ min: 1, max: 64 }), { nil: undefined });
+    fc.assert(
+      fc.property(cap, cap, cap, cap, (cpuB, cpuA, memB, memA) => {
+        const spec = (cpu?: number, mem?: number): TenantSpec =>
+          ({ ...alpha, quota: { ...(cpu ? { cpu: String(cpu) } : {}), ...(mem ? { memory: `${mem}Gi` } : {}) }, limits: { pod: { max: { cpu: '1', memory: '1Gi' } } } }) as TenantSpec;
+        const r = diffTrees(tree([spec(cpuB, memB)]), tree([spec(cpuA, memA)]));
+        const grows = (b?: number, a?: number): boolean => b !== undefined && (a === undefined || a > b);
+        const raised = r.flags.filter((f) => f.kind === 'quota-raised').map((f) => f.message.split(':')[0]);
+        expect(raised).toEqual([...(grows(cpuB, cpuA) ? ['requests.cpu'] : []), ...(grows(memB, memA) ? ['requests.memory'] : [])]);
+        // Diffing a tree with itself never reports anything.
+        expect(diffTrees(tree([spec(cpuA, memA)]), tree([spec(cpuA, memA)])).groups).toEqual([]);
+      }),
+      { numRuns: 25 },
+    );
+  }, 60_000);
+
+  it('added and removed swap when the sides swap; changed objects stay changed', () => {
+    const variants = [alpha, { ...alpha, contributors: [] }, { ...alpha, quota: { ...alpha.quota, cpu: '6' } }, { ...alpha, credentials: { s3: true } }] as TenantSpec[];
+    const trees = variants.map((v) => tree([v, beta]));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: variants.length - 1 }), fc.integer({ min: 0, max: variants.length - 1 }), (i, j) => {
+        const ab = diffTrees(trees[i]!, trees[j]!);
+        const ba = diffTrees(trees[j]!, trees[i]!);
+        expect(ba.stats).toEqual({ added: ab.stats.removed, removed: ab.stats.added, changed: ab.stats.changed });
+        expect(ba.unchanged).toEqual(ab.unchanged);
+      }),
+      { numRuns: 16 },
+    );
   });
 });
 
