@@ -508,6 +508,8 @@ export class Grants extends Construct {
         annotations[REVIEWED_EXCEPTION_ANNOTATION] = exceptions.join('; ');
       }
       const sas = [...new Set(grants.flatMap((g) => g.serviceAccounts ?? DEFAULT_GRANTEE_SERVICE_ACCOUNTS))].sort(cmp);
+      // Never the `user`/`role` annotations: KFAM would list the binding as a contributor, and its
+      // List fails for the whole namespace on a binding with more than one subject.
       const subjects = sas.map((sa) => ({ kind: 'ServiceAccount', name: sa, namespace: grantee }));
       const role = grants.find((g) => g.role !== undefined)?.role;
       const rules = grantRules(grants);

@@ -105,8 +105,11 @@ describe('grant rendering', () => {
     for (const m of objs) expect(validateManifest(m)).toEqual([]);
   });
 
-  it('binds the declared ServiceAccounts of the grantee namespace, sorted', () => {
+  it('binds the declared ServiceAccounts of the grantee namespace, sorted, without the annotations KFAM lists', () => {
     const [, binding] = render([{ to: 'payments', resources: ['notebooks'], verbs: ['get'], serviceAccounts: ['pipeline-runner', 'default-editor'] }]);
+    // KFAM skips RoleBindings without `user`/`role` annotations; with them, two subjects break its List.
+    expect(binding!.metadata.annotations?.user).toBeUndefined();
+    expect(binding!.metadata.annotations?.role).toBeUndefined();
     expect(binding!.subjects).toEqual([
       { kind: 'ServiceAccount', name: 'default-editor', namespace: 'payments' },
       { kind: 'ServiceAccount', name: 'pipeline-runner', namespace: 'payments' },
