@@ -351,8 +351,9 @@ function withAuthenticated(groups: readonly string[]): string[] {
 }
 
 // Compiling is linear in the objects; cache per (objects, clusterRoles) array pair so a test asking
-// thousands of questions about one synth compiles once. Callers must not mutate the arrays after.
-const cache = new WeakMap<readonly object[], WeakMap<readonly object[], RbacModel>>();
+// thousands of questions about one synth compiles once. An array that grew or shrank since is
+// recompiled; replacing elements in place is not detected (pass a new array instead).
+const cache = new WeakMap<readonly object[], WeakMap<readonly object[], { sizes: string; model: RbacModel }>>();
 
 /** Compiles (or returns the cached) model of `objects` with the given ClusterRoles. */
 export function rbacModel(objects: readonly object[], clusterRoles: readonly object[]): RbacModel {
@@ -361,12 +362,13 @@ export function rbacModel(objects: readonly object[], clusterRoles: readonly obj
     inner = new WeakMap();
     cache.set(objects, inner);
   }
-  let m = inner.get(clusterRoles);
-  if (!m) {
-    m = new RbacModel(objects, clusterRoles);
-    inner.set(clusterRoles, m);
+  const sizes = `${objects.length}/${clusterRoles.length}`;
+  let hit = inner.get(clusterRoles);
+  if (!hit || hit.sizes !== sizes) {
+    hit = { sizes, model: new RbacModel(objects, clusterRoles) };
+    inner.set(clusterRoles, hit);
   }
-  return m;
+  return hit.model;
 }
 
 /**

@@ -163,6 +163,14 @@ describe('can(): the RBAC authorizer semantics', () => {
     expect(can(objs, clusterRoles, q('anon', 'create', 'selfsubjectaccessreviews', '', 'authorization.k8s.io', { groups: ['system:unauthenticated'] }))).toBe(false);
   });
 
+  it('sees objects added to the same array after an earlier question', () => {
+    const objs: object[] = [];
+    const who = q('late@example.com', 'get', 'pods/log', ns);
+    expect(can(objs, clusterRoles, who)).toBe(false);
+    objs.push(...objects, rb(ns, 'late', { kind: 'Role', name: 'r' }, [{ kind: 'User', name: 'late@example.com' }]));
+    expect(can(objs, clusterRoles, who)).toBe(true);
+  });
+
   it('models the Profile controller: namespaceAdmin, default-editor, default-viewer', () => {
     const profile = { apiVersion: 'kubeflow.org/v1', kind: 'Profile', metadata: { name: 'team-p' }, spec: { owner: { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'owner@example.com' } } };
     expect(controllerObjects(profile).map((o) => (o.metadata as { name: string }).name)).toEqual(['namespaceAdmin', 'default-editor', 'default-viewer']);
