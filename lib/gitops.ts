@@ -140,7 +140,8 @@ export const isDecommissioned = (spec: TenantSpec): boolean => spec.decommission
 /**
  * The GitOps view of one tenant's rendered objects: a decommissioned tenant reduced to what it
  * keeps (its Profile annotated {@link DECOMMISSIONED_ANNOTATION}), and every object annotated with
- * its sync wave and sync options.
+ * its sync wave and sync options. (Grants other tenants give a decommissioned tenant are refused by
+ * the grants check, so its workloads lose those too.)
  */
 export function decommissionFilter<M extends GitOpsManifest>(objects: readonly M[], spec: TenantSpec): M[] {
   const decommissioned = isDecommissioned(spec);
@@ -374,7 +375,7 @@ export class PlatformGitOps extends Chart {
     });
 
     const policyAnnotations = { [SYNC_WAVE_ANNOTATION]: '-2', [SYNC_OPTIONS_ANNOTATION]: 'SkipDryRunOnMissingResource=true' };
-    const profiles = [{ resources: { kinds: ['kubeflow.org/v1/Profile', 'kubeflow.org/v1beta1/Profile'] } }];
+    const profileKinds = ['kubeflow.org/v1/Profile', 'kubeflow.org/v1beta1/Profile'];
     new ClusterPolicy(this, 'profile-rules', {
       metadata: objectMeta(PROFILE_RULES_POLICY, undefined, labels, {
         ...policyAnnotations,
@@ -392,7 +393,7 @@ export class PlatformGitOps extends Chart {
             any: [
               {
                 resources: {
-                  ...profiles[0]!.resources,
+                  kinds: profileKinds,
                   operations: [ClusterPolicySpecRulesMatchAnyResourcesOperations.CREATE, ClusterPolicySpecRulesMatchAnyResourcesOperations.UPDATE],
                 },
               },
@@ -420,7 +421,7 @@ export class PlatformGitOps extends Chart {
           {
             name: 'profile-deletion-requires-decommission',
             match: {
-              any: [{ resources: { ...profiles[0]!.resources, operations: [ClusterPolicySpecRulesMatchAnyResourcesOperations.DELETE] } }],
+              any: [{ resources: { kinds: profileKinds, operations: [ClusterPolicySpecRulesMatchAnyResourcesOperations.DELETE] } }],
             },
             validate: {
               failureAction: ClusterPolicySpecRulesValidateFailureAction.ENFORCE,
