@@ -484,7 +484,7 @@ export function profileRules(platform: PlatformSettings): ProfileRule[] {
     {
       name: 'profile-owner-is-a-user',
       expression:
-        `has(object.spec.owner) && has(object.spec.owner.kind) && object.spec.owner.kind == 'User' && ` +
+        `has(object.spec) && has(object.spec.owner) && has(object.spec.owner.kind) && object.spec.owner.kind == 'User' && ` +
         `has(object.spec.owner.apiGroup) && object.spec.owner.apiGroup == 'rbac.authorization.k8s.io' && ` +
         `has(object.spec.owner.name) && object.spec.owner.name != ''`,
       message: "spec.owner must be { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: <user> } (the Profile controller compares it with the owner's RoleBinding subject)",

@@ -1,0 +1,104 @@
+/**
+ * The Kyverno Profile policies are the admission-time twin of the synth-time checks: their CEL,
+ * evaluated with cel-go (test/kyverno-cel/main.go), must accept what synth emits, refuse what the
+ * synth checks refuse - for names, reserved names, labels and owner - and refuse deleting a
+ * Profile that was not decommissioned.
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DECOMMISSIONED_ANNOTATION, PROFILE_DELETION_POLICY, PROFILE_RULES_POLICY } from '../lib/gitops';
+import { DEFAULT_PLATFORM } from '../lib/platform';
+import { synthesize } from '../lib/synth';
+import { validateTenants } from '../lib/tenant';
+import { entry, ROOT, validSpec } from './support/fixtures';
+
+type Json = Record<string, any>;
+type Outcome = boolean | string;
+
+function evaluate(expressions: string[], cases: { object?: unknown; oldObject?: unknown }[]): Outcome[][] {
+  const r = spawnSync('go', ['run', '.'], { cwd: path.join(ROOT, 'test/kyverno-cel'), input: JSON.stringify({ expressions, cases }), encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.error) throw new Error(`go is needed to evaluate the policies' CEL: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`go run failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Outcome[][];
+}
+
+const result = synthesize([entry(validSpec({ name: 'fraud' }))], DEFAULT_PLATFORM);
+const find = (kind: string, name: string): Json => result.objects.find((o) => o.manifest.kind === kind && o.manifest.metadata.name === name)!.manifest as Json;
+const profile = find('Profile', 'fraud');
+const rulesPolicy = find('ClusterPolicy', PROFILE_RULES_POLICY);
+const deletionPolicy = find('ClusterPolicy', PROFILE_DELETION_POLICY);
+const ruleNames: string[] = rulesPolicy.spec.rules.map((r: Json) => r.name);
+const ruleExpressions: string[] = rulesPolicy.spec.rules.map((r: Json) => r.validate.cel.expressions[0].expression);
+const deletionExpression: string = deletionPolicy.spec.rules[0].validate.cel.expressions[0].expression;
+
+const withMeta = (meta: Json): Json => ({ ...profile, metadata: { ...profile.metadata, ...meta } });
+const withOwner = (owner: unknown): Json => ({ ...profile, spec: { ...profile.spec, owner } });
+
+describe('Kyverno Profile rules (CEL)', () => {
+  const cases: [string, Json, string[]][] = [
+    ['the Profile synth emits', profile, []],
+    ['a reserved name', withMeta({ name: 'kube-public' }), ['profile-name-not-reserved']],
+    ['a reserved exact name', withMeta({ name: 'kubeflow' }), ['profile-name-not-reserved']],
+    ['a reserved prefix', withMeta({ name: 'istio-gateways' }), ['profile-name-not-reserved']],
+    ['not a DNS label', withMeta({ name: 'Fraud_Team' }), ['profile-name-is-a-namespace-name']],
+    ['too long', withMeta({ name: 'a'.repeat(64) }), ['profile-name-is-a-namespace-name']],
+    ['a required label missing', withMeta({ labels: { team: 'x', 'cost-centre': 'cc' } }), ['profile-has-required-labels']],
+    ['a required label empty', withMeta({ labels: { team: 'x', 'cost-centre': 'cc', 'compliance-tier': '' } }), ['profile-has-required-labels']],
+    ['no labels', { ...profile, metadata: { name: 'fraud' } }, ['profile-has-required-labels']],
+    ['a Group owner', withOwner({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'ml' }), ['profile-owner-is-a-user']],
+    ['an owner without apiGroup', withOwner({ kind: 'User', name: 'a@example.com' }), ['profile-owner-is-a-user']],
+    ['no spec', { apiVersion: profile.apiVersion, kind: 'Profile', metadata: profile.metadata }, ['profile-owner-is-a-user']],
+  ];
+  let outcomes: Outcome[][];
+  beforeAll(() => {
+    outcomes = evaluate(ruleExpressions, cases.map(([, object]) => ({ object })));
+  }, 120_000);
+
+  it.each(cases.map(([label, , failing], i) => [label, failing, i] as const))('%s: fails exactly %j', (_label, failing, i) => {
+    const row = outcomes[i]!;
+    for (const o of row) expect(typeof o, String(o)).toBe('boolean');
+    expect(ruleNames.filter((_, j) => row[j] === false)).toEqual(failing);
+  });
+});
+
+describe('Kyverno Profile deletion guard (CEL)', () => {
+  it('allows deleting only a Profile marked decommissioned', () => {
+    const old = (annotations?: Record<string, string>): Json => (annotations ? withMeta({ annotations }) : { ...profile, metadata: { name: 'fraud' } });
+    const out = evaluate(
+      [deletionExpression],
+      [
+        { oldObject: old({ ...profile.metadata.annotations, [DECOMMISSIONED_ANNOTATION]: 'true' }) },
+        { oldObject: profile },
+        { oldObject: old({ [DECOMMISSIONED_ANNOTATION]: 'false' }) },
+        { oldObject: old() },
+      ],
+    );
+    expect(out.map((r) => r[0])).toEqual([true, false, false, false]);
+  }, 120_000);
+});
+
+describe('admission-time and synth-time name rules agree', () => {
+  it('for any name, the Kyverno name rules accept it exactly when synth does', () => {
+    const reserved = DEFAULT_PLATFORM.reservedNames.map((p) => p.replace(/\*$/, ''));
+    const name = fc.oneof(
+      fc.stringMatching(/^[a-z0-9][-a-z0-9]{0,70}$/),
+      fc.stringMatching(/^[-A-Za-z0-9_.]{1,12}$/),
+      fc.tuple(fc.constantFrom(...reserved), fc.stringMatching(/^[-a-z0-9]{0,6}$/)).map(([r, s]) => `${r}${s}`),
+    );
+    const names = [...new Set(fc.sample(name, { numRuns: 300, seed: 42 }))];
+    const nameRules = ruleNames.map((n, i) => [n, i] as const).filter(([n]) => n.startsWith('profile-name'));
+    const out = evaluate(
+      nameRules.map(([, i]) => ruleExpressions[i]!),
+      names.map((n) => ({ object: withMeta({ name: n }) })),
+    );
+    const disagreements = names.filter((n, k) => {
+      const synthOk = !validateTenants([entry(validSpec({ name: n }))], DEFAULT_PLATFORM).some((e) => e.path === 'name');
+      const celOk = out[k]!.every((v) => v === true);
+      return synthOk !== celOk;
+    });
+    expect(names.length).toBeGreaterThan(100);
+    expect(disagreements).toEqual([]);
+  }, 120_000);
+});
