@@ -626,11 +626,27 @@ function clusterFlags(b: Side, a: Side, flag: (kind: RiskKind, message: string, 
     }
   }
   for (const x of byKind(b, 'ClusterPolicy', 'kyverno.io')) {
-    if (x.name !== PROFILE_DELETION_POLICY) continue;
+    const deletion = x.name === PROFILE_DELETION_POLICY;
+    const kind: RiskKind = deletion ? 'deletion-protection-removed' : 'isolation-weakened';
+    const what = deletion ? 'Profiles can be deleted without being decommissioned' : 'objects it checked are admitted unchecked';
     const y = a.get(objectKey(x));
-    if (!y) flag('deletion-protection-removed', `ClusterPolicy ${x.name} removed: Profiles can be deleted without being decommissioned`);
+    if (!y) flag(kind, `ClusterPolicy ${x.name} removed: ${what}`);
     else if (JSON.stringify(y.body.spec).includes('"Audit"') && !JSON.stringify(x.body.spec).includes('"Audit"')) {
-      flag('deletion-protection-removed', `ClusterPolicy ${x.name} switched to Audit: Profile deletions are only reported, not refused`);
+      flag(kind, `ClusterPolicy ${x.name} switched to Audit: violations are only reported, not refused`);
+    }
+  }
+  // A tenant's AppProject is its blast radius: more destinations or cluster-scoped kinds widen it.
+  for (const y of byKind(a, 'AppProject', 'argoproj.io')) {
+    const x = b.get(objectKey(y));
+    if (!x) continue; // a new tenant's project comes with the "tenant added" flag
+    const entries = (p: Parsed, field: string): string[] => {
+      const spec = isObj(p.body.spec) ? p.body.spec : {};
+      return Array.isArray(spec[field]) ? spec[field].map((e) => JSON.stringify(e)) : [];
+    };
+    for (const field of ['destinations', 'clusterResourceWhitelist', 'sourceRepos']) {
+      const before = new Set(entries(x, field));
+      const added = entries(y, field).filter((e) => !before.has(e));
+      if (added.length > 0) flag('grant-added-or-widened', `AppProject ${y.name}: ${field} widened: ${added.join(', ')}`);
     }
   }
 }

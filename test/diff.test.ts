@@ -180,6 +180,17 @@ describe('risk flags', () => {
     ]);
   });
 
+  it('cluster level: an AppProject widened, the Kyverno Profile rules removed', () => {
+    const proj = 'cluster/AppProject.tenant-alpha.yaml';
+    const wider = edit(base, proj, '    - namespace: alpha\n', '    - namespace: alpha\n      server: https://kubernetes.default.svc\n    - namespace: kubeflow\n');
+    expect(flags(diffTrees(base, wider))).toEqual([
+      'grant-added-or-widened (cluster): AppProject tenant-alpha: destinations widened: {"namespace":"kubeflow","server":"https://kubernetes.default.svc"}',
+    ]);
+    const noRules = new Map(base);
+    noRules.delete('cluster/ClusterPolicy.kubeflow-tenants-profile-rules.yaml');
+    expect(flags(diffTrees(base, noRules))).toEqual(['isolation-weakened (cluster): ClusterPolicy kubeflow-tenants-profile-rules removed: objects it checked are admitted unchecked']);
+  });
+
   it('tenant added, with its owner, quota and GPUs', () => {
     const gamma = validSpec({ name: 'gamma', owner: { email: 'g@example.com' } });
     const r = diffTrees(base, tree([alpha, beta, gamma]));
