@@ -459,7 +459,7 @@ function riskFlags(g: string, b: Side, a: Side, treeBefore: ReadonlyMap<string, 
   }
   if (existedBefore && !existsAfter) {
     if (decommissioned(pb)) flag('tenant-removed', 'removed after being decommissioned; Argo CD keeps the Application and the Profile (Delete=confirm): delete them by hand once the data is handled');
-    else flag('tenant-removed', 'removed without being decommissioned first: this would delete the namespace and all its data; set `decommissioned: true` first (README "Removing a tenant")', true);
+    else flag('tenant-removed', 'removed without being decommissioned first: this would delete the namespace and all its data; set `decommissioned: true` first (docs/gitops.md "Removing a tenant")', true);
   } else if (pb && !pa && existsAfter) {
     flag('tenant-removed', 'its Profile is removed while the tenant folder stays: deleting the Profile deletes the namespace', !decommissioned(pb));
   }

@@ -159,7 +159,7 @@ export function decommissionFilter<M extends GitOpsManifest>(objects: readonly M
 export function checkDecommissioned(errs: ErrorList, spec: TenantSpec, _ctx: CheckContext): void {
   const v = (spec as { decommissioned?: unknown }).decommissioned;
   if (v !== undefined && typeof v !== 'boolean') {
-    errs.invalid('decommissioned', v, 'must be true or false; true revokes all access and keeps the namespace and its data (see README "Removing a tenant")');
+    errs.invalid('decommissioned', v, 'must be true or false; true revokes all access and keeps the namespace and its data (docs/gitops.md "Removing a tenant")');
   }
 }
 
@@ -223,7 +223,8 @@ export function decommissionHelp(name: string): string {
     `To remove a tenant, in two steps: 1) keep tenants/${name}.ts and add \`decommissioned: true\`, run npm run synth, merge, ` +
     `and let Argo CD sync (access is revoked, the namespace and its data are kept); ` +
     `2) once the data is exported or no longer needed, delete tenants/${name}.ts and run npm run synth again ` +
-    `(README "Removing a tenant"). To keep the tenant, restore tenants/${name}.ts`
+    `(docs/gitops.md "Removing a tenant"). To keep the tenant, restore tenants/${name}.ts ` +
+    `(a namespace cannot be renamed: renaming a tenant is removing it and adding another)`
   );
 }
 

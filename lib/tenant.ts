@@ -43,7 +43,7 @@ export interface TenantSpec {
   /**
    * Step 1 of removing a tenant: revokes every access (contributors, grants, credentials) and keeps
    * the Profile, namespace, data, quota and isolation. Only a tenant that is decommissioned in the
-   * committed dist/ may have its file deleted (README "Removing a tenant"). @default false
+   * committed dist/ may have its file deleted (docs/gitops.md "Removing a tenant"). @default false
    */
   readonly decommissioned?: boolean;
 }

@@ -234,7 +234,7 @@ describe('decommissioned tenants', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(ValidationError);
       expect((e as ValidationError).errors.map(String)).toEqual([
-        'tenants/fraud.ts: decommissioned: Invalid value: "yes": must be true or false; true revokes all access and keeps the namespace and its data (see README "Removing a tenant")',
+        'tenants/fraud.ts: decommissioned: Invalid value: "yes": must be true or false; true revokes all access and keeps the namespace and its data (docs/gitops.md "Removing a tenant")',
       ]);
     }
   });
