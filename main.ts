@@ -7,19 +7,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkRemovedTenants, readDeployedTenants } from './lib/gitops';
-import { PlatformError } from './lib/platform';
+import { argValue, reportUserError, runCommand } from './lib/cli';
 import { loadPlatform, loadTenants, synthesize, toYaml, writeDist } from './lib/synth';
 import { sortErrors, ValidationError } from './lib/validation';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
 async function main(): Promise<number> {
   const started = performance.now();
-  const root = path.resolve(arg('--root', process.cwd()));
-  const out = path.resolve(root, arg('--out', 'dist'));
+  const root = path.resolve(argValue('--root') ?? process.cwd());
+  const out = path.resolve(root, argValue('--out') ?? 'dist');
   try {
     const platform = await loadPlatform(root);
     const { entries, errors: loadErrors } = await loadTenants(root);
@@ -38,24 +33,10 @@ async function main(): Promise<number> {
     console.log(`synthesized ${result.tenants} tenant(s), ${result.objects.length} object(s) into ${path.relative(process.cwd(), out) || '.'}/ in ${ms} ms`);
     return 0;
   } catch (err) {
-    if (err instanceof ValidationError) {
-      for (const e of err.errors) console.error(String(e));
-      console.error(`\n${err.errors.length} error(s); ${path.relative(process.cwd(), out) || out}/ left unchanged.`);
-      return 1;
-    }
-    if (err instanceof PlatformError) {
-      console.error(err.message);
-      console.error(`\nplatform settings are invalid; ${path.relative(process.cwd(), out) || out}/ left unchanged.`);
-      return 1;
-    }
-    throw err;
+    const code = reportUserError(err, `${path.relative(process.cwd(), out) || out}/ left unchanged.`);
+    if (code === undefined) throw err;
+    return code;
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error('internal error (please report):', err);
-    process.exit(2);
-  },
-);
+runCommand(main);

@@ -4,13 +4,13 @@
  */
 import * as path from 'node:path';
 import { accessReport, CAPABILITIES, renderAccessMarkdown } from '../lib/access';
+import { argValue, reportUserError, runCommand } from '../lib/cli';
 import { loadKubeflowClusterRoles } from '../lib/rbac';
 import { loadPlatform, loadTenants, synthesize } from '../lib/synth';
 import { ValidationError } from '../lib/validation';
 
 async function main(): Promise<number> {
-  const i = process.argv.indexOf('--root');
-  const root = path.resolve(i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : process.cwd());
+  const root = path.resolve(argValue('--root') ?? process.cwd());
   try {
     const platform = await loadPlatform(root);
     const { entries, errors } = await loadTenants(root);
@@ -24,15 +24,10 @@ async function main(): Promise<number> {
     }
     return 0;
   } catch (err) {
-    if (err instanceof ValidationError) {
-      for (const e of err.errors) console.error(String(e));
-      return 1;
-    }
-    throw err;
+    const code = reportUserError(err, 'no report.');
+    if (code === undefined) throw err;
+    return code;
   }
 }
 
-main().then((c) => process.exit(c), (err: unknown) => {
-  console.error('internal error (please report):', err);
-  process.exit(2);
-});
+runCommand(main);

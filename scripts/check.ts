@@ -6,21 +6,16 @@
 import * as path from 'node:path';
 import { diffTrees, fieldLine } from '../lib/diff';
 import { checkRemovedTenants, readDeployedTenants } from '../lib/gitops';
-import { PlatformError } from '../lib/platform';
+import { argValue, reportUserError, runCommand } from '../lib/cli';
 import { loadPlatform, loadTenants, readTree, synthesize } from '../lib/synth';
 import { sortErrors, ValidationError } from '../lib/validation';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 
 /** File lists shown before "and N more". */
 const MAX_LISTED = 30;
 
 async function main(): Promise<number> {
-  const root = path.resolve(arg('--root', process.cwd()));
-  const distDir = path.resolve(root, arg('--dist', 'dist'));
+  const root = path.resolve(argValue('--root') ?? process.cwd());
+  const distDir = path.resolve(root, argValue('--dist') ?? 'dist');
   const rel = path.relative(process.cwd(), distDir) || '.';
   try {
     const platform = await loadPlatform(root);
@@ -57,23 +52,10 @@ async function main(): Promise<number> {
     );
     return 1;
   } catch (err) {
-    if (err instanceof ValidationError) {
-      for (const e of err.errors) console.error(String(e));
-      console.error(`\n${err.errors.length} error(s); fix them, then run \`npm run synth\` and commit ${rel}/.`);
-      return 1;
-    }
-    if (err instanceof PlatformError) {
-      console.error(err.message);
-      return 1;
-    }
+    const code = reportUserError(err, `fix them, then run \`npm run synth\` and commit ${rel}/.`);
+    if (code !== undefined) return code;
     throw err;
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error('internal error (please report):', err);
-    process.exit(2);
-  },
-);
+runCommand(main);

@@ -10,14 +10,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffTrees, hasBlocking, renderMarkdown, renderText } from '../lib/diff';
 import { defaultBase, git, readGitTree } from '../lib/git';
-import { PlatformError } from '../lib/platform';
+import { argValue as arg, reportUserError, runCommand } from '../lib/cli';
 import { loadPlatform, loadTenants, synthesize } from '../lib/synth';
 import { ValidationError } from '../lib/validation';
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 async function main(): Promise<number> {
   const root = path.resolve(arg('--root') ?? process.cwd());
@@ -41,15 +36,8 @@ async function main(): Promise<number> {
     process.stdout.write(format === 'markdown' ? renderMarkdown(report, opts) : renderText(report, opts));
     return hasBlocking(report) ? 1 : 0;
   } catch (err) {
-    if (err instanceof ValidationError) {
-      for (const e of err.errors) console.error(String(e));
-      console.error(`\n${err.errors.length} error(s) in tenant declarations; nothing to diff.`);
-      return 1;
-    }
-    if (err instanceof PlatformError) {
-      console.error(err.message);
-      return 1;
-    }
+    const code = reportUserError(err, 'nothing to diff.');
+    if (code !== undefined) return code;
     if (err instanceof Error && (err.message.startsWith('git ') || /pass --base/.test(err.message))) {
       console.error(`diff: ${err.message}`);
       return 1;
@@ -58,10 +46,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error('internal error (please report):', err);
-    process.exit(2);
-  },
-);
+runCommand(main);

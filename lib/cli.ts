@@ -1,0 +1,41 @@
+/**
+ * What every command-line entry point (synth, check, diff, access) shares: flag parsing, how a
+ * user's mistake is reported (all errors, exit 1, no stack trace), and the process exit.
+ */
+import { PlatformError } from './platform';
+import { ValidationError } from './validation';
+
+/** The value after `--name`, if given. */
+export function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : undefined;
+}
+
+/**
+ * Prints tenant or platform errors and returns exit code 1; returns undefined for anything else
+ * (a bug, which the caller rethrows). `consequence` says what the command did not do.
+ */
+export function reportUserError(err: unknown, consequence: string): number | undefined {
+  if (err instanceof ValidationError) {
+    for (const e of err.errors) console.error(String(e));
+    console.error(`\n${err.errors.length} error(s); ${consequence}`);
+    return 1;
+  }
+  if (err instanceof PlatformError) {
+    console.error(err.message);
+    console.error(`\nplatform settings are invalid; ${consequence}`);
+    return 1;
+  }
+  return undefined;
+}
+
+/** Runs a command's main and exits with its code; an unexpected exception is a bug: exit 2 with its stack. */
+export function runCommand(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error('internal error (please report):', err);
+      process.exit(2);
+    },
+  );
+}
