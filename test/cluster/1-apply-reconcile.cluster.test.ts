@@ -85,6 +85,19 @@ describe('1. install CRDs and ClusterRoles, apply dist/', () => {
     }
   });
 
+  it('the strict validation has teeth: an unknown field in a Profile or a LimitRange is an error', () => {
+    const profile = structuredClone(profileObjs[0]);
+    (profile.spec as Record<string, unknown>).contributors = [{ user: 'x@example.com' }];
+    const lr = structuredClone(emitted.map((e) => e.object).find((o) => o.kind === 'LimitRange')!);
+    (lr.spec as Record<string, unknown>).maxx = {};
+    for (const bad of [profile, lr]) {
+      const r = kubectl(['apply', '--server-side', '--dry-run=server', '--validate=strict', '--field-manager', 'kubeflow-tenants', '-f', '-'], toYamlStream([bad]));
+      expect(r.code, `${bad.kind} with an unknown field was accepted`).not.toBe(0);
+      // strict field validation, or (server-side apply) the typed patch of the schema
+      expect(r.stderr).toMatch(/unknown field "spec\.(contributors|maxx)"|\.spec\.(contributors|maxx): field not declared in schema/);
+    }
+  });
+
   it('every emitted object exists on the server', () => {
     const got = getAll(emitted.map((e) => e.object));
     const missing = emitted.filter((e) => !got.has(objectKey(e.object))).map((e) => e.file);

@@ -247,8 +247,9 @@ TEST_SECS=$(($(date +%s) - TT))
 alive
 
 if [ "${KFT_CLUSTER_HOLD:-}" = 1 ]; then
-  log "holding the cluster: export KUBECONFIG=$KUBECONFIG_FILE  (Ctrl-C to stop)"
-  while alive; do sleep 5; done
+  log "holding the cluster: export KUBECONFIG=$KUBECONFIG_FILE KUBECACHEDIR=$KUBECACHEDIR  (Ctrl-C to stop)"
+  trap 'exit $TEST_RC' INT TERM
+  while alive; do sleep 1; done
 fi
 
 TOTAL=$(($(date +%s) - T0))
