@@ -197,14 +197,6 @@ start kube-apiserver "$BIN/kube-apiserver" \
 wait_for "kube-apiserver /readyz" 90 k get --raw /readyz
 log "kube-apiserver ready on https://127.0.0.1:$API_PORT (etcd $($ETCD --version | awk 'NR==1{print $3}'))"
 
-start kube-controller-manager "$BIN/kube-controller-manager" \
-  --kubeconfig "$KUBECONFIG_FILE" --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
-  --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false \
-  --controllers clusterrole-aggregation-controller,namespace-controller,serviceaccount-controller,serviceaccount-token-controller,resourcequota-controller,garbage-collector-controller \
-  --service-account-private-key-file "$P/sa.key" --root-ca-file "$P/ca.crt" --use-service-account-credentials=false \
-  --cluster-signing-cert-file "$P/ca.crt" --cluster-signing-key-file "$P/ca.key" \
-  --resource-quota-sync-period 10s --namespace-sync-period 1m --profiling=false --v 1
-
 # CRDs and the Kubeflow ClusterRoles (the aggregation controller fills kubeflow-admin/edit/view),
 # plus discovery-only stand-ins for the resources the Kubeflow roles name but nothing here serves
 # (Notebooks, InferenceServices, ...), so that `kubectl auth can-i` can resolve them (stub-crds.ts).
@@ -215,6 +207,15 @@ k apply --server-side --field-manager kft-cluster-test -f "$ROOT/crds/" -f "$RUN
   || { cat "$RUN/logs/install-crds.log" >&2; die "installing crds/ and the stub CRDs"; }
 k wait --for condition=established --timeout 60s crd --all >>"$RUN/logs/install-crds.log" 2>&1 || die "CRDs not established"
 log "CRDs established ($(grep -c 'condition met' "$RUN/logs/install-crds.log"))"
+
+# After the CRDs: the garbage collector's REST mapping then knows Profiles (ownerRefs) at once.
+start kube-controller-manager "$BIN/kube-controller-manager" \
+  --kubeconfig "$KUBECONFIG_FILE" --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
+  --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false \
+  --controllers clusterrole-aggregation-controller,namespace-controller,serviceaccount-controller,serviceaccount-token-controller,resourcequota-controller,garbage-collector-controller \
+  --service-account-private-key-file "$P/sa.key" --root-ca-file "$P/ca.crt" --use-service-account-credentials=false \
+  --cluster-signing-cert-file "$P/ca.crt" --cluster-signing-key-file "$P/ca.key" \
+  --resource-quota-sync-period 10s --namespace-sync-period 1m --profiling=false --v 1
 
 start profile-controller env \
   KUBECONFIG="$KUBECONFIG_FILE" \
