@@ -35,16 +35,23 @@ need node "to run the assertions"
 need "$KUBECTL" "kubectl client"
 [ -d "$ROOT/node_modules/vitest" ] || die "node_modules/vitest missing: run 'npm ci' first"
 
-if ! command -v etcd >/dev/null 2>&1; then
-  log "etcd not found: installing Debian's etcd-server"
-  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq >/dev/null || die "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends etcd-server >/dev/null \
-    || die "apt-get install etcd-server failed"
-  # Debian starts the packaged service; this tier runs its own etcd and needs nothing else.
-  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now etcd >/dev/null 2>&1 || true; fi
+# etcd: Debian's etcd-server (installed here when missing); if apt cannot provide it, or with
+# KFT_ETCD=go, etcd built from its Go module (build/etcd) into the cache below.
+ETCD=
+if [ "${KFT_ETCD:-}" != go ]; then
+  if ! command -v etcd >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    log "etcd not found: installing Debian's etcd-server"
+    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+    if $SUDO apt-get update -qq >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends etcd-server >/dev/null; then
+      # Debian may start the packaged service; this tier runs its own etcd and needs nothing else.
+      if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now etcd >/dev/null 2>&1 || true; fi
+    else
+      log "apt-get install etcd-server failed: building etcd from its Go module instead"
+    fi
+  fi
+  ETCD=$(command -v etcd || true)
 fi
-ETCD=$(command -v etcd) || die "etcd still missing after apt-get install etcd-server"
 
 # ---------------------------------------------------------------- build or reuse binaries
 K8S_VERSION=$(awk '$1=="k8s.io/kubernetes" && $2 ~ /^v/ {print $2; exit}' "$BUILD_DIR/go.mod")
@@ -77,6 +84,19 @@ if ! have_bins; then
     mkdir -p "$(dirname "$BIN")"; rm -rf "$BIN"; mv "$TMP_BIN" "$BIN"
   fi
   flock -u 9
+fi
+if [ -z "$ETCD" ]; then
+  ETCD_HASH=$(cd "$HERE/build/etcd" && { echo "$GO_VERSION"; cat go.mod go.sum; } | sha256sum | cut -c1-12)
+  ETCD_BIN="$CACHE_ROOT/etcd-$GO_VERSION-$ETCD_HASH/bin/etcd"
+  if [ ! -x "$ETCD_BIN" ]; then
+    BUILD_KIND=cold
+    log "building etcd from its Go module (build/etcd) into $ETCD_BIN"
+    mkdir -p "$(dirname "$ETCD_BIN")"
+    (cd "$HERE/build/etcd" && GOFLAGS="-trimpath -buildvcs=false -mod=readonly" CGO_ENABLED=0 \
+      go build -ldflags='-s -w' -o "$ETCD_BIN.tmp.$$" go.etcd.io/etcd/server/v3) || die "go build of etcd failed"
+    mv "$ETCD_BIN.tmp.$$" "$ETCD_BIN"
+  fi
+  ETCD=$ETCD_BIN
 fi
 BUILD_SECS=$(($(date +%s) - TB))
 log "binaries ($BUILD_KIND, ${BUILD_SECS}s): $BIN"
