@@ -29,6 +29,7 @@ die() { log "FAILED: $*"; exit 1; }
 
 # ---------------------------------------------------------------- dependencies
 need() { command -v "$1" >/dev/null 2>&1 || die "missing $1 ($2)"; }
+command -v go >/dev/null 2>&1 || { [ -x /usr/local/go/bin/go ] && PATH="$PATH:/usr/local/go/bin"; } || true
 need go "Go toolchain, to build the control plane"
 need openssl "to make the throw-away certificates"
 need node "to run the assertions"
