@@ -148,7 +148,12 @@ export function writeDist(outDir: string, files: ReadonlyMap<string, string>): v
     for (const rel of files.keys()) dirs.add(path.dirname(path.join(tmp, rel)));
     for (const d of [...dirs].sort()) fs.mkdirSync(d, { recursive: true });
     fs.mkdirSync(tmp, { recursive: true });
-    for (const [rel, content] of files) fs.writeFileSync(path.join(tmp, rel), content);
+    for (const [rel, content] of files) {
+      const target = path.join(tmp, rel);
+      // An unchanged file is hard-linked from the current dist/ instead of rewritten: far less I/O
+      // on a re-synth, and deleting the replaced tree then frees (and discards) only what changed.
+      if (!linkIfUnchanged(path.join(abs, rel), target, content)) fs.writeFileSync(target, content);
+    }
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
@@ -163,6 +168,17 @@ export function writeDist(outDir: string, files: ReadonlyMap<string, string>): v
     throw err;
   }
   if (hadOld) removeInBackground(old);
+}
+
+function linkIfUnchanged(existing: string, target: string, content: string): boolean {
+  try {
+    const st = fs.statSync(existing);
+    if (!st.isFile() || st.size !== Buffer.byteLength(content) || fs.readFileSync(existing, 'utf8') !== content) return false;
+    fs.linkSync(existing, target);
+    return true;
+  } catch {
+    return false; // no such file, or links unsupported here: write it
+  }
 }
 
 /**
