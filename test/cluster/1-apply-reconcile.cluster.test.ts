@@ -197,6 +197,25 @@ describe('2b. our objects and the controller\'s coexist', () => {
   const snapshotOurs = () => snapshot(ownNamespaced);
   const snapshotController = () => snapshot(controllerObjs);
 
+  it('our contributor AuthorizationPolicies admit through the same principals and header as the controller\'s', () => {
+    type Rule = { from?: { source?: { principals?: string[] } }[]; when?: { key: string; values: string[] }[] };
+    const ours = ownNamespaced.filter((o) => o.kind === 'AuthorizationPolicy' && /^user-.*-clusterrole-(edit|view)$/.test(o.metadata.name));
+    expect(ours.length).toBeGreaterThan(0);
+    const theirs = getAll(
+      profileObjs.map((p) => ({ apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy', metadata: { name: 'ns-owner-access-istio', namespace: p.metadata.name } })),
+    );
+    for (const ap of ours) {
+      const ctrl = theirs.get(`AuthorizationPolicy/${ap.metadata.namespace}/ns-owner-access-istio`);
+      expect(ctrl, ap.metadata.namespace).toBeDefined();
+      const ownerRule = (ctrl!.spec as { rules: Rule[] }).rules[0];
+      const rule = (ap.spec as { rules: Rule[] }).rules[0];
+      const name = `${ap.metadata.namespace}/${ap.metadata.name}`;
+      expect(rule.from?.[0]?.source?.principals, name).toEqual(ownerRule.from?.[0]?.source?.principals);
+      expect(rule.when?.map((w) => w.key), name).toEqual(ownerRule.when?.map((w) => w.key));
+      expect(rule.when?.[0]?.values, name).toEqual([ap.metadata.annotations?.user]);
+    }
+  });
+
   it('no name clash: none of our namespaced objects is one the controller creates', () => {
     const theirs = new Set(controllerObjs.map(objectKey));
     expect(ownNamespaced.filter((o) => theirs.has(objectKey(o))).map(objectKey)).toEqual([]);
