@@ -4,17 +4,9 @@
 // SubjectAccessReviews, created in one kubectl call. The model is given what the tenants emit
 // (dist/) and the vendored Kubeflow ClusterRoles, nothing read back from the cluster.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { can, kubernetesBootstrapRbac } from '../../lib/rbac';
-import { type KubeObject, applyDist, loadDist, loadKubeflowClusterRoles, profiles, subjectAccessReviews } from './helpers';
-
-export interface Question {
-  user: string;
-  groups?: string[];
-  verb: string;
-  group: string;
-  resource: string;
-  namespace: string;
-}
+import type { AccessQuestion as Question } from '../../lib/rbac';
+import { can, kubernetesBootstrapRbac, loadKubeflowClusterRoles } from '../../lib/rbac';
+import { type KubeObject, applyDist, loadDist, profiles, subjectAccessReviews } from './helpers';
 
 const SAMPLE = Number(process.env.KFT_RBAC_SAMPLE ?? 400);
 const emitted = loadDist().map((e) => e.object);

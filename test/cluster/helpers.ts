@@ -5,6 +5,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import yaml from 'js-yaml';
+import type { AccessQuestion } from '../../lib/rbac';
+import { defaultGroups } from '../../lib/rbac';
+
+export type { AccessQuestion };
 
 export const ROOT = process.env.KFT_ROOT ?? process.cwd();
 export const DIST = process.env.KFT_DIST ?? join(ROOT, 'dist');
@@ -110,13 +114,6 @@ export function loadDist(): Emitted[] {
       .filter((d): d is KubeObject => !!d && typeof d === 'object' && 'kind' in (d as object))
       .map((object) => ({ file: relative(DIST, f), object })),
   );
-}
-
-/** The vendored Kubeflow ClusterRoles (crds/kubeflow-clusterroles.yaml). */
-export function loadKubeflowClusterRoles(): KubeObject[] {
-  return yaml
-    .loadAll(readFileSync(join(CRDS, 'kubeflow-clusterroles.yaml'), 'utf8'))
-    .filter((d): d is KubeObject => !!d && typeof d === 'object') as KubeObject[];
 }
 
 export const profiles = (objs: KubeObject[]): KubeObject[] => objs.filter((o) => o.kind === 'Profile');
@@ -225,22 +222,6 @@ export function reconcileCount(profile: string): number {
   return (readFileSync(p, 'utf8').match(re) ?? []).length;
 }
 
-/** One access question, in the terms of a SubjectAccessReview. */
-export interface AccessQuestion {
-  user: string;
-  groups?: string[];
-  verb: string;
-  group: string;
-  resource: string;
-  namespace: string;
-}
-
-/** The groups the API server gives an impersonated user (`kubectl --as`). */
-export function impersonatedGroups(user: string): string[] {
-  const m = /^system:serviceaccount:([^:]+):[^:]+$/.exec(user);
-  return m ? ['system:serviceaccounts', `system:serviceaccounts:${m[1]}`, 'system:authenticated'] : ['system:authenticated'];
-}
-
 /** The API server's answers, one SubjectAccessReview per question, all in one kubectl call. */
 export function subjectAccessReviews(qs: AccessQuestion[]): boolean[] {
   if (qs.length === 0) return [];
@@ -252,7 +233,7 @@ export function subjectAccessReviews(qs: AccessQuestion[]): boolean[] {
       kind: 'SubjectAccessReview',
       spec: {
         user: q.user,
-        groups: q.groups ?? impersonatedGroups(q.user),
+        groups: q.groups ?? defaultGroups(q.user),
         resourceAttributes: { namespace: q.namespace, verb: q.verb, group: q.group, resource: q.resource },
       },
     })),
