@@ -6,27 +6,18 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { AuthorizationPolicy } from '../imports/security.istio.io';
-import type { PlatformSettings } from './platform';
+import type { ContributorRole, ContributorSpec } from './declarations/contributors';
+import { CONTRIBUTOR_ROLES } from './declarations/contributors';
+import type { PlatformSettings } from './declarations/platform';
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkKnownKeys, isPlainObject } from './validation';
-import type { Person } from './profile';
+import type { Person, TenantSpec } from './declarations/tenant';
 import { checkPerson, identityOf } from './profile';
-import type { TenantSpec } from './tenant';
 import { objectMeta } from './meta';
 
-/** Kubeflow contributor roles: `edit` (kubeflow-edit) and `view` (kubeflow-view). */
-export type ContributorRole = 'edit' | 'view';
-export const CONTRIBUTOR_ROLES: readonly ContributorRole[] = ['edit', 'view'];
-
-/** Someone other than the owner who may use the tenant namespace. */
-export interface ContributorSpec {
-  /** E-mail of the contributor. */
-  readonly user: string;
-  /** Stable IdP subject; required when the platform identifies users by subject. @default none */
-  readonly subject?: string;
-  /** `edit` may create and delete notebooks, pipelines, models; `view` may only read. */
-  readonly role: ContributorRole;
-}
+// Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
+export type { ContributorRole, ContributorSpec } from './declarations/contributors';
+export { CONTRIBUTOR_ROLES } from './declarations/contributors';
 
 /**
  * KFAM's binding name: `user-<id, runs of non-alphanumerics to "-", lowercased>-clusterrole-<role>`

@@ -25,8 +25,8 @@ import {
   ClusterPolicySpecRulesValidateFailureAction,
 } from '../imports/kyverno.io';
 import { MANAGED_BY, objectMeta, TENANT_LABEL } from './meta';
-import type { PlatformSettings } from './platform';
-import type { TenantSpec } from './tenant';
+import type { PlatformSettings } from './declarations/platform';
+import type { TenantSpec } from './declarations/tenant';
 import type { CheckContext, ErrorList, TenantEntry } from './validation';
 import { FieldError } from './validation';
 

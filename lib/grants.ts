@@ -11,128 +11,23 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { TenantSpec } from './tenant';
+import type { CatalogueEntry, GrantSpec, GrantVerb } from './declarations/grants';
+import { GRANT_ROLES, GRANTABLE_RESOURCES, STANDARD_VERBS } from './declarations/grants';
+import { hasS3 } from './declarations/credentials';
+import type { TenantSpec } from './declarations/tenant';
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkDnsLabel, checkKnownKeys, isPlainObject } from './validation';
 import { objectMeta } from './meta';
 
-/** Verbs every resource of the catalogue offers. */
-export const STANDARD_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] as const;
-export type StandardVerb = (typeof STANDARD_VERBS)[number];
-
-/** Read-only verbs. */
-export const READ_VERBS = ['get', 'list', 'watch'] as const;
-
-/** Kubeflow Pipelines' own authorization verbs (checked by the KFP API server via SubjectAccessReview). */
-export type PipelinesVerb = 'archive' | 'unarchive' | 'retry' | 'terminate' | 'readArtifact' | 'reportMetrics' | 'enable' | 'disable';
-
-/** Any verb a grant may name. */
-export type GrantVerb = StandardVerb | PipelinesVerb;
-
-/** One grantable kind of object: API group, plural resource, and what it is. */
-export interface CatalogueEntry {
-  /** API group; `''` is the core group. */
-  readonly group: string;
-  /** Plural resource name as RBAC sees it (`inferenceservices`, `pods/log`). */
-  readonly resource: string;
-  readonly description: string;
-  /** Verbs that mean something on this resource. @default the standard verbs */
-  readonly verbs?: readonly GrantVerb[];
-}
-
-const KFP_RUN_VERBS: readonly GrantVerb[] = [...STANDARD_VERBS, 'archive', 'unarchive', 'retry', 'terminate', 'readArtifact', 'reportMetrics'];
-
-/**
- * The Kubeflow resources teams grant each other, by the typed name a grant uses. API groups and
- * resources are those of the Kubeflow aggregated ClusterRoles (crds/kubeflow-clusterroles.yaml).
- */
-export const GRANTABLE_RESOURCES = {
-  // KServe
-  inferenceservices: { group: 'serving.kserve.io', resource: 'inferenceservices', description: 'KServe InferenceServices (deployed models)' },
-  inferencegraphs: { group: 'serving.kserve.io', resource: 'inferencegraphs', description: 'KServe InferenceGraphs' },
-  servingruntimes: { group: 'serving.kserve.io', resource: 'servingruntimes', description: 'KServe ServingRuntimes' },
-  trainedmodels: { group: 'serving.kserve.io', resource: 'trainedmodels', description: 'KServe TrainedModels' },
-  // Notebooks
-  notebooks: { group: 'kubeflow.org', resource: 'notebooks', description: 'Kubeflow Notebooks' },
-  poddefaults: { group: 'kubeflow.org', resource: 'poddefaults', description: 'Kubeflow PodDefaults' },
-  tensorboards: { group: 'tensorboard.kubeflow.org', resource: 'tensorboards', description: 'Kubeflow Tensorboards' },
-  // Katib
-  'katib-experiments': { group: 'kubeflow.org', resource: 'experiments', description: 'Katib Experiments' },
-  'katib-trials': { group: 'kubeflow.org', resource: 'trials', description: 'Katib Trials' },
-  'katib-suggestions': { group: 'kubeflow.org', resource: 'suggestions', description: 'Katib Suggestions' },
-  // Kubeflow Pipelines (authorized by the KFP API server against these virtual resources)
-  pipelines: { group: 'pipelines.kubeflow.org', resource: 'pipelines', description: 'KFP pipelines' },
-  pipelineversions: { group: 'pipelines.kubeflow.org', resource: 'pipelineversions', description: 'KFP pipeline versions' },
-  'pipeline-runs': { group: 'pipelines.kubeflow.org', resource: 'runs', description: 'KFP runs', verbs: KFP_RUN_VERBS },
-  'pipeline-experiments': {
-    group: 'pipelines.kubeflow.org',
-    resource: 'experiments',
-    description: 'KFP experiments',
-    verbs: [...STANDARD_VERBS, 'archive', 'unarchive'],
-  },
-  'pipeline-recurring-runs': { group: 'pipelines.kubeflow.org', resource: 'jobs', description: 'KFP recurring runs', verbs: [...STANDARD_VERBS, 'enable', 'disable'] },
-  workflows: { group: 'argoproj.io', resource: 'workflows', description: 'Argo Workflows (KFP v2 run pods)' },
-  // Training
-  trainjobs: { group: 'trainer.kubeflow.org', resource: 'trainjobs', description: 'Kubeflow Trainer TrainJobs' },
-  pytorchjobs: { group: 'kubeflow.org', resource: 'pytorchjobs', description: 'Training Operator PyTorchJobs' },
-  tfjobs: { group: 'kubeflow.org', resource: 'tfjobs', description: 'Training Operator TFJobs' },
-  mpijobs: { group: 'kubeflow.org', resource: 'mpijobs', description: 'Training Operator MPIJobs' },
-  xgboostjobs: { group: 'kubeflow.org', resource: 'xgboostjobs', description: 'Training Operator XGBoostJobs' },
-  jaxjobs: { group: 'kubeflow.org', resource: 'jaxjobs', description: 'Training Operator JAXJobs' },
-  sparkapplications: { group: 'sparkoperator.k8s.io', resource: 'sparkapplications', description: 'Spark applications' },
-  // Storage and core
-  persistentvolumeclaims: { group: '', resource: 'persistentvolumeclaims', description: 'PersistentVolumeClaims (data volumes)' },
-  pvcviewers: { group: 'kubeflow.org', resource: 'pvcviewers', description: 'Kubeflow PVC viewers' },
-  configmaps: { group: '', resource: 'configmaps', description: 'ConfigMaps' },
-  services: { group: '', resource: 'services', description: 'Services' },
-  pods: { group: '', resource: 'pods', description: 'Pods' },
-  'pods/log': { group: '', resource: 'pods/log', description: 'Pod logs', verbs: ['get', 'list', 'watch'] },
-  events: { group: '', resource: 'events', description: 'Events', verbs: ['get', 'list', 'watch'] },
-  /** Credentials: refused unless the grant carries a `reviewedException`. */
-  secrets: { group: '', resource: 'secrets', description: 'Secrets (credentials)' },
-} as const satisfies Record<string, CatalogueEntry>;
-
-/** A typed name from {@link GRANTABLE_RESOURCES}. */
-export type GrantableResource = keyof typeof GRANTABLE_RESOURCES;
+// Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
+export type { CatalogueEntry, GrantableResource, GrantRole, GrantSpec, GrantVerb, PipelinesVerb, StandardVerb } from './declarations/grants';
+export { GRANT_ROLES, GRANTABLE_RESOURCES, STANDARD_VERBS } from './declarations/grants';
 
 /** Every verb some catalogue resource offers. */
 const ALL_VERBS: readonly string[] = [...new Set(Object.values(GRANTABLE_RESOURCES as Record<string, CatalogueEntry>).flatMap((e) => e.verbs ?? STANDARD_VERBS))];
 
 const catalogueEntry = (name: string): CatalogueEntry | undefined =>
   Object.prototype.hasOwnProperty.call(GRANTABLE_RESOURCES, name) ? (GRANTABLE_RESOURCES as Record<string, CatalogueEntry>)[name] : undefined;
-
-/** Namespace-wide roles a grant may give, and the Kubeflow ClusterRole each binds. */
-export const GRANT_ROLES = { view: 'kubeflow-view', edit: 'kubeflow-edit' } as const;
-export type GrantRole = keyof typeof GRANT_ROLES;
-
-/** One grant, declared by the owner of the namespace, to another tenant. */
-export interface GrantSpec {
-  /** Name of the tenant whose workloads get access. */
-  readonly to: string;
-  /** What kinds of object (typed catalogue names). Required with `verbs`. @default none */
-  readonly resources?: readonly GrantableResource[];
-  /** Exactly the verbs allowed on every listed resource. Required with `resources`. @default none */
-  readonly verbs?: readonly GrantVerb[];
-  /**
-   * Namespace-wide access instead of resources: binds `kubeflow-view` or `kubeflow-edit`.
-   * `edit` includes reading secrets and exec into pods, so it needs a `reviewedException`.
-   * @default none
-   */
-  readonly role?: GrantRole;
-  /** ServiceAccounts of the grantee namespace that get the access. @default ['default-editor'] */
-  readonly serviceAccounts?: readonly string[];
-  /**
-   * Prefixes of this tenant's bucket area (`<bucket>/<tenant>/<prefix>/`) the grantee's S3 key may
-   * read, e.g. `models/fraud-v3`. Rendered into the grantee's bucket policy. @default none
-   */
-  readonly artifactPrefixes?: readonly string[];
-  /**
-   * Why a platform reviewer accepted a grant that is otherwise refused (`secrets`, `role: 'edit'`),
-   * e.g. "SEC-123: shared feature-store credentials, approved by platform security". The emitted
-   * objects are labelled and annotated with it. @default none
-   */
-  readonly reviewedException?: string;
-}
 
 const GRANT_FIELDS = ['to', 'resources', 'verbs', 'role', 'serviceAccounts', 'artifactPrefixes', 'reviewedException'] as const;
 
@@ -243,8 +138,7 @@ export function checkGrants(errs: ErrorList, spec: TenantSpec, ctx: CheckContext
     if (g.artifactPrefixes !== undefined) {
       checkArtifactPrefixes(errs, at.field(p, 'artifactPrefixes'), g.artifactPrefixes);
       const grantee = typeof to === 'string' ? ctx.tenants.get(to) : undefined;
-      const s3 = isPlainObject(grantee?.credentials) ? (grantee.credentials as Record<string, unknown>).s3 : undefined;
-      if (grantee && (s3 === undefined || s3 === false)) {
+      if (grantee && !hasS3(grantee)) {
         errs.invalid(
           at.field(p, 'artifactPrefixes'),
           g.artifactPrefixes,

@@ -6,22 +6,14 @@
  */
 import { Construct } from 'constructs';
 import { Profile, ProfileSpecResourceQuotaSpecHard } from '../imports/kubeflow.org';
-import type { PlatformSettings } from './platform';
+import type { PlatformSettings } from './declarations/platform';
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkDnsLabel, checkEmail, checkObject, isLabelKey, isLabelValue, isPlainObject, reservedPattern } from './validation';
-import type { TenantSpec } from './tenant';
+import type { Person, TenantSpec } from './declarations/tenant';
 import { objectMeta } from './meta';
 
-/** A person: the e-mail, and optionally the stable IdP subject (`sub` claim). */
-export interface Person {
-  /** E-mail address, as the auth proxy puts it in the identity header. */
-  readonly email: string;
-  /**
-   * Stable IdP subject; required when the platform identifies users by subject.
-   * @default none (the e-mail is the identity)
-   */
-  readonly subject?: string;
-}
+// Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
+export type { Person } from './declarations/tenant';
 
 /** The string Kubeflow sees for a person: what the identity header carries, minus its prefix. */
 export function identityOf(p: Person, platform: PlatformSettings): string {
@@ -38,8 +30,6 @@ export interface TenantProfileProps {
   readonly labels: Record<string, string>;
   /** `spec.resourceQuotaSpec.hard`; see `quotaHard`. An empty map emits no quota. */
   readonly hard: Record<string, string>;
-  /** Annotations (Argo CD sync options and waves). @default none */
-  readonly annotations?: Record<string, string>;
 }
 
 export class TenantProfile extends Construct {
@@ -51,7 +41,7 @@ export class TenantProfile extends Construct {
       Object.entries(props.hard).map(([k, v]) => [k, ProfileSpecResourceQuotaSpecHard.fromString(v)]),
     );
     this.resource = new Profile(this, 'Resource', {
-      metadata: objectMeta(props.name, undefined, props.labels, props.annotations),
+      metadata: objectMeta(props.name, undefined, props.labels),
       spec: {
         // apiGroup is explicit: the controller DeepEquals the owner against the API-defaulted
         // subject of namespaceAdmin, and a missing apiGroup makes it rewrite that binding forever.

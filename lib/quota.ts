@@ -5,70 +5,17 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { GpuCounts } from './gpu';
+import type { QuantityInput, QuotaSpec } from './declarations/quota';
 import { explainUnknownGpu, inventoryResources } from './gpu';
-import type { PlatformSettings } from './platform';
+import type { PlatformSettings } from './declarations/platform';
 import { minQuantity, Quantity } from './quantity';
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkCount, checkObject, checkQuantity, isPlainObject } from './validation';
-import type { TenantSpec } from './tenant';
+import type { TenantSpec } from './declarations/tenant';
 import { objectMeta } from './meta';
 
-/** A Kubernetes quantity: `'500m'`, `'32Gi'`, or a plain number of units (`50`). */
-export type QuantityInput = string | number;
-
-/** The tenant's namespace-wide hard limits. Every unset field is uncapped, except GPUs. */
-export interface QuotaSpec {
-  /** Sum of CPU requests (`requests.cpu`). @default uncapped */
-  readonly cpu?: QuantityInput;
-  /** Sum of memory requests (`requests.memory`). @default uncapped */
-  readonly memory?: QuantityInput;
-  /** Sum of CPU limits (`limits.cpu`). @default uncapped */
-  readonly limitsCpu?: QuantityInput;
-  /** Sum of memory limits (`limits.memory`). @default uncapped */
-  readonly limitsMemory?: QuantityInput;
-  /** Sum of PVC storage requests (`requests.storage`). @default uncapped */
-  readonly storage?: QuantityInput;
-  /** Number of PVCs (`persistentvolumeclaims`). @default uncapped */
-  readonly persistentVolumeClaims?: number;
-  /** Number of pods (`pods`). @default uncapped */
-  readonly pods?: number;
-  /**
-   * GPUs by resource: whole devices, MIG slices, time-sliced shares (`requests.<resource>`).
-   * @default 0 for every GPU resource of the platform inventory: a tenant gets only the GPUs it declares
-   */
-  readonly gpu?: GpuCounts;
-}
-
-/** CPU and memory, e.g. `{ cpu: '8', memory: '32Gi' }`. */
-export interface CpuMemory {
-  /** @default platform or derived value, see the field that uses it */
-  readonly cpu?: QuantityInput;
-  /** @default platform or derived value, see the field that uses it */
-  readonly memory?: QuantityInput;
-}
-
-/** Caps for one pod: the sum over its containers. */
-export interface PodCaps extends CpuMemory {
-  /** GPUs one pod may take, per resource. @default uncapped per pod (the quota still applies) */
-  readonly gpu?: GpuCounts;
-}
-
-/** What one pod or container may take; becomes the tenant's LimitRange. */
-export interface LimitsSpec {
-  readonly pod?: {
-    /** @default the platform's `podDefaults.podMax`, lowered to the quota where the quota is smaller */
-    readonly max?: PodCaps;
-  };
-  readonly container?: {
-    /** Cap for one container. @default the per-pod cap */
-    readonly max?: CpuMemory;
-    /** Limit given to a container that sets none. @default the container cap */
-    readonly defaultLimit?: CpuMemory;
-    /** Request given to a container that sets none. @default the platform's `podDefaults.defaultRequest`, lowered to the default limit */
-    readonly defaultRequest?: CpuMemory;
-  };
-}
+// Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
+export type { CpuMemory, LimitsSpec, PodCaps, QuantityInput, QuotaSpec } from './declarations/quota';
 
 const QUOTA_FIELDS = ['cpu', 'memory', 'limitsCpu', 'limitsMemory', 'storage', 'persistentVolumeClaims', 'pods', 'gpu'] as const;
 const QUOTA_QUANTITY_KEYS: Record<string, string> = {

@@ -23,56 +23,15 @@ import type { PodDefaultSpec } from '../imports/kubeflow.org';
 import { PodDefault } from '../imports/kubeflow.org';
 import { incomingArtifactGrants } from './grants';
 import { objectMeta } from './meta';
-import type { PlatformSettings } from './platform';
-import type { TenantSpec } from './tenant';
+import { hasS3 } from './declarations/credentials';
+import type { PlatformSettings } from './declarations/platform';
+import type { TenantSpec } from './declarations/tenant';
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkDnsLabel, checkObject, isPlainObject } from './validation';
 
-/** S3 access keys for the artifact bucket; Vault entry with properties `access_key`, `secret_key`. */
-export interface S3CredentialSpec {
-  /** Vault key, relative to the tenant's prefix (or absolute under it, starting with "/"). @default 's3' */
-  readonly key?: string;
-}
-
-/** Pull secret of the tenant's registry robot account; Vault entry with `username`, `password`. */
-export interface RegistryCredentialSpec {
-  /** @default 'registry' */
-  readonly key?: string;
-  /** Registry host (and port). @default the platform's `credentials.registryServer` */
-  readonly server?: string;
-}
-
-/** Git credentials for notebooks; Vault entry with `username`, `token`. */
-export interface GitCredentialSpec {
-  /** @default 'git' */
-  readonly key?: string;
-  /** Host the credentials are for. @default the platform's `credentials.gitHost` */
-  readonly host?: string;
-}
-
-/** A named upstream API key; Vault entry with property `api_key`. */
-export interface ApiKeySpec {
-  /** Short name (DNS label, at most 40 characters): `openai` gives Secret `api-key-openai`. */
-  readonly name: string;
-  /** @default 'api-keys/<name>' */
-  readonly key?: string;
-  /** Environment variable the PodDefault sets. @default `<NAME>_API_KEY` (e.g. OPENAI_API_KEY) */
-  readonly env?: string;
-}
-
-/** Which credentials the tenant gets from Vault. */
-export interface CredentialsSpec {
-  /** S3 keys: Secrets `mlpipeline-minio-artifact` (for Kubeflow Pipelines) and `s3-credentials`. @default none */
-  readonly s3?: boolean | S3CredentialSpec;
-  /** Registry pull secret `registry-credentials` (kubernetes.io/dockerconfigjson). @default none */
-  readonly registry?: boolean | RegistryCredentialSpec;
-  /** Git credentials `git-credentials` for notebooks. @default none */
-  readonly git?: boolean | GitCredentialSpec;
-  /** Upstream API keys, one Secret `api-key-<name>` each. @default none */
-  readonly apiKeys?: readonly ApiKeySpec[];
-  /** How often values are re-read from Vault (Go duration). @default the platform's `credentials.refreshInterval` */
-  readonly refreshInterval?: string;
-}
+// Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
+export type { ApiKeySpec, CredentialsSpec, GitCredentialSpec, RegistryCredentialSpec, S3CredentialSpec } from './declarations/credentials';
+export { hasS3 } from './declarations/credentials';
 
 const CREDENTIAL_FIELDS = ['s3', 'registry', 'git', 'apiKeys', 'refreshInterval'] as const;
 
@@ -111,9 +70,6 @@ const trimSlashes = (s: string): string => s.replace(/^\/+|\/+$/g, '');
 export function resolveVaultKey(key: string, tenant: string, platform: PlatformSettings): string {
   return key.startsWith('/') ? trimSlashes(key) : `${tenantVaultPrefix(tenant, platform)}/${trimSlashes(key)}`;
 }
-
-/** Whether the tenant declares S3 credentials (and so has an S3 key and a bucket policy). */
-export const hasS3 = (spec: TenantSpec): boolean => spec.credentials?.s3 !== undefined && spec.credentials.s3 !== false;
 
 const subSpec = <T extends object>(v: boolean | T | undefined): T | undefined => (v === undefined || v === false ? undefined : v === true ? ({} as T) : v);
 

@@ -5,48 +5,21 @@
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { ContributorSpec } from './contributors';
 import { checkContributors, Contributors } from './contributors';
-import type { GrantSpec } from './grants';
 import { checkGrants, Grants } from './grants';
 import { checkDecommissioned } from './gitops';
 import { tenantLabels } from './meta';
 import { TenantIsolation } from './network';
-import type { PlatformSettings } from './platform';
-import type { Person } from './profile';
+import type { PlatformSettings } from './declarations/platform';
+import type { TenantSpec } from './declarations/tenant';
 import { checkProfile, identityOf, TenantProfile } from './profile';
-import type { LimitsSpec, QuotaSpec } from './quota';
 import { checkQuota, effectiveLimits, quotaHard, TenantLimitRange } from './quota';
-import type { CredentialsSpec } from './secrets';
 import { checkCredentials, Credentials, resolveCredentials } from './secrets';
 import type { CheckContext, FieldError, TenantCheck, TenantEntry } from './validation';
 import { checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } from './validation';
 
-/** One ML team on the shared cluster. Export it as the default of `tenants/<team>.ts`. */
-export interface TenantSpec {
-  /** Profile name and namespace name: a DNS-1123 label, at most 63 characters, not reserved. */
-  readonly name: string;
-  /** Owner of the Profile (Kubeflow admin of the namespace). */
-  readonly owner: Person;
-  /** Labels of the Profile; must include the platform's required labels (`team`, `cost-centre`, `compliance-tier`). */
-  readonly labels: Readonly<Record<string, string>>;
-  /** Namespace-wide hard quota. @default no CPU/memory/storage caps, and no GPUs */
-  readonly quota?: QuotaSpec;
-  /** Per-pod and per-container caps and default requests. @default the platform's `podDefaults` */
-  readonly limits?: LimitsSpec;
-  /** People besides the owner, with `edit` or `view`. @default none */
-  readonly contributors?: readonly ContributorSpec[];
-  /** Access this tenant gives other tenants' workloads in its namespace and bucket area. @default none */
-  readonly grants?: readonly GrantSpec[];
-  /** Credentials delivered from Vault by External Secrets (S3, registry, git, API keys). @default none */
-  readonly credentials?: CredentialsSpec;
-  /**
-   * Step 1 of removing a tenant: revokes every access (contributors, grants, credentials) and keeps
-   * the Profile, namespace, data, quota and isolation. Only a tenant that is decommissioned in the
-   * committed dist/ may have its file deleted (docs/gitops.md "Removing a tenant"). @default false
-   */
-  readonly decommissioned?: boolean;
-}
+// Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
+export type { TenantSpec } from './declarations/tenant';
 
 /** The top-level fields of a TenantSpec, for the unknown-field check. */
 export const TENANT_FIELDS: readonly string[] = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'credentials', 'decommissioned'];

@@ -6,8 +6,8 @@
  * Errors follow the Kubernetes field-error shape (`path: Invalid value: "x": detail`) prefixed with
  * the tenant file, and the detail always says how to fix the input.
  */
-import type { PlatformSettings } from './platform';
-import type { TenantSpec } from './tenant';
+import type { PlatformSettings } from './declarations/platform';
+import type { TenantSpec } from './declarations/tenant';
 import { Quantity } from './quantity';
 
 /** The kinds of field error Kubernetes uses (k8s.io/apimachinery/pkg/util/validation/field). */
@@ -68,9 +68,6 @@ export class ErrorList {
   }
   required(path: string, detail: string): void {
     this.add(path, 'Required value', undefined, detail);
-  }
-  get ok(): boolean {
-    return this.errors.length === 0;
   }
 }
 

@@ -1,0 +1,121 @@
+/** Platform settings as platform.ts declares them. Defaults, merge and checks: lib/platform.ts. */
+import type { GpuInventory } from './gpu';
+import type { QuantityInput } from './quota';
+
+/** How users are identified by the Kubeflow auth chain (the Profile controller's flags). */
+export interface IdentitySettings {
+  /** Header carrying the user id. @default 'kubeflow-userid' */
+  readonly header: string;
+  /** Prefix the auth proxy puts before the id in that header. @default '' */
+  readonly prefix: string;
+  /**
+   * Which owner/contributor field is the identity written into RBAC subjects and the header match:
+   * the e-mail, or the stable IdP subject (`sub` claim). @default 'email'
+   */
+  readonly use: 'email' | 'subject';
+}
+
+/** Istio principals allowed to carry a user's identity header into a tenant namespace. */
+export interface IstioSettings {
+  /** @default 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account' */
+  readonly ingressGatewayPrincipal: string;
+  /** @default 'cluster.local/ns/kubeflow/sa/ml-pipeline-ui' */
+  readonly pipelineUiPrincipal: string;
+}
+
+/** Namespaces whose pods may open connections into every tenant namespace. */
+export interface NetworkSettings {
+  /**
+   * Besides the tenant namespace itself: the Istio ingress gateway's namespace and the Kubeflow
+   * control plane. @default ['istio-system', 'kubeflow']
+   */
+  readonly allowIngressFromNamespaces: readonly string[];
+}
+
+/** Per-pod and per-container defaults applied to a tenant that declares none. */
+export interface PodDefaults {
+  /** Per-pod cap (sum of a pod's containers). @default { cpu: '16', memory: '64Gi' } */
+  readonly podMax: { readonly cpu: QuantityInput; readonly memory: QuantityInput };
+  /** Request given to a container that sets none. @default { cpu: '100m', memory: '256Mi' } */
+  readonly defaultRequest: { readonly cpu: QuantityInput; readonly memory: QuantityInput };
+}
+
+/** Vault, as the External Secrets SecretStores reach it. */
+export interface VaultSettings {
+  /** @default 'https://vault.vault.svc:8200' */
+  readonly address: string;
+  /** KV secrets engine mount. @default 'secret' */
+  readonly mount: string;
+  /** KV engine version. @default 'v2' */
+  readonly kvVersion: 'v1' | 'v2';
+  /** Mount path of the Kubernetes auth method. @default 'kubernetes' */
+  readonly authMountPath: string;
+  /** Every tenant's secrets live under `<pathPrefix>/<tenant>/`. @default 'tenants' */
+  readonly pathPrefix: string;
+}
+
+/** The object store holding pipeline artifacts. */
+export interface ObjectStoreSettings {
+  /** @default 'mlpipeline' */
+  readonly bucket: string;
+  /** S3 endpoint notebooks reach the bucket at (AWS_ENDPOINT_URL). @default 'http://minio-service.kubeflow:9000' */
+  readonly endpoint: string;
+  /** S3 region (AWS_REGION). @default 'us-east-1' */
+  readonly region: string;
+  /**
+   * Key prefix of a tenant's area of the bucket, `{tenant}` standing for its name; its S3 key is
+   * confined to it. Kubeflow Pipelines' default pipeline root is `private-artifacts/<namespace>/`:
+   * use 'private-artifacts/{tenant}' to keep pipeline artifacts readable with the tenant's key.
+   * @default '{tenant}'
+   */
+  readonly tenantPrefix: string;
+}
+
+/** How per-tenant credentials reach tenant namespaces (External Secrets from Vault). */
+export interface CredentialSettings {
+  /** How often External Secrets re-reads Vault (Go duration). @default '1h' */
+  readonly refreshInterval: string;
+  /** Registry the per-tenant robot accounts log in to. @default 'registry.example.com' */
+  readonly registryServer: string;
+  /** Git host the notebook git credentials are for. @default 'github.com' */
+  readonly gitHost: string;
+}
+
+/** Argo CD delivery of `dist/`. */
+export interface GitOpsSettings {
+  /** Repository Argo CD reads `dist/` from. @default 'https://git.example.com/platform/kubeflow-tenants.git' */
+  readonly repoURL: string;
+  /** @default 'main' */
+  readonly revision: string;
+  /** Namespace Argo CD runs in. @default 'argocd' */
+  readonly argocdNamespace: string;
+  /** Cluster Argo CD deploys to. @default 'https://kubernetes.default.svc' */
+  readonly destinationServer: string;
+}
+
+export interface PlatformSettings {
+  readonly identity: IdentitySettings;
+  readonly istio: IstioSettings;
+  readonly network: NetworkSettings;
+  /** GPU resources that exist on the cluster. @default all three vendors, A100-40GB MIG, `nvidia.com/gpu.shared` */
+  readonly gpu: GpuInventory;
+  /**
+   * Names no tenant may take; a trailing `*` matches a prefix.
+   * @default Kubernetes, Kubeflow, Istio, Knative, Argo CD, ESO, Kyverno and Kueue system namespaces, and `kube-*`
+   */
+  readonly reservedNames: readonly string[];
+  /** Labels every tenant must carry. @default ['team', 'cost-centre', 'compliance-tier'] */
+  readonly requiredLabels: readonly string[];
+  readonly podDefaults: PodDefaults;
+  readonly vault: VaultSettings;
+  readonly objectStore: ObjectStoreSettings;
+  readonly credentials: CredentialSettings;
+  readonly gitops: GitOpsSettings;
+}
+
+/** Overrides accepted by `definePlatform`: every section optional, each field within it optional. */
+export type PlatformInput = {
+  readonly [K in keyof PlatformSettings]?: PlatformSettings[K] extends readonly unknown[]
+    ? PlatformSettings[K]
+    : Partial<PlatformSettings[K]>;
+};

@@ -1,0 +1,42 @@
+/** The tenant declaration: what `tenants/<team>.ts` exports. Checks and composition: lib/tenant.ts. */
+import type { ContributorSpec } from './contributors';
+import type { CredentialsSpec } from './credentials';
+import type { GrantSpec } from './grants';
+import type { LimitsSpec, QuotaSpec } from './quota';
+
+/** A person: the e-mail, and optionally the stable IdP subject (`sub` claim). */
+export interface Person {
+  /** E-mail address, as the auth proxy puts it in the identity header. */
+  readonly email: string;
+  /**
+   * Stable IdP subject; required when the platform identifies users by subject.
+   * @default none (the e-mail is the identity)
+   */
+  readonly subject?: string;
+}
+
+/** One ML team on the shared cluster. Export it as the default of `tenants/<team>.ts`. */
+export interface TenantSpec {
+  /** Profile name and namespace name: a DNS-1123 label, at most 63 characters, not reserved. */
+  readonly name: string;
+  /** Owner of the Profile (Kubeflow admin of the namespace). */
+  readonly owner: Person;
+  /** Labels of the Profile; must include the platform's required labels (`team`, `cost-centre`, `compliance-tier`). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Namespace-wide hard quota. @default no CPU/memory/storage caps, and no GPUs */
+  readonly quota?: QuotaSpec;
+  /** Per-pod and per-container caps and default requests. @default the platform's `podDefaults` */
+  readonly limits?: LimitsSpec;
+  /** People besides the owner, with `edit` or `view`. @default none */
+  readonly contributors?: readonly ContributorSpec[];
+  /** Access this tenant gives other tenants' workloads in its namespace and bucket area. @default none */
+  readonly grants?: readonly GrantSpec[];
+  /** Credentials delivered from Vault by External Secrets (S3, registry, git, API keys). @default none */
+  readonly credentials?: CredentialsSpec;
+  /**
+   * Step 1 of removing a tenant: revokes every access (contributors, grants, credentials) and keeps
+   * the Profile, namespace, data, quota and isolation. Only a tenant that is decommissioned in the
+   * committed dist/ may have its file deleted (docs/gitops.md "Removing a tenant"). @default false
+   */
+  readonly decommissioned?: boolean;
+}
