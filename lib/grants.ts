@@ -29,7 +29,7 @@ const ALL_VERBS: readonly string[] = [...new Set(Object.values(GRANTABLE_RESOURC
 const catalogueEntry = (name: string): CatalogueEntry | undefined =>
   Object.prototype.hasOwnProperty.call(GRANTABLE_RESOURCES, name) ? (GRANTABLE_RESOURCES as Record<string, CatalogueEntry>)[name] : undefined;
 
-const GRANT_FIELDS = ['to', 'resources', 'verbs', 'role', 'serviceAccounts', 'artifactPrefixes', 'reviewedException'] as const;
+const GRANT_FIELDS = ['to', 'resources', 'verbs', 'role', 'serviceAccounts', 'artifactPrefixes', 'reviewedException'] as const satisfies readonly (keyof GrantSpec)[];
 
 /** The ServiceAccount Kubeflow workloads (notebooks, pipeline runs, InferenceServices) run as. */
 export const DEFAULT_GRANTEE_SERVICE_ACCOUNTS: readonly string[] = ['default-editor'];

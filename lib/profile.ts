@@ -52,7 +52,7 @@ export class TenantProfile extends Construct {
   }
 }
 
-const PERSON_FIELDS = ['email', 'subject'] as const;
+const PERSON_FIELDS = ['email', 'subject'] as const satisfies readonly (keyof Person)[];
 
 /** Checks a Person at `path` (owner or contributor), including the subject when the platform needs it. */
 export function checkPerson(errs: ErrorList, path: string, value: unknown, ctx: CheckContext, emailField = 'email'): boolean {

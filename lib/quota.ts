@@ -17,7 +17,7 @@ import { objectMeta } from './meta';
 // Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
 export type { CpuMemory, LimitsSpec, PodCaps, QuantityInput, QuotaSpec } from './declarations/quota';
 
-const QUOTA_FIELDS = ['cpu', 'memory', 'limitsCpu', 'limitsMemory', 'storage', 'persistentVolumeClaims', 'pods', 'gpu'] as const;
+const QUOTA_FIELDS = ['cpu', 'memory', 'limitsCpu', 'limitsMemory', 'storage', 'persistentVolumeClaims', 'pods', 'gpu'] as const satisfies readonly (keyof QuotaSpec)[];
 const QUOTA_QUANTITY_KEYS: Record<string, string> = {
   cpu: 'requests.cpu',
   memory: 'requests.memory',

@@ -23,6 +23,7 @@ import type { PodDefaultSpec } from '../imports/kubeflow.org';
 import { PodDefault } from '../imports/kubeflow.org';
 import { incomingArtifactGrants } from './grants';
 import { objectMeta } from './meta';
+import type { CredentialsSpec } from './declarations/credentials';
 import { hasS3 } from './declarations/credentials';
 import type { PlatformSettings } from './declarations/platform';
 import type { TenantSpec } from './declarations/tenant';
@@ -33,7 +34,7 @@ import { at, checkDnsLabel, checkObject, isPlainObject } from './validation';
 export type { ApiKeySpec, CredentialsSpec, GitCredentialSpec, RegistryCredentialSpec, S3CredentialSpec } from './declarations/credentials';
 export { hasS3 } from './declarations/credentials';
 
-const CREDENTIAL_FIELDS = ['s3', 'registry', 'git', 'apiKeys', 'refreshInterval'] as const;
+const CREDENTIAL_FIELDS = ['s3', 'registry', 'git', 'apiKeys', 'refreshInterval'] as const satisfies readonly (keyof CredentialsSpec)[];
 
 /** Name of the per-tenant SecretStore. */
 export const SECRET_STORE_NAME = 'vault';

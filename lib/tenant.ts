@@ -22,7 +22,13 @@ import { checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } 
 export type { TenantSpec } from './declarations/tenant';
 
 /** The top-level fields of a TenantSpec, for the unknown-field check. */
-export const TENANT_FIELDS: readonly string[] = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'credentials', 'decommissioned'];
+export const TENANT_FIELDS = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'credentials', 'decommissioned'] as const satisfies readonly (keyof TenantSpec)[];
+/**
+ * Compile-time check that TENANT_FIELDS names every TenantSpec field: tsc names a field left out,
+ * which synth would otherwise refuse as unknown in every tenant file that uses it.
+ */
+export type TenantFieldsComplete = NoneMissing<Exclude<keyof TenantSpec, (typeof TENANT_FIELDS)[number]>>;
+type NoneMissing<Missing extends never> = Missing;
 
 /**
  * Declares a tenant. It returns its argument unchanged; its value is the type check, which catches
