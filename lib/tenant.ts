@@ -1,5 +1,5 @@
 /**
- * The tenant declaration (`TenantSpec`, what a tenant file exports) and `TenantBundle`, the root
+ * `tenant()` (what a tenant file calls; its `TenantSpec` is in declarations/) and `TenantBundle`, the root
  * construct that composes one tenant's objects. Each concept lives in its own module; this file
  * only wires them together.
  */
