@@ -34,13 +34,17 @@ export interface InputsDigest {
 const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 const byPath = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Files under `root/dir`, recursively, as POSIX paths relative to `root`, sorted. */
+/**
+ * Files under `root/dir`, recursively, as POSIX paths relative to `root`, sorted. Dot files are
+ * skipped: editor swap files and `.DS_Store` are no input (the loader ignores them too).
+ */
 function filesUnder(root: string, dir: string): string[] {
   const abs = path.join(root, dir);
   if (!fs.existsSync(abs)) return [];
   if (!fs.statSync(abs).isDirectory()) return [dir];
   return fs
     .readdirSync(abs, { withFileTypes: true })
+    .filter((e) => !e.name.startsWith('.'))
     .flatMap((e) => (e.isDirectory() || e.isSymbolicLink() ? filesUnder(root, `${dir}/${e.name}`) : [`${dir}/${e.name}`]))
     .sort(byPath);
 }

@@ -128,7 +128,7 @@ describe('dist/INPUTS.sha256: stale inputs, tool change or hand edit', () => {
         fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
         fs.writeFileSync(path.join(dir, f), text);
       };
-      for (const f of ['lib/a.ts', 'tenants/x.ts', 'groups/ml.ts', 'platform.ts', 'README.md']) w(f, `// ${f}\n`);
+      for (const f of ['lib/a.ts', 'tenants/x.ts', 'tenants/.x.ts.swp', 'groups/ml.ts', 'platform.ts', 'README.md']) w(f, `// ${f}\n`);
       const before = inputsDigest(dir, dir);
       expect([...before.inputs.keys()]).toEqual(['groups/ml.ts', 'platform.ts', 'tenants/x.ts']);
       expect(parseInputsDigest(renderInputsDigest(before))).toEqual(before);
