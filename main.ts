@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkRemovedTenants, readDeployedTenants } from './lib/gitops';
 import { argValue, reportUserError, runCommand } from './lib/cli';
+import { INPUTS_FILE, inputsDigest, renderInputsDigest } from './lib/inputs-digest';
 import { loadPlatform, loadTenants, synthesize, toYaml, writeDist } from './lib/synth';
 import { sortErrors, ValidationError } from './lib/validation';
 
@@ -22,7 +23,8 @@ async function main(): Promise<number> {
     const removed = checkRemovedTenants(entries, readDeployedTenants(out), loadErrors);
     if (loadErrors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...loadErrors, ...removed]));
     const result = synthesize(entries, platform);
-    writeDist(out, result.files);
+    // The record of what this dist/ comes from: lets `npm run check` tell stale from hand-edited.
+    writeDist(out, new Map([...result.files, [INPUTS_FILE, renderInputsDigest(inputsDigest(root))]]));
     // `cdk8s synth` passes its own output folder; give it the whole app as one manifest.
     const cdk8sOut = process.env.CDK8S_OUTDIR;
     if (cdk8sOut) {

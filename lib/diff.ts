@@ -45,22 +45,12 @@ export interface GroupChange {
   readonly objects: readonly ObjectChange[];
 }
 
-export type RiskKind =
-  | 'tenant-removed'
-  | 'tenant-added'
-  | 'tenant-decommissioned'
-  | 'deletion-protection-removed'
-  | 'isolation-weakened'
-  | 'owner-changed'
-  | 'quota-raised'
-  | 'gpu-quota-changed'
-  | 'contributor-added'
-  | 'contributor-role-raised'
-  | 'grant-added-or-widened'
-  | 'credentials-added';
-
-/** Display order and labels of the flags, most severe first. */
-export const RISK_KINDS: readonly { readonly kind: RiskKind; readonly label: string }[] = [
+/**
+ * Every flag the diff can raise, in display order (most severe first), with its label. The
+ * `RiskKind` type is derived from this list, so a flag cannot be emitted without being listed here
+ * (and the README's flag table is tested against it).
+ */
+export const RISK_KINDS = [
   { kind: 'tenant-removed', label: 'tenant removed' },
   { kind: 'deletion-protection-removed', label: 'deletion protection removed' },
   { kind: 'isolation-weakened', label: 'isolation weakened' },
@@ -73,7 +63,9 @@ export const RISK_KINDS: readonly { readonly kind: RiskKind; readonly label: str
   { kind: 'contributor-role-raised', label: 'contributor role raised' },
   { kind: 'grant-added-or-widened', label: 'grant added or widened' },
   { kind: 'credentials-added', label: 'credentials added or changed' },
-];
+] as const satisfies readonly { readonly kind: string; readonly label: string }[];
+
+export type RiskKind = (typeof RISK_KINDS)[number]['kind'];
 
 export interface RiskFlag {
   readonly kind: RiskKind;

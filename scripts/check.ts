@@ -1,12 +1,14 @@
 /**
  * `npm run check [-- --root <repo>]`: fails when the committed `dist/` is not exactly what a fresh
- * synth of `tenants/` and `platform.ts` produces (someone edited `dist/` by hand, or changed a
- * tenant file and forgot to synth), and says which files differ and how to fix it.
+ * synth of `tenants/` and `platform.ts` produces, says why - an input changed since the last synth,
+ * the tool changed, or `dist/` was edited by hand (from `dist/INPUTS.sha256`, lib/inputs-digest.ts)
+ * - which files differ, and how to fix it.
  */
 import * as path from 'node:path';
 import { diffTrees, fieldLine } from '../lib/diff';
 import { checkRemovedTenants, readDeployedTenants } from '../lib/gitops';
 import { argValue, reportUserError, runCommand } from '../lib/cli';
+import { INPUTS_FILE, inputsDigest, renderInputsDigest, staleness, stalenessMessage } from '../lib/inputs-digest';
 import { loadPlatform, loadTenants, readTree, synthesize } from '../lib/synth';
 import { sortErrors, ValidationError } from '../lib/validation';
 
@@ -22,7 +24,8 @@ async function main(): Promise<number> {
     const { entries, errors } = await loadTenants(root);
     const removed = checkRemovedTenants(entries, readDeployedTenants(distDir), errors);
     if (errors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...errors, ...removed]));
-    const fresh = synthesize(entries, platform).files;
+    const digest = inputsDigest(root);
+    const fresh = new Map([...synthesize(entries, platform).files, [INPUTS_FILE, renderInputsDigest(digest)]]);
     const committed = readTree(distDir);
 
     const missing = [...fresh.keys()].filter((f) => !committed.has(f));
@@ -33,7 +36,9 @@ async function main(): Promise<number> {
       console.log(`${rel}/ is up to date (${fresh.size} files match a fresh synth)`);
       return 0;
     }
-    console.error(`${rel}/ differs from a fresh synth of tenants/ and platform.ts in ${total} file(s):`);
+    const why = staleness(committed.get(INPUTS_FILE), digest);
+    console.error(stalenessMessage(why, rel));
+    console.error(`\n${rel}/ differs from a fresh synth of tenants/ and platform.ts in ${total} file(s):`);
     const list = (label: string, files: string[]): void => {
       for (const f of files.slice(0, MAX_LISTED)) console.error(`  ${label} ${rel}/${f}`);
       if (files.length > MAX_LISTED) console.error(`  ... and ${files.length - MAX_LISTED} more ${label.trim()}`);
@@ -42,13 +47,16 @@ async function main(): Promise<number> {
     list('missing:', missing);
     list('extra:  ', extra);
     // What a hand edit changed, field by field (fresh synth -> committed).
-    const edited = diffTrees(fresh, committed).groups.flatMap((g) => g.objects.filter((o) => o.status === 'changed'));
+    const objectsOnly = (t: ReadonlyMap<string, string>): Map<string, string> => new Map([...t].filter(([f]) => f !== INPUTS_FILE));
+    const edited = diffTrees(objectsOnly(fresh), objectsOnly(committed)).groups.flatMap((g) => g.objects.filter((o) => o.status === 'changed'));
     if (edited.length > 0) {
       const lines = edited.flatMap((o) => [`  ${rel}/${o.file}`, ...o.fields.map((f) => `      ${fieldLine(f)}`)]);
       console.error(`\nfield differences (fresh synth → committed):\n${lines.slice(0, 60).join('\n')}${lines.length > 60 ? '\n  ...' : ''}`);
     }
     console.error(
-      `\nFix: never edit ${rel}/ by hand; change the tenant files or platform.ts, then run \`npm run synth\` and commit ${rel}/ together with them.`,
+      why.kind === 'hand-edited' || why.kind === 'no-record'
+        ? `\nFix: never edit ${rel}/ by hand; change the tenant files or platform.ts, then run \`npm run synth\` and commit ${rel}/ together with them.`
+        : `\nFix: run \`npm run synth\` and commit ${rel}/ together with the changed inputs.`,
     );
     return 1;
   } catch (err) {

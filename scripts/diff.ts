@@ -5,12 +5,15 @@
  * ref (default: the merge base of HEAD with main), object by object, grouped by tenant, with risk
  * flags first. Prints text (or Markdown with `--format markdown`); `--markdown <file>` also writes
  * the Markdown report for a pull-request comment. Exit 1 on tenant errors or a blocking flag.
+ * With nothing to compare (the base is HEAD and the working tree is clean) it says how to pick a
+ * base instead of printing an empty report, and exits 0.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffTrees, hasBlocking, renderMarkdown, renderText } from '../lib/diff';
-import { defaultBase, git, readGitTree } from '../lib/git';
+import { defaultBase, git, isCommit, readGitTree } from '../lib/git';
 import { argValue as arg, reportUserError, runCommand } from '../lib/cli';
+import { INPUTS_FILE } from '../lib/inputs-digest';
 import { loadPlatform, loadTenants, synthesize } from '../lib/synth';
 import { ValidationError } from '../lib/validation';
 
@@ -23,7 +26,16 @@ async function main(): Promise<number> {
   }
   try {
     const base = arg('--base') ?? defaultBase(root);
+    if (nothingToCompare(root, base)) {
+      const which = base === arg('--base') ? `the base ${base}` : 'the default base (the merge base of HEAD with main)';
+      console.error(
+        `diff: nothing to compare: ${which} is HEAD itself and the working tree has no changes. ` +
+          'Pick an earlier base with --base <ref>: `npm run diff -- --base HEAD~1` (the last commit) or `npm run diff -- --base origin/main` (a branch against main).',
+      );
+      return 0;
+    }
     const before = readGitTree(root, base, 'dist');
+    before.delete(INPUTS_FILE); // the record of synth's inputs, not an object (lib/inputs-digest.ts)
     const baseLabel = `${base === arg('--base') ? `${base} ` : 'merge base '}(${git(root, ['rev-parse', '--short', `${base}^{commit}`]).toString().trim()})`;
     const platform = await loadPlatform(root);
     const { entries, errors } = await loadTenants(root);
@@ -44,6 +56,13 @@ async function main(): Promise<number> {
     }
     throw err;
   }
+}
+
+/** On main without changes the default base is HEAD: an empty report would only mislead. */
+function nothingToCompare(root: string, base: string): boolean {
+  if (!isCommit(root, base) || !isCommit(root, 'HEAD')) return false; // readGitTree says what is wrong
+  const commit = (ref: string): string => git(root, ['rev-parse', `${ref}^{commit}`]).toString().trim();
+  return commit(base) === commit('HEAD') && git(root, ['status', '--porcelain']).length === 0;
 }
 
 runCommand(main);

@@ -1,9 +1,8 @@
 /**
  * The Argo CD health check for Profiles (docs/argocd-profile-health.lua), run with gopher-lua
- * exactly as Argo CD runs a health check from argocd-cm (test/argocd-health/main.go), and the
- * argocd-cm patch kept identical to the script.
+ * exactly as Argo CD runs a health check from argocd-cm (test/argocd-health/main.go, built by
+ * `npm run build:tools`), and the argocd-cm patch kept identical to the script.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
@@ -11,9 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLATFORM } from '../lib/platform';
 import { synthesize } from '../lib/synth';
 import { entry, ROOT, validSpec } from './support/fixtures';
+import { runTool } from './support/tools';
 
 const SCRIPT = path.join(ROOT, 'docs/argocd-profile-health.lua');
-const HARNESS = path.join(ROOT, 'test/argocd-health');
 
 interface Health {
   status: string;
@@ -22,10 +21,7 @@ interface Health {
 }
 
 function health(objects: object[]): Health[] {
-  const r = spawnSync('go', ['run', '.', SCRIPT], { cwd: HARNESS, input: JSON.stringify(objects), encoding: 'utf8' });
-  if (r.error) throw new Error(`go is needed to run the Lua health check the way Argo CD does: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`go run failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Health[];
+  return JSON.parse(runTool('argocd-health', [SCRIPT], JSON.stringify(objects))) as Health[];
 }
 
 describe('Argo CD health of a Profile', () => {
@@ -45,7 +41,7 @@ describe('Argo CD health of a Profile', () => {
       { ...profile, status: { conditions: [{ type: 'Failed', message: 'old' }, { type: 'Successful' }] } },
       {},
     ]);
-  }, 120_000);
+  });
 
   it('is Progressing until the Profile controller has reconciled it (its namespace exists), then Healthy', () => {
     expect(results[0]).toEqual({ status: 'Progressing', message: 'waiting for the Kubeflow Profile controller to create namespace fraud' });

@@ -2,9 +2,12 @@
  * `npm run check` (committed dist/ equals a fresh synth) and the removal guard of `npm run synth`
  * (a deployed tenant may only disappear after being decommissioned), on fixture repositories.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { INPUTS_FILE, inputsDigest, parseInputsDigest, renderInputsDigest } from '../lib/inputs-digest';
 import { readTree } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
 import { makeRepo, removeRepo, runScript, tenantSource, writeTenants } from './fixture-repo';
@@ -41,6 +44,9 @@ describe('npm run check', () => {
     const bad = runScript(repo, 'scripts/check.ts');
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
+    expect(bad.stderr.split('\n')[0]).toBe(
+      'dist/ was edited by hand: dist/INPUTS.sha256 matches the current inputs and tool, so synth did not write these differences; run `npm run synth` to restore dist/, and change the tenant files or platform.ts instead',
+    );
     expect(bad.stderr).toContain('dist/ differs from a fresh synth of tenants/ and platform.ts in 3 file(s):');
     expect(bad.stderr).toContain('  changed: dist/tenants/alpha/Profile.alpha.yaml');
     expect(bad.stderr).toContain('  missing: dist/tenants/beta/LimitRange.tenant-limits.yaml');
@@ -56,10 +62,87 @@ describe('npm run check', () => {
     writeTenants(repo, { 'alpha.ts': src({ ...alpha, contributors: [] }) });
     const stale = runScript(repo, 'scripts/check.ts');
     expect(stale.code).toBe(1);
+    expect(stale.stderr.split('\n')[0]).toBe(
+      'dist/ is older than its inputs (changed since the last synth: tenants/alpha.ts): run `npm run synth` and commit dist/ together with them',
+    );
     expect(stale.stderr).toContain('extra:   dist/tenants/alpha/RoleBinding.user-bob-example-com-clusterrole-view.yaml');
+    expect(stale.stderr).toContain('changed: dist/INPUTS.sha256');
+    expect(stale.stderr).toContain('Fix: run `npm run synth` and commit dist/ together with the changed inputs.');
+    expect(stale.stderr).not.toContain('by hand');
     expect(runScript(repo, 'main.ts').code).toBe(0);
     expect(runScript(repo, 'scripts/check.ts').code).toBe(0);
   }, 60_000);
+});
+
+describe('dist/INPUTS.sha256: stale inputs, tool change or hand edit', () => {
+  const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+  it('synth records the sha256 of every input and of the tool, deterministically, outside what Argo CD reads', () => {
+    const repo = synthedRepo();
+    const record = fs.readFileSync(path.join(repo, 'dist', INPUTS_FILE), 'utf8');
+    const lines = record.split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(lines.map((l) => l.slice(66))).toEqual(['platform.ts', 'tenants/alpha.ts', 'tenants/beta.ts', '(tool)']);
+    expect(lines[1]).toBe(`${sha(path.join(repo, 'tenants/alpha.ts'))}  tenants/alpha.ts`);
+    expect(record).not.toMatch(/20\d\d-\d\d/); // no timestamp
+    expect(runScript(repo, 'main.ts').code).toBe(0);
+    expect(fs.readFileSync(path.join(repo, 'dist', INPUTS_FILE), 'utf8')).toBe(record);
+    // At the dist/ root (Argo CD reads dist/tenants/* and dist/cluster) and not a manifest extension.
+    expect(INPUTS_FILE).not.toMatch(/\/|\.(ya?ml|json)$/);
+  }, 60_000);
+
+  it('a new tenant file without synth is a stale dist/, naming the file', () => {
+    const repo = synthedRepo();
+    writeTenants(repo, { 'gamma.ts': src(validSpec({ name: 'gamma', owner: { email: 'gamma-lead@example.com' } })) });
+    const r = runScript(repo, 'scripts/check.ts');
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(
+      'dist/ is older than its inputs (changed since the last synth: tenants/gamma.ts (added)): run `npm run synth` and commit dist/ together with them',
+    );
+  }, 60_000);
+
+  it('a dist/ from another version of the tool is told apart; no record at all is said too', () => {
+    const repo = synthedRepo();
+    const file = path.join(repo, 'dist', INPUTS_FILE);
+    const record = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, record.replace(/^[0-9a-f]{64}(?= {2}\(tool\)$)/m, '0'.repeat(64)));
+    const tool = runScript(repo, 'scripts/check.ts');
+    expect(tool.code).toBe(1);
+    expect(tool.stderr.split('\n')[0]).toBe(
+      'dist/ was synthesized by another version of the tool (lib/, imports/, main.ts, package-lock.json changed since the last synth; tenants/ and platform.ts did not): run `npm run synth` and commit dist/; differences the new version does not explain are hand edits',
+    );
+    expect(tool.stderr).toContain('  changed: dist/INPUTS.sha256');
+
+    fs.rmSync(file);
+    const none = runScript(repo, 'scripts/check.ts');
+    expect(none.code).toBe(1);
+    expect(none.stderr.split('\n')[0]).toBe(
+      'dist/INPUTS.sha256 is missing or unreadable, so check cannot tell stale inputs from a hand edit: run `npm run synth` and commit dist/',
+    );
+    expect(none.stderr).toContain('  missing: dist/INPUTS.sha256');
+  }, 60_000);
+
+  it('the tool digest follows the tool files, the input digests follow tenants/, groups/ and platform.ts', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kft-digest-'));
+    try {
+      const w = (f: string, text: string): void => {
+        fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+        fs.writeFileSync(path.join(dir, f), text);
+      };
+      for (const f of ['lib/a.ts', 'tenants/x.ts', 'tenants/.x.ts.swp', 'groups/ml.ts', 'platform.ts', 'README.md']) w(f, `// ${f}\n`);
+      const before = inputsDigest(dir, dir);
+      expect([...before.inputs.keys()]).toEqual(['groups/ml.ts', 'platform.ts', 'tenants/x.ts']);
+      expect(parseInputsDigest(renderInputsDigest(before))).toEqual(before);
+      w('lib/a.ts', '// changed\n');
+      const after = inputsDigest(dir, dir);
+      expect(after.tool).not.toBe(before.tool);
+      expect(after.inputs).toEqual(before.inputs);
+      w('groups/ml.ts', '// changed\n');
+      expect(inputsDigest(dir, dir).inputs.get('groups/ml.ts')).not.toBe(before.inputs.get('groups/ml.ts'));
+      expect(parseInputsDigest('not a record\n')).toBeUndefined();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('removing a tenant', () => {

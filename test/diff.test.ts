@@ -387,6 +387,24 @@ describe('npm run diff on a fixture repository', () => {
     writeTenants(repo, { 'alpha.ts': src(alpha) });
   }, 60_000);
 
+  it('with nothing to compare (the base is HEAD, no changes) says how to pick a base instead of an empty report', () => {
+    fs.rmSync(path.join(repo, 'diff.md'), { force: true });
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+    const hint =
+      'is HEAD itself and the working tree has no changes. Pick an earlier base with --base <ref>: `npm run diff -- --base HEAD~1` (the last commit) or `npm run diff -- --base origin/main` (a branch against main).\n';
+    const r = runScript(repo, 'scripts/diff.ts');
+    expect([r.code, r.stdout]).toEqual([0, '']);
+    expect(r.stderr).toBe(`diff: nothing to compare: the default base (the merge base of HEAD with main) ${hint}`);
+    const head = runScript(repo, 'scripts/diff.ts', '--base', 'HEAD');
+    expect([head.code, head.stdout, head.stderr]).toEqual([0, '', `diff: nothing to compare: the base HEAD ${hint}`]);
+    // Any change in the working tree (here: an untracked file) is something to compare.
+    fs.writeFileSync(path.join(repo, 'notes.txt'), 'x\n');
+    const changed = runScript(repo, 'scripts/diff.ts');
+    fs.rmSync(path.join(repo, 'notes.txt'));
+    expect(changed.code).toBe(0);
+    expect(changed.stdout).toContain('\nno changes\n');
+  }, 60_000);
+
   it('removing a tenant file is a blocking flag (exit 1); a bad base ref is explained', () => {
     writeTenants(repo, { 'beta.ts': null });
     const r = runScript(repo, 'scripts/diff.ts');

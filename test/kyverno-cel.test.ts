@@ -1,27 +1,23 @@
 /**
  * The Kyverno Profile policies are the admission-time twin of the synth-time checks: their CEL,
- * evaluated with cel-go (test/kyverno-cel/main.go), must accept what synth emits, refuse what the
+ * evaluated with cel-go (test/kyverno-cel/main.go, built by `npm run build:tools`), must accept what synth emits, refuse what the
  * synth checks refuse - for names, reserved names, labels and owner - and refuse deleting a
  * Profile that was not decommissioned.
  */
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DECOMMISSIONED_ANNOTATION, PROFILE_DELETION_POLICY, PROFILE_RULES_POLICY } from '../lib/gitops';
 import { DEFAULT_PLATFORM } from '../lib/platform';
 import { synthesize } from '../lib/synth';
 import { validateTenants } from '../lib/tenant';
-import { entry, ROOT, validSpec } from './support/fixtures';
+import { entry, validSpec } from './support/fixtures';
+import { runTool } from './support/tools';
 
 type Json = Record<string, any>;
 type Outcome = boolean | string;
 
 function evaluate(expressions: string[], cases: { object?: unknown; oldObject?: unknown }[]): Outcome[][] {
-  const r = spawnSync('go', ['run', '.'], { cwd: path.join(ROOT, 'test/kyverno-cel'), input: JSON.stringify({ expressions, cases }), encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.error) throw new Error(`go is needed to evaluate the policies' CEL: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`go run failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Outcome[][];
+  return JSON.parse(runTool('kyverno-cel', [], JSON.stringify({ expressions, cases }))) as Outcome[][];
 }
 
 const result = synthesize([entry(validSpec({ name: 'fraud' }))], DEFAULT_PLATFORM);
@@ -54,7 +50,7 @@ describe('Kyverno Profile rules (CEL)', () => {
   let outcomes: Outcome[][];
   beforeAll(() => {
     outcomes = evaluate(ruleExpressions, cases.map(([, object]) => ({ object })));
-  }, 120_000);
+  });
 
   it.each(cases.map(([label, , failing], i) => [label, failing, i] as const))('%s: fails exactly %j', (_label, failing, i) => {
     const row = outcomes[i]!;
@@ -76,7 +72,7 @@ describe('Kyverno Profile deletion guard (CEL)', () => {
       ],
     );
     expect(out.map((r) => r[0])).toEqual([true, false, false, false]);
-  }, 120_000);
+  });
 });
 
 describe('admission-time and synth-time name rules agree', () => {
@@ -100,5 +96,5 @@ describe('admission-time and synth-time name rules agree', () => {
     });
     expect(names.length).toBeGreaterThan(100);
     expect(disagreements).toEqual([]);
-  }, 120_000);
+  });
 });

@@ -15,8 +15,12 @@
 #   KFT_CLUSTER_CACHE  cache root (default above)      KUBECTL   kubectl to use (default: kubectl)
 #   KFT_CLUSTER_KEEP=1 keep the run directory on success
 #   KFT_CLUSTER_HOLD=1 after the tests, keep the cluster up until Ctrl-C (prints KUBECONFIG)
+#   --build-only (first argument) build or reuse the binaries, then exit (CI times the build as a
+#                step of its own: .ci/run)
 #   any further arguments are passed to vitest (e.g. a test name filter: -t admission)
 set -euo pipefail
+BUILD_ONLY=
+if [ "${1:-}" = --build-only ]; then BUILD_ONLY=1; shift; fi
 
 T0=$(date +%s)
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -101,6 +105,7 @@ if [ -z "$ETCD" ]; then
 fi
 BUILD_SECS=$(($(date +%s) - TB))
 log "binaries ($BUILD_KIND, ${BUILD_SECS}s): $BIN"
+[ -z "$BUILD_ONLY" ] || exit 0
 
 # ---------------------------------------------------------------- run directory, ports, certs
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/kft-cluster.XXXXXX")
