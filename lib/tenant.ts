@@ -19,7 +19,8 @@ import type { LimitsSpec, QuotaSpec } from './quota';
 import { checkQuota, effectiveLimits, quotaHard, TenantLimitRange } from './quota';
 import type { CredentialsSpec } from './secrets';
 import { checkCredentials, Credentials, resolveCredentials } from './secrets';
-import type { CheckContext, FieldError, TenantCheck, TenantEntry } from './validation';
+import { checkCodeOwners } from './codeowners';
+import type { CheckContext, DeployedNames, FieldError, TenantCheck, TenantEntry } from './validation';
 import { checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } from './validation';
 
 /** One ML team on the shared cluster. Export it as the default of `tenants/<team>.ts`. */
@@ -46,10 +47,17 @@ export interface TenantSpec {
    * committed dist/ may have its file deleted (docs/gitops.md "Removing a tenant"). @default false
    */
   readonly decommissioned?: boolean;
+  /**
+   * Who must approve changes to this tenant file: GitHub users (`@user`), teams (`@org/team`) or
+   * e-mail addresses. Synth writes them into the generated block of `.github/CODEOWNERS`
+   * (lib/codeowners.ts); without it the file keeps the repository's default owners.
+   * @default none (the repository's default owners review the file)
+   */
+  readonly codeOwners?: readonly string[];
 }
 
 /** The top-level fields of a TenantSpec, for the unknown-field check. */
-export const TENANT_FIELDS: readonly string[] = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'credentials', 'decommissioned'];
+export const TENANT_FIELDS: readonly string[] = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'credentials', 'decommissioned', 'codeOwners'];
 
 /**
  * Declares a tenant. It returns its argument unchanged; its value is the type check, which catches
@@ -61,10 +69,13 @@ export function tenant(spec: TenantSpec): TenantSpec {
 }
 
 /** Every per-tenant check, in reporting order. */
-const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkCredentials, checkDecommissioned];
+const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkCredentials, checkDecommissioned, checkCodeOwners];
 
-/** Runs every check over every tenant and returns all errors, sorted by file. */
-export function validateTenants(entries: readonly TenantEntry[], platform: PlatformSettings): FieldError[] {
+/**
+ * Runs every check over every tenant and returns all errors, sorted by file. `deployed` (from
+ * lib/deployed.ts) decides which file a clash between two tenants is reported on.
+ */
+export function validateTenants(entries: readonly TenantEntry[], platform: PlatformSettings, deployed?: DeployedNames): FieldError[] {
   const tenants = new Map<string, TenantSpec>();
   for (const e of entries) if (isPlainObject(e.spec) && typeof e.spec.name === 'string' && !tenants.has(e.spec.name)) tenants.set(e.spec.name, e.spec);
   const ctx: CheckContext = { platform, tenants };
@@ -79,7 +90,7 @@ export function validateTenants(entries: readonly TenantEntry[], platform: Platf
     }
     errors.push(...errs.errors);
   }
-  errors.push(...checkTenantSet(entries));
+  errors.push(...checkTenantSet(entries, deployed));
   return sortErrors(errors);
 }
 
