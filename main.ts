@@ -31,7 +31,7 @@ async function main(): Promise<number> {
     const owners = planCodeOwners(root, entries);
     writeDist(out, result.files);
     if (writeCodeOwners(owners)) console.log(`updated the generated block of ${path.relative(process.cwd(), owners.file)}`);
-    for (const note of owners.notes) console.error(note);
+    for (const note of owners.notes) (note.startsWith('warning:') ? console.error : console.log)(note);
     // `cdk8s synth` passes its own output folder; give it the whole app as one manifest.
     const cdk8sOut = process.env.CDK8S_OUTDIR;
     if (cdk8sOut) {

@@ -137,6 +137,13 @@ describe('synth and check maintain .github/CODEOWNERS (fixture repositories)', (
       '.github/CODEOWNERS: the generated block is out of date with the codeOwners of tenants/*.ts (missing "/tenants/alpha.ts @org/alpha"; extra "/tenants/alpha.ts @org/mallory"); run `npm run synth` and commit .github/CODEOWNERS (never edit the block by hand)',
       '.github/CODEOWNERS:9: "/tenants/ @org/platform" comes after the generated block and also matches tenants/alpha.ts and 1 other tenant file(s), so it overrides the codeOwners declared there (the last matching pattern wins); move it above the "# BEGIN kubeflow-tenants" line',
     ]);
+    // Synth restores the block, keeps the platform team's line, and warns about it.
+    const fixed = runScript(repo, 'main.ts');
+    expect(fixed.code).toBe(0);
+    expect(fixed.stderr).toBe(`warning: ${edited.stderr.split('\n')[1]}\n`);
+    expect(read(repo)).toBe(
+      `# ours\n*        @org/platform\n${BEGIN_MARKER}\n/tenants/alpha.ts @org/alpha\n/tenants/beta.ts @org/beta beta-lead@example.com\n${END_MARKER}\n\n/dist/   @org/platform\n/tenants/ @org/platform\n`,
+    );
   }, 120_000);
 
   it('a failed synth leaves .github/CODEOWNERS (and dist/) untouched', () => {
@@ -171,7 +178,8 @@ describe('synth and check maintain .github/CODEOWNERS (fixture repositories)', (
     const repo = repoWith(undefined);
     const r = runScript(repo, 'main.ts');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toBe(
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(
       'note: 1 tenant file(s) declare codeOwners, but .github/CODEOWNERS does not exist, so nobody is required to review them; create it with the repository\'s default owners (e.g. "* @example-org/ml-platform"), then run `npm run synth` again (synth does not create it: GitHub uses the first CODEOWNERS of .github/, the root and docs/, so a new one could replace existing rules)\n',
     );
     expect(fs.existsSync(path.join(repo, '.github'))).toBe(false);
