@@ -24,7 +24,7 @@ async function main(): Promise<number> {
     // Deployed = dist/ at the merge base with main (lib/deployed.ts). A deployed tenant may only
     // disappear after it was decommissioned (lib/gitops.ts).
     const deployed = readDeployed(root, { distDir: out });
-    const removed = checkRemovedTenants(entries, deployed.tenants, loadErrors);
+    const removed = checkRemovedTenants(entries, deployed.tenants, loadErrors, deployed.unmergedDecommissions);
     if (loadErrors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...loadErrors, ...removed]));
     const result = synthesize(entries, platform, declaringFiles(deployed, entries));
     // Planned before and written after the dist/ swap, so a failed synth changes neither.

@@ -26,8 +26,14 @@ export interface Deployed {
    * declaring one deployed name is the old one. @default undefined: not known (read from the working tree)
    */
   readonly files?: ReadonlySet<string>;
-  /** Where it was read, for messages: `merge base 1a2b3c4`, `main (1a2b3c4)` or `dist/ (working tree)`. */
+  /** Where it was read, for messages: `merge base (1a2b3c4)`, `main (1a2b3c4)` or `dist/ (working tree)`. */
   readonly source: string;
+  /**
+   * Tenants deployed and not decommissioned at the base whose Profile in the working tree's
+   * `dist/` is decommissioned: step 1 of their removal is on this branch, not merged yet.
+   * @default none (always none when read from the working tree)
+   */
+  readonly unmergedDecommissions?: ReadonlySet<string>;
 }
 
 /** Options of {@link readDeployed}. */
@@ -59,7 +65,9 @@ export function readDeployed(root: string, opts: ReadDeployedOptions = {}): Depl
     return fallback(); // no main branch (or no commit yet): nothing merged to compare with
   }
   const at = deployedAtCommit(root, base, `${prefix}${rel}`, prefix);
-  return { ...at, source: `merge base ${at.source.slice(base.length + 1)}` };
+  const here = readDeployedTenants(distDir);
+  const unmerged = [...at.tenants.values()].filter((t) => !t.decommissioned && here.get(t.name)?.decommissioned === true).map((t) => t.name);
+  return { ...at, source: `merge base ${at.source.slice(base.length + 1)}`, unmergedDecommissions: new Set(unmerged) };
 }
 
 /** `root`'s path inside its Git repository (`""` at the top, `sub/dir/` below), or undefined outside Git. */

@@ -23,7 +23,7 @@ async function main(): Promise<number> {
     const platform = await loadPlatform(root);
     const { entries, errors } = await loadTenants(root);
     const deployed = readDeployed(root, { distDir });
-    const removed = checkRemovedTenants(entries, deployed.tenants, errors);
+    const removed = checkRemovedTenants(entries, deployed.tenants, errors, deployed.unmergedDecommissions);
     if (errors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...errors, ...removed]));
     const fresh = synthesize(entries, platform, declaringFiles(deployed, entries)).files;
     const committed = readTree(distDir);

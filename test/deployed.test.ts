@@ -148,7 +148,26 @@ describe('deployed = dist/ at the merge base with main, or the working tree with
     const r = runScript(repo, 'main.ts');
     expect(r.code, r.stderr).toBe(0);
     expect(fs.existsSync(path.join(repo, 'dist/tenants/beta'))).toBe(false);
-  }, 120_000);
+
+    // Removing a deployed tenant: step 1 on the branch is not enough until it is merged.
+    writeTenants(repo, { 'fraud-modelling.ts': tenantSource({ ...spec('fraud-modelling'), decommissioned: true }) });
+    synthAndCommit(repo, 'step 1, not merged');
+    writeTenants(repo, { 'fraud-modelling.ts': null });
+    const early = runScript(repo, 'main.ts');
+    expect(early.code).toBe(1);
+    expect(errorLines(early.stderr)).toEqual([
+      expect.stringMatching(
+        /^tenants\/fraud-modelling\.ts: \(file\): Required value: tenant "fraud-modelling" is deployed .*; here step 1 is on this branch but not merged yet \(dist\/ at the merge base with main does not mark "fraud-modelling" decommissioned\): merge it first, then delete the file$/,
+      ),
+    ]);
+    git(repo, 'checkout', '-q', '--', 'tenants');
+    git(repo, 'checkout', '-q', 'main');
+    git(repo, 'merge', '-q', '--ff-only', 'feature');
+    git(repo, 'checkout', '-q', '-b', 'step-2');
+    writeTenants(repo, { 'fraud-modelling.ts': null });
+    const done = runScript(repo, 'main.ts');
+    expect(done.code, done.stderr).toBe(0);
+  }, 180_000);
 
   it('without Git, or without a main branch: the working tree dist/', () => {
     const repo = makeRepo({ 'fraud-modelling.ts': src('fraud-modelling') });
