@@ -5,12 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { declaringFiles, readDeployed } from '../lib/deployed';
 import { DEFAULT_PLATFORM } from '../lib/platform';
 import type { TenantSpec } from '../lib/tenant';
 import { validateTenants } from '../lib/tenant';
 import type { DeployedNames } from '../lib/validation';
+import { checkTenantSet } from '../lib/validation';
 import { git, makeRepo, removeRepo, runScript, synthAndCommit, tenantSource, writeTenants } from './fixture-repo';
 import { entry, validSpec } from './support/fixtures';
 
@@ -86,6 +88,34 @@ describe('a name clash is reported on the file that caused it', () => {
       `tenants/a.ts: name: Duplicate value: "fraud": also declared by tenants/b.ts; tenant "fraud" is deployed and it cannot be told which file declared it; each tenant needs its own name; keep the deployed tenant in one file and choose a new name in the other (${RENAME})`,
       `tenants/b.ts: name: Duplicate value: "fraud": also declared by tenants/a.ts; tenant "fraud" is deployed and it cannot be told which file declared it; each tenant needs its own name; keep the deployed tenant in one file and choose a new name in the other (${RENAME})`,
     ]);
+  });
+});
+
+describe('property: a clash with a deployed tenant never lands on the deployed file', () => {
+  it('one error per pair on the new file when exactly one side is deployed, one on each file otherwise', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[ab]{1,3}$/), { minLength: 1, maxLength: 8 }).chain((names) => fc.tuple(fc.constant(names), fc.subarray(names))),
+        ([names, deployedNames]) => {
+          const file = (n: string): string => `tenants/${n}.ts`;
+          const deployed = new Map(deployedNames.map((n) => [n, file(n)] as const));
+          const errors = checkTenantSet(names.map((n) => entry(spec(n), file(n))), deployed);
+          let expected = 0;
+          for (const a of names) {
+            for (const b of names) {
+              if (a === b || !b.startsWith(a)) continue;
+              const onA = errors.filter((e) => e.file === file(a) && e.detail.includes(`"${b}"`)).length;
+              const onB = errors.filter((e) => e.file === file(b) && e.detail.includes(`"${a}"`)).length;
+              const [da, db] = [deployed.has(a), deployed.has(b)];
+              expect([onA, onB]).toEqual(da === db ? [1, 1] : da ? [0, 1] : [1, 0]);
+              expected += da === db ? 2 : 1;
+            }
+          }
+          expect(errors.length).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
