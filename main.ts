@@ -1,12 +1,15 @@
 /**
  * `npm run synth`: tenants/*.ts + platform.ts -> dist/. Every error in every tenant file is
- * printed at once; on any error dist/ is left exactly as it was and the exit code is 1.
+ * printed at once; on any error dist/ (and .github/CODEOWNERS) is left exactly as it was and the
+ * exit code is 1.
  *
  *   tsx main.ts [--root <repo>] [--out <dir>]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkRemovedTenants, readDeployedTenants } from './lib/gitops';
+import { planCodeOwners, writeCodeOwners } from './lib/codeowners';
+import { declaringFiles, readDeployed } from './lib/deployed';
+import { checkRemovedTenants } from './lib/gitops';
 import { argValue, reportUserError, runCommand } from './lib/cli';
 import { INPUTS_FILE, inputsDigest, renderInputsDigest } from './lib/inputs-digest';
 import { loadPlatform, loadTenants, synthesize, toYaml, writeDist } from './lib/synth';
@@ -19,12 +22,18 @@ async function main(): Promise<number> {
   try {
     const platform = await loadPlatform(root);
     const { entries, errors: loadErrors } = await loadTenants(root);
-    // A deployed tenant may only disappear after it was decommissioned (lib/gitops.ts).
-    const removed = checkRemovedTenants(entries, readDeployedTenants(out), loadErrors);
+    // Deployed = dist/ at the merge base with main (lib/deployed.ts). A deployed tenant may only
+    // disappear after it was decommissioned (lib/gitops.ts).
+    const deployed = readDeployed(root, { distDir: out });
+    const removed = checkRemovedTenants(entries, deployed.tenants, loadErrors, deployed.unmergedDecommissions);
     if (loadErrors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...loadErrors, ...removed]));
-    const result = synthesize(entries, platform);
+    const result = synthesize(entries, platform, declaringFiles(deployed, entries));
+    // Planned before and written after the dist/ swap, so a failed synth changes neither.
+    const owners = planCodeOwners(root, entries);
     // The record of what this dist/ comes from: lets `npm run check` tell stale from hand-edited.
     writeDist(out, new Map([...result.files, [INPUTS_FILE, renderInputsDigest(inputsDigest(root))]]));
+    if (writeCodeOwners(owners)) console.log(`updated the generated block of ${path.relative(process.cwd(), owners.file)}`);
+    for (const note of owners.notes) (note.startsWith('warning:') ? console.error : console.log)(note);
     // `cdk8s synth` passes its own output folder; give it the whole app as one manifest.
     const cdk8sOut = process.env.CDK8S_OUTDIR;
     if (cdk8sOut) {

@@ -237,6 +237,8 @@ export function checkRemovedTenants(
   deployed: ReadonlyMap<string, DeployedTenant>,
   /** Errors of files that failed to load: their tenants are unknown, not removed, and not reported twice. */
   loadErrors: readonly FieldError[] = [],
+  /** Tenants whose step 1 (decommissioned) is on this branch but not where `deployed` was read (lib/deployed.ts). */
+  unmergedDecommissions: ReadonlySet<string> = new Set(),
 ): FieldError[] {
   const unloaded = new Set(loadErrors.map((e) => e.file));
   const declared = new Set<string>();
@@ -247,7 +249,10 @@ export function checkRemovedTenants(
   const out: FieldError[] = [];
   for (const t of [...deployed.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (declared.has(t.name) || t.decommissioned || unloaded.has(`tenants/${t.name}.ts`)) continue;
-    out.push(new FieldError(`tenants/${t.name}.ts`, '(file)', 'Required value', undefined, decommissionHelp(t.name)));
+    const unmerged = unmergedDecommissions.has(t.name)
+      ? `; here step 1 is on this branch but not merged yet (dist/ at the merge base with main does not mark "${t.name}" decommissioned): merge it first, then delete the file`
+      : '';
+    out.push(new FieldError(`tenants/${t.name}.ts`, '(file)', 'Required value', undefined, decommissionHelp(t.name) + unmerged));
   }
   return out;
 }

@@ -16,7 +16,7 @@ import { PlatformError } from './platform';
 import { policyFiles } from './secrets';
 import type { TenantSpec } from './tenant';
 import { TenantBundle, validateTenants } from './tenant';
-import type { TenantEntry } from './validation';
+import type { DeployedNames, TenantEntry } from './validation';
 import { FieldError, ValidationError } from './validation';
 
 /** A Kubernetes object as written to `dist/`. */
@@ -53,9 +53,10 @@ export function toYaml(m: unknown): string {
 /**
  * Validates every declaration and, if all are valid, renders them. Throws ValidationError with
  * every error otherwise. Deterministic: tenants are rendered in name order, whatever the input order.
+ * `deployed` (lib/deployed.ts `declaringFiles`) only decides where clashes between tenants are reported.
  */
-export function synthesize(entries: readonly TenantEntry[], platform: PlatformSettings): SynthResult {
-  const errors = validateTenants(entries, platform);
+export function synthesize(entries: readonly TenantEntry[], platform: PlatformSettings, deployed?: DeployedNames): SynthResult {
+  const errors = validateTenants(entries, platform, deployed);
   if (errors.length > 0) throw new ValidationError(errors);
 
   const specs: TenantSpec[] = entries.map((e) => e.spec).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -15,14 +15,15 @@ import type { TenantSpec } from './declarations/tenant';
 import { checkProfile, identityOf, TenantProfile } from './profile';
 import { checkQuota, effectiveLimits, quotaHard, TenantLimitRange } from './quota';
 import { checkCredentials, Credentials, resolveCredentials } from './secrets';
-import type { CheckContext, FieldError, TenantCheck, TenantEntry } from './validation';
+import { checkCodeOwners } from './codeowners';
+import type { CheckContext, DeployedNames, FieldError, TenantCheck, TenantEntry } from './validation';
 import { checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } from './validation';
 
 // Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
 export type { TenantSpec } from './declarations/tenant';
 
 /** The top-level fields of a TenantSpec, for the unknown-field check. */
-export const TENANT_FIELDS = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'credentials', 'decommissioned'] as const satisfies readonly (keyof TenantSpec)[];
+export const TENANT_FIELDS = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'credentials', 'decommissioned', 'codeOwners'] as const satisfies readonly (keyof TenantSpec)[];
 /**
  * Compile-time check that TENANT_FIELDS names every TenantSpec field: tsc names a field left out,
  * which synth would otherwise refuse as unknown in every tenant file that uses it.
@@ -40,10 +41,13 @@ export function tenant(spec: TenantSpec): TenantSpec {
 }
 
 /** Every per-tenant check, in reporting order. */
-const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkCredentials, checkDecommissioned];
+const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkCredentials, checkDecommissioned, checkCodeOwners];
 
-/** Runs every check over every tenant and returns all errors, sorted by file. */
-export function validateTenants(entries: readonly TenantEntry[], platform: PlatformSettings): FieldError[] {
+/**
+ * Runs every check over every tenant and returns all errors, sorted by file. `deployed` (from
+ * lib/deployed.ts) decides which file a clash between two tenants is reported on.
+ */
+export function validateTenants(entries: readonly TenantEntry[], platform: PlatformSettings, deployed?: DeployedNames): FieldError[] {
   const tenants = new Map<string, TenantSpec>();
   for (const e of entries) if (isPlainObject(e.spec) && typeof e.spec.name === 'string' && !tenants.has(e.spec.name)) tenants.set(e.spec.name, e.spec);
   const ctx: CheckContext = { platform, tenants };
@@ -58,7 +62,7 @@ export function validateTenants(entries: readonly TenantEntry[], platform: Platf
     }
     errors.push(...errs.errors);
   }
-  errors.push(...checkTenantSet(entries));
+  errors.push(...checkTenantSet(entries, deployed));
   return sortErrors(errors);
 }
 

@@ -105,6 +105,11 @@ export function checkDnsLabel(errs: ErrorList, path: string, value: unknown): va
   return true;
 }
 
+/** Whether `value` is an e-mail address as the Kubeflow dashboard accepts it. */
+export function isEmail(value: string): boolean {
+  return EMAIL.test(value);
+}
+
 export function checkEmail(errs: ErrorList, path: string, value: unknown): value is string {
   if (typeof value !== 'string' || value === '') {
     errs.required(path, 'an e-mail address such as "alice@example.com"');
@@ -221,38 +226,79 @@ export interface CheckContext {
 }
 
 /**
+ * Which tenant names are deployed (in `dist/` at the merge base with the default branch), each
+ * with the tenant file that declares it now: undefined when no file does, or when several do and
+ * it cannot be told which one declared it before. Computed by lib/deployed.ts.
+ */
+export type DeployedNames = ReadonlyMap<string, string | undefined>;
+
+/** Why a deployed tenant is never simply renamed; part of every message that could lead there. */
+export const RENAMING_IS_REMOVING =
+  'renaming a deployed tenant is removing it, which deletes its namespace and everything in it (docs/gitops.md "Removing a tenant")';
+
+const PREFIX_SCOPED = 'prefix-scoped policies (bucket prefixes, Vault paths, audit filters) would match both';
+
+/**
  * Cross-tenant checks: duplicate names and names that are a prefix of another (prefix-scoped
  * policies - bucket prefixes, Vault paths, audit filters - must never match two tenants).
+ *
+ * An error lands on the file that caused it: when one side is deployed and the other is new, only
+ * the new file gets it (renaming the deployed one would delete its namespace); when both or
+ * neither are deployed, each file gets one naming the other.
  */
-export function checkTenantSet(entries: readonly TenantEntry[]): FieldError[] {
+export function checkTenantSet(entries: readonly TenantEntry[], deployed: DeployedNames = new Map()): FieldError[] {
   const out: FieldError[] = [];
-  const byName = new Map<string, TenantEntry>();
+  const byName = new Map<string, TenantEntry[]>();
   for (const e of entries) {
-    const name = e.spec?.name;
+    const name = (e.spec as { name?: unknown } | undefined)?.name;
     if (typeof name !== 'string' || name === '') continue;
-    const first = byName.get(name);
-    if (first) {
-      out.push(new FieldError(e.file, 'name', 'Duplicate value', name, `already declared by ${first.file}; each tenant needs its own name`));
-    } else {
-      byName.set(name, e);
+    const list = byName.get(name);
+    if (list) list.push(e);
+    else byName.set(name, [e]);
+  }
+  // The file that declares the deployed tenant, if it can be told; otherwise the first.
+  const declaring = (name: string, list: readonly TenantEntry[]): TenantEntry | undefined =>
+    deployed.has(name) ? list.find((e) => e.file === deployed.get(name)) : undefined;
+
+  for (const [name, list] of byName) {
+    if (list.length < 2) continue;
+    const owner = declaring(name, list);
+    for (const e of list) {
+      if (e === owner) continue;
+      const others = list.filter((o) => o !== e).map((o) => o.file).join(', ');
+      const detail = owner
+        ? `tenant "${name}" is deployed and declared by ${owner.file}; each tenant needs its own name; choose another name for the tenant in this file`
+        : deployed.has(name)
+          ? `also declared by ${others}; tenant "${name}" is deployed and it cannot be told which file declared it; each tenant needs its own name; keep the deployed tenant in one file and choose a new name in the other (${RENAMING_IS_REMOVING})`
+          : `also declared by ${others}, and "${name}" is not deployed yet; each tenant needs its own name; choose another name in one of the files`;
+      out.push(new FieldError(e.file, 'name', 'Duplicate value', name, detail));
     }
   }
+
+  const rep = new Map<string, TenantEntry>();
+  for (const [name, list] of byName) rep.set(name, declaring(name, list) ?? list[0]!);
   // After sorting, every name that starts with `a` directly follows `a`: one scan finds all pairs.
-  const names = [...byName.keys()].sort();
+  const names = [...rep.keys()].sort();
   for (let i = 0; i < names.length; i++) {
     const a = names[i]!;
+    const ea = rep.get(a)!;
     for (let j = i + 1; j < names.length && names[j]!.startsWith(a); j++) {
       const b = names[j]!;
-      const eb = byName.get(b)!;
-      out.push(
-        new FieldError(
-          eb.file,
-          'name',
-          'Invalid value',
-          b,
-          `starts with the name of tenant "${a}" (${byName.get(a)!.file}); prefix-scoped policies (bucket prefixes, Vault paths, audit filters) would match both; choose a name that does not start with "${a}"`,
-        ),
-      );
+      const eb = rep.get(b)!;
+      const da = deployed.has(a);
+      const db = deployed.has(b);
+      if (da && !db) {
+        out.push(new FieldError(eb.file, 'name', 'Invalid value', b, `starts with the name of tenant "${a}" (${ea.file}), which is deployed; ${PREFIX_SCOPED}; choose a name that does not start with "${a}"`));
+      } else if (!da && db) {
+        out.push(new FieldError(ea.file, 'name', 'Invalid value', a, `tenant "${b}" (${eb.file}) is deployed and starts with "${a}"; ${PREFIX_SCOPED}; choose a name that is not a prefix of "${b}"`));
+      } else if (!da) {
+        out.push(new FieldError(eb.file, 'name', 'Invalid value', b, `starts with the name of tenant "${a}" (${ea.file}), and neither is deployed yet; ${PREFIX_SCOPED}; choose a name that does not start with "${a}", or rename "${a}"`));
+        out.push(new FieldError(ea.file, 'name', 'Invalid value', a, `is a prefix of the name of tenant "${b}" (${eb.file}), and neither is deployed yet; ${PREFIX_SCOPED}; choose a name that is not a prefix of "${b}", or rename "${b}"`));
+      } else {
+        const fix = `both are deployed, and ${RENAMING_IS_REMOVING}: add a tenant whose name neither starts with nor is a prefix of another, move the work and data to it, then remove this one in two steps`;
+        out.push(new FieldError(eb.file, 'name', 'Invalid value', b, `starts with the name of tenant "${a}" (${ea.file}); ${PREFIX_SCOPED}; ${fix}`));
+        out.push(new FieldError(ea.file, 'name', 'Invalid value', a, `is a prefix of the name of tenant "${b}" (${eb.file}); ${PREFIX_SCOPED}; ${fix}`));
+      }
     }
   }
   return out;

@@ -6,7 +6,9 @@
  */
 import * as path from 'node:path';
 import { diffTrees, fieldLine } from '../lib/diff';
-import { checkRemovedTenants, readDeployedTenants } from '../lib/gitops';
+import { checkCodeOwnersFile } from '../lib/codeowners';
+import { declaringFiles, readDeployed } from '../lib/deployed';
+import { checkRemovedTenants } from '../lib/gitops';
 import { argValue, reportUserError, runCommand } from '../lib/cli';
 import { INPUTS_FILE, inputsDigest, renderInputsDigest, staleness, stalenessMessage } from '../lib/inputs-digest';
 import { loadPlatform, loadTenants, readTree, synthesize } from '../lib/synth';
@@ -22,17 +24,22 @@ async function main(): Promise<number> {
   try {
     const platform = await loadPlatform(root);
     const { entries, errors } = await loadTenants(root);
-    const removed = checkRemovedTenants(entries, readDeployedTenants(distDir), errors);
+    const deployed = readDeployed(root, { distDir });
+    const removed = checkRemovedTenants(entries, deployed.tenants, errors, deployed.unmergedDecommissions);
     if (errors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...errors, ...removed]));
     const digest = inputsDigest(root);
-    const fresh = new Map([...synthesize(entries, platform).files, [INPUTS_FILE, renderInputsDigest(digest)]]);
+    const fresh = new Map([...synthesize(entries, platform, declaringFiles(deployed, entries)).files, [INPUTS_FILE, renderInputsDigest(digest)]]);
     const committed = readTree(distDir);
+    // The generated block of .github/CODEOWNERS must match the tenants' codeOwners (lib/codeowners.ts).
+    const owners = checkCodeOwnersFile(root, entries);
+    for (const problem of owners) console.error(problem);
 
     const missing = [...fresh.keys()].filter((f) => !committed.has(f));
     const extra = [...committed.keys()].filter((f) => !fresh.has(f));
     const changed = [...fresh.keys()].filter((f) => committed.has(f) && committed.get(f) !== fresh.get(f));
     const total = missing.length + extra.length + changed.length;
     if (total === 0) {
+      if (owners.length > 0) return 1;
       console.log(`${rel}/ is up to date (${fresh.size} files match a fresh synth)`);
       return 0;
     }

@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffTrees, hasBlocking, renderMarkdown, renderText } from '../lib/diff';
+import { declaringFiles, readDeployed } from '../lib/deployed';
 import { defaultBase, git, isCommit, readGitTree } from '../lib/git';
 import { argValue as arg, reportUserError, runCommand } from '../lib/cli';
 import { INPUTS_FILE } from '../lib/inputs-digest';
@@ -40,7 +41,8 @@ async function main(): Promise<number> {
     const platform = await loadPlatform(root);
     const { entries, errors } = await loadTenants(root);
     if (errors.length > 0) throw new ValidationError(errors);
-    const after = synthesize(entries, platform).files;
+    // Clashes between tenants are reported on the file that is new since the base (lib/deployed.ts).
+    const after = synthesize(entries, platform, declaringFiles(readDeployed(root, { base }), entries)).files;
     const report = diffTrees(before, after);
     const opts = { base: baseLabel, head: 'working tree' };
     const md = arg('--markdown');

@@ -6,6 +6,7 @@ export default tenant({
   name: 'fraud-modelling',
   owner: { email: 'fraud-lead@example.com' },
   labels: { team: 'fraud', 'cost-centre': 'cc-4711', 'compliance-tier': 'pci' },
+  codeOwners: ['@example-org/fraud'], // reviewers of this file (.github/CODEOWNERS block)
   quota: {
     cpu: '50',
     memory: '200Gi',

@@ -6,6 +6,7 @@ export default tenant({
   name: 'risk-modeling',
   owner: { email: 'risk-lead@example.com' },
   labels: { team: 'risk', 'cost-centre': 'cc-2001', 'compliance-tier': 'internal' },
+  codeOwners: ['@example-org/risk'],
   quota: { cpu: '32', memory: '128Gi', storage: '500Gi', gpu: { 'nvidia.com/gpu': 4 } },
   contributors: [{ user: 'quant@example.com', role: 'edit' }],
   grants: [

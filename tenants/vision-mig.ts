@@ -5,6 +5,7 @@ export default tenant({
   name: 'vision-mig',
   owner: { email: 'vision-lead@example.com' },
   labels: { team: 'vision', 'cost-centre': 'cc-5005', 'compliance-tier': 'internal' },
+  codeOwners: ['@example-org/vision'],
   quota: {
     cpu: '24',
     memory: '96Gi',

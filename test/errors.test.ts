@@ -136,13 +136,18 @@ describe('each documented error has its message', () => {
 describe('errors across tenants', () => {
   it('two tenants with one name', () => {
     const errs = validateTenants([entry(validSpec(), 'tenants/a.ts'), entry(validSpec(), 'tenants/b.ts')], DEFAULT_PLATFORM).map(String);
-    expect(errs).toEqual(['tenants/b.ts: name: Duplicate value: "fraud": already declared by tenants/a.ts; each tenant needs its own name']);
+    // Neither is deployed: each file gets the error, naming the other (test/deployed.test.ts has the deployed cases).
+    expect(errs).toEqual([
+      'tenants/a.ts: name: Duplicate value: "fraud": also declared by tenants/b.ts, and "fraud" is not deployed yet; each tenant needs its own name; choose another name in one of the files',
+      'tenants/b.ts: name: Duplicate value: "fraud": also declared by tenants/a.ts, and "fraud" is not deployed yet; each tenant needs its own name; choose another name in one of the files',
+    ]);
   });
 
   it('a name that is a prefix of another', () => {
     const errs = errorsOf(validSpec(), validSpec({ name: 'fraud-research' }));
     expect(errs).toEqual([
-      'tenants/fraud-research.ts: name: Invalid value: "fraud-research": starts with the name of tenant "fraud" (tenants/fraud.ts); prefix-scoped policies (bucket prefixes, Vault paths, audit filters) would match both; choose a name that does not start with "fraud"',
+      'tenants/fraud-research.ts: name: Invalid value: "fraud-research": starts with the name of tenant "fraud" (tenants/fraud.ts), and neither is deployed yet; prefix-scoped policies (bucket prefixes, Vault paths, audit filters) would match both; choose a name that does not start with "fraud", or rename "fraud"',
+      'tenants/fraud.ts: name: Invalid value: "fraud": is a prefix of the name of tenant "fraud-research" (tenants/fraud-research.ts), and neither is deployed yet; prefix-scoped policies (bucket prefixes, Vault paths, audit filters) would match both; choose a name that is not a prefix of "fraud-research", or rename "fraud-research"',
     ]);
   });
 

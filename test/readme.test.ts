@@ -43,7 +43,7 @@ describe('README: adding a tenant', () => {
     const r = runScript(repo, 'main.ts');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^synthesized 1 tenant\(s\), \d+ object\(s\) into dist\/ in \d+ ms\n$/);
+    expect(r.stdout).toMatch(/^synthesized 1 tenant\(s\), \d+ object\(s\) into dist\/ in \d+ ms$/m);
 
     const dir = path.join(repo, 'dist/tenants', name);
     const load = (f: string): Record<string, any> => yaml.load(fs.readFileSync(path.join(dir, f), 'utf8')) as Record<string, any>;

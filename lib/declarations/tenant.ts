@@ -39,4 +39,11 @@ export interface TenantSpec {
    * committed dist/ may have its file deleted (docs/gitops.md "Removing a tenant"). @default false
    */
   readonly decommissioned?: boolean;
+  /**
+   * Who must approve changes to this tenant file: GitHub users (`@user`), teams (`@org/team`) or
+   * e-mail addresses. Synth writes them into the generated block of `.github/CODEOWNERS`
+   * (lib/codeowners.ts); without it the file keeps the repository's default owners.
+   * @default none (the repository's default owners review the file)
+   */
+  readonly codeOwners?: readonly string[];
 }
