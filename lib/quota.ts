@@ -8,6 +8,7 @@ import { k8s } from 'cdk8s-plus-28';
 import type { GpuCounts } from './gpu';
 import { explainUnknownGpu, inventoryResources } from './gpu';
 import type { PlatformSettings } from './platform';
+import { countProblem, quantityProblem, ZERO_LIMIT } from './platform';
 import { minQuantity, Quantity } from './quantity';
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkCount, checkObject, checkQuantity, isPlainObject } from './validation';
@@ -31,7 +32,7 @@ export interface QuotaSpec {
   readonly storage?: QuantityInput;
   /** Number of PVCs (`persistentvolumeclaims`). @default uncapped */
   readonly persistentVolumeClaims?: number;
-  /** Number of pods (`pods`). @default uncapped */
+  /** Number of pods (`pods`); at least 1, so the namespace admits a pod. @default uncapped */
   readonly pods?: number;
   /**
    * GPUs by resource: whole devices, MIG slices, time-sliced shares (`requests.<resource>`).
@@ -63,7 +64,7 @@ export interface LimitsSpec {
   readonly container?: {
     /** Cap for one container. @default the per-pod cap */
     readonly max?: CpuMemory;
-    /** Limit given to a container that sets none. @default the container cap */
+    /** Limit given to a container that sets none. @default the container cap, lowered to `quota.limitsCpu` / `quota.limitsMemory` where smaller */
     readonly defaultLimit?: CpuMemory;
     /** Request given to a container that sets none. @default the platform's `podDefaults.defaultRequest`, lowered to the default limit */
     readonly defaultRequest?: CpuMemory;
@@ -79,6 +80,9 @@ const QUOTA_QUANTITY_KEYS: Record<string, string> = {
   storage: 'requests.storage',
 };
 const QUOTA_COUNT_KEYS: Record<string, string> = { persistentVolumeClaims: 'persistentvolumeclaims', pods: 'pods' };
+/** The sanity bound (platform.ts `quantityBounds`) each quota quantity is held to. */
+const QUOTA_RESOURCE: Record<string, 'cpu' | 'memory' | 'storage'> = { cpu: 'cpu', memory: 'memory', limitsCpu: 'cpu', limitsMemory: 'memory', storage: 'storage' };
+const LIMITS_QUOTA = { cpu: 'limitsCpu', memory: 'limitsMemory' } as const;
 
 /** `spec.resourceQuotaSpec.hard` of the Profile, keys sorted. Input must be valid. */
 export function quotaHard(quota: QuotaSpec | undefined, platform: PlatformSettings): Record<string, string> {
@@ -123,10 +127,14 @@ export function effectiveLimits(spec: TenantSpec, platform: PlatformSettings): E
     cpu: ctr.max?.cpu !== undefined ? Quantity.of(ctr.max.cpu) : podMax.cpu,
     memory: ctr.max?.memory !== undefined ? Quantity.of(ctr.max.memory) : podMax.memory,
   };
-  const defaultLimit = {
-    cpu: ctr.defaultLimit?.cpu !== undefined ? Quantity.of(ctr.defaultLimit.cpu) : containerMax.cpu,
-    memory: ctr.defaultLimit?.memory !== undefined ? Quantity.of(ctr.defaultLimit.memory) : containerMax.memory,
+  // A default limit above the quota on limits would make the ResourceQuota refuse every pod that sets none.
+  const defLimit = (r: 'cpu' | 'memory'): Quantity => {
+    const declared = ctr.defaultLimit?.[r];
+    if (declared !== undefined) return Quantity.of(declared);
+    const q = quota[LIMITS_QUOTA[r]];
+    return q === undefined ? containerMax[r] : minQuantity(containerMax[r], Quantity.of(q));
   };
+  const defaultLimit = { cpu: defLimit('cpu'), memory: defLimit('memory') };
   const defReq = (r: 'cpu' | 'memory'): Quantity => {
     const declared = ctr.defaultRequest?.[r];
     if (declared !== undefined) return Quantity.of(declared);
@@ -144,12 +152,23 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
     const q = spec.quota as Record<string, unknown>;
     for (const f of Object.keys(QUOTA_QUANTITY_KEYS)) {
       if (q[f] === undefined) continue;
-      const parsed = checkQuantity(errs, at.field('quota', f), q[f]);
+      // A CPU or memory quota of 0 lowers the default limit to 0 (see effectiveLimits).
+      const zero = f === 'storage' ? undefined : `${ZERO_LIMIT}, or leave quota.${f} unset for no cap`;
+      const parsed = checkAmount(errs, at.field('quota', f), q[f], QUOTA_RESOURCE[f]!, ctx, zero);
       if (parsed) quota[f] = parsed;
       else quotaOk = false;
     }
-    for (const f of Object.keys(QUOTA_COUNT_KEYS)) {
-      if (q[f] !== undefined && checkCount(errs, at.field('quota', f), q[f]) === undefined) quotaOk = false;
+    for (const f of ['persistentVolumeClaims', 'pods'] as const) {
+      if (q[f] === undefined) continue;
+      const path = at.field('quota', f);
+      const n = checkCount(errs, path, q[f]);
+      const why = n === undefined ? undefined : countProblem(n, f, ctx.platform.quantityBounds);
+      if (why) errs.invalid(path, n, why);
+      else if (f === 'pods' && n === 0) {
+        // Refused rather than read as "frozen tenant": synth guarantees that every tenant namespace admits a pod that sets no resources.
+        errs.invalid(path, n, 'no pod could run in the namespace, not even one that sets no resources; write at least 1, or leave quota.pods unset for no cap');
+      }
+      if (n === undefined || why || (f === 'pods' && n === 0)) quotaOk = false;
     }
     if (q.gpu !== undefined) {
       const ok = checkGpuCounts(errs, 'quota.gpu', q.gpu, ctx, quotaGpu);
@@ -170,7 +189,7 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
     if (max !== undefined && checkObject(errs, 'limits.pod.max', max, ['cpu', 'memory', 'gpu'])) {
       for (const r of ['cpu', 'memory'] as const) {
         if (max[r] === undefined) continue;
-        const parsed = checkQuantity(errs, `limits.pod.max.${r}`, max[r]);
+        const parsed = checkAmount(errs, `limits.pod.max.${r}`, max[r], r, ctx, ZERO_LIMIT);
         if (parsed) pod[r] = parsed;
         else limitsOk = false;
       }
@@ -191,7 +210,8 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
       }
       for (const r of ['cpu', 'memory'] as const) {
         if (v[r] === undefined) continue;
-        const parsed = checkQuantity(errs, `limits.container.${section}.${r}`, v[r]);
+        // A default request of 0 is fine (a request is not a limit); caps and limits of 0 are not.
+        const parsed = checkAmount(errs, `limits.container.${section}.${r}`, v[r], r, ctx, section === 'defaultRequest' ? undefined : ZERO_LIMIT);
         if (parsed) target[r] = parsed;
         else limitsOk = false;
       }
@@ -223,11 +243,34 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
     if (dl && dl.compare(eff.containerMax[r]) > 0) {
       errs.invalid(`limits.container.defaultLimit.${r}`, dl.text, `exceeds its cap "${eff.containerMax[r].text}" (the per-container maximum); lower the default limit or raise limits.container.max.${r}`);
     }
+    const lq = quota[LIMITS_QUOTA[r]];
+    if (dl && lq && dl.compare(lq) > 0) {
+      errs.invalid(
+        `limits.container.defaultLimit.${r}`,
+        dl.text,
+        `exceeds the tenant quota quota.${LIMITS_QUOTA[r]} "${lq.text}": the ResourceQuota would refuse every pod that sets no limits; lower the default limit or raise the quota`,
+      );
+    }
     const dr = ctrReq[r];
     if (dr && dr.compare(eff.defaultLimit[r]) > 0) {
       errs.invalid(`limits.container.defaultRequest.${r}`, dr.text, `exceeds its cap "${eff.defaultLimit[r].text}" (the default limit); lower the default request or raise limits.container.defaultLimit.${r}`);
     }
   }
+}
+
+/**
+ * A quantity of `resource` the API server stores as written and within the platform's sanity bound;
+ * `zero` is the reason 0 is refused, when it is.
+ */
+function checkAmount(errs: ErrorList, path: string, value: unknown, resource: 'cpu' | 'memory' | 'storage', ctx: CheckContext, zero?: string): Quantity | undefined {
+  const q = checkQuantity(errs, path, value);
+  if (!q) return undefined;
+  const why = quantityProblem(q, resource, ctx.platform.quantityBounds) ?? (zero !== undefined && q.milli === 0n ? zero : undefined);
+  if (why) {
+    errs.invalid(path, value, why);
+    return undefined;
+  }
+  return q;
 }
 
 function checkGpuCounts(errs: ErrorList, path: string, value: unknown, ctx: CheckContext, out: Record<string, number>): boolean {
@@ -238,14 +281,16 @@ function checkGpuCounts(errs: ErrorList, path: string, value: unknown, ctx: Chec
   let ok = true;
   for (const [res, n] of Object.entries(value)) {
     const p = at.key(path, res);
-    const why = explainUnknownGpu(res, ctx.platform.gpu);
-    if (why) {
-      errs.add(p, 'Unsupported value', res, why);
+    const unknown = explainUnknownGpu(res, ctx.platform.gpu);
+    if (unknown) {
+      errs.add(p, 'Unsupported value', res, unknown);
       ok = false;
       continue;
     }
     const count = checkCount(errs, p, n);
-    if (count === undefined) ok = false;
+    const why = count === undefined ? undefined : countProblem(count, { gpu: res }, ctx.platform.quantityBounds);
+    if (why) errs.invalid(p, count, why);
+    if (count === undefined || why) ok = false;
     else out[res] = count;
   }
   return ok;
