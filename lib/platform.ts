@@ -50,7 +50,7 @@ export interface PodDefaults {
  * Sanity bounds: the most of each resource any quantity a tenant writes (quota, per-pod and
  * per-container caps, GPU counts) and the platform's own `podDefaults` may say. A value above its
  * bound is a typo (`'1e100'`, `'2000Gi'` for `'200Gi'`) that the API server would not catch: it
- * silently caps quantities at 2^63-1 units. The defaults are far above any real tenant of a shared
+ * stores it (`'1e100'` as `'10e99'`; binary-suffixed values above 2^63-1 silently capped). The defaults are far above any real tenant of a shared
  * cluster (10k CPUs is some fifty of today's largest nodes) and far below the API server's limits
  * (2^63-1 units: 8Ei bytes, 9.2e18 CPUs; 9.2e15 units for milli-precise comparisons).
  */
@@ -316,7 +316,7 @@ function checkBounds(p: PlatformSettings): string[] {
     let why: string | undefined;
     if (!q || q.milli <= 0n) why = 'not a quantity above 0, e.g. "10k" or "64Ti"';
     else if (!q.milliExact) why = 'write at most three decimal places';
-    else if (q.milli > MAX_QUANTITY_UNITS * 1000n) why = `above ${MAX_QUANTITY_UNITS}, the largest quantity the API server stores; it would silently cap larger values`;
+    else if (q.milli > MAX_QUANTITY_UNITS * 1000n) why = `above ${MAX_QUANTITY_UNITS} (2^63-1), the largest quantity the API server handles as a number; it silently caps larger binary-suffixed values`;
     if (why) out.push(`quantityBounds.${r}: Invalid value: ${JSON.stringify(String(b[r]))}: ${why}`);
   }
   const counts: [string, unknown][] = [

@@ -219,6 +219,10 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
   } else if (limits.container !== undefined) limitsOk = false;
 
   // Relations between caps are only meaningful once every number parsed.
+  // Together with the derivations in effectiveLimits they make the README's guarantee true (a pod
+  // that sets no resources is admitted into an empty namespace): default request <= default limit
+  // <= container cap <= pod cap <= quota.cpu / quota.memory, default limit <= quota.limitsCpu /
+  // quota.limitsMemory, and quota.pods >= 1 (above). test/admission.property.test.ts checks it.
   if (!quotaOk || !limitsOk) return;
   for (const r of ['cpu', 'memory'] as const) {
     const cap = pod[r];

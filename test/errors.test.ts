@@ -165,6 +165,18 @@ const cases: [string, Record<string, unknown>, string][] = [
     'tenants/fraud.ts: limits.container.defaultRequest.cpu: Invalid value: 20000: above the sanity bound 10k CPUs (platform.ts quantityBounds.cpu); a typo? write the real amount, or raise the bound in platform.ts',
   ],
   [
+    // "E" is exa (10^18), not an exponent: it used to be read as 1 CPU and pass.
+    'exa-suffixed CPU quota above the sanity bound',
+    { quota: { cpu: '1E', memory: '40Gi' }, limits: undefined },
+    'tenants/fraud.ts: quota.cpu: Invalid value: "1E": above the sanity bound 10k CPUs (platform.ts quantityBounds.cpu); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
+    // "Ei" is exbi (2^60): it used to parse to NaN, which passes every comparison.
+    'exbi-suffixed memory quota above the sanity bound',
+    { quota: { cpu: '10', memory: '1Ei' }, limits: undefined },
+    'tenants/fraud.ts: quota.memory: Invalid value: "1Ei": above the sanity bound 64Ti (platform.ts quantityBounds.memory); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
     'CPU finer than the API server stores',
     { quota: { cpu: '0.0001', memory: '40Gi' }, limits: undefined },
     'tenants/fraud.ts: quota.cpu: Invalid value: "0.0001": more precise than the API server stores (thousandths, 1m), which would silently round it up to "1m"; write at most three decimal places, e.g. "1m"',
@@ -322,7 +334,7 @@ describe('platform settings', () => {
     [
       'a bound beyond what the API server stores',
       { quantityBounds: { memory: '8Ei' } },
-      'platform.ts: quantityBounds.memory: Invalid value: "8Ei": above 9223372036854775807, the largest quantity the API server stores; it would silently cap larger values',
+      'platform.ts: quantityBounds.memory: Invalid value: "8Ei": above 9223372036854775807 (2^63-1), the largest quantity the API server handles as a number; it silently caps larger binary-suffixed values',
     ],
     ['a bound of 0', { quantityBounds: { cpu: '0' } }, 'platform.ts: quantityBounds.cpu: Invalid value: "0": not a quantity above 0, e.g. "10k" or "64Ti"'],
     ['a count bound that is not a whole number', { quantityBounds: { pods: 1.5 } }, 'platform.ts: quantityBounds.pods: Invalid value: 1.5: a whole number of at least 1, e.g. 4096'],

@@ -109,10 +109,29 @@ describe('8.7 no-resources pod guarantee at its edges', () => {
     expect(r.stderr).toMatch(server);
   });
 
-  it('the API server silently rounds sub-milli quantities up (why synth refuses them)', () => {
-    const rq = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'kft-precision', namespace: 'default' }, spec: { hard: { 'requests.cpu': '0.0001' } } };
+  // What the API server does with the values synth refuses: it stores them, changed or not.
+  it('the API server silently rounds sub-milli quantities up, caps binary ones at 2^63-1, keeps absurd decimal ones', () => {
+    const hard = { 'requests.cpu': '0.0001', 'limits.cpu': '1e100', 'requests.memory': '100Ei' };
+    const rq = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'kft-precision', namespace: 'default' }, spec: { hard } };
     const r = kubectl(['create', '--dry-run=server', '-f', '-', '-o', 'json'], JSON.stringify(rq));
     expect(r.code, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as { spec: { hard: Record<string, string> } }).spec.hard['requests.cpu']).toBe('1m');
+    expect((JSON.parse(r.stdout) as { spec: { hard: Record<string, string> } }).spec.hard).toEqual({
+      'requests.cpu': '1m',
+      'limits.cpu': '10e99',
+      'requests.memory': '9223372036854775807',
+    });
+  });
+
+  it('the API server admits a limit of 0 (synth refuses 0 caps: the container runtime reads 0 as no limit)', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'kft-zero-limit', namespace: 'kft-edge-derived' },
+      spec: { containers: [{ name: 'main', image: 'example.invalid/never-pulled:1', resources: { limits: { cpu: '0', memory: '0' } } }] },
+    };
+    const r = kubectl(['create', '--dry-run=server', '-f', '-', '-o', 'json'], JSON.stringify(pod));
+    expect(r.code, r.stderr).toBe(0);
+    const res = (JSON.parse(r.stdout) as { spec: { containers: { resources: { limits: Record<string, string> } }[] } }).spec.containers[0]!.resources;
+    expect(normaliseResources(res.limits)).toEqual({ cpu: 0, memory: 0 });
   });
 });
