@@ -4,9 +4,9 @@
  * matching the Kubeflow manifests, so an empty call describes a stock Kubeflow install.
  */
 import type { GpuInventory, MigModel, MigProfile, VendorGpuResource } from './gpu';
-import { isMigModel, MIG_PROFILES_BY_MODEL, VENDOR_GPU_RESOURCES } from './gpu';
-import type { PlatformInput, PlatformSettings } from './declarations/platform';
-import { Quantity } from './quantity';
+import { inventoryResources, isMigModel, MIG_PROFILES_BY_MODEL, VENDOR_GPU_RESOURCES } from './gpu';
+import type { PlatformInput, PlatformSettings, QuantityBounds } from './declarations/platform';
+import { MAX_QUANTITY_UNITS, Quantity } from './quantity';
 
 // Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
 export type {
@@ -19,6 +19,7 @@ export type {
   PlatformInput,
   PlatformSettings,
   PodDefaults,
+  QuantityBounds,
   VaultSettings,
 } from './declarations/platform';
 
@@ -57,6 +58,7 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     podMax: { cpu: '16', memory: '64Gi' },
     defaultRequest: { cpu: '100m', memory: '256Mi' },
   },
+  quantityBounds: { cpu: '10k', memory: '64Ti', storage: '1Pi', persistentVolumeClaims: 10000, pods: 10000, gpu: 4096, gpuByResource: {} },
   vault: {
     address: 'https://vault.vault.svc:8200',
     mount: 'secret',
@@ -119,10 +121,14 @@ function checkPlatform(p: PlatformSettings): string[] {
   for (const t of p.gpu.timeSliced) {
     if (!t.endsWith('.shared')) out.push(`gpu.timeSliced: Invalid value: "${t}": time-sliced resources are named <resource>.shared`);
   }
+  const boundProblems = checkBounds(p);
+  out.push(...boundProblems);
   for (const section of ['podMax', 'defaultRequest'] as const) {
     for (const r of ['cpu', 'memory'] as const) {
-      const q = Quantity.parse(p.podDefaults[section][r]);
-      if (!q || q.value < 0) out.push(`podDefaults.${section}.${r}: Invalid value: "${String(p.podDefaults[section][r])}": not a non-negative quantity`);
+      const raw = p.podDefaults[section][r];
+      const q = Quantity.parse(raw);
+      const why = !q || q.value < 0 ? 'not a non-negative quantity' : (quantityProblem(q, r, boundProblems.length === 0 ? p.quantityBounds : undefined) ?? (section === 'podMax' && q.milli === 0n ? ZERO_LIMIT : undefined));
+      if (why) out.push(`podDefaults.${section}.${r}: Invalid value: ${JSON.stringify(String(raw))}: ${why}`);
     }
   }
   if (!['email', 'subject'].includes(p.identity.use)) {
@@ -137,6 +143,64 @@ function checkPlatform(p: PlatformSettings): string[] {
   }
   if (!['v1', 'v2'].includes(p.vault.kvVersion)) {
     out.push(`vault.kvVersion: Unsupported value: "${p.vault.kvVersion as string}": supported values: "v1", "v2"`);
+  }
+  return out;
+}
+
+/** Why a cap of 0 CPU or memory is refused: it ends up as the default limit of containers. */
+export const ZERO_LIMIT = 'containers that set no limit would get a default limit of 0, which is no limit at all to the container runtime; write the real amount';
+
+const BOUND_UNIT: Record<'cpu' | 'memory' | 'storage', string> = { cpu: ' CPUs', memory: '', storage: '' };
+const COUNT_UNIT: Record<'pods' | 'persistentVolumeClaims', string> = { pods: ' pods', persistentVolumeClaims: ' PVCs' };
+const aboveBound = (shown: string, setting: string) =>
+  `above the sanity bound ${shown} (platform.ts quantityBounds.${setting}); a typo? write the real amount, or raise the bound in platform.ts`;
+
+/**
+ * Why the API server would not store quantity `q` of `resource` as written, or why it is above
+ * the platform's sanity bound; undefined when it is fine. Negative values are the caller's concern.
+ */
+export function quantityProblem(q: Quantity, resource: 'cpu' | 'memory' | 'storage', bounds: QuantityBounds | undefined): string | undefined {
+  if (!q.milliExact) {
+    // The API server keeps three decimal places and rounds the rest up, silently.
+    return `more precise than the API server stores (thousandths, 1m), which would silently round it up to "${q.milli}m"; write at most three decimal places, e.g. "${q.milli}m"`;
+  }
+  if (!bounds) return undefined; // the bounds themselves are invalid, and reported
+  const bound = Quantity.of(bounds[resource]);
+  if (q.compare(bound) > 0) return aboveBound(`${bound.text}${BOUND_UNIT[resource]}`, resource);
+  return undefined;
+}
+
+/** Why a whole count (pods, PVCs, GPUs) is above its sanity bound; undefined when it is not. */
+export function countProblem(n: number, what: 'pods' | 'persistentVolumeClaims' | { gpu: string }, bounds: QuantityBounds): string | undefined {
+  if (typeof what === 'string') return n > bounds[what] ? aboveBound(`${bounds[what]}${COUNT_UNIT[what]}`, what) : undefined;
+  const own = bounds.gpuByResource[what.gpu];
+  if (own !== undefined) return n > own ? aboveBound(`${own} ${what.gpu}`, `gpuByResource[${JSON.stringify(what.gpu)}]`) : undefined;
+  return n > bounds.gpu ? aboveBound(`${bounds.gpu} ${what.gpu}`, 'gpu') : undefined;
+}
+
+function checkBounds(p: PlatformSettings): string[] {
+  const out: string[] = [];
+  const b = p.quantityBounds;
+  for (const r of ['cpu', 'memory', 'storage'] as const) {
+    const q = Quantity.parse(b[r]);
+    let why: string | undefined;
+    if (!q || q.milli <= 0n) why = 'not a quantity above 0, e.g. "10k" or "64Ti"';
+    else if (!q.milliExact) why = 'write at most three decimal places';
+    else if (q.milli > MAX_QUANTITY_UNITS * 1000n) why = `above ${MAX_QUANTITY_UNITS} (2^63-1), the largest quantity the API server handles as a number; it silently caps larger binary-suffixed values`;
+    if (why) out.push(`quantityBounds.${r}: Invalid value: ${JSON.stringify(String(b[r]))}: ${why}`);
+  }
+  const counts: [string, unknown][] = [
+    ['persistentVolumeClaims', b.persistentVolumeClaims],
+    ['pods', b.pods],
+    ['gpu', b.gpu],
+    ...Object.entries(b.gpuByResource ?? {}).map(([r, n]): [string, unknown] => [`gpuByResource[${JSON.stringify(r)}]`, n]),
+  ];
+  for (const [path, n] of counts) {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) out.push(`quantityBounds.${path}: Invalid value: ${JSON.stringify(n)}: a whole number of at least 1, e.g. 4096`);
+  }
+  const resources = inventoryResources(p.gpu);
+  for (const r of Object.keys(b.gpuByResource ?? {})) {
+    if (!resources.includes(r)) out.push(`quantityBounds.gpuByResource[${JSON.stringify(r)}]: Unsupported value: ${JSON.stringify(r)}: not a GPU resource of the inventory (gpu); valid: ${resources.join(', ')}`);
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { k8s } from 'cdk8s-plus-28';
 import type { QuantityInput, QuotaSpec } from './declarations/quota';
 import { explainUnknownGpu, inventoryResources } from './gpu';
 import type { PlatformSettings } from './declarations/platform';
+import { countProblem, quantityProblem, ZERO_LIMIT } from './platform';
 import { minQuantity, Quantity } from './quantity';
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkCount, checkObject, checkQuantity, isPlainObject } from './validation';
@@ -26,6 +27,9 @@ const QUOTA_QUANTITY_KEYS: Record<string, string> = {
   storage: 'requests.storage',
 };
 const QUOTA_COUNT_KEYS: Record<string, string> = { persistentVolumeClaims: 'persistentvolumeclaims', pods: 'pods' };
+/** The sanity bound (platform.ts `quantityBounds`) each quota quantity is held to. */
+const QUOTA_RESOURCE: Record<string, 'cpu' | 'memory' | 'storage'> = { cpu: 'cpu', memory: 'memory', limitsCpu: 'cpu', limitsMemory: 'memory', storage: 'storage' };
+const LIMITS_QUOTA = { cpu: 'limitsCpu', memory: 'limitsMemory' } as const;
 
 /** `spec.resourceQuotaSpec.hard` of the Profile, keys sorted. Input must be valid. */
 export function quotaHard(quota: QuotaSpec | undefined, platform: PlatformSettings): Record<string, string> {
@@ -70,10 +74,14 @@ export function effectiveLimits(spec: TenantSpec, platform: PlatformSettings): E
     cpu: ctr.max?.cpu !== undefined ? Quantity.of(ctr.max.cpu) : podMax.cpu,
     memory: ctr.max?.memory !== undefined ? Quantity.of(ctr.max.memory) : podMax.memory,
   };
-  const defaultLimit = {
-    cpu: ctr.defaultLimit?.cpu !== undefined ? Quantity.of(ctr.defaultLimit.cpu) : containerMax.cpu,
-    memory: ctr.defaultLimit?.memory !== undefined ? Quantity.of(ctr.defaultLimit.memory) : containerMax.memory,
+  // A default limit above the quota on limits would make the ResourceQuota refuse every pod that sets none.
+  const defLimit = (r: 'cpu' | 'memory'): Quantity => {
+    const declared = ctr.defaultLimit?.[r];
+    if (declared !== undefined) return Quantity.of(declared);
+    const q = quota[LIMITS_QUOTA[r]];
+    return q === undefined ? containerMax[r] : minQuantity(containerMax[r], Quantity.of(q));
   };
+  const defaultLimit = { cpu: defLimit('cpu'), memory: defLimit('memory') };
   const defReq = (r: 'cpu' | 'memory'): Quantity => {
     const declared = ctr.defaultRequest?.[r];
     if (declared !== undefined) return Quantity.of(declared);
@@ -91,12 +99,23 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
     const q = spec.quota as Record<string, unknown>;
     for (const f of Object.keys(QUOTA_QUANTITY_KEYS)) {
       if (q[f] === undefined) continue;
-      const parsed = checkQuantity(errs, at.field('quota', f), q[f]);
+      // A CPU or memory quota of 0 lowers the default limit to 0 (see effectiveLimits).
+      const zero = f === 'storage' ? undefined : `${ZERO_LIMIT}, or leave quota.${f} unset for no cap`;
+      const parsed = checkAmount(errs, at.field('quota', f), q[f], QUOTA_RESOURCE[f]!, ctx, zero);
       if (parsed) quota[f] = parsed;
       else quotaOk = false;
     }
-    for (const f of Object.keys(QUOTA_COUNT_KEYS)) {
-      if (q[f] !== undefined && checkCount(errs, at.field('quota', f), q[f]) === undefined) quotaOk = false;
+    for (const f of ['persistentVolumeClaims', 'pods'] as const) {
+      if (q[f] === undefined) continue;
+      const path = at.field('quota', f);
+      const n = checkCount(errs, path, q[f]);
+      const why = n === undefined ? undefined : countProblem(n, f, ctx.platform.quantityBounds);
+      if (why) errs.invalid(path, n, why);
+      else if (f === 'pods' && n === 0) {
+        // Refused rather than read as "frozen tenant": synth guarantees that every tenant namespace admits a pod that sets no resources.
+        errs.invalid(path, n, 'no pod could run in the namespace, not even one that sets no resources; write at least 1, or leave quota.pods unset for no cap');
+      }
+      if (n === undefined || why || (f === 'pods' && n === 0)) quotaOk = false;
     }
     if (q.gpu !== undefined) {
       const ok = checkGpuCounts(errs, 'quota.gpu', q.gpu, ctx, quotaGpu);
@@ -117,7 +136,7 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
     if (max !== undefined && checkObject(errs, 'limits.pod.max', max, ['cpu', 'memory', 'gpu'])) {
       for (const r of ['cpu', 'memory'] as const) {
         if (max[r] === undefined) continue;
-        const parsed = checkQuantity(errs, `limits.pod.max.${r}`, max[r]);
+        const parsed = checkAmount(errs, `limits.pod.max.${r}`, max[r], r, ctx, ZERO_LIMIT);
         if (parsed) pod[r] = parsed;
         else limitsOk = false;
       }
@@ -138,7 +157,8 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
       }
       for (const r of ['cpu', 'memory'] as const) {
         if (v[r] === undefined) continue;
-        const parsed = checkQuantity(errs, `limits.container.${section}.${r}`, v[r]);
+        // A default request of 0 is fine (a request is not a limit); caps and limits of 0 are not.
+        const parsed = checkAmount(errs, `limits.container.${section}.${r}`, v[r], r, ctx, section === 'defaultRequest' ? undefined : ZERO_LIMIT);
         if (parsed) target[r] = parsed;
         else limitsOk = false;
       }
@@ -146,6 +166,10 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
   } else if (limits.container !== undefined) limitsOk = false;
 
   // Relations between caps are only meaningful once every number parsed.
+  // Together with the derivations in effectiveLimits they make the README's guarantee true (a pod
+  // that sets no resources is admitted into an empty namespace): default request <= default limit
+  // <= container cap <= pod cap <= quota.cpu / quota.memory, default limit <= quota.limitsCpu /
+  // quota.limitsMemory, and quota.pods >= 1 (above). test/admission.property.test.ts checks it.
   if (!quotaOk || !limitsOk) return;
   for (const r of ['cpu', 'memory'] as const) {
     const cap = pod[r];
@@ -170,11 +194,34 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
     if (dl && dl.compare(eff.containerMax[r]) > 0) {
       errs.invalid(`limits.container.defaultLimit.${r}`, dl.text, `exceeds its cap "${eff.containerMax[r].text}" (the per-container maximum); lower the default limit or raise limits.container.max.${r}`);
     }
+    const lq = quota[LIMITS_QUOTA[r]];
+    if (dl && lq && dl.compare(lq) > 0) {
+      errs.invalid(
+        `limits.container.defaultLimit.${r}`,
+        dl.text,
+        `exceeds the tenant quota quota.${LIMITS_QUOTA[r]} "${lq.text}": the ResourceQuota would refuse every pod that sets no limits; lower the default limit or raise the quota`,
+      );
+    }
     const dr = ctrReq[r];
     if (dr && dr.compare(eff.defaultLimit[r]) > 0) {
       errs.invalid(`limits.container.defaultRequest.${r}`, dr.text, `exceeds its cap "${eff.defaultLimit[r].text}" (the default limit); lower the default request or raise limits.container.defaultLimit.${r}`);
     }
   }
+}
+
+/**
+ * A quantity of `resource` the API server stores as written and within the platform's sanity bound;
+ * `zero` is the reason 0 is refused, when it is.
+ */
+function checkAmount(errs: ErrorList, path: string, value: unknown, resource: 'cpu' | 'memory' | 'storage', ctx: CheckContext, zero?: string): Quantity | undefined {
+  const q = checkQuantity(errs, path, value);
+  if (!q) return undefined;
+  const why = quantityProblem(q, resource, ctx.platform.quantityBounds) ?? (zero !== undefined && q.milli === 0n ? zero : undefined);
+  if (why) {
+    errs.invalid(path, value, why);
+    return undefined;
+  }
+  return q;
 }
 
 function checkGpuCounts(errs: ErrorList, path: string, value: unknown, ctx: CheckContext, out: Record<string, number>): boolean {
@@ -185,14 +232,16 @@ function checkGpuCounts(errs: ErrorList, path: string, value: unknown, ctx: Chec
   let ok = true;
   for (const [res, n] of Object.entries(value)) {
     const p = at.key(path, res);
-    const why = explainUnknownGpu(res, ctx.platform.gpu);
-    if (why) {
-      errs.add(p, 'Unsupported value', res, why);
+    const unknown = explainUnknownGpu(res, ctx.platform.gpu);
+    if (unknown) {
+      errs.add(p, 'Unsupported value', res, unknown);
       ok = false;
       continue;
     }
     const count = checkCount(errs, p, n);
-    if (count === undefined) ok = false;
+    const why = count === undefined ? undefined : countProblem(count, { gpu: res }, ctx.platform.quantityBounds);
+    if (why) errs.invalid(p, count, why);
+    if (count === undefined || why) ok = false;
     else out[res] = count;
   }
   return ok;

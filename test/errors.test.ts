@@ -113,6 +113,115 @@ const cases: [string, Record<string, unknown>, string][] = [
     { limits: { pod: { max: { cpu: '4' } }, container: { max: { cpu: '6' } } } },
     'tenants/fraud.ts: limits.container.max.cpu: Invalid value: "6": exceeds the per-pod cap "4"; a container cannot be larger than its pod',
   ],
+  // Sanity bounds (platform.ts quantityBounds) and the API server's precision.
+  [
+    'CPU quota above the sanity bound',
+    { quota: { cpu: '1e100', memory: '40Gi' }, limits: undefined },
+    'tenants/fraud.ts: quota.cpu: Invalid value: "1e100": above the sanity bound 10k CPUs (platform.ts quantityBounds.cpu); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
+    'memory quota above the sanity bound',
+    { quota: { cpu: '10', memory: '1e30' }, limits: undefined },
+    'tenants/fraud.ts: quota.memory: Invalid value: "1e30": above the sanity bound 64Ti (platform.ts quantityBounds.memory); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
+    'memory limits quota above the sanity bound',
+    { quota: { cpu: '10', memory: '40Gi', limitsMemory: '65Ti' }, limits: undefined },
+    'tenants/fraud.ts: quota.limitsMemory: Invalid value: "65Ti": above the sanity bound 64Ti (platform.ts quantityBounds.memory); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
+    'storage quota above the sanity bound',
+    { quota: { cpu: '10', memory: '40Gi', storage: '2Pi' }, limits: undefined },
+    'tenants/fraud.ts: quota.storage: Invalid value: "2Pi": above the sanity bound 1Pi (platform.ts quantityBounds.storage); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
+    'pod count above the sanity bound',
+    { quota: { pods: 1e300 }, limits: undefined },
+    'tenants/fraud.ts: quota.pods: Invalid value: 1e+300: above the sanity bound 10000 pods (platform.ts quantityBounds.pods); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
+    'PVC count above the sanity bound',
+    { quota: { persistentVolumeClaims: 10001 }, limits: undefined },
+    'tenants/fraud.ts: quota.persistentVolumeClaims: Invalid value: 10001: above the sanity bound 10000 PVCs (platform.ts quantityBounds.persistentVolumeClaims); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
+    'GPU count above the sanity bound',
+    { quota: { gpu: { 'nvidia.com/mig-1g.5gb': 5000 } }, limits: undefined },
+    'tenants/fraud.ts: quota.gpu["nvidia.com/mig-1g.5gb"]: Invalid value: 5000: above the sanity bound 4096 nvidia.com/mig-1g.5gb (platform.ts quantityBounds.gpu); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
+    'per-pod GPU cap above the sanity bound',
+    { limits: { pod: { max: { gpu: { 'nvidia.com/gpu': 100000 } } } } },
+    'tenants/fraud.ts: limits.pod.max.gpu["nvidia.com/gpu"]: Invalid value: 100000: above the sanity bound 4096 nvidia.com/gpu (platform.ts quantityBounds.gpu); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
+    'per-pod memory cap above the sanity bound',
+    { quota: undefined, limits: { pod: { max: { memory: '100Ti' } } } },
+    'tenants/fraud.ts: limits.pod.max.memory: Invalid value: "100Ti": above the sanity bound 64Ti (platform.ts quantityBounds.memory); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
+    'container default request above the sanity bound',
+    { limits: { container: { defaultRequest: { cpu: 20000 } } } },
+    'tenants/fraud.ts: limits.container.defaultRequest.cpu: Invalid value: 20000: above the sanity bound 10k CPUs (platform.ts quantityBounds.cpu); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
+    // "E" is exa (10^18), not an exponent: it used to be read as 1 CPU and pass.
+    'exa-suffixed CPU quota above the sanity bound',
+    { quota: { cpu: '1E', memory: '40Gi' }, limits: undefined },
+    'tenants/fraud.ts: quota.cpu: Invalid value: "1E": above the sanity bound 10k CPUs (platform.ts quantityBounds.cpu); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
+    // "Ei" is exbi (2^60): it used to parse to NaN, which passes every comparison.
+    'exbi-suffixed memory quota above the sanity bound',
+    { quota: { cpu: '10', memory: '1Ei' }, limits: undefined },
+    'tenants/fraud.ts: quota.memory: Invalid value: "1Ei": above the sanity bound 64Ti (platform.ts quantityBounds.memory); a typo? write the real amount, or raise the bound in platform.ts',
+  ],
+  [
+    'CPU finer than the API server stores',
+    { quota: { cpu: '0.0001', memory: '40Gi' }, limits: undefined },
+    'tenants/fraud.ts: quota.cpu: Invalid value: "0.0001": more precise than the API server stores (thousandths, 1m), which would silently round it up to "1m"; write at most three decimal places, e.g. "1m"',
+  ],
+  [
+    'fractional milli-CPU',
+    { limits: { container: { defaultRequest: { cpu: '1.5m' } } } },
+    'tenants/fraud.ts: limits.container.defaultRequest.cpu: Invalid value: "1.5m": more precise than the API server stores (thousandths, 1m), which would silently round it up to "2m"; write at most three decimal places, e.g. "2m"',
+  ],
+  // What would break "a pod that sets no resources is admitted into an empty tenant namespace".
+  [
+    'default limit above the quota on limits',
+    { quota: { cpu: '10', memory: '40Gi', limitsCpu: '2' }, limits: { container: { defaultLimit: { cpu: '4' } } } },
+    'tenants/fraud.ts: limits.container.defaultLimit.cpu: Invalid value: "4": exceeds the tenant quota quota.limitsCpu "2": the ResourceQuota would refuse every pod that sets no limits; lower the default limit or raise the quota',
+  ],
+  [
+    'default memory limit above the quota on limits',
+    { quota: { cpu: '10', memory: '40Gi', limitsMemory: '8Gi' }, limits: { container: { defaultLimit: { memory: '16Gi' } } } },
+    'tenants/fraud.ts: limits.container.defaultLimit.memory: Invalid value: "16Gi": exceeds the tenant quota quota.limitsMemory "8Gi": the ResourceQuota would refuse every pod that sets no limits; lower the default limit or raise the quota',
+  ],
+  [
+    'no pods at all',
+    { quota: { cpu: '10', memory: '40Gi', pods: 0 }, limits: undefined },
+    'tenants/fraud.ts: quota.pods: Invalid value: 0: no pod could run in the namespace, not even one that sets no resources; write at least 1, or leave quota.pods unset for no cap',
+  ],
+  [
+    'CPU quota of 0',
+    { quota: { cpu: '0', memory: '40Gi' }, limits: undefined },
+    'tenants/fraud.ts: quota.cpu: Invalid value: "0": containers that set no limit would get a default limit of 0, which is no limit at all to the container runtime; write the real amount, or leave quota.cpu unset for no cap',
+  ],
+  [
+    'memory limits quota of 0',
+    { quota: { cpu: '10', memory: '40Gi', limitsMemory: 0 }, limits: undefined },
+    'tenants/fraud.ts: quota.limitsMemory: Invalid value: 0: containers that set no limit would get a default limit of 0, which is no limit at all to the container runtime; write the real amount, or leave quota.limitsMemory unset for no cap',
+  ],
+  [
+    'per-pod CPU cap of 0',
+    { limits: { pod: { max: { cpu: '0' } } } },
+    'tenants/fraud.ts: limits.pod.max.cpu: Invalid value: "0": containers that set no limit would get a default limit of 0, which is no limit at all to the container runtime; write the real amount',
+  ],
+  [
+    'default memory limit of 0',
+    { limits: { container: { defaultLimit: { memory: '0Mi' } } } },
+    'tenants/fraud.ts: limits.container.defaultLimit.memory: Invalid value: "0Mi": containers that set no limit would get a default limit of 0, which is no limit at all to the container runtime; write the real amount',
+  ],
   [
     'misspelled field',
     { quotas: { cpu: '1' } },
@@ -178,7 +287,71 @@ describe('identity by IdP subject', () => {
   });
 });
 
+describe("sanity bounds are the platform's", () => {
+  it('a raised bound admits what the default refuses', () => {
+    const spec = validSpec({ quota: { cpu: '15k', memory: '40Gi' }, limits: undefined });
+    expect(errorsOf(spec)).toHaveLength(1);
+    expect(validateTenants([entry(spec)], definePlatform({ quantityBounds: { cpu: '20k' } })).map(String)).toEqual([]);
+  });
+
+  it('a per-GPU-resource bound overrides the GPU bound, and is named in the message', () => {
+    const platform = definePlatform({ quantityBounds: { gpuByResource: { 'nvidia.com/mig-1g.5gb': 28672 } } });
+    const ok = validSpec({ quota: { gpu: { 'nvidia.com/mig-1g.5gb': 5000 } }, limits: undefined });
+    expect(validateTenants([entry(ok)], platform).map(String)).toEqual([]);
+    const over = validSpec({ quota: { gpu: { 'nvidia.com/mig-1g.5gb': 30000 } }, limits: undefined });
+    expect(validateTenants([entry(over)], platform).map(String)).toEqual([
+      'tenants/fraud.ts: quota.gpu["nvidia.com/mig-1g.5gb"]: Invalid value: 30000: above the sanity bound 28672 nvidia.com/mig-1g.5gb (platform.ts quantityBounds.gpuByResource["nvidia.com/mig-1g.5gb"]); a typo? write the real amount, or raise the bound in platform.ts',
+    ]);
+  });
+
+  it('a quantity exactly at its bound is accepted', () => {
+    expect(errorsOf(validSpec({ quota: { cpu: '10000', memory: '64Ti', storage: '1Pi', pods: 10000, persistentVolumeClaims: 10000, gpu: { 'nvidia.com/gpu': 4096 } }, limits: undefined }))).toEqual([]);
+  });
+});
+
 describe('platform settings', () => {
+  const refused = (input: Parameters<typeof definePlatform>[0]): string[] => {
+    try {
+      definePlatform(input);
+    } catch (e) {
+      if (e instanceof PlatformError) return e.message.split('\n');
+      throw e;
+    }
+    return [];
+  };
+
+  it.each([
+    [
+      'podDefaults above the sanity bound',
+      { podDefaults: { podMax: { cpu: '1e100', memory: '64Gi' } } },
+      'platform.ts: podDefaults.podMax.cpu: Invalid value: "1e100": above the sanity bound 10k CPUs (platform.ts quantityBounds.cpu); a typo? write the real amount, or raise the bound in platform.ts',
+    ],
+    [
+      'podDefaults finer than the API server stores',
+      { podDefaults: { defaultRequest: { cpu: '0.0001', memory: '256Mi' } } },
+      'platform.ts: podDefaults.defaultRequest.cpu: Invalid value: "0.0001": more precise than the API server stores (thousandths, 1m), which would silently round it up to "1m"; write at most three decimal places, e.g. "1m"',
+    ],
+    [
+      'podDefaults per-pod cap of 0',
+      { podDefaults: { podMax: { cpu: '16', memory: '0' } } },
+      'platform.ts: podDefaults.podMax.memory: Invalid value: "0": containers that set no limit would get a default limit of 0, which is no limit at all to the container runtime; write the real amount',
+    ],
+    [
+      'a bound beyond what the API server stores',
+      { quantityBounds: { memory: '8Ei' } },
+      'platform.ts: quantityBounds.memory: Invalid value: "8Ei": above 9223372036854775807 (2^63-1), the largest quantity the API server handles as a number; it silently caps larger binary-suffixed values',
+    ],
+    ['a bound of 0', { quantityBounds: { cpu: '0' } }, 'platform.ts: quantityBounds.cpu: Invalid value: "0": not a quantity above 0, e.g. "10k" or "64Ti"'],
+    ['a count bound that is not a whole number', { quantityBounds: { pods: 1.5 } }, 'platform.ts: quantityBounds.pods: Invalid value: 1.5: a whole number of at least 1, e.g. 4096'],
+    [
+      'a GPU bound for a resource the inventory lacks',
+      { quantityBounds: { gpuByResource: { 'nvidia.com/mig-1g.10gb': 10 } } },
+      'platform.ts: quantityBounds.gpuByResource["nvidia.com/mig-1g.10gb"]: Unsupported value: "nvidia.com/mig-1g.10gb": not a GPU resource of the inventory (gpu); valid: amd.com/gpu, gpu.intel.com/i915, nvidia.com/gpu, nvidia.com/gpu.shared, nvidia.com/mig-1g.5gb, nvidia.com/mig-2g.10gb, nvidia.com/mig-3g.20gb, nvidia.com/mig-4g.20gb, nvidia.com/mig-7g.40gb',
+    ],
+  ] as const)('%s', (_title, input, message) => {
+    expect(refused(input as Parameters<typeof definePlatform>[0])).toEqual([message]);
+  });
+
   it('refuses a MIG profile a model does not have', () => {
     expect(() => definePlatform({ gpu: { mig: { 'A100-40GB': ['1g.10gb' as '1g.5gb'] } } })).toThrow(
       new PlatformError(['gpu.mig["A100-40GB"]: Unsupported value: "1g.10gb": A100-40GB offers 1g.5gb, 2g.10gb, 3g.20gb, 4g.20gb, 7g.40gb']),

@@ -40,6 +40,31 @@ export interface PodDefaults {
   readonly defaultRequest: { readonly cpu: QuantityInput; readonly memory: QuantityInput };
 }
 
+/**
+ * Sanity bounds: the most of each resource any quantity a tenant writes (quota, per-pod and
+ * per-container caps, GPU counts) and the platform's own `podDefaults` may say. A value above its
+ * bound is a typo (`'1e100'`, `'2000Gi'` for `'200Gi'`) that the API server would not catch: it
+ * stores it (`'1e100'` as `'10e99'`; binary-suffixed values above 2^63-1 silently capped). The defaults are far above any real tenant of a shared
+ * cluster (10k CPUs is some fifty of today's largest nodes) and far below the API server's limits
+ * (2^63-1 units: 8Ei bytes, 9.2e18 CPUs; 9.2e15 units for milli-precise comparisons).
+ */
+export interface QuantityBounds {
+  /** CPUs: `quota.cpu`, `quota.limitsCpu`, every `limits.*.cpu`, `podDefaults.*.cpu`. @default '10k' */
+  readonly cpu: QuantityInput;
+  /** Bytes of memory: `quota.memory`, `quota.limitsMemory`, every `limits.*.memory`, `podDefaults.*.memory`. @default '64Ti' */
+  readonly memory: QuantityInput;
+  /** Bytes of PVC storage: `quota.storage`. @default '1Pi' */
+  readonly storage: QuantityInput;
+  /** `quota.persistentVolumeClaims`. @default 10000 */
+  readonly persistentVolumeClaims: number;
+  /** `quota.pods`. @default 10000 */
+  readonly pods: number;
+  /** Devices, MIG slices or shares of every GPU resource without its own entry in `gpuByResource`. @default 4096 */
+  readonly gpu: number;
+  /** Bounds of single GPU resources, overriding `gpu`, e.g. `{ 'nvidia.com/mig-1g.5gb': 28672 }`. @default {} */
+  readonly gpuByResource: Readonly<Record<string, number>>;
+}
+
 /** Vault, as the External Secrets SecretStores reach it. */
 export interface VaultSettings {
   /** @default 'https://vault.vault.svc:8200' */
@@ -107,6 +132,8 @@ export interface PlatformSettings {
   /** Labels every tenant must carry. @default ['team', 'cost-centre', 'compliance-tier'] */
   readonly requiredLabels: readonly string[];
   readonly podDefaults: PodDefaults;
+  /** @default see {@link QuantityBounds} */
+  readonly quantityBounds: QuantityBounds;
   readonly vault: VaultSettings;
   readonly objectStore: ObjectStoreSettings;
   readonly credentials: CredentialSettings;

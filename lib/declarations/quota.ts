@@ -18,7 +18,7 @@ export interface QuotaSpec {
   readonly storage?: QuantityInput;
   /** Number of PVCs (`persistentvolumeclaims`). @default uncapped */
   readonly persistentVolumeClaims?: number;
-  /** Number of pods (`pods`). @default uncapped */
+  /** Number of pods (`pods`); at least 1, so the namespace admits a pod. @default uncapped */
   readonly pods?: number;
   /**
    * GPUs by resource: whole devices, MIG slices, time-sliced shares (`requests.<resource>`).
@@ -50,7 +50,7 @@ export interface LimitsSpec {
   readonly container?: {
     /** Cap for one container. @default the per-pod cap */
     readonly max?: CpuMemory;
-    /** Limit given to a container that sets none. @default the container cap */
+    /** Limit given to a container that sets none. @default the container cap, lowered to `quota.limitsCpu` / `quota.limitsMemory` where smaller */
     readonly defaultLimit?: CpuMemory;
     /** Request given to a container that sets none. @default the platform's `podDefaults.defaultRequest`, lowered to the default limit */
     readonly defaultRequest?: CpuMemory;
