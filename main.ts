@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkRemovedTenants, readDeployedTenants } from './lib/gitops';
 import { argValue, reportUserError, runCommand } from './lib/cli';
+import { deprecationLines } from './lib/deprecations';
 import { loadPlatform, loadTenants, synthesize, toYaml, writeDist } from './lib/synth';
 import { sortErrors, ValidationError } from './lib/validation';
 
@@ -30,6 +31,7 @@ async function main(): Promise<number> {
       fs.writeFileSync(path.join(cdk8sOut, 'app.k8s.yaml'), result.objects.map((o) => toYaml(o.manifest)).join('---\n'));
     }
     const ms = Math.round(performance.now() - started);
+    for (const line of deprecationLines(result.warnings)) console.warn(line);
     console.log(`synthesized ${result.tenants} tenant(s), ${result.objects.length} object(s) into ${path.relative(process.cwd(), out) || '.'}/ in ${ms} ms`);
     return 0;
   } catch (err) {

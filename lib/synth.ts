@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
 import type { Chart } from 'cdk8s';
 import { ApiObject, App } from 'cdk8s';
 import { toYamlDocument } from './yaml';
+import type { Deprecation, DeprecationWarning } from './deprecations';
+import { DEPRECATIONS, migrateEntries, todayUtc } from './deprecations';
 import { clusterObjects, decommissionFilter, isDecommissioned } from './gitops';
 import type { PlatformSettings } from './platform';
 import { PlatformError } from './platform';
@@ -17,7 +19,7 @@ import { policyFiles } from './secrets';
 import type { TenantSpec } from './tenant';
 import { TenantBundle, validateTenants } from './tenant';
 import type { TenantEntry } from './validation';
-import { FieldError, ValidationError } from './validation';
+import { FieldError, sortErrors, ValidationError } from './validation';
 
 /** A Kubernetes object as written to `dist/`. */
 export interface Manifest {
@@ -34,6 +36,16 @@ export interface SynthResult {
   /** Every object with the path of the file it is written to. */
   readonly objects: readonly { readonly file: string; readonly manifest: Manifest }[];
   readonly tenants: number;
+  /** Old spellings rewritten before validation (lib/deprecations.ts); they never change `files`. */
+  readonly warnings: readonly DeprecationWarning[];
+}
+
+/** Injectable for tests: the deprecation table and the clock its removal dates are compared with. */
+export interface SynthOptions {
+  /** @default DEPRECATIONS */
+  readonly deprecations?: readonly Deprecation[];
+  /** `YYYY-MM-DD`. @default today (UTC) */
+  readonly today?: string;
 }
 
 /** Folder of one tenant's bundle inside `dist/`; Argo CD's generator globs `tenants/*`. */
@@ -54,8 +66,9 @@ export function toYaml(m: unknown): string {
  * Validates every declaration and, if all are valid, renders them. Throws ValidationError with
  * every error otherwise. Deterministic: tenants are rendered in name order, whatever the input order.
  */
-export function synthesize(entries: readonly TenantEntry[], platform: PlatformSettings): SynthResult {
-  const errors = validateTenants(entries, platform);
+export function synthesize(declared: readonly TenantEntry[], platform: PlatformSettings, options: SynthOptions = {}): SynthResult {
+  const { entries, warnings, errors: renamed } = migrateEntries(declared, options.deprecations ?? DEPRECATIONS, options.today ?? todayUtc());
+  const errors = renamed.length > 0 ? sortErrors([...renamed, ...validateTenants(entries, platform)]) : validateTenants(entries, platform);
   if (errors.length > 0) throw new ValidationError(errors);
 
   const specs: TenantSpec[] = entries.map((e) => e.spec).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -80,7 +93,7 @@ export function synthesize(entries: readonly TenantEntry[], platform: PlatformSe
   // Policies the platform team applies itself (Vault, S3): outside Argo CD's tenants/* path.
   for (const spec of specs) if (!isDecommissioned(spec)) for (const [f, content] of policyFiles(spec, specs, platform)) files.set(f, content);
   const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { files: sorted, objects, tenants: specs.length };
+  return { files: sorted, objects, tenants: specs.length, warnings };
 }
 
 /**

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { diffTrees, fieldLine } from '../lib/diff';
 import { checkRemovedTenants, readDeployedTenants } from '../lib/gitops';
 import { argValue, reportUserError, runCommand } from '../lib/cli';
+import { deprecationLines } from '../lib/deprecations';
 import { loadPlatform, loadTenants, readTree, synthesize } from '../lib/synth';
 import { sortErrors, ValidationError } from '../lib/validation';
 
@@ -22,7 +23,9 @@ async function main(): Promise<number> {
     const { entries, errors } = await loadTenants(root);
     const removed = checkRemovedTenants(entries, readDeployedTenants(distDir), errors);
     if (errors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...errors, ...removed]));
-    const fresh = synthesize(entries, platform).files;
+    const synth = synthesize(entries, platform);
+    for (const line of deprecationLines(synth.warnings)) console.warn(line);
+    const fresh = synth.files;
     const committed = readTree(distDir);
 
     const missing = [...fresh.keys()].filter((f) => !committed.has(f));
