@@ -4,13 +4,18 @@
  * dist/. The shipped table is empty, so every test injects its own table; its renames point at
  * today's real fields so the rewritten declaration passes validation.
  */
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deprecation } from '../lib/deprecations';
 import { checkTable, DEPRECATIONS, deprecationLines, migrateEntries } from '../lib/deprecations';
 import { DEFAULT_PLATFORM } from '../lib/platform';
 import { synthesize } from '../lib/synth';
 import { ValidationError } from '../lib/validation';
-import { entry, validSpec } from './support/fixtures';
+import { git, makeRepo, removeRepo, synthAndCommit, tenantSource, writeTenants } from './fixture-repo';
+import type { Run } from './fixture-repo';
+import { entry, ROOT, tsxBin, validSpec } from './support/fixtures';
 
 const life = { since: '0.2.0', deprecated: '2026-11-27', removedAfter: '2027-05-31' };
 const TABLE: readonly Deprecation[] = [
@@ -154,4 +159,77 @@ describe('the table', () => {
       'entry 2 (a → b): since must be a tool version such as 0.2.0',
     ]);
   });
+});
+
+/**
+ * The commands on a fixture repository whose tool is a copy of this one with a non-empty table
+ * (the shipped table is empty): the commands run from the copy, so they use its table.
+ */
+describe('synth, check and diff show the warnings', () => {
+  const SHIPPED = 'export const DEPRECATIONS: readonly Deprecation[] = [];';
+  let repo: string;
+  const withTable = (entries: string): void => {
+    const file = path.join(repo, 'lib/deprecations.ts');
+    const text = fs.readFileSync(path.join(ROOT, 'lib/deprecations.ts'), 'utf8');
+    if (!text.includes(SHIPPED)) throw new Error('lib/deprecations.ts: the shipped table line moved; update this test');
+    fs.writeFileSync(file, text.replace(SHIPPED, `export const DEPRECATIONS: readonly Deprecation[] = [${entries}];`));
+  };
+  const active = "{ kind: 'field', from: 'quota.cpuRequests', to: 'quota.cpu', since: '0.2.0', deprecated: '2026-11-27', removedAfter: '2999-12-31' }";
+  const expired = "{ kind: 'field', from: 'quota.cpuRequests', to: 'quota.cpu', since: '0.2.0', deprecated: '2000-01-01', removedAfter: '2000-06-30' }";
+  const run = (script: string, ...args: string[]): Run => {
+    const r = spawnSync(tsxBin, [path.join(repo, script), '--root', repo, ...args], { cwd: repo, encoding: 'utf8' });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+  const WARNING = 'tenants/alpha.ts: quota.cpuRequests: Deprecated: renamed to quota.cpu on 2026-11-27; the alias is removed after 2999-12-31: rename the field';
+
+  beforeAll(() => {
+    repo = makeRepo({ 'alpha.ts': tenantSource(current) }, { gitInit: true });
+    fs.unlinkSync(path.join(repo, 'lib'));
+    fs.cpSync(path.join(ROOT, 'lib'), path.join(repo, 'lib'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'scripts'), path.join(repo, 'scripts'), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, 'main.ts'), path.join(repo, 'main.ts'));
+    withTable(active);
+    synthAndCommit(repo, 'alpha');
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    writeTenants(repo, { 'alpha.ts': tenantSource({ ...current, quota: { memory: '40Gi', cpuRequests: '10', gpu: { 'nvidia.com/gpu': 2 } } }) });
+  }, 60_000);
+  afterAll(() => removeRepo(repo));
+
+  it('synth and check: the warning on stderr, exit 0, dist/ unchanged', () => {
+    const s = run('main.ts');
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stderr.split('\n')[0]).toBe(WARNING);
+    expect(s.stderr).toContain('1 deprecation warning(s)');
+    expect(s.stdout).toMatch(/^synthesized 1 tenant\(s\)/);
+    expect(git(repo, 'status', '--porcelain', 'dist')).toBe('');
+    const c = run('scripts/check.ts');
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stderr.split('\n')[0]).toBe(WARNING);
+    expect(c.stdout).toContain('is up to date');
+  }, 60_000);
+
+  it('diff: a "deprecated fields in use" section in text and Markdown, and no changes', () => {
+    const d = run('scripts/diff.ts');
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stdout).toContain('\nno changes\n');
+    expect(d.stdout).toContain(`\nDEPRECATED FIELDS IN USE (1): they still work; rename them before the date given\n  ${WARNING}\n`);
+    const m = run('scripts/diff.ts', '--format', 'markdown');
+    expect(m.stdout).toContain(`### ⚠️ Deprecated fields in use (1)`);
+    expect(m.stdout).toContain(`- \`${WARNING}\``);
+  }, 60_000);
+
+  it('after the removal date synth fails with the fix and leaves dist/ as it was', () => {
+    withTable(expired);
+    try {
+      const s = run('main.ts');
+      expect(s.code).toBe(1);
+      expect(s.stderr.split('\n')[0]).toBe(
+        'tenants/alpha.ts: quota.cpuRequests: Unsupported value: "cpuRequests": renamed to quota.cpu on 2000-01-01; the alias was removed after 2000-06-30: rename the field',
+      );
+      expect(s.stderr).toContain('1 error(s); dist/ left unchanged.');
+      expect(git(repo, 'status', '--porcelain', 'dist')).toBe('');
+    } finally {
+      withTable(active);
+    }
+  }, 60_000);
 });
