@@ -88,12 +88,21 @@ export function migrateEntries(entries: readonly TenantEntry[], table: readonly 
       out.push(e);
       continue;
     }
-    const spec = structuredClone(e.spec) as Record<string, unknown>;
+    const spec = copyData(e.spec) as Record<string, unknown>;
     for (const d of table) applyOne(e.file, spec, d, today, warnings, errors);
     out.push({ file: e.file, spec: spec as unknown as TenantSpec });
   }
   const byFile = (x: { file: string }, y: { file: string }): number => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0);
   return { entries: out, warnings: warnings.map((w, i) => ({ w, i })).sort((x, y) => byFile(x.w, y.w) || x.i - y.i).map((x) => x.w), errors: sortErrors(errors) };
+}
+
+/** A deep copy of plain objects and arrays; anything else (never valid in a declaration) is shared. */
+function copyData(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyData);
+  if (typeof v === 'object' && v !== null && [Object.prototype, null].includes(Object.getPrototypeOf(v))) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyData(x)]));
+  }
+  return v;
 }
 
 /** Whether the declaration uses the old spelling of `d` (cheap enough to run on every tenant). */

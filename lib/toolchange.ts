@@ -104,7 +104,8 @@ export interface ToolSplit {
  * Fast path: when the tool did not change, nothing is re-synthesized.
  */
 export async function splitToolChanges(root: string, base: string, baseDist: ReadonlyMap<string, string>, options: SynthOptions = {}): Promise<ToolSplit> {
-  if (!toolChanged(root, base)) return { before: baseDist };
+  // A base without dist/ (before the first synth) has no tool output to compare with.
+  if (baseDist.size === 0 || !toolChanged(root, base)) return { before: baseDist };
   const resynth = await resynthesizeBase(root, base, options);
   if (!resynth.ok) {
     return {

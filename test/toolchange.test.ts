@@ -12,7 +12,7 @@ import { diffTrees, renderMarkdown, renderText, TOOL_SECTION_TITLE } from '../li
 import { DEFAULT_PLATFORM } from '../lib/platform';
 import { synthesize } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
-import { toolChanged } from '../lib/toolchange';
+import { splitToolChanges, toolChanged } from '../lib/toolchange';
 import { git, makeRepo, removeRepo, runScript, synthAndCommit, tenantSource, writeTenants } from './fixture-repo';
 import { entry, validSpec } from './support/fixtures';
 
@@ -62,6 +62,16 @@ describe('npm run diff: tool changes apart from tenant changes', () => {
     expect(toolChanged(repo, 'main')).toBe(true);
     restoreTool();
     expect(toolChanged(repo, 'main')).toBe(false);
+  });
+
+  it('a base without dist/ is compared as it is, even when the tool changed', async () => {
+    upgradeTool();
+    try {
+      const split = await splitToolChanges(repo, 'main', new Map());
+      expect(split).toEqual({ before: new Map() });
+    } finally {
+      restoreTool();
+    }
   });
 
   it('tool upgraded: the quota change is a tenant change, the LimitRange and NetworkPolicy changes are tool changes, each with its flags', () => {
