@@ -69,6 +69,8 @@ export interface MigrationResult {
   readonly warnings: DeprecationWarning[];
   /** Both spellings at once, or an alias past its removal date. */
   readonly errors: FieldError[];
+  /** Every field moved, as concrete paths, for {@link atOldSpelling}. */
+  readonly moved: readonly { readonly file: string; readonly from: string; readonly to: string }[];
 }
 
 /** Today in UTC as `YYYY-MM-DD`: the default clock. */
@@ -83,17 +85,18 @@ export function migrateEntries(entries: readonly TenantEntry[], table: readonly 
   const out: TenantEntry[] = [];
   const warnings: DeprecationWarning[] = [];
   const errors: FieldError[] = [];
+  const moved: { file: string; from: string; to: string }[] = [];
   for (const e of entries) {
     if (!isPlainObject(e.spec) || !table.some((d) => inUse(e.spec, d))) {
       out.push(e);
       continue;
     }
     const spec = copyData(e.spec) as Record<string, unknown>;
-    for (const d of table) applyOne(e.file, spec, d, today, warnings, errors);
+    for (const d of table) applyOne(e.file, spec, d, today, warnings, errors, moved);
     out.push({ file: e.file, spec: spec as unknown as TenantSpec });
   }
   const byFile = (x: { file: string }, y: { file: string }): number => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0);
-  return { entries: out, warnings: warnings.map((w, i) => ({ w, i })).sort((x, y) => byFile(x.w, y.w) || x.i - y.i).map((x) => x.w), errors: sortErrors(errors) };
+  return { entries: out, warnings: warnings.map((w, i) => ({ w, i })).sort((x, y) => byFile(x.w, y.w) || x.i - y.i).map((x) => x.w), errors: sortErrors(errors), moved };
 }
 
 /** A deep copy of plain objects and arrays; anything else (never valid in a declaration) is shared. */
@@ -110,7 +113,15 @@ function inUse(spec: unknown, d: Deprecation): boolean {
   return d.kind === 'field' ? locate(spec, d.from).length > 0 : locate(spec, d.path).some((l) => l.value === d.from);
 }
 
-function applyOne(file: string, spec: Record<string, unknown>, d: Deprecation, today: string, warnings: DeprecationWarning[], errors: FieldError[]): void {
+function applyOne(
+  file: string,
+  spec: Record<string, unknown>,
+  d: Deprecation,
+  today: string,
+  warnings: DeprecationWarning[],
+  errors: FieldError[],
+  moved: { file: string; from: string; to: string }[],
+): void {
   const expired = today > d.removedAfter;
   const until = expired ? `the alias was removed after ${d.removedAfter}` : `the alias is removed after ${d.removedAfter}`;
   if (d.kind === 'value') {
@@ -138,10 +149,23 @@ function applyOne(file: string, spec: Record<string, unknown>, d: Deprecation, t
       continue;
     }
     setAt(spec, target, loc.indexes, loc.value);
+    moved.push({ file, from: loc.path, to: newPath });
     const detail = `renamed to ${newPath} on ${d.deprecated}; ${until}: rename the field`;
     if (expired) errors.push(new FieldError(file, loc.path, 'Unsupported value', oldName, detail));
     else warnings.push(new DeprecationWarning(file, loc.path, detail));
   }
+}
+
+/**
+ * Validation errors found at a moved field name the spelling the file actually uses, so the user
+ * can find the line (`quota.cpuRequests`, not `quota.cpu`).
+ */
+export function atOldSpelling(errors: readonly FieldError[], moved: MigrationResult['moved']): FieldError[] {
+  if (moved.length === 0) return [...errors];
+  return errors.map((e) => {
+    const m = moved.find((x) => x.file === e.file && (e.path === x.to || e.path.startsWith(`${x.to}.`) || e.path.startsWith(`${x.to}[`)));
+    return m ? new FieldError(e.file, m.from + e.path.slice(m.to.length), e.type, e.value, e.detail) : e;
+  });
 }
 
 /** One segment of a path pattern: a field name, optionally every element of the array in it. */

@@ -11,7 +11,7 @@ import type { Chart } from 'cdk8s';
 import { ApiObject, App } from 'cdk8s';
 import { toYamlDocument } from './yaml';
 import type { Deprecation, DeprecationWarning } from './deprecations';
-import { DEPRECATIONS, migrateEntries, todayUtc } from './deprecations';
+import { atOldSpelling, DEPRECATIONS, migrateEntries, todayUtc } from './deprecations';
 import { clusterObjects, decommissionFilter, isDecommissioned } from './gitops';
 import type { PlatformSettings } from './platform';
 import { PlatformError } from './platform';
@@ -67,8 +67,9 @@ export function toYaml(m: unknown): string {
  * every error otherwise. Deterministic: tenants are rendered in name order, whatever the input order.
  */
 export function synthesize(declared: readonly TenantEntry[], platform: PlatformSettings, options: SynthOptions = {}): SynthResult {
-  const { entries, warnings, errors: renamed } = migrateEntries(declared, options.deprecations ?? DEPRECATIONS, options.today ?? todayUtc());
-  const errors = renamed.length > 0 ? sortErrors([...renamed, ...validateTenants(entries, platform)]) : validateTenants(entries, platform);
+  const { entries, warnings, errors: renamed, moved } = migrateEntries(declared, options.deprecations ?? DEPRECATIONS, options.today ?? todayUtc());
+  const invalid = atOldSpelling(validateTenants(entries, platform), moved);
+  const errors = renamed.length > 0 ? sortErrors([...renamed, ...invalid]) : invalid;
   if (errors.length > 0) throw new ValidationError(errors);
 
   const specs: TenantSpec[] = entries.map((e) => e.spec).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

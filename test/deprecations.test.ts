@@ -135,6 +135,19 @@ describe('synthesize with a deprecation table', () => {
     expect(lines.filter((l) => l.includes('cpuRequests'))).toHaveLength(1);
   });
 
+  it('an invalid value under an old spelling is reported at the old spelling, the one in the file', () => {
+    const bad = { ...old, quota: { ...old.quota, cpuRequests: 'lots' }, limits: { pod: { maximum: { cpu: '-1' } } } };
+    expect(() => synthesize([entry(bad)], DEFAULT_PLATFORM, { deprecations: TABLE, today: BEFORE })).toThrow(ValidationError);
+    try {
+      synthesize([entry(bad)], DEFAULT_PLATFORM, { deprecations: TABLE, today: BEFORE });
+    } catch (err) {
+      const paths = (err as ValidationError).errors.map((e) => e.path);
+      expect(paths).toContain('quota.cpuRequests');
+      expect(paths).toContain('limits.pod.maximum.cpu');
+      expect(paths.filter((p) => p === 'quota.cpu' || p.startsWith('limits.pod.max.'))).toEqual([]);
+    }
+  });
+
   it('without the table the old spellings are plain unknown fields (the default table is the shipped one)', () => {
     expect(() => synthesize([entry(old)], DEFAULT_PLATFORM)).toThrow(/quota\.cpuRequests: Unsupported value: "cpuRequests": unknown field/);
   });
