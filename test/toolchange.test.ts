@@ -197,6 +197,16 @@ describe('rendering the tool section', () => {
     expect(renderMarkdown(tenantReport, { tool: undefined, deprecations: [] })).toBe(renderMarkdown(tenantReport));
   });
 
+  it('a blocking flag from the tool is marked as the tool\'s, apart from the tenant flags', () => {
+    const withoutBeta = new Map([...base].filter(([f]) => !f.startsWith('tenants/beta/') && !f.startsWith('policies/beta/')));
+    const md = renderMarkdown(tenantReport, { tool: diffTrees(base, withoutBeta) });
+    expect(md).toContain('#### ⚠️ Risk flags from the tool (1)');
+    expect(md).toContain('| ⛔ | tenant removed | `beta` |');
+    expect(md).toContain('**⛔ The tool upgrade must not be merged as it is: see the blocking flags above.**');
+    expect(md).not.toContain('This change must not be merged');
+    expect(renderText(tenantReport, { tool: diffTrees(base, withoutBeta) })).toMatch(/\nRISK FLAGS FROM THE TOOL \(1\)\n {2}BLOCKING tenant removed {2}beta: /);
+  });
+
   it('markdown: the tool flags are kept even when the changes fill the comment', () => {
     const md = renderMarkdown(tenantReport, { tool: toolReport, deprecations: ['tenants/a.ts: q: Deprecated: `x`'] });
     expect(md).toContain("### ⚠️ Deprecated fields in use (1)\n\nThey still work; rename them before the date given (README \"Upgrading the tool\").\n\n- `tenants/a.ts: q: Deprecated: 'x'`");
