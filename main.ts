@@ -12,6 +12,7 @@ import { declaringFiles, readDeployed } from './lib/deployed';
 import { checkRemovedTenants } from './lib/gitops';
 import { argValue, reportUserError, runCommand } from './lib/cli';
 import { INPUTS_FILE, inputsDigest, renderInputsDigest } from './lib/inputs-digest';
+import { deprecationLines } from './lib/deprecations';
 import { loadPlatform, loadTenants, synthesize, toYaml, writeDist } from './lib/synth';
 import { sortErrors, ValidationError } from './lib/validation';
 
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
     const deployed = readDeployed(root, { distDir: out });
     const removed = checkRemovedTenants(entries, deployed.tenants, loadErrors, deployed.unmergedDecommissions);
     if (loadErrors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...loadErrors, ...removed]));
-    const result = synthesize(entries, platform, declaringFiles(deployed, entries));
+    const result = synthesize(entries, platform, { deployed: declaringFiles(deployed, entries) });
     // Planned before and written after the dist/ swap, so a failed synth changes neither.
     const owners = planCodeOwners(root, entries);
     // The record of what this dist/ comes from: lets `npm run check` tell stale from hand-edited.
@@ -41,6 +42,7 @@ async function main(): Promise<number> {
       fs.writeFileSync(path.join(cdk8sOut, 'app.k8s.yaml'), result.objects.map((o) => toYaml(o.manifest)).join('---\n'));
     }
     const ms = Math.round(performance.now() - started);
+    for (const line of deprecationLines(result.warnings)) console.warn(line);
     console.log(`synthesized ${result.tenants} tenant(s), ${result.objects.length} object(s) into ${path.relative(process.cwd(), out) || '.'}/ in ${ms} ms`);
     return 0;
   } catch (err) {

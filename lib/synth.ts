@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
 import type { Chart } from 'cdk8s';
 import { ApiObject, App } from 'cdk8s';
 import { toYamlDocument } from './yaml';
+import type { Deprecation, DeprecationWarning } from './deprecations';
+import { atOldSpelling, DEPRECATIONS, migrateEntries, todayUtc } from './deprecations';
 import { clusterObjects, decommissionFilter, isDecommissioned } from './gitops';
 import type { PlatformSettings } from './platform';
 import { PlatformError } from './platform';
@@ -17,7 +19,7 @@ import { policyFiles } from './secrets';
 import type { TenantSpec } from './tenant';
 import { TenantBundle, validateTenants } from './tenant';
 import type { DeployedNames, TenantEntry } from './validation';
-import { FieldError, ValidationError } from './validation';
+import { FieldError, sortErrors, ValidationError } from './validation';
 
 /** A Kubernetes object as written to `dist/`. */
 export interface Manifest {
@@ -34,6 +36,21 @@ export interface SynthResult {
   /** Every object with the path of the file it is written to. */
   readonly objects: readonly { readonly file: string; readonly manifest: Manifest }[];
   readonly tenants: number;
+  /** Old spellings rewritten before validation (lib/deprecations.ts); they never change `files`. */
+  readonly warnings: readonly DeprecationWarning[];
+}
+
+/** Injectable for tests: the deprecation table and the clock its removal dates are compared with. */
+export interface SynthOptions {
+  /** @default DEPRECATIONS */
+  readonly deprecations?: readonly Deprecation[];
+  /** `YYYY-MM-DD`. @default today (UTC) */
+  readonly today?: string;
+  /**
+   * Deployed tenants and the files declaring them (lib/deployed.ts `declaringFiles`): decides only
+   * which file a clash between tenants is reported on. @default none deployed
+   */
+  readonly deployed?: DeployedNames;
 }
 
 /** Folder of one tenant's bundle inside `dist/`; Argo CD's generator globs `tenants/*`. */
@@ -53,10 +70,11 @@ export function toYaml(m: unknown): string {
 /**
  * Validates every declaration and, if all are valid, renders them. Throws ValidationError with
  * every error otherwise. Deterministic: tenants are rendered in name order, whatever the input order.
- * `deployed` (lib/deployed.ts `declaringFiles`) only decides where clashes between tenants are reported.
  */
-export function synthesize(entries: readonly TenantEntry[], platform: PlatformSettings, deployed?: DeployedNames): SynthResult {
-  const errors = validateTenants(entries, platform, deployed);
+export function synthesize(declared: readonly TenantEntry[], platform: PlatformSettings, options: SynthOptions = {}): SynthResult {
+  const { entries, warnings, errors: renamed, moved } = migrateEntries(declared, options.deprecations ?? DEPRECATIONS, options.today ?? todayUtc());
+  const invalid = atOldSpelling(validateTenants(entries, platform, options.deployed), moved);
+  const errors = renamed.length > 0 ? sortErrors([...renamed, ...invalid]) : invalid;
   if (errors.length > 0) throw new ValidationError(errors);
 
   const specs: TenantSpec[] = entries.map((e) => e.spec).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -81,7 +99,7 @@ export function synthesize(entries: readonly TenantEntry[], platform: PlatformSe
   // Policies the platform team applies itself (Vault, S3): outside Argo CD's tenants/* path.
   for (const spec of specs) if (!isDecommissioned(spec)) for (const [f, content] of policyFiles(spec, specs, platform)) files.set(f, content);
   const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { files: sorted, objects, tenants: specs.length };
+  return { files: sorted, objects, tenants: specs.length, warnings };
 }
 
 /**

@@ -11,6 +11,7 @@ import { declaringFiles, readDeployed } from '../lib/deployed';
 import { checkRemovedTenants } from '../lib/gitops';
 import { argValue, reportUserError, runCommand } from '../lib/cli';
 import { INPUTS_FILE, inputsDigest, renderInputsDigest, staleness, stalenessMessage } from '../lib/inputs-digest';
+import { deprecationLines } from '../lib/deprecations';
 import { loadPlatform, loadTenants, readTree, synthesize } from '../lib/synth';
 import { sortErrors, ValidationError } from '../lib/validation';
 
@@ -28,7 +29,9 @@ async function main(): Promise<number> {
     const removed = checkRemovedTenants(entries, deployed.tenants, errors, deployed.unmergedDecommissions);
     if (errors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...errors, ...removed]));
     const digest = inputsDigest(root);
-    const fresh = new Map([...synthesize(entries, platform, declaringFiles(deployed, entries)).files, [INPUTS_FILE, renderInputsDigest(digest)]]);
+    const synth = synthesize(entries, platform, { deployed: declaringFiles(deployed, entries) });
+    for (const line of deprecationLines(synth.warnings)) console.warn(line);
+    const fresh = new Map([...synth.files, [INPUTS_FILE, renderInputsDigest(digest)]]);
     const committed = readTree(distDir);
     // The generated block of .github/CODEOWNERS must match the tenants' codeOwners (lib/codeowners.ts).
     const owners = checkCodeOwnersFile(root, entries);

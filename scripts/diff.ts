@@ -7,6 +7,7 @@
  * the Markdown report for a pull-request comment. Exit 1 on tenant errors or a blocking flag.
  * With nothing to compare (the base is HEAD and the working tree is clean) it says how to pick a
  * base instead of printing an empty report, and exits 0.
+ * Changes caused by a tool upgrade (lib/ changed since the base) get their own section.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +17,7 @@ import { defaultBase, git, isCommit, readGitTree } from '../lib/git';
 import { argValue as arg, reportUserError, runCommand } from '../lib/cli';
 import { INPUTS_FILE } from '../lib/inputs-digest';
 import { loadPlatform, loadTenants, synthesize } from '../lib/synth';
+import { splitToolChanges } from '../lib/toolchange';
 import { ValidationError } from '../lib/validation';
 
 async function main(): Promise<number> {
@@ -42,13 +44,15 @@ async function main(): Promise<number> {
     const { entries, errors } = await loadTenants(root);
     if (errors.length > 0) throw new ValidationError(errors);
     // Clashes between tenants are reported on the file that is new since the base (lib/deployed.ts).
-    const after = synthesize(entries, platform, declaringFiles(readDeployed(root, { base }), entries)).files;
-    const report = diffTrees(before, after);
-    const opts = { base: baseLabel, head: 'working tree' };
+    const synth = synthesize(entries, platform, { deployed: declaringFiles(readDeployed(root, { base }), entries) });
+    // When lib/ changed, tool changes are measured separately from tenant changes (lib/toolchange.ts).
+    const split = await splitToolChanges(root, base, before);
+    const report = diffTrees(split.before, synth.files);
+    const opts = { base: baseLabel, head: 'working tree', tool: split.tool, note: split.note, deprecations: synth.warnings.map(String) };
     const md = arg('--markdown');
     if (md) fs.writeFileSync(path.resolve(md), renderMarkdown(report, opts));
     process.stdout.write(format === 'markdown' ? renderMarkdown(report, opts) : renderText(report, opts));
-    return hasBlocking(report) ? 1 : 0;
+    return hasBlocking(report) || (split.tool !== undefined && hasBlocking(split.tool)) ? 1 : 0;
   } catch (err) {
     const code = reportUserError(err, 'nothing to diff.');
     if (code !== undefined) return code;
