@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLATFORM, definePlatform } from '../lib/platform';
 import type { PlatformSettings } from '../lib/platform';
 import type { Manifest, SynthResult } from '../lib/synth';
-import { synthesize, tenantFiles } from '../lib/synth';
+import { synthesize } from '../lib/synth';
 import {
   argoAnnotations,
   checkRemovedTenants,
@@ -25,7 +25,8 @@ import {
   syncWave,
 } from '../lib/gitops';
 import { FieldError, ValidationError } from '../lib/validation';
-import { entry, repoInputs, ROOT, validSpec } from './support/fixtures';
+import { fixtureInputs } from './fixture-repo';
+import { entry, ROOT, validSpec } from './support/fixtures';
 import { validateManifest } from './support/schemas';
 
 type Json = Record<string, any>;
@@ -67,11 +68,11 @@ describe('Argo CD annotations by kind', () => {
   });
 });
 
-describe('synthesized repo tenants', () => {
+describe('synthesized example tenants (fixture repository)', () => {
   let result: SynthResult;
   let platform: PlatformSettings;
   beforeAll(async () => {
-    const inputs = await repoInputs();
+    const inputs = await fixtureInputs('examples');
     platform = inputs.platform;
     result = synthesize(inputs.entries, platform);
   });
@@ -281,7 +282,7 @@ describe('removal guard', () => {
   });
 });
 
-describe('PR workflow and CODEOWNERS', () => {
+describe('PR workflow', () => {
   it('the workflow installs, tests, checks, diffs against the base branch and posts the Markdown', () => {
     const wf = yaml.load(fs.readFileSync(path.join(ROOT, '.github/workflows/pr.yml'), 'utf8')) as Json;
     expect(Object.keys(wf.on)).toEqual(['pull_request']);
@@ -296,22 +297,5 @@ describe('PR workflow and CODEOWNERS', () => {
     const comment = steps.find((s) => s.uses === 'actions/github-script@v7')!;
     expect(comment.with.script).toContain("readFileSync('diff.md'");
     expect(comment.with.script).toContain('<!-- kubeflow-tenants-diff -->');
-  });
-
-  it('CODEOWNERS gives every tenant file its own team, and dist/ and lib/ to the platform team', () => {
-    const lines = fs
-      .readFileSync(path.join(ROOT, '.github/CODEOWNERS'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() && !l.startsWith('#'))
-      .map((l) => l.trim().split(/\s+/));
-    const owners = new Map(lines.map(([p, ...o]) => [p!, o]));
-    const platformTeam = owners.get('*')!;
-    for (const f of tenantFiles(path.join(ROOT, 'tenants'))) {
-      const o = owners.get(`/tenants/${f}`);
-      expect(o, `CODEOWNERS line for tenants/${f}`).toBeDefined();
-      expect(o).not.toEqual(platformTeam);
-    }
-    expect(owners.get('/dist/')).toEqual(platformTeam);
-    expect(owners.get('/lib/')).toEqual(platformTeam);
   });
 });

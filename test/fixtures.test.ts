@@ -1,0 +1,38 @@
+/**
+ * The fixture repositories (test/fixtures/*) are themselves valid repositories: their tenant files
+ * type-check against lib/ in a materialized copy (tsconfig.json excludes them, since their
+ * `../lib` imports only resolve there), and `npm run synth` accepts them.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, fixtureRepo, removeRepo, runScript } from './fixture-repo';
+import { ROOT } from './support/fixtures';
+
+/** `tsc --noEmit` over a repository's platform.ts and tenants/, with the project's compiler options. */
+export function typeCheck(dir: string): { code: number; output: string } {
+  const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: object };
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['platform.ts', 'tenants/**/*.ts'] }));
+  const r = spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', dir], { cwd: dir, encoding: 'utf8' });
+  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+}
+
+describe.each(fs.readdirSync(FIXTURES).filter((f) => fs.existsSync(path.join(FIXTURES, f, 'platform.ts'))))('fixture repository %s', (name) => {
+  it('type-checks, and synthesizes without errors', () => {
+    const dir = fixtureRepo(name);
+    try {
+      // `_` files are not tenants (synth skips them) but are type-checked: the check can fail.
+      fs.writeFileSync(path.join(dir, 'tenants', '_typo.ts'), "import { tenant } from '../lib/tenant';\nexport default tenant({ name: 'zz', owner: { email: 'a@b.c' }, labels: {}, quotas: {} });\n");
+      const r = runScript(dir, 'main.ts');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const tc = typeCheck(dir);
+      const errors = tc.output.split('\n').filter((l) => /error TS/.test(l));
+      expect(errors.length).toBeGreaterThan(0);
+      expect(errors.filter((l) => !l.startsWith('tenants/_typo.ts'))).toEqual([]);
+    } finally {
+      removeRepo(dir);
+    }
+  }, 180_000);
+});
