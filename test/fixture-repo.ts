@@ -123,6 +123,17 @@ export function writeTenants(dir: string, tenants: Record<string, string | null>
   }
 }
 
+/**
+ * `tsc --noEmit` over a repository's platform.ts and tenants/ (including `_` helpers), with the
+ * project's compiler options: the type check `npm test` gives the org's own tenant files.
+ */
+export function typeCheck(dir: string): { code: number; output: string } {
+  const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: object };
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['platform.ts', 'tenants/**/*.ts'] }));
+  const r = spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', dir], { cwd: dir, encoding: 'utf8' });
+  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+}
+
 /** `npm run synth` in the repo, then commits everything. */
 export function synthAndCommit(dir: string, message: string): void {
   const r = runScript(dir, 'main.ts');

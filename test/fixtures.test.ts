@@ -3,20 +3,10 @@
  * type-check against lib/ in a materialized copy (tsconfig.json excludes them, since their
  * `../lib` imports only resolve there), and `npm run synth` accepts them.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, fixtureRepo, removeRepo, runScript } from './fixture-repo';
-import { ROOT } from './support/fixtures';
-
-/** `tsc --noEmit` over a repository's platform.ts and tenants/, with the project's compiler options. */
-export function typeCheck(dir: string): { code: number; output: string } {
-  const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: object };
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['platform.ts', 'tenants/**/*.ts'] }));
-  const r = spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', dir], { cwd: dir, encoding: 'utf8' });
-  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
-}
+import { FIXTURES, fixtureRepo, removeRepo, runScript, typeCheck } from './fixture-repo';
 
 describe.each(fs.readdirSync(FIXTURES).filter((f) => fs.existsSync(path.join(FIXTURES, f, 'platform.ts'))))('fixture repository %s', (name) => {
   it('type-checks, and synthesizes without errors', () => {
