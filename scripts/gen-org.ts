@@ -1,7 +1,7 @@
 /**
  * `npm run gen:org -- --seed <n> --out <dir> [--tenants 30]`: writes a generated org repository
- * (platform.ts and tenants/, see test/support/gen-org.ts) into <dir>, for the manual acceptance:
- * on a clean clone, replace platform.ts and tenants/ with the generated ones, `npm run synth`, then
+ * (platform.ts and tenants/, see test/support/gen-org.ts) into <dir> and deletes <dir>/dist, for the
+ * manual acceptance: on a clean clone, `npm run gen:org -- --seed N --out .`, `npm run synth`, then
  * `npm test` and the `.ci/run` steps must pass.
  */
 import * as path from 'node:path';
@@ -18,7 +18,7 @@ async function main(): Promise<number> {
   }
   const org = generateOrg(seed, count);
   writeOrg(path.resolve(out), org);
-  console.log(`generated org seed=${seed}: platform.ts and ${org.specs.length} tenant files in ${out}/ (tenants/ replaced)`);
+  console.log(`generated org seed=${seed}: platform.ts and ${org.specs.length} tenant files in ${out}/ (tenants/ replaced, dist/ deleted: run npm run synth)`);
   return 0;
 }
 
