@@ -4,7 +4,7 @@
  * optionally with a Git history made by the test. The tool's tests run on these, never on the
  * repository's own tenants/ and platform.ts (the org's data).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -127,11 +127,19 @@ export function writeTenants(dir: string, tenants: Record<string, string | null>
  * `tsc --noEmit` over a repository's platform.ts and tenants/ (including `_` helpers), with the
  * project's compiler options: the type check `npm test` gives the org's own tenant files.
  */
-export function typeCheck(dir: string): { code: number; output: string } {
+export function typeCheck(dir: string): Promise<{ code: number; output: string }> {
   const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: object };
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['platform.ts', 'tenants/**/*.ts'] }));
-  const r = spawnSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', dir], { cwd: dir, encoding: 'utf8' });
-  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+  // Asynchronous: tsc can take a minute on a loaded machine, and a worker blocked that long in
+  // spawnSync misses vitest's RPC deadline ("Timeout calling onTaskUpdate").
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', dir], { cwd: dir });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+  });
 }
 
 /** `npm run synth` in the repo, then commits everything. */

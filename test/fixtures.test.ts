@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURES, fixtureRepo, removeRepo, runScript, typeCheck } from './fixture-repo';
 
 describe.each(fs.readdirSync(FIXTURES).filter((f) => fs.existsSync(path.join(FIXTURES, f, 'platform.ts'))))('fixture repository %s', (name) => {
-  it('type-checks, and synthesizes without errors', () => {
+  it('type-checks, and synthesizes without errors', async () => {
     const dir = fixtureRepo(name);
     try {
       // `_` files are not tenants (synth skips them) but are type-checked: the check can fail.
@@ -17,7 +17,7 @@ describe.each(fs.readdirSync(FIXTURES).filter((f) => fs.existsSync(path.join(FIX
       const r = runScript(dir, 'main.ts');
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      const tc = typeCheck(dir);
+      const tc = await typeCheck(dir);
       const errors = tc.output.split('\n').filter((l) => /error TS/.test(l));
       expect(errors.length).toBeGreaterThan(0);
       expect(errors.filter((l) => !l.startsWith('tenants/_typo.ts'))).toEqual([]);
