@@ -2,7 +2,7 @@
 // test/cluster/run.sh starts (KFT_KUBECONFIG), the org's bundle under dist/ (checked for
 // invariants only), and the fixture repositories' bundles, synthesized into temporary dist/
 // folders, which the scenario suites assert on.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,6 +67,24 @@ export function kubectl(args: string[], input?: string): Run {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * kubectl without blocking the test worker: for calls that grow with the org (bulk apply, bulk
+ * get), which can take longer than vitest's worker RPC deadline (60 s) on a large org.
+ */
+export function kubectlAsync(args: string[], input?: string): Promise<Run> {
+  requireCluster();
+  return new Promise((resolve, reject) => {
+    const child = spawn(KUBECTL, args, { env: { ...process.env, KUBECONFIG } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
 /** kubectl that must succeed; returns stdout. */
 export function kubectlOk(args: string[], input?: string): string {
   const r = kubectl(args, input);
@@ -81,8 +99,10 @@ export function getJson<T = KubeObject>(args: string[]): T {
 }
 
 /** The server's copy of each given object (one kubectl call), keyed by kind/namespace/name. */
-export function getAll(objs: KubeObject[]): Map<string, KubeObject> {
-  const out = JSON.parse(kubectlOk(['get', '-f', '-', '-o', 'json', '--ignore-not-found'], toYamlStream(objs))) as { items?: KubeObject[] } & KubeObject;
+export async function getAll(objs: KubeObject[]): Promise<Map<string, KubeObject>> {
+  const r = await kubectlAsync(['get', '-f', '-', '-o', 'json', '--ignore-not-found'], toYamlStream(objs));
+  if (r.code !== 0) throw new Error(`kubectl get -f - failed (${r.code}):\n${r.stderr}`);
+  const out = JSON.parse(r.stdout) as { items?: KubeObject[] } & KubeObject;
   const items = out.kind === 'List' ? (out.items ?? []) : out.kind ? [out] : [];
   return new Map(items.map((o) => [objectKey(o), o]));
 }
@@ -204,11 +224,11 @@ export interface ApplyResult {
   apply: Run;
 }
 
-/** Server-side dry run, then server-side apply, both with strict field validation. */
-export function applyObjects(objs: KubeObject[]): ApplyResult {
+/** Server-side dry run, then server-side apply, both with strict field validation; one call each. */
+export async function applyObjects(objs: KubeObject[]): Promise<ApplyResult> {
   const stream = toYamlStream(objs);
-  const dryRun = kubectl([...APPLY, '--dry-run=server'], stream);
-  const apply = dryRun.code === 0 ? kubectl(APPLY, stream) : { code: -1, stdout: '', stderr: 'skipped: dry run failed' };
+  const dryRun = await kubectlAsync([...APPLY, '--dry-run=server'], stream);
+  const apply = dryRun.code === 0 ? await kubectlAsync(APPLY, stream) : { code: -1, stdout: '', stderr: 'skipped: dry run failed' };
   return { dryRun, apply };
 }
 
@@ -277,7 +297,7 @@ async function applyDistNow(objs: KubeObject[]): Promise<DistApplied> {
         toYamlStream(platformNs.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }))),
       );
     }
-    const clusterScoped = applyObjects(clusterObjs);
+    const clusterScoped = await applyObjects(clusterObjs);
     if (clusterScoped.apply.code !== 0) return { clusterScoped, namespaced: clusterScoped };
     const namespaces = [...new Set(nsObjs.map((o) => o.metadata.namespace as string))];
     // One list call per poll, not one per namespace: the wait must not grow with the org.
@@ -289,7 +309,7 @@ async function applyDistNow(objs: KubeObject[]): Promise<DistApplied> {
       },
       90_000 + 200 * namespaces.length,
     );
-    return { clusterScoped, namespaced: applyObjects(nsObjs) };
+    return { clusterScoped, namespaced: await applyObjects(nsObjs) };
   }
 }
 
