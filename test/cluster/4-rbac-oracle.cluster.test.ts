@@ -1,8 +1,8 @@
 // Issue 5, check 5: the offline RBAC evaluation used by the property tests (lib/rbac.ts) agrees
 // with the API server on a deterministic sample of (subject, verb, resource, namespace) questions
-// drawn from the example tenants of the fixture repository (applied as fx-<name>) and from a seeded
-// sample of at most 5 of the org's tenants (the Profiles suite 1 samples) (agreement is an invariant: it holds for any valid
-// input), allowed and denied ones alike. The server's answers come from SubjectAccessReviews,
+// drawn from the example tenants of the fixture repository (applied as fx-<name>) and from the org
+// tenants suite 1 samples (agreement is an invariant: it holds for any valid input), half allowed
+// and half denied by the offline model. The server's answers come from SubjectAccessReviews,
 // created in one kubectl call. The model is given what the tenants emit (both dist/ folders) and
 // the vendored Kubeflow ClusterRoles, nothing read back from the cluster.
 import { beforeAll, describe, expect, it } from 'vitest';
