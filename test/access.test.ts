@@ -1,14 +1,14 @@
-/** The auditors' access report over the example tenants (module exercises 2 and 3). */
+/** The auditors' access report over the example tenants of the fixture repository (module exercises 2 and 3). */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { NamespaceAccess } from '../lib/access';
 import { accessReport, CAPABILITIES, renderAccessMarkdown } from '../lib/access';
 import { loadKubeflowClusterRoles } from '../lib/rbac';
 import { synthesize } from '../lib/synth';
-import { repoInputs } from './support/fixtures';
+import { fixtureInputs } from './fixture-repo';
 
 let report: NamespaceAccess[];
 beforeAll(async () => {
-  const { platform, entries } = await repoInputs();
+  const { platform, entries } = await fixtureInputs('examples');
   report = accessReport(synthesize(entries, platform).objects.map((o) => o.manifest), loadKubeflowClusterRoles());
 });
 

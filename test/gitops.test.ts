@@ -25,7 +25,8 @@ import {
   syncWave,
 } from '../lib/gitops';
 import { FieldError, ValidationError } from '../lib/validation';
-import { entry, repoInputs, ROOT, validSpec } from './support/fixtures';
+import { fixtureInputs } from './fixture-repo';
+import { entry, ROOT, validSpec } from './support/fixtures';
 import { validateManifest } from './support/schemas';
 
 type Json = Record<string, any>;
@@ -67,11 +68,11 @@ describe('Argo CD annotations by kind', () => {
   });
 });
 
-describe('synthesized repo tenants', () => {
+describe('synthesized example tenants (fixture repository)', () => {
   let result: SynthResult;
   let platform: PlatformSettings;
   beforeAll(async () => {
-    const inputs = await repoInputs();
+    const inputs = await fixtureInputs('examples');
     platform = inputs.platform;
     result = synthesize(inputs.entries, platform);
   });

@@ -1,5 +1,5 @@
 /**
- * Cross-namespace grants: the module's exercise on the repo's own tenants (evaluated with the
+ * Cross-namespace grants: the module's exercise on the example tenants (fixture repository) (evaluated with the
  * offline RBAC evaluator and the vendored Kubeflow ClusterRoles), the shape of the emitted Role and
  * RoleBinding, and every refusal with the exact message a team lead sees.
  */
@@ -10,7 +10,8 @@ import { can, loadKubeflowClusterRoles, serviceAccountUser } from '../lib/rbac';
 import type { Manifest, SynthResult } from '../lib/synth';
 import { synthesize } from '../lib/synth';
 import { validateTenants } from '../lib/tenant';
-import { entry, repoInputs, validSpec } from './support/fixtures';
+import { fixtureInputs } from './fixture-repo';
+import { entry, validSpec } from './support/fixtures';
 import { validateManifest } from './support/schemas';
 
 const clusterRoles = loadKubeflowClusterRoles();
@@ -22,7 +23,7 @@ describe("the module's exercise: risk-modeling grants payments-engineering read 
   const ask = (verb: string, group: string, resource: string, namespace: string, user = sa) => can(objects, clusterRoles, { user, verb, group, resource, namespace });
 
   beforeAll(async () => {
-    const { platform, entries } = await repoInputs();
+    const { platform, entries } = await fixtureInputs('examples');
     result = synthesize(entries, platform);
     objects = result.objects.map((o) => o.manifest);
   });

@@ -2,12 +2,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SynthResult } from '../lib/synth';
 import { synthesize } from '../lib/synth';
-import { repoInputs } from './support/fixtures';
+import { fixtureInputs } from './fixture-repo';
 import { manifestsOf, validateManifest } from './support/schemas';
 
 let result: SynthResult;
 beforeAll(async () => {
-  const { platform, entries } = await repoInputs();
+  const { platform, entries } = await fixtureInputs('examples');
   result = synthesize(entries, platform);
 });
 

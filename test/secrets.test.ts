@@ -1,5 +1,5 @@
 /**
- * Per-tenant credentials: SecretStore, ExternalSecrets and PodDefaults on the repo's tenants, the
+ * Per-tenant credentials: SecretStore, ExternalSecrets and PodDefaults on the example tenants, the
  * platform's Vault settings (mount, KV version, prefix) end to end, the Vault and S3 policies
  * written outside Argo CD's path, and every refusal with its message.
  */
@@ -9,7 +9,8 @@ import { bucketPolicy, policyFiles, renderVaultPolicy, resolveVaultKey } from '.
 import type { Manifest, SynthResult } from '../lib/synth';
 import { synthesize } from '../lib/synth';
 import { validateTenants } from '../lib/tenant';
-import { entry, repoInputs, validSpec } from './support/fixtures';
+import { fixtureInputs } from './fixture-repo';
+import { entry, validSpec } from './support/fixtures';
 import { validateManifest } from './support/schemas';
 
 const CREDENTIAL_KINDS = ['SecretStore', 'ExternalSecret', 'PodDefault'];
@@ -28,10 +29,10 @@ interface EsSpec {
 }
 const es = (m: Manifest): EsSpec => m.spec as EsSpec;
 
-describe("the repo's tenants get their credentials from Vault", () => {
+describe("the example tenants get their credentials from Vault", () => {
   let r: SynthResult;
   beforeAll(async () => {
-    const { platform, entries } = await repoInputs();
+    const { platform, entries } = await fixtureInputs('examples');
     r = synthesize(entries, platform);
   });
 

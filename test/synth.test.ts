@@ -1,5 +1,5 @@
 /**
- * The example tenants' output, field by field, and the pipeline's guarantees: nothing the Profile
+ * The example tenants' output (fixture repository test/fixtures/examples), field by field, and the pipeline's guarantees: nothing the Profile
  * controller owns, determinism, and an atomic dist/.
  */
 import * as fs from 'node:fs';
@@ -12,14 +12,15 @@ import type { PlatformSettings } from '../lib/platform';
 import type { Manifest, SynthResult } from '../lib/synth';
 import { readTree, synthesize, writeDist } from '../lib/synth';
 import type { TenantEntry } from '../lib/validation';
-import { repoInputs, ROOT, tsxBin } from './support/fixtures';
+import { fixtureInputs, fixtureRepo } from './fixture-repo';
+import { ROOT, tsxBin } from './support/fixtures';
 
 let platform: PlatformSettings;
 let entries: TenantEntry[];
 let result: SynthResult;
 
 beforeAll(async () => {
-  ({ platform, entries } = await repoInputs());
+  ({ platform, entries } = await fixtureInputs('examples'));
   result = synthesize(entries, platform);
 });
 
@@ -170,23 +171,10 @@ describe('determinism', () => {
     const again = synthesize([...entries].reverse(), platform);
     expect([...again.files.entries()]).toEqual([...result.files.entries()]);
   });
-
-  it('the committed dist/ tenant bundles match a fresh synth', () => {
-    const committed = readTree(path.join(ROOT, 'dist'));
-    for (const [file, content] of result.files) expect(committed.get(file), file).toBe(content);
-  });
 });
 
 describe('atomic dist/', () => {
-  const makeRepo = (): string => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kft-atomic-'));
-    for (const f of ['lib', 'imports', 'node_modules']) fs.symlinkSync(path.join(ROOT, f), path.join(dir, f));
-    fs.copyFileSync(path.join(ROOT, 'platform.ts'), path.join(dir, 'platform.ts'));
-    fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
-    fs.mkdirSync(path.join(dir, 'tenants'));
-    fs.copyFileSync(path.join(ROOT, 'tenants/alice-research.ts'), path.join(dir, 'tenants/alice-research.ts'));
-    return dir;
-  };
+  const makeRepo = (): string => fixtureRepo('examples', { only: ['alice-research.ts'] });
   const synthCli = (dir: string) => spawnSync(tsxBin, [path.join(ROOT, 'main.ts'), '--root', dir], { cwd: dir, encoding: 'utf8' });
 
   it('a failed synth exits 1 with every error, no stack trace, and leaves dist/ untouched', () => {

@@ -1,9 +1,11 @@
 // Issue 5, check 3: `kubectl auth can-i --as` for the module's exercises, positive and negative,
-// with the subjects taken from dist/ (Profile owners, contributor RoleBindings, cross-tenant grants).
+// on the example tenants of the fixture repository (test/fixtures/examples, applied as fx-<name>,
+// see helpers.ts), with the subjects taken from its synthesized dist/ (Profile owners, contributor
+// RoleBindings, cross-tenant grants). Nothing here reads the org's tenants.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type AccessQuestion, type KubeObject, applyDist, kubectl, loadDist, profiles, subjectAccessReviews } from './helpers';
+import { type AccessQuestion, type KubeObject, applyFixture, fx, kubectl, loadFixtureDist, profiles, subjectAccessReviews } from './helpers';
 
-const emitted = loadDist().map((e) => e.object);
+const emitted = (await loadFixtureDist()).map((e) => e.object);
 const tenants = profiles(emitted).map((p) => p.metadata.name);
 const ownerOf = (tenant: string) =>
   (profiles(emitted).find((p) => p.metadata.name === tenant)?.spec as { owner: { name: string } } | undefined)?.owner.name;
@@ -32,12 +34,12 @@ function canI(as: string, verb: string, resource: string, namespace: string, sub
 }
 
 beforeAll(async () => {
-  const r = await applyDist();
+  const r = await applyFixture();
   expect(r.namespaced.apply.code, r.namespaced.apply.stderr).toBe(0);
 });
 
 describe('3. exercise 3: alice-research', () => {
-  const tenant = 'alice-research';
+  const tenant = fx('alice-research');
   const alice = ownerOf(tenant)!;
   const viewers = contributor(tenant, 'kubeflow-view');
   const bob = viewers[0];
@@ -69,7 +71,7 @@ describe('3. exercise 3: alice-research', () => {
   });
 
   it('neither alice nor bob reaches fraud-modelling', () => {
-    expect(tenants).toContain('fraud-modelling');
+    expect(tenants).toContain(fx('fraud-modelling'));
     for (const who of [alice, bob]) {
       for (const [verb, res] of [
         ['get', 'notebooks.kubeflow.org'],
@@ -78,7 +80,7 @@ describe('3. exercise 3: alice-research', () => {
         ['create', 'pods'],
         ['get', 'secrets'],
       ]) {
-        expect(canI(who, verb, res, 'fraud-modelling'), `${who} ${verb} ${res}`).toBe(false);
+        expect(canI(who, verb, res, fx('fraud-modelling')), `${who} ${verb} ${res}`).toBe(false);
       }
     }
   });
@@ -92,11 +94,11 @@ describe('3. exercise 3: alice-research', () => {
 });
 
 describe('3. exercise 4: cross-tenant inference access', () => {
-  const sa = 'system:serviceaccount:payments-engineering:default-editor';
+  const risk = fx('risk-modeling');
+  const payments = fx('payments-engineering');
+  const sa = `system:serviceaccount:${payments}:default-editor`;
   const grants = bindings.filter(
-    (b) =>
-      b.metadata.namespace === 'risk-modeling' &&
-      b.subjects.some((s) => s.kind === 'ServiceAccount' && s.namespace === 'payments-engineering' && s.name === 'default-editor'),
+    (b) => b.metadata.namespace === risk && b.subjects.some((s) => s.kind === 'ServiceAccount' && s.namespace === payments && s.name === 'default-editor'),
   );
 
   it('dist/ grants payments-engineering/default-editor access in risk-modeling', () => {
@@ -104,20 +106,20 @@ describe('3. exercise 4: cross-tenant inference access', () => {
   });
 
   it('the ServiceAccount can get and list InferenceServices in risk-modeling', () => {
-    expect(canI(sa, 'get', 'inferenceservices.serving.kserve.io', 'risk-modeling')).toBe(true);
-    expect(canI(sa, 'list', 'inferenceservices.serving.kserve.io', 'risk-modeling')).toBe(true);
+    expect(canI(sa, 'get', 'inferenceservices.serving.kserve.io', risk)).toBe(true);
+    expect(canI(sa, 'list', 'inferenceservices.serving.kserve.io', risk)).toBe(true);
   });
 
   it('and nothing more there: no secrets, no writes', () => {
-    expect(canI(sa, 'list', 'secrets', 'risk-modeling')).toBe(false);
-    expect(canI(sa, 'get', 'secrets', 'risk-modeling')).toBe(false);
+    expect(canI(sa, 'list', 'secrets', risk)).toBe(false);
+    expect(canI(sa, 'get', 'secrets', risk)).toBe(false);
     for (const verb of ['create', 'update', 'patch', 'delete']) {
-      expect(canI(sa, verb, 'inferenceservices.serving.kserve.io', 'risk-modeling'), verb).toBe(false);
+      expect(canI(sa, verb, 'inferenceservices.serving.kserve.io', risk), verb).toBe(false);
     }
   });
 
   it('it cannot read InferenceServices in any other tenant', () => {
-    const others = tenants.filter((t) => t !== 'risk-modeling' && t !== 'payments-engineering');
+    const others = tenants.filter((t) => t !== risk && t !== payments);
     expect(others.length).toBeGreaterThan(0);
     for (const t of others) {
       expect(canI(sa, 'get', 'inferenceservices.serving.kserve.io', t), t).toBe(false);
@@ -126,7 +128,7 @@ describe('3. exercise 4: cross-tenant inference access', () => {
   });
 
   it('in its own namespace it is the Profile controller\'s kubeflow-edit default-editor', () => {
-    expect(canI(sa, 'create', 'inferenceservices.serving.kserve.io', 'payments-engineering')).toBe(true);
+    expect(canI(sa, 'create', 'inferenceservices.serving.kserve.io', payments)).toBe(true);
   });
 });
 

@@ -1,11 +1,12 @@
-// Issue 5, check 4: admission in the tenant namespaces. The LimitRange and the kf-resource-quota
-// come from dist/ (LimitRange objects, Profile.spec.resourceQuotaSpec); pods are created for real
+// Issue 5, check 4: admission in the tenant namespaces of the fixture repository's example tenants
+// (applied as fx-<name>, see helpers.ts). The LimitRange and the kf-resource-quota come from its
+// synthesized dist/ (LimitRange objects, Profile.spec.resourceQuotaSpec); pods are created for real
 // (nothing schedules them, they only count against the quota) and deleted afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubeObject, applyDist, getObject, kubectl, loadDist, profiles, waitFor } from './helpers';
+import { type KubeObject, applyFixture, fx, getObject, kubectl, loadFixtureDist, profiles, waitFor } from './helpers';
 import { normaliseResources, quantityValue } from './quantity';
 
-const emitted = loadDist().map((e) => e.object);
+const emitted = (await loadFixtureDist()).map((e) => e.object);
 type Limits = { type: string; max?: Record<string, string>; default?: Record<string, string>; defaultRequest?: Record<string, string> }[];
 const limitRangeOf = (ns: string) =>
   emitted.find((o) => o.kind === 'LimitRange' && o.metadata.namespace === ns) as (KubeObject & { spec: { limits: Limits } }) | undefined;
@@ -39,7 +40,7 @@ function deleteCreated() {
 }
 
 beforeAll(async () => {
-  const r = await applyDist();
+  const r = await applyFixture();
   expect(r.namespaced.apply.code, r.namespaced.apply.stderr).toBe(0);
   // Quota admission refuses pods until the resourcequota controller has computed the status.
   for (const p of profiles(emitted)) {
@@ -52,7 +53,7 @@ beforeAll(async () => {
 afterAll(() => deleteCreated());
 
 describe('4. admission in fraud-modelling (exercise 1)', () => {
-  const ns = 'fraud-modelling';
+  const ns = fx('fraud-modelling');
   const lr = limitRangeOf(ns);
   const podMax = lr?.spec.limits.find((l) => l.type === 'Pod')?.max ?? {};
   const container = lr?.spec.limits.find((l) => l.type === 'Container');

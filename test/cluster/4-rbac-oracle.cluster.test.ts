@@ -1,17 +1,25 @@
 // Issue 5, check 5: the offline RBAC evaluation used by the property tests (lib/rbac.ts) agrees
 // with the API server on a deterministic sample of (subject, verb, resource, namespace) questions
-// drawn from the example tenants, allowed and denied ones alike. The server's answers come from
-// SubjectAccessReviews, created in one kubectl call. The model is given what the tenants emit
-// (dist/) and the vendored Kubeflow ClusterRoles, nothing read back from the cluster.
+// drawn from the example tenants of the fixture repository (applied as fx-<name>) and from the org
+// tenants suite 1 samples (agreement is an invariant: it holds for any valid input), half allowed
+// and half denied by the offline model. The server's answers come from SubjectAccessReviews,
+// created in one kubectl call. The model is given what the tenants emit (both dist/ folders) and
+// the vendored Kubeflow ClusterRoles, nothing read back from the cluster.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccessQuestion as Question } from '../../lib/rbac';
 import { can, kubernetesBootstrapRbac, loadKubeflowClusterRoles } from '../../lib/rbac';
-import { type KubeObject, applyDist, loadDist, profiles, subjectAccessReviews } from './helpers';
+import { type KubeObject, applyDist, applyFixture, loadDist, loadFixtureDist, profiles, sampleOf, subjectAccessReviews } from './helpers';
 
 const SAMPLE = Number(process.env.KFT_RBAC_SAMPLE ?? 400);
-const emitted = loadDist().map((e) => e.object);
+const fixture = (await loadFixtureDist()).map((e) => e.object);
+const org = loadDist().map((e) => e.object);
 const clusterRoles = loadKubeflowClusterRoles();
-const tenants = profiles(emitted).map((p) => p.metadata.name);
+// Questions are asked in every fixture tenant and in a bounded sample of the org's: the sample's
+// size, not the org's, sets this suite's time.
+const tenants = [...profiles(fixture), ...sampleOf(profiles(org), Number(process.env.KFT_PROFILE_SAMPLE ?? 5))].map((p) => p.metadata.name);
+const inSample = new Set(tenants);
+// Everything a question's answer depends on: RBAC objects are namespaced, so the sampled namespaces' objects suffice.
+const emitted = [...fixture, ...org].filter((o) => (o.kind === 'Profile' ? inSample.has(o.metadata.name) : o.metadata.namespace !== undefined && inSample.has(o.metadata.namespace)));
 
 /** Small deterministic PRNG (mulberry32), so a failure names a reproducible question. */
 function prng(seed: number) {
@@ -70,6 +78,9 @@ function resources(): { group: string; resource: string }[] {
   return [...seen.values()].sort((a, b) => `${a.group}/${a.resource}`.localeCompare(`${b.group}/${b.resource}`));
 }
 
+// what every cluster grants (system:basic-user), so that questions on self reviews agree too
+const objects = [...emitted, ...kubernetesBootstrapRbac()];
+
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 
 /** The sample: every subject against the key exercises, then seeded random questions. */
@@ -93,19 +104,28 @@ function sample(): Question[] {
             ((o as KubeObject & { subjects?: { name: string }[] }).subjects ?? []).some((s) => s.name === user || user.endsWith(`:${s.name}`)),
         ),
     );
-  while (qs.size < SAMPLE) {
+  // Stratified by the offline answer, half allowed and half denied, whatever the org's shape (in
+  // a large org most random questions are denials); the server must then agree on each.
+  const left = new Map([
+    [true, Math.ceil(SAMPLE / 2)],
+    [false, Math.floor(SAMPLE / 2)],
+  ]);
+  for (let tries = 0; qs.size < SAMPLE && tries < SAMPLE * 500; tries++) {
     const s = pick(subs);
     const r = pick(res);
     const homes = home(s.user);
     const ns = homes.length > 0 && rnd() < 0.6 ? pick(homes) : pick(tenants);
-    add({ user: s.user, groups: s.groups, verb: pick(VERBS), group: r.group, resource: r.resource, namespace: ns });
+    const q = { user: s.user, groups: s.groups, verb: pick(VERBS), group: r.group, resource: r.resource, namespace: ns };
+    const offline = can(objects, clusterRoles, q);
+    if (left.get(offline)! === 0 || qs.has(`${q.user}|${q.verb}|${q.group}|${q.resource}|${q.namespace}`)) continue;
+    left.set(offline, left.get(offline)! - 1);
+    add(q);
   }
   return [...qs.values()];
 }
 
 beforeAll(async () => {
-  const r = await applyDist();
-  expect(r.namespaced.apply.code, r.namespaced.apply.stderr).toBe(0);
+  for (const r of [await applyDist(), await applyFixture()]) expect(r.namespaced.apply.code, r.namespaced.apply.stderr).toBe(0);
 });
 
 describe('5. offline RBAC evaluation agrees with the API server', () => {
@@ -122,8 +142,6 @@ describe('5. offline RBAC evaluation agrees with the API server', () => {
     console.log(`RBAC sample: ${qs.length} questions, ${allowed} allowed and ${qs.length - allowed} denied by the API server`);
     expect(allowed, 'allowed answers in the sample').toBeGreaterThanOrEqual(50);
     expect(qs.length - allowed, 'denied answers in the sample').toBeGreaterThanOrEqual(50);
-    // what every cluster grants (system:basic-user), so that questions on self reviews agree too
-    const objects = [...emitted, ...kubernetesBootstrapRbac()];
     const disagreements = qs
       .map((q, i) => ({ q, server: server[i], offline: can(objects, clusterRoles, q) }))
       .filter((d) => d.server !== d.offline)

@@ -74,13 +74,13 @@ function createEmptyPod(ns: string) {
 }
 
 beforeAll(async () => {
-  const profiles = applyObjects(ours.filter((o) => o.kind === 'Profile'));
+  const profiles = await applyObjects(ours.filter((o) => o.kind === 'Profile'));
   expect(profiles.apply.code, profiles.dryRun.stderr + profiles.apply.stderr).toBe(0);
   // Quota admission refuses every pod until the resourcequota controller has computed the status.
   for (const ns of namespaces) {
     await waitFor(`kf-resource-quota status in ${ns}`, () => (getObject('resourcequota', 'kf-resource-quota', ns)?.status as { used?: object } | undefined)?.used, 90_000);
   }
-  const lrs = applyObjects(ours.filter((o) => o.kind === 'LimitRange'));
+  const lrs = await applyObjects(ours.filter((o) => o.kind === 'LimitRange'));
   expect(lrs.apply.code, lrs.dryRun.stderr + lrs.apply.stderr).toBe(0);
 });
 afterAll(() => {

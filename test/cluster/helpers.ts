@@ -1,12 +1,18 @@
 // Shared helpers of the real-cluster tier: kubectl against the throw-away API server that
-// test/cluster/run.sh starts (KFT_KUBECONFIG), and the emitted bundle under dist/.
-import { spawnSync } from 'node:child_process';
+// test/cluster/run.sh starts (KFT_KUBECONFIG), the org's bundle under dist/ (checked for
+// invariants only), and the fixture repositories' bundles, synthesized into temporary dist/
+// folders, which the scenario suites assert on.
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import yaml from 'js-yaml';
 import type { AccessQuestion } from '../../lib/rbac';
 import { defaultGroups } from '../../lib/rbac';
+import { synthesize, writeDist } from '../../lib/synth';
+import { fixtureInputs } from '../fixture-repo';
+import { prng } from '../support/gen-org';
 
 export type { AccessQuestion };
 
@@ -61,6 +67,24 @@ export function kubectl(args: string[], input?: string): Run {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * kubectl without blocking the test worker: for calls that grow with the org (bulk apply, bulk
+ * get), which can take longer than vitest's worker RPC deadline (60 s) on a large org.
+ */
+export function kubectlAsync(args: string[], input?: string): Promise<Run> {
+  requireCluster();
+  return new Promise((resolve, reject) => {
+    const child = spawn(KUBECTL, args, { env: { ...process.env, KUBECONFIG } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
 /** kubectl that must succeed; returns stdout. */
 export function kubectlOk(args: string[], input?: string): string {
   const r = kubectl(args, input);
@@ -75,8 +99,10 @@ export function getJson<T = KubeObject>(args: string[]): T {
 }
 
 /** The server's copy of each given object (one kubectl call), keyed by kind/namespace/name. */
-export function getAll(objs: KubeObject[]): Map<string, KubeObject> {
-  const out = JSON.parse(kubectlOk(['get', '-f', '-', '-o', 'json', '--ignore-not-found'], toYamlStream(objs))) as { items?: KubeObject[] } & KubeObject;
+export async function getAll(objs: KubeObject[]): Promise<Map<string, KubeObject>> {
+  const r = await kubectlAsync(['get', '-f', '-', '-o', 'json', '--ignore-not-found'], toYamlStream(objs));
+  if (r.code !== 0) throw new Error(`kubectl get -f - failed (${r.code}):\n${r.stderr}`);
+  const out = JSON.parse(r.stdout) as { items?: KubeObject[] } & KubeObject;
   const items = out.kind === 'List' ? (out.items ?? []) : out.kind ? [out] : [];
   return new Map(items.map((o) => [objectKey(o), o]));
 }
@@ -104,16 +130,63 @@ function walk(dir: string): string[] {
     });
 }
 
-/** Every object under dist/ (one or more YAML documents per file). */
-export function loadDist(): Emitted[] {
-  const files = walk(DIST);
-  if (files.length === 0) throw new Error(`no YAML under ${DIST}: run \`npm run synth\` first`);
+/** Every object under a dist/ folder, the org's by default (one or more YAML documents per file). */
+export function loadDist(dir: string = DIST): Emitted[] {
+  const files = walk(dir);
+  if (files.length === 0) throw new Error(`no YAML under ${dir}: run \`npm run synth\` first`);
   return files.flatMap((f) =>
     yaml
       .loadAll(readFileSync(f, 'utf8'))
       .filter((d): d is KubeObject => !!d && typeof d === 'object' && 'kind' in (d as object))
-      .map((object) => ({ file: relative(DIST, f), object })),
+      .map((object) => ({ file: relative(dir, f), object })),
   );
+}
+
+/**
+ * Fixture tenants are applied under these names (`fx-alice-research`): the org may have tenants of
+ * the example names with other content (a fork starts with the examples), and one cluster holds
+ * both. The fixture's cluster/ objects (ApplicationSet, Kyverno policies: singletons per org) are
+ * not applied; the scenarios need only the tenant bundles.
+ */
+export const fx = (tenant: string): string => `fx-${tenant}`;
+
+const fixtureDists = new Map<string, string>();
+
+/**
+ * The fixture repository `name` (test/fixtures/<name>) synthesized with its tenants renamed by
+ * {@link fx} into a temporary dist/ folder; returns the folder's tenant objects.
+ */
+export async function loadFixtureDist(name = 'examples'): Promise<Emitted[]> {
+  let dir = fixtureDists.get(name);
+  if (!dir) {
+    const { platform, entries } = await fixtureInputs(name);
+    const renamed = entries.map((e) => ({
+      file: `tenants/${fx(e.spec.name)}.ts`,
+      spec: { ...e.spec, name: fx(e.spec.name), ...(e.spec.grants ? { grants: e.spec.grants.map((g) => ({ ...g, to: fx(g.to) })) } : {}) },
+    }));
+    const files = new Map([...synthesize(renamed, platform).files].filter(([f]) => f.startsWith('tenants/')));
+    const parent = process.env.KFT_RUN_DIR ? join(process.env.KFT_RUN_DIR, `fixture-${name}-${process.pid}`) : mkdtempSync(join(tmpdir(), `kft-fixture-${name}-`));
+    mkdirSync(parent, { recursive: true });
+    dir = join(parent, 'dist');
+    writeDist(dir, files);
+    fixtureDists.set(name, dir);
+  }
+  return loadDist(dir);
+}
+
+/** Seed of this run's samples: run.sh sets one per run and prints it; KFT_CLUSTER_SEED repeats a run. */
+export const SEED = Number(process.env.KFT_CLUSTER_SEED ?? 1);
+
+/** At most `n` of `xs`, drawn with `seed` (all of them when there are no more than `n`), in input order. */
+export function sampleOf<T>(xs: readonly T[], n: number, seed: number = SEED): T[] {
+  if (xs.length <= n) return [...xs];
+  const rnd = prng(seed);
+  const idx = xs.map((_, i) => i);
+  for (let i = idx.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [idx[i], idx[j]] = [idx[j], idx[i]];
+  }
+  return idx.slice(0, n).sort((a, b) => a - b).map((i) => xs[i]);
 }
 
 export const profiles = (objs: KubeObject[]): KubeObject[] => objs.filter((o) => o.kind === 'Profile');
@@ -151,11 +224,11 @@ export interface ApplyResult {
   apply: Run;
 }
 
-/** Server-side dry run, then server-side apply, both with strict field validation. */
-export function applyObjects(objs: KubeObject[]): ApplyResult {
+/** Server-side dry run, then server-side apply, both with strict field validation; one call each. */
+export async function applyObjects(objs: KubeObject[]): Promise<ApplyResult> {
   const stream = toYamlStream(objs);
-  const dryRun = kubectl([...APPLY, '--dry-run=server'], stream);
-  const apply = dryRun.code === 0 ? kubectl(APPLY, stream) : { code: -1, stdout: '', stderr: 'skipped: dry run failed' };
+  const dryRun = await kubectlAsync([...APPLY, '--dry-run=server'], stream);
+  const apply = dryRun.code === 0 ? await kubectlAsync(APPLY, stream) : { code: -1, stdout: '', stderr: 'skipped: dry run failed' };
   return { dryRun, apply };
 }
 
@@ -164,18 +237,39 @@ export interface DistApplied {
   namespaced: ApplyResult;
 }
 
-let applied: Promise<DistApplied> | undefined;
+const applied = new Map<string, Promise<DistApplied>>();
 
 /**
- * Applies dist/ the way a GitOps tool with sync waves would: first what has no namespace (the
- * Profiles, any cluster-level object), then, once the Profile controller has created every
+ * Applies the org's dist/ the way a GitOps tool with sync waves would: first what has no namespace
+ * (the Profiles, any cluster-level object), then, once the Profile controller has created every
  * tenant namespace, the namespaced objects. Idempotent (server-side apply), memoised per file.
+ * Bulk: two kubectl calls per phase (dry run, apply), whatever the number of tenants.
  */
 export function applyDist(): Promise<DistApplied> {
-  applied ??= (async () => {
-    const objs = loadDist().map((e) => e.object);
-    // Another test file of this run applied exactly this dist/ already: reuse its result.
-    const marker = process.env.KFT_RUN_DIR ? join(process.env.KFT_RUN_DIR, 'dist-applied.json') : undefined;
+  return applyOnce('dist', async () => loadDist().map((e) => e.object));
+}
+
+/**
+ * Applies the fixture repository's tenant bundles (see {@link loadFixtureDist}) like
+ * {@link applyDist}; refuses when the org has a tenant of a fixture tenant's name.
+ */
+export function applyFixture(name = 'examples'): Promise<DistApplied> {
+  return applyOnce(`fixture-${name}`, async () => {
+    const objs = (await loadFixtureDist(name)).map((e) => e.object);
+    const org = new Set(profiles(loadDist().map((e) => e.object)).map((p) => p.metadata.name));
+    const clash = profiles(objs).map((p) => p.metadata.name).filter((n) => org.has(n));
+    if (clash.length > 0) throw new Error(`the org has tenants named like fixture tenants (${clash.join(', ')}); rename them, or change fx() in test/cluster/helpers.ts`);
+    return objs;
+  });
+}
+
+function applyOnce(key: string, load: () => Promise<KubeObject[]>): Promise<DistApplied> {
+  let p = applied.get(key);
+  if (p) return p;
+  p = (async () => {
+    const objs = await load();
+    // Another test file of this run applied exactly these objects already: reuse its result.
+    const marker = process.env.KFT_RUN_DIR ? join(process.env.KFT_RUN_DIR, `${key}-applied.json`) : undefined;
     const digest = createHash('sha256').update(toYamlStream(objs)).digest('hex');
     if (marker && existsSync(marker)) {
       const prev = JSON.parse(readFileSync(marker, 'utf8')) as { digest: string; result: DistApplied };
@@ -185,7 +279,8 @@ export function applyDist(): Promise<DistApplied> {
     if (marker && result.namespaced.apply.code === 0) writeFileSync(marker, JSON.stringify({ digest, result }));
     return result;
   })();
-  return applied;
+  applied.set(key, p);
+  return p;
 }
 
 async function applyDistNow(objs: KubeObject[]): Promise<DistApplied> {
@@ -202,16 +297,40 @@ async function applyDistNow(objs: KubeObject[]): Promise<DistApplied> {
         toYamlStream(platformNs.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }))),
       );
     }
-    const clusterScoped = applyObjects(clusterObjs);
+    const clusterScoped = await applyObjects(clusterObjs);
     if (clusterScoped.apply.code !== 0) return { clusterScoped, namespaced: clusterScoped };
     const namespaces = [...new Set(nsObjs.map((o) => o.metadata.namespace as string))];
+    // One list call per poll, not one per namespace: the wait must not grow with the org.
     await waitFor(
-      `namespaces ${namespaces.join(', ')} (created by the Profile controller) and their default ServiceAccounts`,
-      () => namespaces.every((n) => kubectl(['get', 'serviceaccount', 'default', '-n', n]).code === 0),
-      90_000,
+      `${namespaces.length} namespaces (created by the Profile controller) and their default ServiceAccounts`,
+      () => {
+        const have = new Set(namespacesWithDefaultServiceAccount());
+        return namespaces.every((n) => have.has(n));
+      },
+      90_000 + 200 * namespaces.length,
     );
-    return { clusterScoped, namespaced: applyObjects(nsObjs) };
+    return { clusterScoped, namespaced: await applyObjects(nsObjs) };
   }
+}
+
+function namespacesWithDefaultServiceAccount(): string[] {
+  const out = kubectlOk(['get', 'serviceaccounts', '-A', '--field-selector', 'metadata.name=default', '-o', 'jsonpath={range .items[*]}{.metadata.namespace}{"\\n"}{end}']);
+  return out.split('\n').filter(Boolean);
+}
+
+/** Every object of the given resource in every namespace, in one call, keyed by namespace/name. */
+export function listAll(resource: string): Map<string, KubeObject> {
+  const items = getJson<{ items: KubeObject[] }>(['get', resource, '-A']).items;
+  return new Map(items.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
+}
+
+/** Successful reconciles per Profile so far (stand-in controller log), read once for all Profiles. */
+export function reconcileCounts(): Map<string, number> {
+  const p = process.env.KFT_PROFILE_CONTROLLER_LOG;
+  const out = new Map<string, number>();
+  if (!p || !existsSync(p)) return out;
+  for (const m of readFileSync(p, 'utf8').matchAll(/reconciled profile=(\S+) /g)) out.set(m[1], (out.get(m[1]) ?? 0) + 1);
+  return out;
 }
 
 /** The controller log line written after each successful reconcile (stand-in controller). */

@@ -17,6 +17,8 @@
 #   KFT_CLUSTER_HOLD=1 after the tests, keep the cluster up until Ctrl-C (prints KUBECONFIG)
 #   --build-only (first argument) build or reuse the binaries, then exit (CI times the build as a
 #                step of its own: .ci/run)
+#   KFT_CLUSTER_SEED   seed of the sampled per-tenant checks (default: random, printed)
+#   KFT_PROFILE_SAMPLE Profiles of the org checked one by one (default 5; all are checked in bulk)
 #   any further arguments are passed to vitest (e.g. a test name filter: -t admission)
 set -euo pipefail
 BUILD_ONLY=
@@ -243,12 +245,16 @@ start kube-controller-manager "$BIN/kube-controller-manager" \
   --cluster-signing-cert-file "$P/ca.crt" --cluster-signing-key-file "$P/ca.key" \
   --resource-quota-sync-period 10s --namespace-sync-period 1m --profiling=false --v 1
 
+# The controller runs with the identity header, prefix and principals of the org's platform.ts,
+# as it must in the org's real cluster (platform-env.ts prints them).
+PLATFORM_ENV=$(cd "$ROOT" && node_modules/.bin/tsx test/cluster/platform-env.ts) || die "reading platform.ts (platform-env.ts)"
+eval "$PLATFORM_ENV"
 start profile-controller env \
   KUBECONFIG="$KUBECONFIG_FILE" \
-  ISTIO_INGRESS_GATEWAY_PRINCIPAL=cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account \
-  KFP_UI_PRINCIPAL=cluster.local/ns/kubeflow/sa/ml-pipeline-ui \
+  ISTIO_INGRESS_GATEWAY_PRINCIPAL="$KFT_INGRESS_PRINCIPAL" \
+  KFP_UI_PRINCIPAL="$KFT_KFP_UI_PRINCIPAL" \
   NOTEBOOK_CONTROLLER_PRINCIPAL=cluster.local/ns/kubeflow/sa/notebook-controller-service-account \
-  "$BIN/profile-controller-standin" -userid-header kubeflow-userid -userid-prefix "" \
+  "$BIN/profile-controller-standin" -userid-header "$KFT_USERID_HEADER" -userid-prefix "$KFT_USERID_PREFIX" \
   -namespace-labels-path "$HERE/namespace-labels.yaml"
 
 wait_for "default ServiceAccount (serviceaccount controller)" 60 k get serviceaccount default -n default
@@ -261,10 +267,13 @@ log "control plane up in ${STARTUP_SECS}s"
 
 # ---------------------------------------------------------------- assertions
 TT=$(date +%s)
+# One seed per run for the sampled per-tenant checks (printed; KFT_CLUSTER_SEED=<n> repeats a run).
+KFT_CLUSTER_SEED=${KFT_CLUSTER_SEED:-$((RANDOM * 32768 + RANDOM))}
+log "sample seed KFT_CLUSTER_SEED=$KFT_CLUSTER_SEED; org dist/: $(find "$ROOT/dist/tenants" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l) tenants"
 set +e
 (
   cd "$ROOT" &&
-  KFT_KUBECONFIG="$KUBECONFIG_FILE" KFT_KUBECTL="$KUBECTL" KFT_ROOT="$ROOT" \
+  KFT_KUBECONFIG="$KUBECONFIG_FILE" KFT_KUBECTL="$KUBECTL" KFT_ROOT="$ROOT" KFT_CLUSTER_SEED="$KFT_CLUSTER_SEED" \
   KFT_PROFILE_CONTROLLER_LOG="$RUN/logs/profile-controller.log" KFT_RUN_DIR="$RUN" \
   node node_modules/vitest/vitest.mjs run --config test/cluster/vitest.config.ts "$@"
 )

@@ -1,19 +1,14 @@
-/** Shared test helpers: the repo's own tenants and platform, and a valid tenant to mutate. */
+/**
+ * Shared test helpers: a valid tenant to mutate. The example tenants live in the fixture repository
+ * test/fixtures/examples (`fixtureInputs('examples')` in test/fixture-repo.ts); nothing here reads
+ * the repository's own tenants/ or platform.ts.
+ */
 import * as path from 'node:path';
-import { loadPlatform, loadTenants } from '../../lib/synth';
-import type { PlatformSettings } from '../../lib/platform';
 import type { TenantSpec } from '../../lib/tenant';
 import type { TenantEntry } from '../../lib/validation';
 import { ROOT } from './schemas';
 
 export { ROOT };
-
-export async function repoInputs(): Promise<{ platform: PlatformSettings; entries: TenantEntry[] }> {
-  const platform = await loadPlatform(ROOT);
-  const { entries, errors } = await loadTenants(ROOT);
-  if (errors.length > 0) throw new Error(errors.join('\n'));
-  return { platform, entries };
-}
 
 /** A valid tenant; tests override fields to make it invalid in exactly one way. */
 export function validSpec(overrides: Record<string, unknown> = {}): TenantSpec {
