@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkRemovedTenants, readDeployedTenants } from './lib/gitops';
 import { argValue, reportUserError, runCommand } from './lib/cli';
+import { tenantErrors } from './lib/load';
 import { loadPlatform, loadTenants, synthesize, toYaml, writeDist } from './lib/synth';
 import { sortErrors, ValidationError } from './lib/validation';
 
@@ -17,11 +18,13 @@ async function main(): Promise<number> {
   const out = path.resolve(root, argValue('--out') ?? 'dist');
   try {
     const platform = await loadPlatform(root);
-    const { entries, errors: loadErrors } = await loadTenants(root);
+    const loaded = await loadTenants(root);
+    // Every error of every file at once: a file that does not load does not hide the others' errors.
+    const errors = tenantErrors(loaded, platform);
     // A deployed tenant may only disappear after it was decommissioned (lib/gitops.ts).
-    const removed = checkRemovedTenants(entries, readDeployedTenants(out), loadErrors);
-    if (loadErrors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...loadErrors, ...removed]));
-    const result = synthesize(entries, platform);
+    const removed = checkRemovedTenants(loaded.entries, readDeployedTenants(out), loaded.errors);
+    if (errors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...errors, ...removed]));
+    const result = synthesize(loaded.entries, platform);
     writeDist(out, result.files);
     // `cdk8s synth` passes its own output folder; give it the whole app as one manifest.
     const cdk8sOut = process.env.CDK8S_OUTDIR;

@@ -6,18 +6,16 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Chart } from 'cdk8s';
 import { ApiObject, App } from 'cdk8s';
 import { toYamlDocument } from './yaml';
 import { clusterObjects, decommissionFilter, isDecommissioned } from './gitops';
 import type { PlatformSettings } from './platform';
-import { PlatformError } from './platform';
 import { policyFiles } from './secrets';
 import type { TenantSpec } from './tenant';
 import { TenantBundle, validateTenants } from './tenant';
 import type { TenantEntry } from './validation';
-import { FieldError, ValidationError } from './validation';
+import { ValidationError } from './validation';
 
 /** A Kubernetes object as written to `dist/`. */
 export interface Manifest {
@@ -92,47 +90,8 @@ function renderChart(chart: Chart): Manifest[] {
   return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson() as Manifest);
 }
 
-/** Files in `tenantsDir` that declare tenants: `*.ts`, except `_*.ts` helpers and `*.d.ts`. */
-export function tenantFiles(tenantsDir: string): string[] {
-  if (!fs.existsSync(tenantsDir)) return [];
-  return fs
-    .readdirSync(tenantsDir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('_') && !f.startsWith('.'))
-    .sort();
-}
-
-/**
- * Imports every tenant file under `root/tenants`. A file that fails to load or exports no default
- * becomes a FieldError, so one broken file does not hide the errors of the others.
- */
-export async function loadTenants(root: string): Promise<{ entries: TenantEntry[]; errors: FieldError[] }> {
-  const dir = path.join(root, 'tenants');
-  const entries: TenantEntry[] = [];
-  const errors: FieldError[] = [];
-  for (const f of tenantFiles(dir)) {
-    const rel = `tenants/${f}`;
-    try {
-      const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { default?: unknown };
-      if (mod.default === undefined) {
-        errors.push(new FieldError(rel, '(default export)', 'Required value', undefined, 'the file must `export default tenant({ name, owner, labels, ... })`'));
-      } else {
-        entries.push({ file: rel, spec: mod.default as TenantSpec });
-      }
-    } catch (err) {
-      const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      errors.push(new FieldError(rel, '(file)', 'Invalid value', f, `cannot be loaded: ${msg}`));
-    }
-  }
-  return { entries, errors };
-}
-
-/** Loads `root/platform.ts` (default export of `definePlatform`). */
-export async function loadPlatform(root: string): Promise<PlatformSettings> {
-  const file = path.join(root, 'platform.ts');
-  const mod = (await import(pathToFileURL(file).href)) as { default?: PlatformSettings };
-  if (!mod.default) throw new PlatformError(['(default export): Required value: `export default definePlatform({ ... })`']);
-  return mod.default;
-}
+// Loading lives in lib/load.ts; re-exported here, where callers have always imported it from.
+export { loadPlatform, loadTenants, tenantFiles } from './load';
 
 /**
  * Replaces `outDir` with exactly `files`, atomically for readers: everything is written to a

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { accessReport, CAPABILITIES, renderAccessMarkdown } from '../lib/access';
 import { argValue, reportUserError, runCommand } from '../lib/cli';
 import { loadKubeflowClusterRoles } from '../lib/rbac';
+import { tenantErrors } from '../lib/load';
 import { loadPlatform, loadTenants, synthesize } from '../lib/synth';
 import { ValidationError } from '../lib/validation';
 
@@ -13,8 +14,10 @@ async function main(): Promise<number> {
   const root = path.resolve(argValue('--root') ?? process.cwd());
   try {
     const platform = await loadPlatform(root);
-    const { entries, errors } = await loadTenants(root);
+    const loaded = await loadTenants(root);
+    const errors = tenantErrors(loaded, platform);
     if (errors.length > 0) throw new ValidationError(errors);
+    const { entries } = loaded;
     const objects = synthesize(entries, platform).objects.map((o) => o.manifest);
     const report = accessReport(objects, loadKubeflowClusterRoles());
     if (process.argv.includes('--json')) {

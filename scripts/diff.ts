@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { diffTrees, hasBlocking, renderMarkdown, renderText } from '../lib/diff';
 import { defaultBase, git, readGitTree } from '../lib/git';
 import { argValue as arg, reportUserError, runCommand } from '../lib/cli';
+import { tenantErrors } from '../lib/load';
 import { loadPlatform, loadTenants, synthesize } from '../lib/synth';
 import { ValidationError } from '../lib/validation';
 
@@ -26,8 +27,10 @@ async function main(): Promise<number> {
     const before = readGitTree(root, base, 'dist');
     const baseLabel = `${base === arg('--base') ? `${base} ` : 'merge base '}(${git(root, ['rev-parse', '--short', `${base}^{commit}`]).toString().trim()})`;
     const platform = await loadPlatform(root);
-    const { entries, errors } = await loadTenants(root);
+    const loaded = await loadTenants(root);
+    const errors = tenantErrors(loaded, platform);
     if (errors.length > 0) throw new ValidationError(errors);
+    const { entries } = loaded;
     const after = synthesize(entries, platform).files;
     const report = diffTrees(before, after);
     const opts = { base: baseLabel, head: 'working tree' };
