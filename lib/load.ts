@@ -97,7 +97,7 @@ type Loaded = { readonly ok: true; readonly exports: Record<string, unknown> } |
 export async function loadTenants(root: string): Promise<LoadedTenants> {
   const { files, errors } = scanTenantsDir(path.join(root, TENANTS));
   const rels = files.map((f) => `${TENANTS}/${f}`);
-  const loaded = await loadModules(root, rels, underDir(path.join(root, TENANTS)));
+  const loaded = await loadModules(root, rels, externalsOutside(root, TENANTS));
   const entries: TenantEntry[] = [];
   for (const rel of rels) {
     const r = loaded.get(rel)!;
@@ -148,7 +148,10 @@ export function tenantErrors(loaded: LoadedTenants, platform: PlatformSettings):
  */
 export async function loadPlatform(root: string): Promise<PlatformSettings> {
   const file = path.join(root, 'platform.ts');
-  const r = (await loadModules(root, ['platform.ts'], (p) => p === file)).get('platform.ts')!;
+  if (!fs.existsSync(file)) {
+    throw new ValidationError([new FieldError('platform.ts', '(file)', 'Required value', undefined, `no platform.ts in ${root}: every repository has one, with \`export default definePlatform({ ... })\` (README "Platform settings")`)]);
+  }
+  const r = (await loadModules(root, ['platform.ts'], externalsOutside(root, 'platform.ts'))).get('platform.ts')!;
   if (!r.ok) {
     if (r.thrown instanceof PlatformError) throw r.thrown;
     throw new ValidationError(r.errors);
@@ -162,29 +165,36 @@ export async function loadPlatform(root: string): Promise<PlatformSettings> {
 /** Outcome of one esbuild pass over a batch of files. */
 type Built = { readonly ok: true; readonly files: readonly string[]; readonly code: string; readonly map: string; readonly externals: readonly string[] } | { readonly ok: false; readonly errors: readonly esbuild.Message[] };
 
-/** Which resolved paths are compiled into the bundle; everything else is loaded by the host. */
-type Bundled = (absolutePath: string) => boolean;
-
-/** Files under `dir` (as given, or after resolving symbolic links). */
-function underDir(dir: string): Bundled {
-  const within = `${path.resolve(dir)}${path.sep}`;
-  let real = within;
-  try {
-    real = `${fs.realpathSync(dir)}${path.sep}`;
-  } catch {
-    // no such folder: nothing is under it
+/**
+ * What is not compiled into the bundle, as esbuild `external` patterns: every top-level entry of
+ * the repository except `keep` (the tenants folder, or platform.ts), as written and after
+ * resolving symbolic links (test repositories link lib/ to a checkout). Patterns, not a resolve
+ * plugin: a plugin costs two inter-process round trips per import, seconds on a loaded machine.
+ */
+function externalsOutside(root: string, keep: string): string[] {
+  const out: string[] = [];
+  for (const name of fs.readdirSync(root)) {
+    if (name === keep || name === 'node_modules') continue;
+    const abs = path.join(root, name);
+    out.push(abs, `${abs}/*`);
+    try {
+      const real = fs.realpathSync(abs);
+      if (real !== abs) out.push(real, `${real}/*`);
+    } catch {
+      // a dangling link: nothing resolves into it
+    }
   }
-  return (p) => p.startsWith(within) || p.startsWith(real);
+  return out;
 }
 
 /** Compiles and evaluates `files` (paths relative to `root`, all of them bundled). */
-async function loadModules(root: string, files: readonly string[], bundled: Bundled): Promise<Map<string, Loaded>> {
+async function loadModules(root: string, files: readonly string[], external: readonly string[]): Promise<Map<string, Loaded>> {
   const out = new Map<string, Loaded>();
   const bundles: Extract<Built, { ok: true }>[] = [];
   const queue: (readonly string[])[] = files.length > 0 ? [files] : [];
   while (queue.length > 0) {
     const batch = queue.pop()!;
-    const built = await build(root, batch, bundled);
+    const built = await build(root, batch, external);
     if (built.ok) {
       bundles.push(built);
       continue;
@@ -213,12 +223,11 @@ async function loadModules(root: string, files: readonly string[], bundled: Bund
 }
 
 /** Bundles `files` as one CommonJS module exporting one lazy loader per file. */
-async function build(root: string, files: readonly string[], bundled: Bundled): Promise<Built> {
+async function build(root: string, files: readonly string[], external: readonly string[]): Promise<Built> {
   const entry = `module.exports = [${files.map((f) => `() => require(${JSON.stringify(`./${f}`)})`).join(',\n')}];\n`;
-  const RESOLVING = 'kubeflow-tenants:resolving';
   try {
     const r = await esbuild.build({
-      stdin: { contents: entry, resolveDir: root, sourcefile: '[tenant files]', loader: 'js' },
+      stdin: { contents: entry, resolveDir: root, sourcefile: ENTRY_NAME, loader: 'js' },
       absWorkingDir: root,
       outfile: path.join(root, BUNDLE_NAME),
       bundle: true,
@@ -229,22 +238,9 @@ async function build(root: string, files: readonly string[], bundled: Bundled): 
       sourcemap: 'external',
       metafile: true,
       logLevel: 'silent',
-      plugins: [
-        {
-          name: 'only-the-bundle-dir',
-          setup(b) {
-            b.onResolve({ filter: /.*/ }, async (args) => {
-              if (args.pluginData === RESOLVING || args.kind === 'entry-point') return undefined;
-              // Packages and Node built-ins come from the host, as the pipeline's own imports do.
-              if (!args.path.startsWith('.') && !path.isAbsolute(args.path)) return { path: args.path, external: true };
-              const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: RESOLVING });
-              if (r.errors.length > 0) return { errors: r.errors };
-              if (args.importer === '<stdin>' || bundled(r.path)) return { path: r.path };
-              return { path: r.path, external: true };
-            });
-          },
-        },
-      ],
+      // Packages and Node built-ins come from the host, as the pipeline's own imports do.
+      packages: 'external',
+      external: [...external],
     });
     const js = r.outputFiles.find((o) => o.path.endsWith('.js'))!;
     const map = r.outputFiles.find((o) => o.path.endsWith('.map'))!;
@@ -258,6 +254,8 @@ async function build(root: string, files: readonly string[], bundled: Bundled): 
   }
 }
 
+/** The generated entry that requires every file of a batch. */
+const ENTRY_NAME = '[tenant files]';
 /** The bundle's name in stack traces (it is never written to disk). */
 const BUNDLE_NAME = '[kubeflow-tenants bundle].js';
 
@@ -268,7 +266,8 @@ function compileError(file: string, m: esbuild.Message): FieldError {
   // esbuild's wording names the bundle format, which means nothing to the author of the file.
   if (/top-level await/i.test(text)) text = 'top-level await is not supported in tenant files (they are evaluated synchronously); compute the value without await';
   const here = loc?.file === file;
-  const where = loc && !here ? `${loc.file}:${loc.line}:${loc.column + 1}: ` : '';
+  // The generated entry (ENTRY_NAME) is no place to look at: its errors are named without it.
+  const where = loc && !here && loc.file !== ENTRY_NAME ? `${loc.file}:${loc.line}:${loc.column + 1}: ` : '';
   return new FieldError(file, '(file)', 'Invalid value', path.basename(file), `cannot be loaded: ${where}${text}`, here && loc ? { line: loc.line, column: loc.column + 1 } : undefined);
 }
 
@@ -279,7 +278,7 @@ async function evaluate(root: string, b: Extract<Built, { ok: true }>): Promise<
   await Promise.all(
     b.externals.map(async (spec) => {
       try {
-        externals.set(spec, { ok: true, value: await importExternal(spec, hostRequire) });
+        externals.set(spec, { ok: true, value: await importExternal(root, spec, hostRequire) });
       } catch (err) {
         externals.set(spec, { ok: false, err });
       }
@@ -322,8 +321,17 @@ async function evaluate(root: string, b: Extract<Built, { ok: true }>): Promise<
   return out;
 }
 
-async function importExternal(spec: string, hostRequire: NodeJS.Require): Promise<unknown> {
-  if (path.isAbsolute(spec)) return import(pathToFileURL(spec).href);
+/**
+ * Loads an external of the bundle through the host's loaders (tsx or vitest load the TypeScript
+ * of lib/). esbuild writes a relative external relative to the bundle's folder, the repository root.
+ */
+async function importExternal(root: string, spec: string, hostRequire: NodeJS.Require): Promise<unknown> {
+  if (spec.startsWith('.') || path.isAbsolute(spec)) {
+    const abs = path.resolve(root, spec);
+    const file = [abs, ...RESOLVE_SUFFIXES.map((x) => `${abs}${x}`)].find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
+    if (!file) throw new Error(`Cannot find ${path.relative(root, abs) || abs} (tried ${['', ...RESOLVE_SUFFIXES].map((x) => `${path.basename(abs)}${x}`).join(', ')})`);
+    return import(pathToFileURL(file).href);
+  }
   try {
     // CommonJS packages through require, as esbuild's output expects (and as the pipeline gets them).
     return hostRequire(spec);
@@ -332,6 +340,9 @@ async function importExternal(spec: string, hostRequire: NodeJS.Require): Promis
     throw err;
   }
 }
+
+/** What an import path without an extension may name, in the order TypeScript's bundler resolution tries. */
+const RESOLVE_SUFFIXES = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.json', '/index.ts', '/index.js'];
 
 /** The first place in the bundle's source files on the thrown value's stack, preferring `file` itself. */
 function thrownAt(thrown: unknown, bundle: string, map: SourceMap, file: string): (SourcePosition & { file: string }) | undefined {

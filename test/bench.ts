@@ -84,6 +84,8 @@ export function writeBenchRepo(dir: string, n: number): TenantEntry[] {
 
 interface Timed {
   readonly ms: number;
+  /** User + system CPU time of the whole process tree: less disturbed by other load than wall time. */
+  readonly cpuMs: number;
   readonly peakMB: number;
   readonly stdout: string;
 }
@@ -93,7 +95,7 @@ const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 /** Runs `npm run <script> -- <args>` in `cwd` as the user would, timing the whole process tree. */
 function npmRun(cwd: string, script: string, args: string[], okCodes: readonly number[] = [0]): Timed {
   const cmd = ['npm', 'run', '--silent', script, ...(args.length > 0 ? ['--', ...args] : [])];
-  const argv = TIME ? [TIME, '-f', '__maxrss_kb=%M', ...cmd] : cmd;
+  const argv = TIME ? [TIME, '-f', '__maxrss_kb=%M __cpu_s=%U+%S', ...cmd] : cmd;
   const t0 = performance.now();
   const r = spawnSync(argv[0]!, argv.slice(1), { cwd, env: GIT_ENV, encoding: 'utf8', maxBuffer: 1 << 28 });
   const ms = performance.now() - t0;
@@ -101,7 +103,8 @@ function npmRun(cwd: string, script: string, args: string[], okCodes: readonly n
   const m = /__maxrss_kb=(\d+)/.exec(r.stderr);
   // Without /usr/bin/time: the largest child process's maximum RSS seen by this process so far.
   const peakKB = m ? Number(m[1]) : process.resourceUsage().maxRSS;
-  return { ms, peakMB: peakKB / 1024, stdout: r.stdout };
+  const cpu = /__cpu_s=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN, peakMB: peakKB / 1024, stdout: r.stdout };
 }
 
 const median = (xs: readonly number[]): number => {
@@ -139,11 +142,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) diffs.push(npmRun(dir, 'diff', ['--base', 'HEAD']));
     if (!diffs[0]!.stdout.includes(changed.spec.name)) throw new Error(`diff does not mention ${changed.spec.name}:\n${diffs[0]!.stdout.slice(0, 2000)}`);
 
-    const peak = (ts: readonly Timed[]): string => `${Math.max(...ts.map((t) => t.peakMB)).toFixed(0)} MB`;
-    console.log(`tenants=${n} objects=${objects} runs=${runs} (whole processes: npm run ...; peak = largest process's max RSS${TIME ? ', /usr/bin/time' : ''})`);
-    console.log(`synth, existing dist/  median ${sec(median(warm.map((t) => t.ms)))}  (min ${sec(Math.min(...warm.map((t) => t.ms)))}, max ${sec(Math.max(...warm.map((t) => t.ms)))})  peak ${peak(warm)}`);
-    console.log(`synth, cold (no dist/) ${sec(cold.ms)}  peak ${peak([cold])}`);
-    console.log(`diff, one quota changed  median ${sec(median(diffs.map((t) => t.ms)))}  (min ${sec(Math.min(...diffs.map((t) => t.ms)))}, max ${sec(Math.max(...diffs.map((t) => t.ms)))})  peak ${peak(diffs)}`);
+    const peak = (ts: readonly Timed[]): string => `peak ${Math.max(...ts.map((t) => t.peakMB)).toFixed(0)} MB, cpu ${sec(median(ts.map((t) => t.cpuMs)))}`;
+    console.log(`tenants=${n} objects=${objects} runs=${runs} (whole processes: npm run ...; peak = largest process's max RSS${TIME ? ', cpu = user+sys median, /usr/bin/time' : ''})`);
+    console.log(`synth, existing dist/  median ${sec(median(warm.map((t) => t.ms)))}  (min ${sec(Math.min(...warm.map((t) => t.ms)))}, max ${sec(Math.max(...warm.map((t) => t.ms)))})  ${peak(warm)}`);
+    console.log(`synth, cold (no dist/) ${sec(cold.ms)}  ${peak([cold])}`);
+    console.log(`diff, one quota changed  median ${sec(median(diffs.map((t) => t.ms)))}  (min ${sec(Math.min(...diffs.map((t) => t.ms)))}, max ${sec(Math.max(...diffs.map((t) => t.ms)))})  ${peak(diffs)}`);
   } finally {
     if (process.argv.includes('--keep')) console.log(`kept ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });
