@@ -133,12 +133,26 @@ export function tenantErrors(loaded: LoadedTenants, platform: PlatformSettings):
   for (const e of loaded.errors) {
     if (e.path.startsWith('(')) continue;
     const list = covered.get(e.file) ?? [];
-    list.push(e.path);
+    list.push(canonicalPath(e.path));
     covered.set(e.file, list);
   }
-  const repeats = (e: FieldError): boolean =>
-    (covered.get(e.file) ?? []).some((p) => e.path === p || e.path.startsWith(`${p}.`) || e.path.startsWith(`${p}[`));
+  const repeats = (e: FieldError): boolean => {
+    const p = canonicalPath(e.path);
+    return (covered.get(e.file) ?? []).some((c) => p === c || p.startsWith(`${c}[`));
+  };
   return sortErrors([...loaded.errors, ...validateTenants(loaded.entries, platform).filter((e) => !repeats(e))]);
+}
+
+/**
+ * A field path with every segment in brackets (`a.b["c.d"][0]` -> `["a"]["b"]["c.d"][0]`): the
+ * snapshot writes identifier keys with a dot, validation writes map keys (labels) in brackets.
+ */
+function canonicalPath(p: string): string {
+  let out = '';
+  for (const m of p.matchAll(/(?:^|\.)([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {
+    out += m[1] !== undefined ? `[${JSON.stringify(m[1])}]` : m[2] !== undefined ? `[${m[2]}]` : `[${m[3]}]`;
+  }
+  return out;
 }
 
 /**

@@ -69,7 +69,7 @@ export function describeValue(v: unknown): string {
     const proto: unknown = Object.getPrototypeOf(v);
     if (proto === null || proto === Object.prototype) return '<object>';
     const ctor: unknown = (proto as { constructor?: unknown }).constructor;
-    const name = typeof ctor === 'function' ? ctor.name : '';
+    const name = typeof ctor === 'function' && ctor !== Object ? ctor.name : '';
     return name ? `<instance of ${name}>` : '<object with a custom prototype>';
   } catch {
     return '<value>';
@@ -176,7 +176,7 @@ export function snapshot(value: unknown, file: string, rootPath = '(default expo
     ancestors.set(v, p);
     const out: unknown[] = [];
     for (let i = 0; i < length; i++) {
-      const ip = at.index(p, i);
+      const ip = at.index(shownPath(p), i);
       let item: unknown;
       try {
         if (!Object.prototype.hasOwnProperty.call(v, i)) {

@@ -99,6 +99,8 @@ export { loadPlatform, loadTenants, tenantFiles } from './load';
  */
 export function writeDist(outDir: string, files: ReadonlyMap<string, string>): void {
   const abs = path.resolve(outDir);
+  // The common re-synth changes nothing: then dist/ is left alone (no folder to rebuild, no links).
+  if (sameTree(abs, files)) return;
   const parent = path.dirname(abs);
   const tmp = path.join(parent, `.dist-tmp-${process.pid}-${Date.now()}`);
   const old = path.join(parent, `.dist-old-${process.pid}-${Date.now()}`);
@@ -127,6 +129,23 @@ export function writeDist(outDir: string, files: ReadonlyMap<string, string>): v
     throw err;
   }
   if (hadOld) removeInBackground(old);
+}
+
+/** Whether `dir` holds exactly `files` (same paths, same contents), and nothing else. */
+function sameTree(dir: string, files: ReadonlyMap<string, string>): boolean {
+  let count = 0;
+  try {
+    for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (e.isDirectory()) continue;
+      if (!e.isFile()) return false;
+      count++;
+    }
+    if (count !== files.size) return false;
+    for (const [rel, content] of files) if (fs.readFileSync(path.join(dir, rel), 'utf8') !== content) return false;
+    return true;
+  } catch {
+    return false; // no dist/ yet, or a file is missing
+  }
 }
 
 function linkIfUnchanged(existing: string, target: string, content: string): boolean {
