@@ -24,7 +24,7 @@ async function main(): Promise<number> {
     // A deployed tenant may only disappear after it was decommissioned (lib/gitops.ts).
     const removed = checkRemovedTenants(loaded.entries, readDeployedTenants(out), loaded.errors);
     if (errors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...errors, ...removed]));
-    const result = synthesize(loaded.entries, platform);
+    const result = synthesize(loaded.entries, platform, { validated: true });
     writeDist(out, result.files);
     // `cdk8s synth` passes its own output folder; give it the whole app as one manifest.
     const cdk8sOut = process.env.CDK8S_OUTDIR;

@@ -186,19 +186,21 @@ type Built = { readonly ok: true; readonly files: readonly string[]; readonly co
  * plugin: a plugin costs two inter-process round trips per import, seconds on a loaded machine.
  */
 function externalsOutside(root: string, keep: string): string[] {
-  const out: string[] = [];
+  const out = new Set<string>();
+  const realRoot = fs.realpathSync(root);
   for (const name of fs.readdirSync(root)) {
     if (name === keep || name === 'node_modules') continue;
-    const abs = path.join(root, name);
-    out.push(abs, `${abs}/*`);
-    try {
-      const real = fs.realpathSync(abs);
-      if (real !== abs) out.push(real, `${real}/*`);
-    } catch {
-      // a dangling link: nothing resolves into it
+    for (const abs of [path.join(root, name), path.join(realRoot, name)]) {
+      out.add(abs).add(`${abs}/*`);
+      try {
+        const real = fs.realpathSync(abs);
+        out.add(real).add(`${real}/*`);
+      } catch {
+        // a dangling link: nothing resolves into it
+      }
     }
   }
-  return out;
+  return [...out];
 }
 
 /** Compiles and evaluates `files` (paths relative to `root`, all of them bundled). */

@@ -18,7 +18,7 @@ async function main(): Promise<number> {
     const errors = tenantErrors(loaded, platform);
     if (errors.length > 0) throw new ValidationError(errors);
     const { entries } = loaded;
-    const objects = synthesize(entries, platform).objects.map((o) => o.manifest);
+    const objects = synthesize(entries, platform, { validated: true }).objects.map((o) => o.manifest);
     const report = accessReport(objects, loadKubeflowClusterRoles());
     if (process.argv.includes('--json')) {
       console.log(JSON.stringify({ capabilities: CAPABILITIES, namespaces: report }, null, 2));

@@ -31,7 +31,7 @@ async function main(): Promise<number> {
     const errors = tenantErrors(loaded, platform);
     if (errors.length > 0) throw new ValidationError(errors);
     const { entries } = loaded;
-    const after = synthesize(entries, platform).files;
+    const after = synthesize(entries, platform, { validated: true }).files;
     const report = diffTrees(before, after);
     const opts = { base: baseLabel, head: 'working tree' };
     const md = arg('--markdown');
