@@ -157,10 +157,15 @@ export function snapshot(value: unknown, file: string, rootPath = '(default expo
     try {
       const first = ancestors.get(v);
       if (first !== undefined) return bad(p, v, `contains itself (it is the value at ${shownPath(first)}); a value that refers back to itself cannot be written as data: write a copy instead`);
-      if (Array.isArray(v)) return copyArray(v as unknown[], p, depth);
-      const proto: unknown = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null) return bad(p, v, fixFor(v));
-      return copyObject(v, p, depth);
+      ancestors.set(v, p);
+      try {
+        if (Array.isArray(v)) return copyArray(v as unknown[], p, depth);
+        const proto: unknown = Object.getPrototypeOf(v);
+        if (proto !== Object.prototype && proto !== null) return bad(p, v, fixFor(v));
+        return copyObject(v, p, depth);
+      } finally {
+        ancestors.delete(v);
+      }
     } catch (err) {
       return bad(p, v, `reading it failed: ${describeThrown(err)}; ${PLAIN}`);
     }
@@ -173,7 +178,6 @@ export function snapshot(value: unknown, file: string, rootPath = '(default expo
       errs.add(shownPath(p), 'Too long', new Shown(`a list of ${length} items`), `a tenant declaration has at most ${MAX_VALUES} values; is a large data set exported by mistake?`);
       return OMIT;
     }
-    ancestors.set(v, p);
     const out: unknown[] = [];
     for (let i = 0; i < length; i++) {
       const ip = at.index(shownPath(p), i);
@@ -198,12 +202,10 @@ export function snapshot(value: unknown, file: string, rootPath = '(default expo
       const c = copy(item, ip, depth + 1);
       out.push(c === OMIT ? null : c);
     }
-    ancestors.delete(v);
     return out;
   };
 
   const copyObject = (v: object, p: string, depth: number): unknown => {
-    ancestors.set(v, p);
     const out: Record<string, unknown> = {};
     for (const key of Reflect.ownKeys(v)) {
       if (typeof key === 'symbol') {
@@ -226,7 +228,6 @@ export function snapshot(value: unknown, file: string, rootPath = '(default expo
       // validation then reports) instead of replacing the prototype of the copy.
       Object.defineProperty(out, key, { value: c, enumerable: true, writable: true, configurable: true });
     }
-    ancestors.delete(v);
     return out;
   };
 

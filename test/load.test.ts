@@ -154,6 +154,19 @@ describe('the plain-data snapshot (8.6)', () => {
     ]);
   });
 
+  it('a value reached twice is shared, not a cycle, also after a sibling that failed to read', () => {
+    const shared = { user: 'a@example.com', role: 'view' };
+    const failing = new Proxy(shared, {
+      ownKeys: () => {
+        throw new Error('keys');
+      },
+    });
+    expect(errorsOf({ contributors: [shared, failing, failing, shared], grants: [[shared]] })).toEqual([
+      `${F}: contributors[1]: Invalid value: <Proxy>: reading it failed: Error: keys; ${PLAIN}`,
+      `${F}: contributors[2]: Invalid value: <Proxy>: reading it failed: Error: keys; ${PLAIN}`,
+    ]);
+  });
+
   it(`nesting deeper than ${MAX_DEPTH} levels and more than ${MAX_VALUES} values are errors, not a hang or a stack overflow`, () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < 100_000; i++) deep = { d: deep };
