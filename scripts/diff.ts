@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffTrees, hasBlocking, renderMarkdown, renderText } from '../lib/diff';
-import { defaultBase, git, readGitTree } from '../lib/git';
+import { defaultBase, git, readGitTreeInBackground } from '../lib/git';
 import { argValue as arg, reportUserError, runCommand } from '../lib/cli';
 import { tenantErrors } from '../lib/load';
 import { loadPlatform, loadTenants, synthesize } from '../lib/synth';
@@ -24,7 +24,8 @@ async function main(): Promise<number> {
   }
   try {
     const base = arg('--base') ?? defaultBase(root);
-    const before = readGitTree(root, base, 'dist');
+    // git reads the base dist/ while this process synthesizes the working tree.
+    const beforeRead = readGitTreeInBackground(root, base, 'dist');
     const baseLabel = `${base === arg('--base') ? `${base} ` : 'merge base '}(${git(root, ['rev-parse', '--short', `${base}^{commit}`]).toString().trim()})`;
     const platform = await loadPlatform(root);
     const loaded = await loadTenants(root);
@@ -32,6 +33,7 @@ async function main(): Promise<number> {
     if (errors.length > 0) throw new ValidationError(errors);
     const { entries } = loaded;
     const after = synthesize(entries, platform, { validated: true }).files;
+    const before = await beforeRead;
     const report = diffTrees(before, after);
     const opts = { base: baseLabel, head: 'working tree' };
     const md = arg('--markdown');
