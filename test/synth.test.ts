@@ -227,6 +227,24 @@ describe('atomic dist/', () => {
     }
   });
 
+  it('a re-synth that changes nothing leaves dist/ alone; any difference replaces it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kft-same-'));
+    try {
+      const out = path.join(dir, 'dist');
+      const files = new Map([['tenants/a/x.yaml', 'a: 1\n'], ['cluster/y.yaml', 'b: 2\n']]);
+      writeDist(out, files);
+      const inode = fs.statSync(out).ino;
+      writeDist(out, files);
+      expect(fs.statSync(out).ino).toBe(inode); // not rebuilt
+      fs.writeFileSync(path.join(out, 'stray.yaml'), 'c: 3\n');
+      writeDist(out, files);
+      expect(fs.statSync(out).ino).not.toBe(inode);
+      expect(readTree(out)).toEqual(new Map([['cluster/y.yaml', 'b: 2\n'], ['tenants/a/x.yaml', 'a: 1\n']]));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a write that fails half-way leaves the previous dist/ in place', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kft-write-'));
     try {
