@@ -14,7 +14,6 @@ import { argValue, reportUserError, runCommand } from './lib/cli';
 import { INPUTS_FILE, inputsDigest, renderInputsDigest } from './lib/inputs-digest';
 import { deprecationLines } from './lib/deprecations';
 import { loadPlatform, loadTenants, synthesize, toYaml, writeDist } from './lib/synth';
-import { sortErrors, ValidationError } from './lib/validation';
 
 async function main(): Promise<number> {
   const started = performance.now();
@@ -22,15 +21,15 @@ async function main(): Promise<number> {
   const out = path.resolve(root, argValue('--out') ?? 'dist');
   try {
     const platform = await loadPlatform(root);
-    const { entries, errors: loadErrors } = await loadTenants(root);
+    const loaded = await loadTenants(root);
     // Deployed = dist/ at the merge base with main (lib/deployed.ts). A deployed tenant may only
     // disappear after it was decommissioned (lib/gitops.ts).
     const deployed = readDeployed(root, { distDir: out });
-    const removed = checkRemovedTenants(entries, deployed.tenants, loadErrors, deployed.unmergedDecommissions);
-    if (loadErrors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...loadErrors, ...removed]));
-    const result = synthesize(entries, platform, { deployed: declaringFiles(deployed, entries) });
+    const removed = checkRemovedTenants(loaded.entries, deployed.tenants, loaded.errors, deployed.unmergedDecommissions);
+    // Every error of every file at once: a file that does not load does not hide the others' errors.
+    const result = synthesize(loaded.entries, platform, { deployed: declaringFiles(deployed, loaded.entries), loadErrors: [...loaded.errors, ...removed] });
     // Planned before and written after the dist/ swap, so a failed synth changes neither.
-    const owners = planCodeOwners(root, entries);
+    const owners = planCodeOwners(root, loaded.entries);
     // The record of what this dist/ comes from: lets `npm run check` tell stale from hand-edited.
     writeDist(out, new Map([...result.files, [INPUTS_FILE, renderInputsDigest(inputsDigest(root))]]));
     if (writeCodeOwners(owners)) console.log(`updated the generated block of ${path.relative(process.cwd(), owners.file)}`);

@@ -2,7 +2,10 @@
  * Reading a folder of a Git revision without checking it out, for `npm run diff`: one `ls-tree`
  * and one `cat-file --batch` process, whatever the number of files.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 /** Runs git in `cwd`; throws with git's own message on failure. */
 export function git(cwd: string, args: readonly string[], input?: Buffer): Buffer {
@@ -34,6 +37,57 @@ export function defaultBase(cwd: string): string {
  * An absent folder gives an empty map (a base from before the first synth).
  */
 export function readGitTree(cwd: string, ref: string, dir: string): Map<string, string> {
+  const listing = listTree(cwd, ref, dir);
+  if (listing.entries.length === 0) return new Map();
+  return parseBatch(listing, git(cwd, ['cat-file', '--batch'], Buffer.from(listing.entries.map((e) => `${e.sha}\n`).join(''))));
+}
+
+/**
+ * `readGitTree` in the background: git writes the blobs to a temporary file while the caller
+ * works (`npm run diff` synthesizes meanwhile; a JavaScript thread busy synthesizing could not
+ * drain a pipe), and the promise resolves once git is done. Ref errors are thrown at once.
+ */
+export function readGitTreeInBackground(cwd: string, ref: string, dir: string): Promise<Map<string, string>> {
+  const listing = listTree(cwd, ref, dir);
+  if (listing.entries.length === 0) return Promise.resolve(new Map());
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kft-git-'));
+  const cleanup = (): void => fs.rmSync(tmp, { recursive: true, force: true });
+  process.once('exit', cleanup);
+  const input = path.join(tmp, 'shas');
+  const output = path.join(tmp, 'blobs');
+  fs.writeFileSync(input, listing.entries.map((e) => `${e.sha}\n`).join(''));
+  const inFd = fs.openSync(input, 'r');
+  const outFd = fs.openSync(output, 'w');
+  const result = new Promise<Map<string, string>>((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: [inFd, outFd, 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (err) => reject(new Error(`git cat-file --batch: ${err.message}`)));
+    child.on('close', (code) => {
+      try {
+        if (code !== 0) throw new Error(`git cat-file --batch: ${stderr.trim() || `exit ${code}`}`);
+        resolve(parseBatch(listing, fs.readFileSync(output)));
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      } finally {
+        process.off('exit', cleanup);
+        cleanup();
+      }
+    });
+  });
+  fs.closeSync(inFd);
+  fs.closeSync(outFd);
+  // A failure is reported when the caller awaits; until then it must not count as unhandled.
+  result.catch(() => undefined);
+  return result;
+}
+
+interface Listing {
+  readonly prefix: string;
+  readonly entries: readonly { readonly sha: string; readonly path: string }[];
+}
+
+function listTree(cwd: string, ref: string, dir: string): Listing {
   if (!isCommit(cwd, ref)) throw new Error(`"${ref}" is not a commit in ${cwd}; pass --base <git ref> (a branch, tag or commit)`);
   const prefix = `${dir.replace(/\/+$/, '')}/`;
   const listing = git(cwd, ['ls-tree', '-r', '-z', '--full-tree', ref, '--', prefix]).toString('utf8');
@@ -45,17 +99,19 @@ export function readGitTree(cwd: string, ref: string, dir: string): Map<string, 
     if (type !== 'blob') continue;
     entries.push({ sha: sha!, path: rec.slice(tab + 1) });
   }
+  return { prefix, entries };
+}
+
+/** Output of `cat-file --batch` per object: "<sha> blob <size>\n<content>\n", in input order. */
+function parseBatch(listing: Listing, batch: Buffer): Map<string, string> {
   const out = new Map<string, string>();
-  if (entries.length === 0) return out;
-  const batch = git(cwd, ['cat-file', '--batch'], Buffer.from(entries.map((e) => `${e.sha}\n`).join('')));
-  // Output per object: "<sha> blob <size>\n<content>\n", in input order.
   let pos = 0;
-  for (const e of entries) {
+  for (const e of listing.entries) {
     const nl = batch.indexOf(10, pos);
     const header = batch.subarray(pos, nl).toString();
     const size = Number(header.split(' ')[2]);
     if (!Number.isFinite(size)) throw new Error(`git cat-file: unexpected header "${header}"`);
-    out.set(e.path.slice(prefix.length), batch.subarray(nl + 1, nl + 1 + size).toString('utf8'));
+    out.set(e.path.slice(listing.prefix.length), batch.subarray(nl + 1, nl + 1 + size).toString('utf8'));
     pos = nl + 1 + size + 1;
   }
   return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

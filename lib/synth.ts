@@ -6,7 +6,6 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Chart } from 'cdk8s';
 import { ApiObject, App } from 'cdk8s';
 import { toYamlDocument } from './yaml';
@@ -14,7 +13,6 @@ import type { Deprecation, DeprecationWarning } from './deprecations';
 import { atOldSpelling, DEPRECATIONS, migrateEntries, todayUtc } from './deprecations';
 import { clusterObjects, decommissionFilter, isDecommissioned } from './gitops';
 import type { PlatformSettings } from './platform';
-import { PlatformError } from './platform';
 import { policyFiles } from './secrets';
 import type { TenantSpec } from './tenant';
 import { TenantBundle, validateTenants } from './tenant';
@@ -51,6 +49,11 @@ export interface SynthOptions {
    * which file a clash between tenants is reported on. @default none deployed
    */
   readonly deployed?: DeployedNames;
+  /**
+   * Errors of loading the same repository (lib/load.ts, the removal guard): thrown together with
+   * the validation errors, so one run reports everything. @default none
+   */
+  readonly loadErrors?: readonly FieldError[];
 }
 
 /** Folder of one tenant's bundle inside `dist/`; Argo CD's generator globs `tenants/*`. */
@@ -74,7 +77,11 @@ export function toYaml(m: unknown): string {
 export function synthesize(declared: readonly TenantEntry[], platform: PlatformSettings, options: SynthOptions = {}): SynthResult {
   const { entries, warnings, errors: renamed, moved } = migrateEntries(declared, options.deprecations ?? DEPRECATIONS, options.today ?? todayUtc());
   const invalid = atOldSpelling(validateTenants(entries, platform, options.deployed), moved);
-  const errors = renamed.length > 0 ? sortErrors([...renamed, ...invalid]) : invalid;
+  // Errors found while loading the same repository are reported together with these; validation
+  // errors under a field the loader already refused would only repeat it (lib/load.ts).
+  const loadErrors = options.loadErrors ?? [];
+  const found = renamed.length > 0 ? [...renamed, ...invalid] : invalid;
+  const errors = loadErrors.length > 0 || renamed.length > 0 ? sortErrors([...loadErrors, ...withoutRepeats(loadErrors, found)]) : invalid;
   if (errors.length > 0) throw new ValidationError(errors);
 
   const specs: TenantSpec[] = entries.map((e) => e.spec).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -111,47 +118,9 @@ function renderChart(chart: Chart): Manifest[] {
   return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson() as Manifest);
 }
 
-/** Files in `tenantsDir` that declare tenants: `*.ts`, except `_*.ts` helpers and `*.d.ts`. */
-export function tenantFiles(tenantsDir: string): string[] {
-  if (!fs.existsSync(tenantsDir)) return [];
-  return fs
-    .readdirSync(tenantsDir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('_') && !f.startsWith('.'))
-    .sort();
-}
-
-/**
- * Imports every tenant file under `root/tenants`. A file that fails to load or exports no default
- * becomes a FieldError, so one broken file does not hide the errors of the others.
- */
-export async function loadTenants(root: string): Promise<{ entries: TenantEntry[]; errors: FieldError[] }> {
-  const dir = path.join(root, 'tenants');
-  const entries: TenantEntry[] = [];
-  const errors: FieldError[] = [];
-  for (const f of tenantFiles(dir)) {
-    const rel = `tenants/${f}`;
-    try {
-      const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { default?: unknown };
-      if (mod.default === undefined) {
-        errors.push(new FieldError(rel, '(default export)', 'Required value', undefined, 'the file must `export default tenant({ name, owner, labels, ... })`'));
-      } else {
-        entries.push({ file: rel, spec: mod.default as TenantSpec });
-      }
-    } catch (err) {
-      const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      errors.push(new FieldError(rel, '(file)', 'Invalid value', f, `cannot be loaded: ${msg}`));
-    }
-  }
-  return { entries, errors };
-}
-
-/** Loads `root/platform.ts` (default export of `definePlatform`). */
-export async function loadPlatform(root: string): Promise<PlatformSettings> {
-  const file = path.join(root, 'platform.ts');
-  const mod = (await import(pathToFileURL(file).href)) as { default?: PlatformSettings };
-  if (!mod.default) throw new PlatformError(['(default export): Required value: `export default definePlatform({ ... })`']);
-  return mod.default;
-}
+// Loading lives in lib/load.ts; re-exported here, where callers have always imported it from.
+export { loadPlatform, loadTenants, tenantFiles } from './load';
+import { withoutRepeats } from './load';
 
 /**
  * Replaces `outDir` with exactly `files`, atomically for readers: everything is written to a
@@ -159,7 +128,11 @@ export async function loadPlatform(root: string): Promise<PlatformSettings> {
  */
 export function writeDist(outDir: string, files: ReadonlyMap<string, string>): void {
   const abs = path.resolve(outDir);
+  // The common re-synth changes nothing: then dist/ is left alone (no folder to rebuild, no links).
+  if (sameTree(abs, files)) return;
   const parent = path.dirname(abs);
+  // Without a current dist/ there is nothing to link from: skip 19,000 failing stat calls.
+  const hadDist = fs.existsSync(abs);
   const tmp = path.join(parent, `.dist-tmp-${process.pid}-${Date.now()}`);
   const old = path.join(parent, `.dist-old-${process.pid}-${Date.now()}`);
   try {
@@ -171,7 +144,7 @@ export function writeDist(outDir: string, files: ReadonlyMap<string, string>): v
       const target = path.join(tmp, rel);
       // An unchanged file is hard-linked from the current dist/ instead of rewritten: far less I/O
       // on a re-synth, and deleting the replaced tree then frees (and discards) only what changed.
-      if (!linkIfUnchanged(path.join(abs, rel), target, content)) fs.writeFileSync(target, content);
+      if (!hadDist || !linkIfUnchanged(path.join(abs, rel), target, content)) fs.writeFileSync(target, content);
     }
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -187,6 +160,23 @@ export function writeDist(outDir: string, files: ReadonlyMap<string, string>): v
     throw err;
   }
   if (hadOld) removeInBackground(old);
+}
+
+/** Whether `dir` holds exactly `files` (same paths, same contents), and nothing else. */
+function sameTree(dir: string, files: ReadonlyMap<string, string>): boolean {
+  let count = 0;
+  try {
+    for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (e.isDirectory()) continue;
+      if (!e.isFile()) return false;
+      count++;
+    }
+    if (count !== files.size) return false;
+    for (const [rel, content] of files) if (fs.readFileSync(path.join(dir, rel), 'utf8') !== content) return false;
+    return true;
+  } catch {
+    return false; // no dist/ yet, or a file is missing
+  }
 }
 
 function linkIfUnchanged(existing: string, target: string, content: string): boolean {

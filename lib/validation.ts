@@ -19,6 +19,12 @@ export type FieldErrorType =
   | 'Forbidden'
   | 'Too long';
 
+/** Where in a file an error is (1-based line and column, as editors count them). */
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
 /** One problem in one tenant file, at one field. */
 export class FieldError {
   constructor(
@@ -31,12 +37,20 @@ export class FieldError {
     readonly value: unknown,
     /** Why it is wrong and how to fix it. */
     readonly detail: string,
+    /** Where the file could not be compiled or threw, when known: printed as `file:line:column`. */
+    readonly position?: SourcePosition,
   ) {}
 
   toString(): string {
     const shown = this.type === 'Required value' ? this.type : `${this.type}: ${renderValue(this.value)}`;
-    return `${this.file}: ${this.path}: ${shown}${this.detail ? `: ${this.detail}` : ''}`;
+    const where = this.position ? `${this.file}:${this.position.line}:${this.position.column}` : this.file;
+    return `${where}: ${this.path}: ${shown}${this.detail ? `: ${this.detail}` : ''}`;
   }
+}
+
+/** A value shown as written, unquoted: for values that are not data (`<function>`, `10n`, `<Map>`). */
+export class Shown {
+  constructor(readonly text: string) {}
 }
 
 /** Thrown by the synth pipeline when a declaration has errors; carries all of them. */
@@ -47,12 +61,37 @@ export class ValidationError extends Error {
   }
 }
 
-function renderValue(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
-  const s = JSON.stringify(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+/**
+ * The value part of a message. Total: whatever a tenant file exported (a function, a BigInt, a
+ * cycle, a Proxy with throwing traps), it returns a string and never throws.
+ */
+export function renderValue(v: unknown): string {
+  try {
+    switch (typeof v) {
+      case 'string':
+        return JSON.stringify(v);
+      case 'number':
+      case 'boolean':
+      case 'undefined':
+        return String(v);
+      case 'bigint':
+        return `${v.toString()}n`;
+      case 'function':
+        return '<function>';
+      case 'symbol':
+        return '<symbol>';
+      default:
+    }
+    if (v === null) return 'null';
+    if (v instanceof Shown) return v.text;
+    // JSON.stringify omits functions and symbols and throws on BigInt and cycles: a value it
+    // cannot write whole is shown by its kind.
+    const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x.toString()}n` : x)) as string | undefined;
+    if (typeof s !== 'string') return '<value>';
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return '<value that cannot be shown>';
+  }
 }
 
 /** Collects errors for one file; checks append to it instead of throwing so every error is reported. */

@@ -7,15 +7,14 @@ import { accessReport, CAPABILITIES, renderAccessMarkdown } from '../lib/access'
 import { argValue, reportUserError, runCommand } from '../lib/cli';
 import { loadKubeflowClusterRoles } from '../lib/rbac';
 import { loadPlatform, loadTenants, synthesize } from '../lib/synth';
-import { ValidationError } from '../lib/validation';
 
 async function main(): Promise<number> {
   const root = path.resolve(argValue('--root') ?? process.cwd());
   try {
     const platform = await loadPlatform(root);
-    const { entries, errors } = await loadTenants(root);
-    if (errors.length > 0) throw new ValidationError(errors);
-    const objects = synthesize(entries, platform).objects.map((o) => o.manifest);
+    const loaded = await loadTenants(root);
+    const { entries } = loaded;
+    const objects = synthesize(entries, platform, { loadErrors: loaded.errors }).objects.map((o) => o.manifest);
     const report = accessReport(objects, loadKubeflowClusterRoles());
     if (process.argv.includes('--json')) {
       console.log(JSON.stringify({ capabilities: CAPABILITIES, namespaces: report }, null, 2));

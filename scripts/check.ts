@@ -13,7 +13,6 @@ import { argValue, reportUserError, runCommand } from '../lib/cli';
 import { INPUTS_FILE, inputsDigest, renderInputsDigest, staleness, stalenessMessage } from '../lib/inputs-digest';
 import { deprecationLines } from '../lib/deprecations';
 import { loadPlatform, loadTenants, readTree, synthesize } from '../lib/synth';
-import { sortErrors, ValidationError } from '../lib/validation';
 
 /** File lists shown before "and N more". */
 const MAX_LISTED = 30;
@@ -27,9 +26,9 @@ async function main(): Promise<number> {
     const { entries, errors } = await loadTenants(root);
     const deployed = readDeployed(root, { distDir });
     const removed = checkRemovedTenants(entries, deployed.tenants, errors, deployed.unmergedDecommissions);
-    if (errors.length > 0 || removed.length > 0) throw new ValidationError(sortErrors([...errors, ...removed]));
     const digest = inputsDigest(root);
-    const synth = synthesize(entries, platform, { deployed: declaringFiles(deployed, entries) });
+    // Load errors, the removal guard and validation are reported together.
+    const synth = synthesize(entries, platform, { deployed: declaringFiles(deployed, entries), loadErrors: [...errors, ...removed] });
     for (const line of deprecationLines(synth.warnings)) console.warn(line);
     const fresh = new Map([...synth.files, [INPUTS_FILE, renderInputsDigest(digest)]]);
     const committed = readTree(distDir);

@@ -13,12 +13,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffTrees, hasBlocking, renderMarkdown, renderText } from '../lib/diff';
 import { declaringFiles, readDeployed } from '../lib/deployed';
-import { defaultBase, git, isCommit, readGitTree } from '../lib/git';
+import { defaultBase, git, isCommit, readGitTreeInBackground } from '../lib/git';
 import { argValue as arg, reportUserError, runCommand } from '../lib/cli';
 import { INPUTS_FILE } from '../lib/inputs-digest';
 import { loadPlatform, loadTenants, synthesize } from '../lib/synth';
 import { splitToolChanges } from '../lib/toolchange';
-import { ValidationError } from '../lib/validation';
 
 async function main(): Promise<number> {
   const root = path.resolve(arg('--root') ?? process.cwd());
@@ -37,14 +36,16 @@ async function main(): Promise<number> {
       );
       return 0;
     }
-    const before = readGitTree(root, base, 'dist');
-    before.delete(INPUTS_FILE); // the record of synth's inputs, not an object (lib/inputs-digest.ts)
+    // git reads the base dist/ while this process synthesizes the working tree.
+    const beforeRead = readGitTreeInBackground(root, base, 'dist');
     const baseLabel = `${base === arg('--base') ? `${base} ` : 'merge base '}(${git(root, ['rev-parse', '--short', `${base}^{commit}`]).toString().trim()})`;
     const platform = await loadPlatform(root);
-    const { entries, errors } = await loadTenants(root);
-    if (errors.length > 0) throw new ValidationError(errors);
+    const loaded = await loadTenants(root);
+    const { entries } = loaded;
     // Clashes between tenants are reported on the file that is new since the base (lib/deployed.ts).
-    const synth = synthesize(entries, platform, { deployed: declaringFiles(readDeployed(root, { base }), entries) });
+    const synth = synthesize(entries, platform, { deployed: declaringFiles(readDeployed(root, { base }), entries), loadErrors: loaded.errors });
+    const before = await beforeRead;
+    before.delete(INPUTS_FILE); // the record of synth's inputs, not an object (lib/inputs-digest.ts)
     // When lib/ changed, tool changes are measured separately from tenant changes (lib/toolchange.ts).
     const split = await splitToolChanges(root, base, before);
     const report = diffTrees(split.before, synth.files);

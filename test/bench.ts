@@ -1,26 +1,35 @@
 /**
- * `npm run bench`: synthesizes N generated tenants (3 contributors each, CPU/memory/GPU quotas)
- * through the same pipeline as `npm run synth` - validation, constructs, YAML, atomic write to a
- * temporary dist/ - and prints tenants, objects, wall time and peak memory for each size.
+ * `npm run bench`: the user's commands as whole processes on N generated tenant files on disk.
+ * Writes a throw-away repository (tenant files, platform.ts, package.json with the real scripts;
+ * lib/, imports/, node_modules/, main.ts and scripts/ symlinked to this checkout) in a temporary
+ * folder and times:
  *
- *   tsx test/bench.ts [sizes...]      default: 1000 5000
+ * - `npm run synth` cold (no dist/) and with an existing dist/ (median of --runs runs);
+ * - `npm run diff` after one changed quota (against the committed synth; median of --runs runs).
+ *
+ * Each tenant has the pinned shape of `generateTenants`: 3 contributors, one grant, S3 and
+ * registry credentials (19 objects). Peak memory is the largest process's maximum RSS, from
+ * `/usr/bin/time` when present, else from `process.resourceUsage()` of the children.
+ *
+ *   tsx test/bench.ts [--tenants 1000] [--runs 5] [--keep]      e.g. --tenants 5000
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { diffTrees, renderMarkdown, renderText } from '../lib/diff';
-import { DEFAULT_PLATFORM } from '../lib/platform';
-import { synthesize, writeDist } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
 import type { TenantEntry } from '../lib/validation';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
 
 /** N valid, distinct tenants; names never prefix one another (`team-00001` ... fixed width). */
 export function generateTenants(n: number): TenantEntry[] {
   const width = String(n).length + 1;
+  const nameOf = (i: number): string => `team-${String(i).padStart(width, '0')}`;
   const out: TenantEntry[] = [];
   for (let i = 0; i < n; i++) {
     const id = String(i).padStart(width, '0');
-    const name = `team-${id}`;
+    const name = nameOf(i);
     const spec: TenantSpec = {
       name,
       owner: { email: `lead-${id}@example.com` },
@@ -32,63 +41,116 @@ export function generateTenants(n: number): TenantEntry[] {
         { user: `dev-b-${id}@example.com`, role: 'edit' },
         { user: `viewer-${id}@example.com`, role: 'view' },
       ],
+      // The next tenant's pipelines may read this one's models (a ring: every grantee exists).
+      grants: n > 1 ? [{ to: nameOf((i + 1) % n), resources: ['inferenceservices', 'pipeline-runs'], verbs: ['get', 'list'] }] : [],
+      credentials: { s3: true, registry: { server: 'harbor.example.com' } },
     };
     out.push({ file: `tenants/${name}.ts`, spec });
   }
   return out;
 }
 
-function run(n: number, dir: string): { objects: number; ms: number; synthMs: number } {
-  const entries = generateTenants(n);
-  const t0 = performance.now();
-  const result = synthesize(entries, DEFAULT_PLATFORM);
-  const t1 = performance.now();
-  writeDist(path.join(dir, 'dist'), result.files);
-  return { objects: result.objects.length, ms: performance.now() - t0, synthMs: t1 - t0 };
+/** The source of a tenant file, as a team would write it. */
+function tenantFileSource(spec: TenantSpec): string {
+  return `import { tenant } from '../lib/tenant';\n\nexport default tenant(${JSON.stringify(spec, null, 2)});\n`;
 }
 
-/**
- * `npm run diff` on N tenants: the pure diff of two dist/ trees (parse, compare object by object
- * and field by field, risk flags, both renderings). The "after" tree raises every tenth quota and
- * adds a contributor to every twentieth tenant, so the report has real content.
- */
-function benchDiff(n: number): { ms: number; changed: number; flags: number } {
-  const before = synthesize(generateTenants(n), DEFAULT_PLATFORM).files;
-  const changedEntries = generateTenants(n).map((e, i) => {
-    if (i % 10 === 0) return { ...e, spec: { ...e.spec, quota: { ...e.spec.quota, cpu: '64' } } };
-    if (i % 20 === 5) return { ...e, spec: { ...e.spec, contributors: [...(e.spec.contributors ?? []), { user: `new-${i}@example.com`, role: 'edit' as const }] } };
-    return e;
-  });
-  const after = synthesize(changedEntries, DEFAULT_PLATFORM).files;
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+};
+
+function git(cwd: string, ...args: string[]): void {
+  const r = spawnSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+}
+
+/** A repository with `n` tenant files whose `npm run synth` / `npm run diff` are this checkout's. */
+export function writeBenchRepo(dir: string, n: number): TenantEntry[] {
+  for (const link of ['lib', 'imports', 'node_modules', 'main.ts', 'scripts']) fs.symlinkSync(path.join(ROOT, link), path.join(dir, link));
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
+  fs.writeFileSync(path.join(dir, 'platform.ts'), "import { definePlatform } from './lib/platform';\n\nexport default definePlatform({});\n");
+  fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\nlib\nimports\nmain.ts\nscripts\n.dist-*\n');
+  fs.mkdirSync(path.join(dir, 'tenants'));
+  const entries = generateTenants(n);
+  for (const e of entries) fs.writeFileSync(path.join(dir, e.file), tenantFileSource(e.spec));
+  return entries;
+}
+
+interface Timed {
+  readonly ms: number;
+  /** User + system CPU time of the whole process tree: less disturbed by other load than wall time. */
+  readonly cpuMs: number;
+  readonly peakMB: number;
+  readonly stdout: string;
+}
+
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Runs `npm run <script> -- <args>` in `cwd` as the user would, timing the whole process tree. */
+function npmRun(cwd: string, script: string, args: string[], okCodes: readonly number[] = [0]): Timed {
+  const cmd = ['npm', 'run', '--silent', script, ...(args.length > 0 ? ['--', ...args] : [])];
+  const argv = TIME ? [TIME, '-f', '__maxrss_kb=%M __cpu_s=%U+%S', ...cmd] : cmd;
   const t0 = performance.now();
-  const report = diffTrees(before, after);
-  renderText(report);
-  renderMarkdown(report);
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd, env: GIT_ENV, encoding: 'utf8', maxBuffer: 1 << 28 });
   const ms = performance.now() - t0;
-  const changed = report.groups.length;
-  return { ms, changed, flags: report.flags.length };
+  if (!okCodes.includes(r.status ?? -1)) throw new Error(`npm run ${script} exited ${r.status}:\n${r.stderr.slice(-4000)}`);
+  const m = /__maxrss_kb=(\d+)/.exec(r.stderr);
+  // Without /usr/bin/time: the largest child process's maximum RSS seen by this process so far.
+  const peakKB = m ? Number(m[1]) : process.resourceUsage().maxRSS;
+  const cpu = /__cpu_s=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+  return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN, peakMB: peakKB / 1024, stdout: r.stdout };
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const sec = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name}: Invalid value: "${process.argv[i + 1]}": a whole number greater than 0`);
+  return v;
 }
 
 async function main(): Promise<void> {
-  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kft-bench-'));
+  const n = flag('--tenants', 1000);
+  const runs = flag('--runs', 5);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kft-bench-'));
   try {
-    run(20, path.join(tmp, 'warm-up')); // module loading and JIT are not part of the per-size numbers
-    for (const n of sizes.length > 0 ? sizes : [1000, 5000]) {
-      if (global.gc) global.gc();
-      // A fresh folder per size, as in a fresh clone: replacing an existing dist/ adds only a
-      // rename (the old tree is deleted in the background).
-      const { objects, ms, synthMs } = run(n, path.join(tmp, `n${n}`));
-      const peak = process.resourceUsage().maxRSS / 1024;
-      console.log(
-        `synth  tenants=${n} objects=${objects} wall=${(ms / 1000).toFixed(2)}s (validate+render ${(synthMs / 1000).toFixed(2)}s, write ${((ms - synthMs) / 1000).toFixed(2)}s) peakRSS=${peak.toFixed(0)}MB`,
-      );
-    }
-    const { ms, changed, flags } = benchDiff(1000);
-    console.log(`diff   tenants=1000 changed=${changed} flags=${flags} wall=${(ms / 1000).toFixed(2)}s (target < 2s)`);
+    const entries = writeBenchRepo(dir, n);
+    git(dir, 'init', '-q', '-b', 'main');
+
+    const cold = npmRun(dir, 'synth', []);
+    const objects = Number(/(\d+) object\(s\)/.exec(cold.stdout)?.[1] ?? NaN);
+    const warm: Timed[] = [];
+    for (let i = 0; i < runs; i++) warm.push(npmRun(dir, 'synth', []));
+
+    git(dir, 'add', '--', '.gitignore', 'package.json', 'platform.ts', 'tenants', 'dist');
+    git(dir, 'commit', '-q', '-m', 'bench: synth');
+    const changed = entries[0]!;
+    fs.writeFileSync(path.join(dir, changed.file), tenantFileSource({ ...changed.spec, quota: { ...changed.spec.quota, cpu: '99' } }));
+    const diffs: Timed[] = [];
+    // A raised quota is a risk flag, not a blocking one: exit 0.
+    for (let i = 0; i < runs; i++) diffs.push(npmRun(dir, 'diff', ['--base', 'HEAD']));
+    if (!diffs[0]!.stdout.includes(changed.spec.name)) throw new Error(`diff does not mention ${changed.spec.name}:\n${diffs[0]!.stdout.slice(0, 2000)}`);
+
+    const peak = (ts: readonly Timed[]): string => `peak ${Math.max(...ts.map((t) => t.peakMB)).toFixed(0)} MB, cpu ${sec(median(ts.map((t) => t.cpuMs)))}`;
+    console.log(`tenants=${n} objects=${objects} runs=${runs} (whole processes: npm run ...; peak = largest process's max RSS${TIME ? ', cpu = user+sys median, /usr/bin/time' : ''})`);
+    console.log(`synth, existing dist/  median ${sec(median(warm.map((t) => t.ms)))}  (min ${sec(Math.min(...warm.map((t) => t.ms)))}, max ${sec(Math.max(...warm.map((t) => t.ms)))})  ${peak(warm)}`);
+    console.log(`synth, cold (no dist/) ${sec(cold.ms)}  ${peak([cold])}`);
+    console.log(`diff, one quota changed  median ${sec(median(diffs.map((t) => t.ms)))}  (min ${sec(Math.min(...diffs.map((t) => t.ms)))}, max ${sec(Math.max(...diffs.map((t) => t.ms)))})  ${peak(diffs)}`);
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (process.argv.includes('--keep')) console.log(`kept ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (process.argv[1]?.endsWith("bench.ts")) await main();
+if (process.argv[1]?.endsWith('bench.ts')) await main();
