@@ -112,3 +112,87 @@ export class Quantity {
 export function minQuantity(a: Quantity, b: Quantity): Quantity {
   return b.compare(a) < 0 ? b : a;
 }
+
+/** Binary suffixes by power of 1024, as resource.Quantity emits them. */
+const BINARY_SUFFIX = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] as const;
+/** Decimal-SI suffixes by power of ten (multiples of 3 only). */
+const DECIMAL_SUFFIX: Record<number, string> = { [-9]: 'n', [-6]: 'u', [-3]: 'm', 0: '', 3: 'k', 6: 'M', 9: 'G', 12: 'T', 15: 'P', 18: 'E' };
+/** Beyond this written exponent, refuse: no resource needs it, and 10^huge is not computable. */
+const MAX_CANONICAL_EXP = 1000;
+
+/** Precision kept: milli (what the API server stores in core objects) or nano (what ParseQuantity keeps). */
+export type CanonicalScale = 'milli' | 'nano';
+
+/**
+ * `input` in Kubernetes canonical form: what the API server returns for it, byte for byte
+ * (apimachinery v0.33 `resource.Quantity` String() after ParseQuantity). Synth emits every quantity
+ * this way because the Profile controller re-encodes the Profile through Go types on each
+ * reconcile: anything else it rewrites, takes ownership of, and the next server-side apply of
+ * dist/ conflicts with it.
+ *
+ * The rules (quantity.go ParseQuantity and CanonicalizeBytes, amount.go AsCanonicalBytes):
+ * - the suffix family of the input is kept: binary (Ki..Ei), decimal SI (n..E, none), or
+ *   decimal exponent (e3);
+ * - the value is rounded up (away from 0) to `scale`: milli for core objects such as ResourceQuota
+ *   and LimitRange (their defaulting calls RoundUp(-3)), nano for a Profile (a custom resource:
+ *   only ParseQuantity's rounding applies); binary values are capped at 2^63-1 first;
+ * - binary values below 1024 in magnitude or not whole fall back to decimal SI; whole ones are
+ *   written with the largest power of 1024 that divides them exactly ("1536Mi", "1025");
+ * - decimal values are written as an integer times the largest power of ten that is a multiple
+ *   of 3 and loses nothing ("1500m", "1k", "10e99"); zero is "0"; numbers become strings.
+ *
+ * Throws on non-quantities, written exponents beyond ±1000, and decimal-SI values of 10^21 or
+ * more, whose exponent has no SI suffix: v1.33 then drops it and stores "1000E" as "1" (fixed
+ * upstream later); synth's sanity bounds keep every emitted quantity far below that.
+ */
+export function canonicalQuantity(input: string | number, scale: CanonicalScale = 'milli'): string {
+  const text = typeof input === 'number' ? (Number.isFinite(input) ? String(input) : '') : input;
+  const m = QUANTITY.exec(text);
+  if (!m) throw new Error(`not a quantity: ${String(input)}`);
+  const mantissa = m[1]!;
+  const suffix = m[2] ?? '';
+  let format: 'BinarySI' | 'DecimalSI' | 'DecimalExponent' = suffix in BINARY_EXP ? 'BinarySI' : EXPONENT.test(suffix) ? 'DecimalExponent' : 'DecimalSI';
+  const negative = mantissa.startsWith('-');
+  const [int = '', frac = ''] = mantissa.replace(/^[+-]/, '').split('.');
+  const written = format === 'DecimalExponent' ? Number(suffix.slice(1)) : (DECIMAL_EXP[suffix] ?? 0);
+  if (Math.abs(written) > MAX_CANONICAL_EXP) throw new RangeError(`quantity exponent out of range: ${text}`);
+  const digits = BigInt(`${int}${frac}` || '0') * 2n ** BigInt(BINARY_EXP[suffix] ?? 0);
+  if (digits === 0n) return '0';
+
+  // |value| in units of 10^-precision, rounded up: |value| = digits * 10^(written - frac.length).
+  const precision = scale === 'milli' ? 3 : 9;
+  const shift = written - frac.length + precision;
+  let units = shift >= 0 ? digits * 10n ** BigInt(shift) : (digits + 10n ** BigInt(-shift) - 1n) / 10n ** BigInt(-shift);
+  const one = 10n ** BigInt(precision);
+  if (format === 'BinarySI' && units > MAX_QUANTITY_UNITS * one) units = MAX_QUANTITY_UNITS * one;
+  const sign = negative ? '-' : '';
+
+  if (format === 'BinarySI') {
+    if (units < 1024n * one || units % one !== 0n) {
+      format = 'DecimalSI'; // below 1024 or fractional: binary would round or confuse
+    } else {
+      let n = units / one;
+      let k = 0;
+      while (n % 1024n === 0n) {
+        n /= 1024n;
+        k++;
+      }
+      return `${sign}${n}${BINARY_SUFFIX[k]!}`;
+    }
+  }
+  // Decimal: integer times 10^exp with exp a multiple of 3, as large as possible.
+  let n = units;
+  let exp = -precision;
+  while (n % 10n === 0n) {
+    n /= 10n;
+    exp++;
+  }
+  while (exp % 3 !== 0) {
+    n *= 10n;
+    exp--;
+  }
+  if (format === 'DecimalExponent') return `${sign}${n}${exp === 0 ? '' : `e${exp}`}`;
+  const si = DECIMAL_SUFFIX[exp];
+  if (si === undefined) throw new RangeError(`quantity ${text} is 10^21 or more: Kubernetes v1.33 would store it without its exponent`);
+  return `${sign}${n}${si}`;
+}
