@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { definePlatform } from '../lib/platform';
-import { canonicalQuantity, MAX_QUANTITY_UNITS, Quantity } from '../lib/quantity';
+import { canonicalQuantity, MAX_QUANTITY_UNITS, Quantity, storedQuantity } from '../lib/quantity';
 import { synthesize } from '../lib/synth';
 import { entry, validSpec } from './support/fixtures';
 import { quantityArb } from './support/quantity-arb';
@@ -28,7 +28,7 @@ describe('canonicalQuantity: known pairs from apimachinery v0.33.13', () => {
     ['.000001Ki', '1024u'],
     ['.000000001Ki', '1024n'],
     ['.000000000001Ki', '2n'],
-    // TestQuantityString (alternate spelling -> expected), quantity_test.go:702-745
+    // TestQuantityString (alternate spelling -> expected), quantity_test.go:702-743
     ['1024Mi', '1Gi'],
     ['307200Ki', '300Mi'],
     ['1025024Mi', '1001Gi'],
@@ -44,7 +44,7 @@ describe('canonicalQuantity: known pairs from apimachinery v0.33.13', () => {
     ['0.001e0', '1e-3'],
     ['1000e-12', '1e-9'],
     ['00', '0'],
-    // TestQuantityString expected spellings parse to themselves, quantity_test.go:702-745
+    // TestQuantityString expected spellings parse to themselves, quantity_test.go:702-743
     ['6Ki', '6Ki'],
     ['1025', '1025'],
     ['1234567M', '1234567M'],
@@ -76,12 +76,35 @@ describe('canonicalQuantity: known pairs from apimachinery v0.33.13', () => {
     ['0.0001', '1m'],
     ['1e100', '10e99'],
     ['100Ei', String(MAX_QUANTITY_UNITS)],
-    // Binary values below 1024 or not whole fall back to decimal SI; whole ones stay binary.
+    // Binary values below 1024 or not whole fall back to decimal SI; whole ones stay binary; a
+    // whole one that 1024 does not divide is written without suffix, which reads back as decimal.
     ['0.5Ki', '512'],
-    ['1.953125Ki', '2000'],
+    ['1.5Ki', '1536'],
+    ['1.953125Ki', '2k'],
     ['0.1Ki', '102400m'],
   ])('core objects (milli): %s -> %s', (input, expected) => {
     expect(canonicalQuantity(input)).toBe(expected);
+  });
+
+  it.each([
+    // ParseQuantity keeps the input text when its digits look canonical (quantity.go "if the
+    // number is in canonical form, reuse the string"; TestQuantityString checks the copy,
+    // quantity_test.go:754-756): the server echoes these spellings. Observed on the tier's server.
+    ['+002.M', '+002.M'],
+    ['124.625', '124.625'],
+    ['1.500', '1.500'],
+    ['0013Ti', '0013Ti'],
+    ['1.m', '1.m'],
+    // not kept: digits ending in 000, a leading 0, a scale that is not a multiple of 3, finer than milli
+    ['1.5', '1500m'],
+    ['8000m', '8'],
+    ['0.5', '500m'],
+    ['1.0001', '1001m'],
+    ['1024Mi', '1Gi'],
+    // binary, not kept, and without suffix after the first pass: storage reads it back as decimal
+    ['1.953125Ki', '2k'],
+  ])('storedQuantity(%s) = %s', (input, expected) => {
+    expect(storedQuantity(input)).toBe(expected);
   });
 
   it('refuses what v1.33 cannot write faithfully, and non-quantities', () => {
@@ -133,8 +156,20 @@ describe('canonicalQuantity: properties', () => {
         else expect(Quantity.of(c).milli < 1024_000n || Quantity.of(c).milli % 1000n !== 0n || /^[0-9]+$/.test(c)).toBe(true);
         // largest suffix: no whole factor of the next one left in the mantissa
         if (BINARY.test(c)) expect(s === 'Ei' || n % 1024n !== 0n).toBe(true);
-        else if (s === '' && BINARY.test(q)) expect(n % 1024n !== 0n || n < 1024n).toBe(true);
         else if (s !== 'E') expect(n % 1000n !== 0n).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the API server returns canonical quantities unchanged, and other spellings with the same value', () => {
+    fc.assert(
+      fc.property(quantityArb(), (q) => {
+        const c = canonicalQuantity(q);
+        expect(storedQuantity(c)).toBe(c);
+        expect(Quantity.of(storedQuantity(q)).milli).toBe(Quantity.of(c).milli);
+        // the server's answer canonicalises to the same canonical form
+        expect(canonicalQuantity(storedQuantity(q))).toBe(c);
       }),
       { numRuns: 2000 },
     );
@@ -159,7 +194,7 @@ describe('synth emits only canonical quantities', () => {
       limits: { pod: { max: { cpu: '4000m', memory: '16384Mi', gpu: { 'nvidia.com/gpu': 1 } } }, container: { defaultRequest: { cpu: '0.5', memory: '0.5Gi' } } },
     });
     const { objects } = synthesize([entry(spec)], platform); // throws on invalid input
-    const profile = objects.find((o) => o.manifest.kind === 'Profile')!.manifest as { spec: { resourceQuotaSpec: { hard: Record<string, string> } } };
+    const profile = objects.find((o) => o.manifest.kind === 'Profile')!.manifest as unknown as { spec: { resourceQuotaSpec: { hard: Record<string, string> } } };
     expect(profile.spec.resourceQuotaSpec.hard).toMatchObject({
       'requests.cpu': '8',
       'requests.memory': '32Gi',
@@ -169,7 +204,7 @@ describe('synth emits only canonical quantities', () => {
       pods: '1k',
       'requests.nvidia.com/gpu': '2',
     });
-    const lr = objects.find((o) => o.manifest.kind === 'LimitRange')!.manifest as { spec: { limits: Record<string, Record<string, string> | string>[] } };
+    const lr = objects.find((o) => o.manifest.kind === 'LimitRange')!.manifest as unknown as { spec: { limits: Record<string, Record<string, string> | string>[] } };
     const pod = lr.spec.limits.find((l) => l.type === 'Pod')!;
     const ctr = lr.spec.limits.find((l) => l.type === 'Container')!;
     expect(pod.max).toEqual({ cpu: '4', memory: '16Gi', 'nvidia.com/gpu': '1' });
