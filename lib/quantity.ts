@@ -112,3 +112,145 @@ export class Quantity {
 export function minQuantity(a: Quantity, b: Quantity): Quantity {
   return b.compare(a) < 0 ? b : a;
 }
+
+/** Binary suffixes by power of 1024, as resource.Quantity emits them. */
+const BINARY_SUFFIX = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] as const;
+/** Decimal-SI suffixes by power of ten (multiples of 3 only). */
+const DECIMAL_SUFFIX: Record<number, string> = { [-9]: 'n', [-6]: 'u', [-3]: 'm', 0: '', 3: 'k', 6: 'M', 9: 'G', 12: 'T', 15: 'P', 18: 'E' };
+/** Beyond this written exponent, refuse: no resource needs it, and 10^huge is not computable. */
+const MAX_CANONICAL_EXP = 1000;
+
+/** Precision kept: milli (what the API server stores in core objects) or nano (what ParseQuantity keeps). */
+export type CanonicalScale = 'milli' | 'nano';
+
+type Format = 'BinarySI' | 'DecimalSI' | 'DecimalExponent';
+
+/** A quantity as apimachinery's ParseQuantity sees it. */
+interface GoParsed {
+  readonly negative: boolean;
+  /** |value| = digits * 10^exp10, exactly (binary suffixes multiplied in). */
+  readonly digits: bigint;
+  readonly exp10: number;
+  readonly format: Format;
+  /** ParseQuantity keeps the input text as the String() of the result (its "already canonical" shortcut). */
+  readonly keepsText: boolean;
+  /** Decimal scale of the int64 fast path (RoundUp keeps the text when it is at least the target), else undefined. */
+  readonly fastScale: number | undefined;
+}
+
+function goParse(text: string): GoParsed {
+  const m = QUANTITY.exec(text);
+  if (!m) throw new Error(`not a quantity: ${text}`);
+  const mantissa = m[1]!;
+  const suffix = m[2] ?? '';
+  const format: Format = suffix in BINARY_EXP ? 'BinarySI' : EXPONENT.test(suffix) ? 'DecimalExponent' : 'DecimalSI';
+  const negative = mantissa.startsWith('-');
+  const [intRaw = '', frac = ''] = mantissa.replace(/^[+-]/, '').split('.');
+  const int = intRaw.replace(/^0+/, '') || '0'; // parseQuantityString strips leading zeros
+  const exponent = format === 'BinarySI' ? BINARY_EXP[suffix]! : format === 'DecimalExponent' ? Number(suffix.slice(1)) : DECIMAL_EXP[suffix]!;
+  if (Math.abs(exponent) > MAX_CANONICAL_EXP) throw new RangeError(`quantity exponent out of range: ${text}`);
+  const binary = format === 'BinarySI';
+  const digits = BigInt(`${int}${frac}`) * 2n ** BigInt(binary ? exponent : 0);
+  const exp10 = (binary ? 0 : exponent) - frac.length;
+  // ParseQuantity's int64 fast path (quantity.go, "if precision >= 0"), and when it keeps the text.
+  let keepsText = text === '0';
+  let fastScale: number | undefined;
+  const precision = !binary ? 18 - (int.length + frac.length) : frac === '' ? 15 - int.length - Math.trunc((exponent * 3) / 10) - 1 : -1;
+  const scale = (binary ? 0 : exponent) - frac.length;
+  const shifted = `${int}${frac}`;
+  if (precision >= 0 && scale >= -9 && BigInt(shifted) * 2n ** BigInt(binary ? exponent : 0) <= MAX_QUANTITY_UNITS) {
+    fastScale = scale;
+    keepsText ||= binary ? (Number(BigInt(shifted) & 7n) !== 0) : scale % 3 === 0 && !shifted.endsWith('000') && !shifted.startsWith('0');
+  }
+  return { negative, digits, exp10, format, keepsText, fastScale };
+}
+
+/** CanonicalizeBytes of the parsed value rounded up (away from 0) to `precision` decimals. */
+function render(p: GoParsed, precision: number): string {
+  if (p.digits === 0n) return '0';
+  let format = p.format;
+  const shift = p.exp10 + precision;
+  const den = 10n ** BigInt(Math.max(0, -shift));
+  let units = shift >= 0 ? p.digits * 10n ** BigInt(shift) : (p.digits + den - 1n) / den;
+  const one = 10n ** BigInt(precision);
+  // ParseQuantity caps binary values at 2^63-1 (after rounding to nano; the cap is whole, so the order is moot).
+  if (format === 'BinarySI' && units > MAX_QUANTITY_UNITS * one) units = MAX_QUANTITY_UNITS * one;
+  const sign = p.negative ? '-' : '';
+  if (format === 'BinarySI') {
+    if (units < 1024n * one || units % one !== 0n) {
+      format = 'DecimalSI'; // below 1024 or fractional: binary would round or confuse
+    } else {
+      let n = units / one;
+      let k = 0;
+      while (n % 1024n === 0n) {
+        n /= 1024n;
+        k++;
+      }
+      return `${sign}${n}${BINARY_SUFFIX[k]!}`;
+    }
+  }
+  // Decimal: an integer times 10^exp, exp a multiple of 3 and as large as possible.
+  let n = units;
+  let exp = -precision;
+  while (n % 10n === 0n) {
+    n /= 10n;
+    exp++;
+  }
+  while (exp % 3 !== 0) {
+    n *= 10n;
+    exp--;
+  }
+  if (format === 'DecimalExponent') return `${sign}${n}${exp === 0 ? '' : `e${exp}`}`;
+  const si = DECIMAL_SUFFIX[exp];
+  if (si === undefined) throw new RangeError(`quantity ${sign}${n}e${exp} is 10^21 or more: Kubernetes v1.33 would write it without its exponent`);
+  return `${sign}${n}${si}`;
+}
+
+const asText = (input: string | number): string => (typeof input === 'number' ? (Number.isFinite(input) ? String(input) : 'NaN') : input);
+
+/**
+ * `input` in Kubernetes canonical form (apimachinery v0.33 resource.Quantity). Synth emits every
+ * quantity this way because the Profile controller re-encodes the Profile through Go types on
+ * each reconcile: anything else it may rewrite, it then owns the field, and the next server-side
+ * apply of dist/ conflicts with it. The result is returned unchanged by the API server for a core
+ * object ({@link storedQuantity}) and by a Go client's decode/encode (the controller's round trip).
+ *
+ * Rules (k8s.io/apimachinery pkg/api/resource: quantity.go ParseQuantity, CanonicalizeBytes;
+ * amount.go AsCanonicalBytes, AsCanonicalBase1024Bytes):
+ * - the suffix family of the input is kept: binary (Ki..Ei), decimal SI (n..E, none), or
+ *   decimal exponent (e3);
+ * - the value is rounded up (away from 0) to `scale`: milli for core objects (ResourceQuota,
+ *   LimitRange: their defaulting calls RoundUp(-3)), nano for a custom resource such as the Profile
+ *   (ParseQuantity's own rounding); binary values are capped at 2^63-1;
+ * - binary values below 1024 in magnitude or not whole are written in decimal SI; whole ones with
+ *   the largest power of 1024 that divides them ("1536Mi", "1025");
+ * - decimal values as an integer times the largest power of ten that is a multiple of 3 and loses
+ *   nothing ("1500m", "1k", "10e99"); zero is "0"; numbers become strings;
+ * - the text has no suffix to say it was binary, so what a binary value without one reads as
+ *   again is what the server returns from storage: "2000" (1.953125Ki) comes back as "2k". This is
+ *   the fixed point, one more pass.
+ *
+ * Throws on non-quantities, written exponents beyond ±1000, and decimal-SI values of 10^21 or
+ * more, whose exponent has no SI suffix: v1.33 then drops it and stores "1000E" as "1" (fixed
+ * upstream later); synth's sanity bounds keep every emitted quantity far below that.
+ */
+export function canonicalQuantity(input: string | number, scale: CanonicalScale = 'milli'): string {
+  const precision = scale === 'milli' ? 3 : 9;
+  return render(goParse(render(goParse(asText(input)), precision)), precision);
+}
+
+/**
+ * What the API server returns for `input` written to a core object (e.g. ResourceQuota `hard`),
+ * read back from storage. Usually {@link canonicalQuantity}, except that ParseQuantity keeps an
+ * input's own text when its digits look canonical ("1.500", "0013Ti", "+2M" come back verbatim:
+ * quantity.go "if the number is in canonical form, reuse the string", which checks the digits,
+ * not the spelling), and RoundUp(-3) keeps that text when no rounding is needed. Storage re-parses
+ * the text it wrote (protobuf carries the string), so the rule applies twice.
+ */
+export function storedQuantity(input: string | number): string {
+  const once = (text: string): string => {
+    const p = goParse(text);
+    return p.keepsText && p.fastScale !== undefined && p.fastScale >= -3 ? text : render(p, 3);
+  };
+  return once(once(asText(input)));
+}

@@ -9,7 +9,7 @@ import type { QuantityInput, QuotaSpec } from './declarations/quota';
 import { explainUnknownGpu, inventoryResources } from './gpu';
 import type { PlatformSettings } from './declarations/platform';
 import { countProblem, quantityProblem, ZERO_LIMIT } from './platform';
-import { minQuantity, Quantity } from './quantity';
+import { canonicalQuantity, minQuantity, Quantity } from './quantity';
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkCount, checkObject, checkQuantity, isPlainObject } from './validation';
 import type { TenantSpec } from './declarations/tenant';
@@ -37,16 +37,17 @@ export function quotaHard(quota: QuotaSpec | undefined, platform: PlatformSettin
   const q = quota ?? {};
   for (const [field, key] of Object.entries(QUOTA_QUANTITY_KEYS)) {
     const v = q[field as keyof QuotaSpec] as QuantityInput | undefined;
-    if (v !== undefined) hard[key] = String(v);
+    if (v !== undefined) hard[key] = canonicalQuantity(v);
   }
+  // Counts too: the API server writes 1000 pods as "1k".
   for (const [field, key] of Object.entries(QUOTA_COUNT_KEYS)) {
     const v = q[field as keyof QuotaSpec] as number | undefined;
-    if (v !== undefined) hard[key] = String(v);
+    if (v !== undefined) hard[key] = canonicalQuantity(v);
   }
   // Extended resources only support the `requests.` prefix in a ResourceQuota. Every GPU resource
   // the platform has is listed, 0 where undeclared, so a tenant cannot use GPUs it was not given.
   const gpu = (q.gpu ?? {}) as Record<string, number>;
-  for (const res of inventoryResources(platform.gpu)) hard[`requests.${res}`] = String(gpu[res] ?? 0);
+  for (const res of inventoryResources(platform.gpu)) hard[`requests.${res}`] = canonicalQuantity(gpu[res] ?? 0);
   return sortKeys(hard);
 }
 
@@ -271,7 +272,8 @@ export class TenantLimitRange extends Construct {
     // LimitRanger rejects a pod that sets no limit for a resource with a per-pod max; a 0 default
     // for each capped GPU resource keeps CPU-only pods admissible.
     const zeroGpu = Object.fromEntries(gpuCaps.map((r) => [r, k8s.Quantity.fromString('0')]));
-    const q = (x: Quantity) => k8s.Quantity.fromString(x.text);
+    // Canonical form, as the API server returns it: otherwise Argo CD sees a diff on every sync.
+    const q = (x: Quantity | number) => k8s.Quantity.fromString(canonicalQuantity(typeof x === 'number' ? x : x.text));
     new k8s.KubeLimitRange(this, 'Resource', {
       metadata: objectMeta(TenantLimitRange.NAME, props.namespace, props.labels),
       spec: {
@@ -281,7 +283,7 @@ export class TenantLimitRange extends Construct {
             max: sortKeys({
               cpu: q(podMax.cpu),
               memory: q(podMax.memory),
-              ...Object.fromEntries(gpuCaps.map((r) => [r, k8s.Quantity.fromString(String(podMax.gpu[r]))])),
+              ...Object.fromEntries(gpuCaps.map((r) => [r, q(podMax.gpu[r] ?? 0)])),
             }),
           },
           {

@@ -63,7 +63,13 @@ fi
 # ---------------------------------------------------------------- build or reuse binaries
 K8S_VERSION=$(awk '$1=="k8s.io/kubernetes" && $2 ~ /^v/ {print $2; exit}' "$BUILD_DIR/go.mod")
 GO_VERSION=$(go env GOVERSION)
-INPUTS_HASH=$(cd "$BUILD_DIR" && { echo "$GO_VERSION"; cat go.mod go.sum; find cmd -type f -name '*.go' | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-12)
+# Stamp the binaries with the real version (unstamped, the API server reports v0.0.0-master and
+# version-gated clients such as Kueue refuse it). The build date is fixed so builds are
+# reproducible; a version change changes the ldflags and so the cache key below.
+K8S_MINOR=${K8S_VERSION#v1.}; K8S_MINOR=${K8S_MINOR%%.*}
+VERSION_PKG=k8s.io/component-base/version
+LDFLAGS="-s -w -X $VERSION_PKG.gitVersion=$K8S_VERSION -X $VERSION_PKG.gitMajor=1 -X $VERSION_PKG.gitMinor=$K8S_MINOR -X $VERSION_PKG.gitTreeState=clean -X $VERSION_PKG.buildDate=1970-01-01T00:00:00Z"
+INPUTS_HASH=$(cd "$BUILD_DIR" && { echo "$GO_VERSION"; echo "$LDFLAGS"; cat go.mod go.sum; find cmd -type f -name '*.go' | LC_ALL=C sort | xargs cat; } | sha256sum | cut -c1-12)
 CACHE_ROOT=${KFT_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeflow-tenants/cluster}
 BIN="$CACHE_ROOT/k8s-$K8S_VERSION-$GO_VERSION-$INPUTS_HASH/bin"
 # resources the suites ask `kubectl auth can-i` about that no installed CRD serves (see stub-crds.ts)
@@ -83,7 +89,7 @@ if ! have_bins; then
     TMP_BIN="$BIN.tmp.$$"
     rm -rf "$TMP_BIN"; mkdir -p "$TMP_BIN"
     (cd "$BUILD_DIR" && GOFLAGS="-trimpath -buildvcs=false -mod=readonly" CGO_ENABLED=0 \
-      go build -ldflags='-s -w' -o "$TMP_BIN/" \
+      go build -ldflags="$LDFLAGS" -o "$TMP_BIN/" \
         k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
         ./cmd/profile-controller-standin) || die "go build failed"
     # keep one build only: older keys are ~250 MB each

@@ -23,12 +23,24 @@
 //     when it is empty; only spec is compared.
 //   - finalizer profile-finalizer on the Profile; removed on deletion (no plugins are supported).
 //   - Metadata of existing children is never updated. Objects it did not create are never touched.
+//   - The Profile is written back through typed structs (profileObj below, the shape of the
+//     upstream v1 types): like upstream, every reconcile re-encodes it, so quantities come back in
+//     resource.Quantity's canonical form ("8000m" -> "8", a number 2 -> "2") and an empty
+//     "plugins: []" is dropped (omitempty). Upstream PUTs on every reconcile; a PUT that changes
+//     nothing is a no-op in the API server, so this one PUTs only when the re-encoded object
+//     differs, which is observably the same. The field manager is the default one (named after
+//     the binary), as upstream's is.
+//   - Owned objects are watched (Namespaces, RoleBindings, ServiceAccounts, AuthorizationPolicies;
+//     not ResourceQuotas, as upstream's Owns() list has no ResourceQuota): an event on an object
+//     whose controller ownerReference is a Profile requeues that Profile, so drift is reverted
+//     within a second. A reconcile with nothing to change writes nothing.
 //
 // Every reconcile that finishes logs one line "reconciled profile=<name> rv=<resourceVersion>"
 // so tests can wait for a resync.
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -51,6 +63,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/dynamic/dynamicinformer"
+	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/clientcmd"
@@ -70,6 +83,92 @@ var (
 	profileGVR = schema.GroupVersionResource{Group: "kubeflow.org", Version: "v1", Resource: "profiles"}
 	apGVR      = schema.GroupVersionResource{Group: "security.istio.io", Version: "v1beta1", Resource: "authorizationpolicies"}
 )
+
+// profileObj and the types below have the shape of upstream's kubeflow.org/v1 Profile types
+// (profile_types.go): decoding into them and encoding again is what canonicalises quantities
+// and drops empty lists, as the upstream controller's client does on every Update.
+type profileObj struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+	Spec              profileSpec   `json:"spec,omitempty"`
+	Status            profileStatus `json:"status,omitempty"`
+}
+
+type profilePlugin struct {
+	metav1.TypeMeta `json:",inline"`
+	Spec            *runtime.RawExtension `json:"spec,omitempty"`
+}
+
+type profileSpec struct {
+	Owner             rbacv1.Subject           `json:"owner,omitempty"`
+	Plugins           []profilePlugin          `json:"plugins,omitempty"`
+	ResourceQuotaSpec corev1.ResourceQuotaSpec `json:"resourceQuotaSpec,omitempty"`
+}
+
+type profileCondition struct {
+	Type    string `json:"type,omitempty"`
+	Status  string `json:"status,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+type profileStatus struct {
+	Conditions []profileCondition `json:"conditions,omitempty"`
+}
+
+// typedRoundTrip returns u as it comes out of the typed Profile: decoded, then encoded again.
+func typedRoundTrip(u *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	raw, err := json.Marshal(u.Object)
+	if err != nil {
+		return nil, err
+	}
+	var p profileObj
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, fmt.Errorf("decode into the typed Profile: %w", err)
+	}
+	out, err := json.Marshal(&p)
+	if err != nil {
+		return nil, err
+	}
+	// The unstructured scheme decodes integers as int64, as the dynamic client does.
+	obj, err := runtime.Decode(unstructured.UnstructuredJSONScheme, out)
+	if err != nil {
+		return nil, err
+	}
+	return obj.(*unstructured.Unstructured), nil
+}
+
+// sameExceptStatus compares two Profiles as JSON, ignoring status (a subresource: Update ignores it).
+func sameExceptStatus(a, b *unstructured.Unstructured) (bool, error) {
+	enc := func(u *unstructured.Unstructured) ([]byte, error) {
+		c := u.DeepCopy()
+		delete(c.Object, "status")
+		return json.Marshal(c.Object)
+	}
+	x, err := enc(a)
+	if err != nil {
+		return false, err
+	}
+	y, err := enc(b)
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(x, y), nil
+}
+
+// profileOwner is the name of the Profile that controls obj, or "".
+func profileOwner(obj interface{}) string {
+	if t, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = t.Obj
+	}
+	m, ok := obj.(metav1.Object)
+	if !ok {
+		return ""
+	}
+	if ref := metav1.GetControllerOf(m); ref != nil && ref.Kind == "Profile" && strings.HasPrefix(ref.APIVersion, "kubeflow.org/") {
+		return ref.Name
+	}
+	return ""
+}
 
 type reconciler struct {
 	kube        kubernetes.Interface
@@ -128,9 +227,35 @@ func main() {
 		UpdateFunc: func(_, n interface{}) { enqueue(n) },
 		DeleteFunc: enqueue,
 	})
+	// Owned objects: an event on one requeues its Profile (upstream: Owns(...) in SetupWithManager).
+	enqueueOwner := func(obj interface{}) {
+		if name := profileOwner(obj); name != "" {
+			q.Add(name)
+		}
+	}
+	ownedHandler := cache.ResourceEventHandlerFuncs{
+		AddFunc:    enqueueOwner,
+		UpdateFunc: func(_, n interface{}) { enqueueOwner(n) },
+		DeleteFunc: enqueueOwner,
+	}
+	typed := informers.NewSharedInformerFactory(r.kube, resync)
+	owned := []cache.SharedIndexInformer{
+		typed.Core().V1().Namespaces().Informer(),
+		typed.Core().V1().ServiceAccounts().Informer(),
+		typed.Rbac().V1().RoleBindings().Informer(),
+		factory.ForResource(apGVR).Informer(),
+	}
+	for _, i := range owned {
+		_, _ = i.AddEventHandler(ownedHandler)
+	}
 	factory.Start(ctx.Done())
-	if !cache.WaitForCacheSync(ctx.Done(), inf.HasSynced) {
-		log.Fatal("profile informer did not sync")
+	typed.Start(ctx.Done())
+	synced := []cache.InformerSynced{inf.HasSynced}
+	for _, i := range owned {
+		synced = append(synced, i.HasSynced)
+	}
+	if !cache.WaitForCacheSync(ctx.Done(), synced...) {
+		log.Fatal("informers did not sync")
 	}
 	log.Printf("started userid-header=%q userid-prefix=%q namespace-labels-path=%q", r.header, r.prefix, r.labelsPath)
 
@@ -331,11 +456,23 @@ func (r *reconciler) reconcile(ctx context.Context, name string) error {
 		}
 	}
 
-	// Finalizer.
-	if !contains(u.GetFinalizers(), profileFinalizer) {
-		u.SetFinalizers(append(u.GetFinalizers(), profileFinalizer))
-		if u, err = r.dyn.Resource(profileGVR).Update(ctx, u, metav1.UpdateOptions{}); err != nil {
-			return fmt.Errorf("add finalizer: %w", err)
+	// The Profile itself, written back through the typed structs, with the finalizer.
+	want, err := typedRoundTrip(u)
+	if err != nil {
+		return err
+	}
+	if !contains(want.GetFinalizers(), profileFinalizer) {
+		want.SetFinalizers(append(want.GetFinalizers(), profileFinalizer))
+	}
+	if same, err := sameExceptStatus(u, want); err != nil {
+		return err
+	} else if !same {
+		specChanged := !equality.Semantic.DeepEqual(u.Object["spec"], want.Object["spec"])
+		if u, err = r.dyn.Resource(profileGVR).Update(ctx, want, metav1.UpdateOptions{}); err != nil {
+			return fmt.Errorf("update profile: %w", err)
+		}
+		if specChanged {
+			log.Printf("rewrote profile=%s spec through the typed Profile", name)
 		}
 	}
 	log.Printf("reconciled profile=%s rv=%s", name, u.GetResourceVersion())
