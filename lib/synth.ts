@@ -14,7 +14,7 @@ import type { Deprecation, DeprecationWarning } from './deprecations';
 import { atOldSpelling, DEPRECATIONS, migrateEntries, todayUtc } from './deprecations';
 import { clusterObjects, decommissionFilter, isDecommissioned } from './gitops';
 import type { PlatformSettings } from './platform';
-import { PlatformError } from './platform';
+import { PLATFORM_FILE, PlatformError } from './platform';
 import { policyFiles } from './secrets';
 import type { TenantSpec } from './tenant';
 import { TenantBundle, validateTenants } from './tenant';
@@ -149,7 +149,7 @@ export async function loadTenants(root: string): Promise<{ entries: TenantEntry[
 export async function loadPlatform(root: string): Promise<PlatformSettings> {
   const file = path.join(root, 'platform.ts');
   const mod = (await import(pathToFileURL(file).href)) as { default?: PlatformSettings };
-  if (!mod.default) throw new PlatformError(['(default export): Required value: `export default definePlatform({ ... })`']);
+  if (!mod.default) throw new PlatformError([new FieldError(PLATFORM_FILE, '(default export)', 'Required value', undefined, '`export default definePlatform({ ... })`')]);
   return mod.default;
 }
 
