@@ -5,6 +5,7 @@
  * per concern, run over the parsed objects lib/diff/tree.ts hands over for each changed group.
  */
 import { DECOMMISSIONED_ANNOTATION, PROFILE_DELETION_POLICY, PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from '../gitops';
+import { KFAM_ANNOTATION, KUBEFLOW_ROLE_RANK, RBAC_API_GROUP } from '../declarations/kubeflow';
 import { Quantity } from '../quantity';
 import type { Json, Parsed, Side } from './tree';
 import { CLUSTER_GROUP, cmp, diffValues, groupOrder, hasGroup, isObj, objectKey, OTHER_GROUP } from './tree';
@@ -99,20 +100,21 @@ function humanBytesOrUnits(n: number): string {
 /** KFAM-style contributor bindings: user -> role (`edit`/`view`) from their annotations. */
 function contributors(side: Side): Map<string, string> {
   const out = new Map<string, string>();
-  for (const p of byKind(side, 'RoleBinding', 'rbac.authorization.k8s.io')) {
+  for (const p of byKind(side, 'RoleBinding', RBAC_API_GROUP)) {
     const a = annotationsOf(p.body);
-    const user = str(a.user);
-    const role = str(a.role);
+    const user = str(a[KFAM_ANNOTATION.user]);
+    const role = str(a[KFAM_ANNOTATION.role]);
     if (user && role) out.set(user.toLowerCase(), role);
   }
   return out;
 }
 
-const ROLE_RANK: Record<string, number> = { view: 1, edit: 2, admin: 3 };
+// Read from emitted objects, so any string: an unknown role ranks 0.
+const ROLE_RANK: Readonly<Record<string, number>> = KUBEFLOW_ROLE_RANK;
 
 const isContributorObject = (p: Parsed): boolean => {
   const a = annotationsOf(p.body);
-  return typeof a.user === 'string' && typeof a.role === 'string';
+  return typeof a[KFAM_ANNOTATION.user] === 'string' && typeof a[KFAM_ANNOTATION.role] === 'string';
 };
 
 /** RBAC rules as `group/resource:verb[@name]` tuples; `*` stays `*`. */
@@ -302,7 +304,7 @@ function contributorFlags({ b, a }: TenantSides, flag: Emit): void {
 /** Roles and RoleBindings other than the contributor bindings: rules or subjects added, roleRef changed. */
 function rbacGrantFlags({ b, a }: TenantSides, flag: Emit): void {
   for (const kind of ['Role', 'RoleBinding'] as const) {
-    const names = new Set([...byKind(b, kind, 'rbac.authorization.k8s.io'), ...byKind(a, kind, 'rbac.authorization.k8s.io')].filter((p) => !isContributorObject(p)).map(objectKey));
+    const names = new Set([...byKind(b, kind, RBAC_API_GROUP), ...byKind(a, kind, RBAC_API_GROUP)].filter((p) => !isContributorObject(p)).map(objectKey));
     for (const key of [...names].sort(cmp)) {
       const x = b.get(key);
       const y = a.get(key);
