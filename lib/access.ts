@@ -4,6 +4,7 @@
  * RBAC evaluator, so it shows effective access, not declared intent.
  */
 import type { AccessQuestion } from './rbac';
+import { RBAC_API_GROUP, SUBJECT_KIND } from './declarations/kubeflow';
 import { controllerObjects, rbacModel, serviceAccountUser } from './rbac';
 
 /** One capability an auditor asks about, as a SubjectAccessReview question. */
@@ -24,7 +25,7 @@ export const CAPABILITIES: readonly Capability[] = [
   { title: 'run pipelines', verb: 'create', group: 'pipelines.kubeflow.org', resource: 'runs' },
   { title: 'read secrets', verb: 'get', group: '', resource: 'secrets' },
   { title: 'exec into pods', verb: 'create', group: '', resource: 'pods/exec' },
-  { title: 'grant access', verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'rolebindings' },
+  { title: 'grant access', verb: 'create', group: RBAC_API_GROUP, resource: 'rolebindings' },
 ];
 
 /** A principal with some access to a namespace, and what it can do there. */
@@ -63,11 +64,11 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
         const name = String(s.name);
         let key: string;
         let q: Omit<AccessQuestion, 'verb' | 'group' | 'resource' | 'namespace'>;
-        if (s.kind === 'ServiceAccount') {
+        if (s.kind === SUBJECT_KIND.serviceAccount) {
           const sns = typeof s.namespace === 'string' ? s.namespace : ns;
           key = `ServiceAccount ${sns}/${name}`;
           q = { user: serviceAccountUser(sns, name) };
-        } else if (s.kind === 'Group') {
+        } else if (s.kind === SUBJECT_KIND.group) {
           key = `Group ${name}`;
           q = { user: 'audit:any-member', groups: [name] };
         } else {

@@ -2,7 +2,7 @@
  * What every command-line entry point (synth, check, diff, access) shares: flag parsing, how a
  * user's mistake is reported (all errors, exit 1, no stack trace), and the process exit.
  */
-import { PlatformError } from './platform';
+import { PLATFORM_FILE, PlatformError } from './platform';
 import { ValidationError } from './validation';
 
 /** The value after `--name`, if given. */
@@ -22,8 +22,9 @@ export function reportUserError(err: unknown, consequence: string): number | und
     return 1;
   }
   if (err instanceof PlatformError) {
-    console.error(err.message);
-    console.error(`\nplatform settings are invalid; ${consequence}`);
+    for (const e of err.errors) console.error(String(e));
+    // Tenant checks depend on the platform settings (bounds, identity, labels), so they wait for it.
+    console.error(`\n${err.errors.length} error(s) in ${PLATFORM_FILE}; tenant files are checked once it is valid; ${consequence}`);
     return 1;
   }
   return undefined;

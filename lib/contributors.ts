@@ -19,6 +19,8 @@ import { objectMeta } from './meta';
 export type { ContributorRole, ContributorSpec } from './declarations/contributors';
 export { CONTRIBUTOR_ROLES } from './declarations/contributors';
 
+const CONTRIBUTOR_FIELDS = ['user', 'subject', 'role'] as const satisfies readonly (keyof ContributorSpec)[];
+
 /**
  * KFAM's binding name: `user-<id, runs of non-alphanumerics to "-", lowercased>-clusterrole-<role>`
  * (getBindingName: kind, name, roleRef kind and name joined by "-", then collapsed and lowercased).
@@ -92,7 +94,7 @@ export function checkContributors(errs: ErrorList, spec: TenantSpec, ctx: CheckC
       errs.invalid(p, c, 'must be an object { user, role }');
       return;
     }
-    checkKnownKeys(errs, p, c, ['user', 'subject', 'role']);
+    checkKnownKeys(errs, p, c, CONTRIBUTOR_FIELDS);
     const emailOk = checkPerson(errs, p, c, ctx, 'user');
     if (c.role === undefined) errs.required(at.field(p, 'role'), 'one of "edit", "view"');
     else if (!CONTRIBUTOR_ROLES.includes(c.role as ContributorRole)) {

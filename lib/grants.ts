@@ -14,6 +14,7 @@ import { k8s } from 'cdk8s-plus-28';
 import type { CatalogueEntry, GrantSpec, GrantVerb } from './declarations/grants';
 import { GRANT_ROLES, GRANTABLE_RESOURCES, STANDARD_VERBS } from './declarations/grants';
 import { hasS3 } from './declarations/credentials';
+import { PROFILE_CONTROLLER } from './declarations/kubeflow';
 import type { TenantSpec } from './declarations/tenant';
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkDnsLabel, checkKnownKeys, isPlainObject } from './validation';
@@ -32,7 +33,7 @@ const catalogueEntry = (name: string): CatalogueEntry | undefined =>
 const GRANT_FIELDS = ['to', 'resources', 'verbs', 'role', 'serviceAccounts', 'artifactPrefixes', 'reviewedException'] as const satisfies readonly (keyof GrantSpec)[];
 
 /** The ServiceAccount Kubeflow workloads (notebooks, pipeline runs, InferenceServices) run as. */
-export const DEFAULT_GRANTEE_SERVICE_ACCOUNTS: readonly string[] = ['default-editor'];
+export const DEFAULT_GRANTEE_SERVICE_ACCOUNTS: readonly string[] = [PROFILE_CONTROLLER.editorServiceAccount];
 
 /** Label on grant objects naming the grantee, for audits (`kubectl get rolebinding -l ...`). */
 export const GRANT_TO_LABEL = 'kubeflow-tenants/grant-to';

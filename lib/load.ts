@@ -25,7 +25,7 @@ import { pathToFileURL } from 'node:url';
 import * as vm from 'node:vm';
 import * as esbuild from 'esbuild';
 import type { PlatformSettings } from './platform';
-import { PlatformError } from './platform';
+import { PLATFORM_FILE, PlatformError } from './platform';
 import { describeThrown, oneLine, snapshot } from './snapshot';
 import type { TenantSpec } from './tenant';
 import { validateTenants } from './tenant';
@@ -176,8 +176,8 @@ export async function loadPlatform(root: string): Promise<PlatformSettings> {
     throw new ValidationError(r.errors);
   }
   const settings = r.exports.default;
-  if (settings === undefined) throw new PlatformError(['(default export): Required value: `export default definePlatform({ ... })`']);
-  if (!isPlainObject(settings)) throw new PlatformError(['(default export): Invalid value: must be `definePlatform({ ... })`']);
+  if (settings === undefined) throw new PlatformError([new FieldError(PLATFORM_FILE, '(default export)', 'Required value', undefined, '`export default definePlatform({ ... })`')]);
+  if (!isPlainObject(settings)) throw new PlatformError([new FieldError(PLATFORM_FILE, '(default export)', 'Invalid value', settings, 'must be `definePlatform({ ... })`')]);
   return settings as unknown as PlatformSettings;
 }
 

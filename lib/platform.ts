@@ -7,6 +7,8 @@ import type { GpuInventory, MigModel, MigProfile, VendorGpuResource } from './gp
 import { inventoryResources, isMigModel, MIG_PROFILES_BY_MODEL, VENDOR_GPU_RESOURCES } from './gpu';
 import type { PlatformInput, PlatformSettings, QuantityBounds } from './declarations/platform';
 import { MAX_QUANTITY_UNITS, Quantity } from './quantity';
+import type { FieldError } from './validation';
+import { at, ErrorList } from './validation';
 
 // Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
 export type {
@@ -92,59 +94,63 @@ export function definePlatform(input: PlatformInput = {}): PlatformSettings {
   return settings;
 }
 
+/** The file platform errors are reported against, relative to the repo root. */
+export const PLATFORM_FILE = 'platform.ts';
+
+/** Thrown when platform.ts is invalid; carries every error, in the tenant errors' shape. */
 export class PlatformError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.map((p) => `platform.ts: ${p}`).join('\n'));
+  constructor(readonly errors: readonly FieldError[]) {
+    super(errors.map(String).join('\n'));
     this.name = 'PlatformError';
   }
 }
 
-function checkPlatform(p: PlatformSettings): string[] {
-  const out: string[] = [];
+function checkPlatform(p: PlatformSettings): FieldError[] {
+  const out = new ErrorList(PLATFORM_FILE);
   for (const v of p.gpu.vendors) {
     if (!(VENDOR_GPU_RESOURCES as readonly string[]).includes(v)) {
-      out.push(`gpu.vendors: Unsupported value: "${v as string}": supported values: ${VENDOR_GPU_RESOURCES.join(', ')}`);
+      out.add('gpu.vendors', 'Unsupported value', v, `supported values: ${VENDOR_GPU_RESOURCES.join(', ')}`);
     }
   }
   for (const [model, profiles] of Object.entries(p.gpu.mig)) {
     if (!isMigModel(model)) {
-      out.push(`gpu.mig["${model}"]: Unsupported value: "${model}": supported models: ${Object.keys(MIG_PROFILES_BY_MODEL).join(', ')}`);
+      out.add(at.key('gpu.mig', model), 'Unsupported value', model, `supported models: ${Object.keys(MIG_PROFILES_BY_MODEL).join(', ')}`);
       continue;
     }
     const offered = MIG_PROFILES_BY_MODEL[model] as readonly string[];
     for (const prof of profiles ?? []) {
       if (!offered.includes(prof)) {
-        out.push(`gpu.mig["${model}"]: Unsupported value: "${prof}": ${model} offers ${offered.join(', ')}`);
+        out.add(at.key('gpu.mig', model), 'Unsupported value', prof, `${model} offers ${offered.join(', ')}`);
       }
     }
   }
   for (const t of p.gpu.timeSliced) {
-    if (!t.endsWith('.shared')) out.push(`gpu.timeSliced: Invalid value: "${t}": time-sliced resources are named <resource>.shared`);
+    if (!t.endsWith('.shared')) out.invalid('gpu.timeSliced', t, 'time-sliced resources are named <resource>.shared; use the name the device plugin advertises, e.g. "nvidia.com/gpu.shared"');
   }
   const boundProblems = checkBounds(p);
-  out.push(...boundProblems);
+  out.errors.push(...boundProblems);
   for (const section of ['podMax', 'defaultRequest'] as const) {
     for (const r of ['cpu', 'memory'] as const) {
       const raw = p.podDefaults[section][r];
       const q = Quantity.parse(raw);
-      const why = !q || q.value < 0 ? 'not a non-negative quantity' : (quantityProblem(q, r, boundProblems.length === 0 ? p.quantityBounds : undefined) ?? (section === 'podMax' && q.milli === 0n ? ZERO_LIMIT : undefined));
-      if (why) out.push(`podDefaults.${section}.${r}: Invalid value: ${JSON.stringify(String(raw))}: ${why}`);
+      const why = !q || q.value < 0 ? `not a non-negative quantity; write e.g. ${r === 'cpu' ? '"16" or "500m"' : '"64Gi" or "256Mi"'}` : (quantityProblem(q, r, boundProblems.length === 0 ? p.quantityBounds : undefined) ?? (section === 'podMax' && q.milli === 0n ? ZERO_LIMIT : undefined));
+      if (why) out.invalid(`podDefaults.${section}.${r}`, String(raw), why);
     }
   }
   if (!['email', 'subject'].includes(p.identity.use)) {
-    out.push(`identity.use: Unsupported value: "${p.identity.use as string}": supported values: "email", "subject"`);
+    out.add('identity.use', 'Unsupported value', p.identity.use, 'supported values: "email", "subject"');
   }
   if (!/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(p.credentials.refreshInterval)) {
-    out.push(`credentials.refreshInterval: Invalid value: "${p.credentials.refreshInterval}": a Go duration such as "1h" or "15m"`);
+    out.invalid('credentials.refreshInterval', p.credentials.refreshInterval, 'not a Go duration; write e.g. "1h" or "15m"');
   }
   const tp = p.objectStore.tenantPrefix;
   if (tp.split('{tenant}').length !== 2 || !/^[A-Za-z0-9._{}-]+(\/[A-Za-z0-9._{}-]+)*$/.test(tp)) {
-    out.push(`objectStore.tenantPrefix: Invalid value: "${tp}": a key prefix without leading or trailing "/" or "*" that contains "{tenant}" once, e.g. "{tenant}" or "private-artifacts/{tenant}"`);
+    out.invalid('objectStore.tenantPrefix', tp, 'a key prefix without leading or trailing "/" or "*" that contains "{tenant}" once, e.g. "{tenant}" or "private-artifacts/{tenant}"');
   }
   if (!['v1', 'v2'].includes(p.vault.kvVersion)) {
-    out.push(`vault.kvVersion: Unsupported value: "${p.vault.kvVersion as string}": supported values: "v1", "v2"`);
+    out.add('vault.kvVersion', 'Unsupported value', p.vault.kvVersion, 'supported values: "v1", "v2"');
   }
-  return out;
+  return out.errors;
 }
 
 /** Why a cap of 0 CPU or memory is refused: it ends up as the default limit of containers. */
@@ -178,8 +184,8 @@ export function countProblem(n: number, what: 'pods' | 'persistentVolumeClaims' 
   return n > bounds.gpu ? aboveBound(`${bounds.gpu} ${what.gpu}`, 'gpu') : undefined;
 }
 
-function checkBounds(p: PlatformSettings): string[] {
-  const out: string[] = [];
+function checkBounds(p: PlatformSettings): FieldError[] {
+  const out = new ErrorList(PLATFORM_FILE);
   const b = p.quantityBounds;
   for (const r of ['cpu', 'memory', 'storage'] as const) {
     const q = Quantity.parse(b[r]);
@@ -187,22 +193,22 @@ function checkBounds(p: PlatformSettings): string[] {
     if (!q || q.milli <= 0n) why = 'not a quantity above 0, e.g. "10k" or "64Ti"';
     else if (!q.milliExact) why = 'write at most three decimal places';
     else if (q.milli > MAX_QUANTITY_UNITS * 1000n) why = `above ${MAX_QUANTITY_UNITS} (2^63-1), the largest quantity the API server handles as a number; it silently caps larger binary-suffixed values`;
-    if (why) out.push(`quantityBounds.${r}: Invalid value: ${JSON.stringify(String(b[r]))}: ${why}`);
+    if (why) out.invalid(`quantityBounds.${r}`, String(b[r]), why);
   }
   const counts: [string, unknown][] = [
     ['persistentVolumeClaims', b.persistentVolumeClaims],
     ['pods', b.pods],
     ['gpu', b.gpu],
-    ...Object.entries(b.gpuByResource ?? {}).map(([r, n]): [string, unknown] => [`gpuByResource[${JSON.stringify(r)}]`, n]),
+    ...Object.entries(b.gpuByResource ?? {}).map(([r, n]): [string, unknown] => [at.key('gpuByResource', r), n]),
   ];
   for (const [path, n] of counts) {
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) out.push(`quantityBounds.${path}: Invalid value: ${JSON.stringify(n)}: a whole number of at least 1, e.g. 4096`);
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) out.invalid(`quantityBounds.${path}`, n, 'a whole number of at least 1, e.g. 4096');
   }
   const resources = inventoryResources(p.gpu);
   for (const r of Object.keys(b.gpuByResource ?? {})) {
-    if (!resources.includes(r)) out.push(`quantityBounds.gpuByResource[${JSON.stringify(r)}]: Unsupported value: ${JSON.stringify(r)}: not a GPU resource of the inventory (gpu); valid: ${resources.join(', ')}`);
+    if (!resources.includes(r)) out.add(at.key('quantityBounds.gpuByResource', r), 'Unsupported value', r, `not a GPU resource of the inventory (gpu); valid: ${resources.join(', ')}`);
   }
-  return out;
+  return out.errors;
 }
 
 export type { GpuInventory, MigModel, MigProfile, VendorGpuResource };

@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as yaml from 'js-yaml';
+import { KFAM_ANNOTATION, PROFILE_CONTROLLER, RBAC_API_GROUP, SUBJECT_KIND } from './declarations/kubeflow';
 
 /** One access question, in the terms of a SubjectAccessReview. */
 export interface AccessQuestion {
@@ -98,15 +99,8 @@ function rulesOf(v: unknown): PolicyRule[] {
   });
 }
 
-/** The Kubeflow Profile controller's constants (profile_controller.go). */
-export const PROFILE_CONTROLLER = {
-  adminBinding: 'namespaceAdmin',
-  editorServiceAccount: 'default-editor',
-  viewerServiceAccount: 'default-viewer',
-  adminClusterRole: 'kubeflow-admin',
-  editClusterRole: 'kubeflow-edit',
-  viewClusterRole: 'kubeflow-view',
-} as const;
+// Defined in lib/declarations/kubeflow.ts; re-exported so existing imports keep working.
+export { PROFILE_CONTROLLER };
 
 /**
  * The RBAC objects the Kubeflow Profile controller creates for a Profile (it emits more - the
@@ -123,16 +117,16 @@ export function controllerObjects(profile: object): Json[] {
   const spec = isObj(p.spec) ? p.spec : {};
   const owner = isObj(spec.owner) ? spec.owner : undefined;
   const rb = (name: string, clusterRole: string, subjects: Json[], annotations?: Record<string, string>): Json => ({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
+    apiVersion: `${RBAC_API_GROUP}/v1`,
     kind: 'RoleBinding',
     metadata: { name, namespace: ns, ...(annotations ? { annotations } : {}) },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
+    roleRef: { apiGroup: RBAC_API_GROUP, kind: 'ClusterRole', name: clusterRole },
     subjects,
   });
-  const sa = (name: string): Json => ({ kind: 'ServiceAccount', name, namespace: ns });
+  const sa = (name: string): Json => ({ kind: SUBJECT_KIND.serviceAccount, name, namespace: ns });
   const out: Json[] = [];
   if (owner && typeof owner.name === 'string') {
-    out.push(rb(PROFILE_CONTROLLER.adminBinding, PROFILE_CONTROLLER.adminClusterRole, [{ ...owner }], { role: 'admin', user: owner.name }));
+    out.push(rb(PROFILE_CONTROLLER.adminBinding, PROFILE_CONTROLLER.adminClusterRole, [{ ...owner }], { [KFAM_ANNOTATION.role]: 'admin', [KFAM_ANNOTATION.user]: owner.name }));
   }
   out.push(rb(PROFILE_CONTROLLER.editorServiceAccount, PROFILE_CONTROLLER.editClusterRole, [sa(PROFILE_CONTROLLER.editorServiceAccount)]));
   out.push(rb(PROFILE_CONTROLLER.viewerServiceAccount, PROFILE_CONTROLLER.viewClusterRole, [sa(PROFILE_CONTROLLER.viewerServiceAccount)]));
@@ -240,11 +234,11 @@ export function defaultGroups(user: string): string[] {
 
 function subjectMatches(s: Subject, bindingNamespace: string | undefined, user: string, groups: readonly string[]): boolean {
   switch (s.kind) {
-    case 'User':
+    case SUBJECT_KIND.user:
       return s.name === user;
-    case 'Group':
+    case SUBJECT_KIND.group:
       return groups.includes(s.name);
-    case 'ServiceAccount': {
+    case SUBJECT_KIND.serviceAccount: {
       // A ServiceAccount subject without a namespace means the binding's own (appliesToUser).
       const ns = s.namespace && s.namespace !== '' ? s.namespace : bindingNamespace;
       return ns !== undefined && user === serviceAccountUser(ns, s.name);
@@ -391,17 +385,17 @@ export function can(objects: readonly object[], clusterRoles: readonly object[],
 export function kubernetesBootstrapRbac(): Json[] {
   return [
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
+      apiVersion: `${RBAC_API_GROUP}/v1`,
       kind: 'ClusterRole',
       metadata: { name: 'system:basic-user' },
       rules: [{ apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] }, { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] }],
     },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
+      apiVersion: `${RBAC_API_GROUP}/v1`,
       kind: 'ClusterRoleBinding',
       metadata: { name: 'system:basic-user' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:basic-user' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }],
+      roleRef: { apiGroup: RBAC_API_GROUP, kind: 'ClusterRole', name: 'system:basic-user' },
+      subjects: [{ apiGroup: RBAC_API_GROUP, kind: SUBJECT_KIND.group, name: 'system:authenticated' }],
     },
   ];
 }

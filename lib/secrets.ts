@@ -23,8 +23,9 @@ import type { PodDefaultSpec } from '../imports/kubeflow.org';
 import { PodDefault } from '../imports/kubeflow.org';
 import { incomingArtifactGrants } from './grants';
 import { objectMeta } from './meta';
-import type { CredentialsSpec } from './declarations/credentials';
+import type { ApiKeySpec, CredentialsSpec, GitCredentialSpec, RegistryCredentialSpec, S3CredentialSpec } from './declarations/credentials';
 import { hasS3 } from './declarations/credentials';
+import { PROFILE_CONTROLLER } from './declarations/kubeflow';
 import type { PlatformSettings } from './declarations/platform';
 import type { TenantSpec } from './declarations/tenant';
 import type { CheckContext, ErrorList } from './validation';
@@ -35,11 +36,15 @@ export type { ApiKeySpec, CredentialsSpec, GitCredentialSpec, RegistryCredential
 export { hasS3 } from './declarations/credentials';
 
 const CREDENTIAL_FIELDS = ['s3', 'registry', 'git', 'apiKeys', 'refreshInterval'] as const satisfies readonly (keyof CredentialsSpec)[];
+const S3_FIELDS = ['key'] as const satisfies readonly (keyof S3CredentialSpec)[];
+const REGISTRY_FIELDS = ['key', 'server'] as const satisfies readonly (keyof RegistryCredentialSpec)[];
+const GIT_FIELDS = ['key', 'host'] as const satisfies readonly (keyof GitCredentialSpec)[];
+const API_KEY_FIELDS = ['name', 'key', 'env'] as const satisfies readonly (keyof ApiKeySpec)[];
 
 /** Name of the per-tenant SecretStore. */
 export const SECRET_STORE_NAME = 'vault';
 /** The ServiceAccount the SecretStore logs in to Vault as (created by the Profile controller). */
-export const VAULT_SERVICE_ACCOUNT = 'default-editor';
+export const VAULT_SERVICE_ACCOUNT = PROFILE_CONTROLLER.editorServiceAccount;
 /** Names of the emitted Secrets. */
 export const SECRET_NAMES = {
   kfpArtifact: 'mlpipeline-minio-artifact',
@@ -125,13 +130,13 @@ export function checkCredentials(errs: ErrorList, spec: TenantSpec, ctx: CheckCo
     if (v.key !== undefined) checkKey(at.field(p, 'key'), v.key);
     extra?.(p, v);
   };
-  sub('s3', ['key']);
-  sub('registry', ['key', 'server'], (p, o) => {
+  sub('s3', S3_FIELDS);
+  sub('registry', REGISTRY_FIELDS, (p, o) => {
     if (o.server !== undefined && (typeof o.server !== 'string' || !HOST.test(o.server))) {
       errs.invalid(at.field(p, 'server'), o.server, 'must be a registry host with an optional port, without scheme or path, e.g. "registry.example.com" or "harbor.internal:5000"');
     }
   });
-  sub('git', ['key', 'host'], (p, o) => {
+  sub('git', GIT_FIELDS, (p, o) => {
     if (o.host !== undefined && (typeof o.host !== 'string' || !HOST.test(o.host))) {
       errs.invalid(at.field(p, 'host'), o.host, 'must be a host name without scheme or path, e.g. "github.com"');
     }
@@ -146,7 +151,7 @@ export function checkCredentials(errs: ErrorList, spec: TenantSpec, ctx: CheckCo
       const envs = new Map<string, number>();
       c.apiKeys.forEach((a: unknown, i) => {
         const ap = at.index(p, i);
-        if (!checkObject(errs, ap, a, ['name', 'key', 'env'])) return;
+        if (!checkObject(errs, ap, a, API_KEY_FIELDS)) return;
         const np = at.field(ap, 'name');
         if (checkDnsLabel(errs, np, a.name)) {
           if (a.name.length > 40) errs.add(np, 'Too long', a.name, `may not be more than 40 characters (is ${a.name.length}): it names the Secret api-key-<name> and the PodDefault access-api-key-<name>`);

@@ -15,6 +15,7 @@ import type { DiffReport } from './diff';
 import { diffTrees } from './diff';
 import { git, readGitTree } from './git';
 import type { PlatformSettings } from './platform';
+import { PlatformError } from './platform';
 import type { SynthOptions } from './synth';
 import { loadPlatform, loadTenants, synthesize } from './synth';
 import type { FieldError } from './validation';
@@ -69,7 +70,8 @@ export async function resynthesizeBase(root: string, base: string, options: Synt
     try {
       platform = await loadPlatform(dir);
     } catch (err) {
-      // Any failure here is the base's platform.ts meeting a newer lib/ (a removed setting or export).
+      if (err instanceof PlatformError) return { ok: false, reason: errorSummary(err.errors) };
+      // Any other failure here is the base's platform.ts meeting a newer lib/ (a removed setting or export).
       const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
       return { ok: false, reason: `platform.ts: ${clip(msg, 200)}` };
     }

@@ -2,9 +2,13 @@
  * Every documented input error, with the exact message a team lead sees. Each case breaks a valid
  * tenant in one way and expects exactly that error (and no other).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlatform, DEFAULT_PLATFORM, PlatformError } from '../lib/platform';
 import { TENANT_FIELDS, validateTenants } from '../lib/tenant';
+import { FieldError } from '../lib/validation';
+import { makeRepo, removeRepo, runScript, tenantSource } from './fixture-repo';
 import { entry, validSpec } from './support/fixtures';
 
 const errorsOf = (...specs: unknown[]): string[] => validateTenants(specs.map((s) => entry(s)), DEFAULT_PLATFORM).map(String);
@@ -310,12 +314,16 @@ describe("sanity bounds are the platform's", () => {
 });
 
 describe('platform settings', () => {
+  /** The errors `definePlatform` throws, as printed; each must be a FieldError against platform.ts. */
   const refused = (input: Parameters<typeof definePlatform>[0]): string[] => {
     try {
       definePlatform(input);
     } catch (e) {
-      if (e instanceof PlatformError) return e.message.split('\n');
-      throw e;
+      if (!(e instanceof PlatformError)) throw e;
+      for (const f of e.errors) expect(f).toBeInstanceOf(FieldError);
+      expect(e.errors.map((f) => f.file)).toEqual(e.errors.map(() => 'platform.ts'));
+      expect(e.message).toBe(e.errors.map(String).join('\n'));
+      return e.errors.map(String);
     }
     return [];
   };
@@ -344,6 +352,25 @@ describe('platform settings', () => {
     ['a bound of 0', { quantityBounds: { cpu: '0' } }, 'platform.ts: quantityBounds.cpu: Invalid value: "0": not a quantity above 0, e.g. "10k" or "64Ti"'],
     ['a count bound that is not a whole number', { quantityBounds: { pods: 1.5 } }, 'platform.ts: quantityBounds.pods: Invalid value: 1.5: a whole number of at least 1, e.g. 4096'],
     [
+      'podDefaults not a quantity',
+      { podDefaults: { podMax: { cpu: 'lots', memory: '64Gi' } } },
+      'platform.ts: podDefaults.podMax.cpu: Invalid value: "lots": not a non-negative quantity; write e.g. "16" or "500m"',
+    ],
+    [
+      'podDefaults memory negative',
+      { podDefaults: { defaultRequest: { cpu: '100m', memory: '-1Gi' } } },
+      'platform.ts: podDefaults.defaultRequest.memory: Invalid value: "-1Gi": not a non-negative quantity; write e.g. "64Gi" or "256Mi"',
+    ],
+    [
+      'a time-sliced resource not named .shared',
+      { gpu: { timeSliced: ['nvidia.com/gpu'] } },
+      'platform.ts: gpu.timeSliced: Invalid value: "nvidia.com/gpu": time-sliced resources are named <resource>.shared; use the name the device plugin advertises, e.g. "nvidia.com/gpu.shared"',
+    ],
+    ['an unknown GPU vendor', { gpu: { vendors: ['acme.com/gpu'] } }, 'platform.ts: gpu.vendors: Unsupported value: "acme.com/gpu": supported values: nvidia.com/gpu, amd.com/gpu, gpu.intel.com/i915'],
+    ['an unknown MIG model', { gpu: { mig: { 'Z9-1GB': [] } } }, 'platform.ts: gpu.mig["Z9-1GB"]: Unsupported value: "Z9-1GB": supported models: A30-24GB, A100-40GB, A100-80GB, H100-80GB, H100-94GB, H200-141GB'],
+    ['an unknown identity', { identity: { use: 'name' } }, 'platform.ts: identity.use: Unsupported value: "name": supported values: "email", "subject"'],
+    ['an unknown KV version', { vault: { kvVersion: 'v3' } }, 'platform.ts: vault.kvVersion: Unsupported value: "v3": supported values: "v1", "v2"'],
+    [
       'a GPU bound for a resource the inventory lacks',
       { quantityBounds: { gpuByResource: { 'nvidia.com/mig-1g.10gb': 10 } } },
       'platform.ts: quantityBounds.gpuByResource["nvidia.com/mig-1g.10gb"]: Unsupported value: "nvidia.com/mig-1g.10gb": not a GPU resource of the inventory (gpu); valid: amd.com/gpu, gpu.intel.com/i915, nvidia.com/gpu, nvidia.com/gpu.shared, nvidia.com/mig-1g.5gb, nvidia.com/mig-2g.10gb, nvidia.com/mig-3g.20gb, nvidia.com/mig-4g.20gb, nvidia.com/mig-7g.40gb',
@@ -354,7 +381,61 @@ describe('platform settings', () => {
 
   it('refuses a MIG profile a model does not have', () => {
     expect(() => definePlatform({ gpu: { mig: { 'A100-40GB': ['1g.10gb' as '1g.5gb'] } } })).toThrow(
-      new PlatformError(['gpu.mig["A100-40GB"]: Unsupported value: "1g.10gb": A100-40GB offers 1g.5gb, 2g.10gb, 3g.20gb, 4g.20gb, 7g.40gb']),
+      'platform.ts: gpu.mig["A100-40GB"]: Unsupported value: "1g.10gb": A100-40GB offers 1g.5gb, 2g.10gb, 3g.20gb, 4g.20gb, 7g.40gb',
     );
+  });
+
+  it('reports every error at once, in the order of the settings', () => {
+    expect(refused({ gpu: { timeSliced: ['x'] }, credentials: { refreshInterval: 'hourly' }, vault: { kvVersion: 'v3' as 'v2' } })).toEqual([
+      'platform.ts: gpu.timeSliced: Invalid value: "x": time-sliced resources are named <resource>.shared; use the name the device plugin advertises, e.g. "nvidia.com/gpu.shared"',
+      'platform.ts: credentials.refreshInterval: Invalid value: "hourly": not a Go duration; write e.g. "1h" or "15m"',
+      'platform.ts: vault.kvVersion: Unsupported value: "v3": supported values: "v1", "v2"',
+    ]);
+  });
+});
+
+describe('platform errors on the command line', () => {
+  const badTenant = tenantSource({ name: 'alpha', owner: { email: 'nope' }, labels: { team: 'a', 'cost-centre': 'c', 'compliance-tier': 'i' } });
+
+  // The platform is loaded before the tenant files and their checks depend on it (bounds,
+  // identity, required labels), so a bad platform.ts is reported alone: tenant errors come after.
+  it('a bad platform.ts is reported like tenant errors: every error, exit 1, no stack trace; tenant files wait for it', () => {
+    const repo = makeRepo(
+      { 'alpha.ts': badTenant },
+      { platform: "import { definePlatform } from './lib/platform';\n\nexport default definePlatform({ gpu: { timeSliced: ['x'] }, credentials: { refreshInterval: 'hourly' } });\n" },
+    );
+    try {
+      const r = runScript(repo, 'main.ts');
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        [
+          'platform.ts: gpu.timeSliced: Invalid value: "x": time-sliced resources are named <resource>.shared; use the name the device plugin advertises, e.g. "nvidia.com/gpu.shared"',
+          'platform.ts: credentials.refreshInterval: Invalid value: "hourly": not a Go duration; write e.g. "1h" or "15m"',
+          '',
+          '2 error(s) in platform.ts; tenant files are checked once it is valid; dist/ left unchanged.',
+          '',
+        ].join('\n'),
+      );
+      // The same repository with a valid platform.ts: now the tenant's error is reported.
+      fs.writeFileSync(path.join(repo, 'platform.ts'), "import { definePlatform } from './lib/platform';\n\nexport default definePlatform({});\n");
+      const fixed = runScript(repo, 'main.ts');
+      expect(fixed.code).toBe(1);
+      expect(fixed.stderr).toContain('tenants/alpha.ts: owner.email: Invalid value: "nope"');
+      expect(fixed.stderr).not.toContain('platform.ts:');
+    } finally {
+      removeRepo(repo);
+    }
+  });
+
+  it('a platform.ts without a default export is a field error too', () => {
+    const repo = makeRepo({}, { platform: "import { definePlatform } from './lib/platform';\n\nexport const platform = definePlatform({});\n" });
+    try {
+      const r = runScript(repo, 'main.ts');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('platform.ts: (default export): Required value: `export default definePlatform({ ... })`\n\n1 error(s) in platform.ts; tenant files are checked once it is valid; dist/ left unchanged.\n');
+    } finally {
+      removeRepo(repo);
+    }
   });
 });

@@ -104,7 +104,7 @@ describe('a file that cannot be loaded (8.4)', () => {
     fs.writeFileSync(path.join(dir, 'platform.ts'), "import { definePlatform } from './lib/platform';\nexport default definePlatform({ identity: { header: 'x' } );\n");
     await expect(loadPlatform(dir)).rejects.toThrow('platform.ts:2:59: (file): Invalid value: "platform.ts": cannot be loaded: Expected "}" but found ")"');
     fs.writeFileSync(path.join(dir, 'platform.ts'), "import { definePlatform } from './lib/platform';\nexport default definePlatform({ credentials: { refreshInterval: 'hourly' } });\n");
-    await expect(loadPlatform(dir)).rejects.toThrow('platform.ts: credentials.refreshInterval: Invalid value: "hourly": a Go duration such as "1h" or "15m"');
+    await expect(loadPlatform(dir)).rejects.toThrow('platform.ts: credentials.refreshInterval: Invalid value: "hourly": not a Go duration; write e.g. "1h" or "15m"');
   });
 });
 

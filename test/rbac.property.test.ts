@@ -9,7 +9,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GrantSpec, GrantableResource, GrantVerb } from '../lib/grants';
-import { GRANTABLE_RESOURCES, STANDARD_VERBS } from '../lib/grants';
+import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS, GRANT_ROLES, GRANTABLE_RESOURCES, STANDARD_VERBS } from '../lib/grants';
+import { KUBEFLOW_CLUSTER_ROLES, PROFILE_CONTROLLER } from '../lib/declarations/kubeflow';
 import { definePlatform, DEFAULT_PLATFORM } from '../lib/platform';
 import type { AccessQuestion } from '../lib/rbac';
 import { aggregateClusterRoles, can, controllerObjects, kubernetesBootstrapRbac, loadKubeflowClusterRoles, rbacModel, ruleAllows, serviceAccountUser } from '../lib/rbac';
@@ -289,7 +290,7 @@ describe('property: emitted RBAC gives access only to declared principals, and g
         const principals = [
           ...people,
           'mallory@example.com',
-          ...names.flatMap((n) => ['default-editor', 'default-viewer', extraSa, 'other'].map((sa) => serviceAccountUser(n, sa))),
+          ...names.flatMap((n) => [PROFILE_CONTROLLER.editorServiceAccount, PROFILE_CONTROLLER.viewerServiceAccount, extraSa, 'other'].map((sa) => serviceAccountUser(n, sa))),
         ];
         for (const target of [...names, 'kubeflow', 'kube-system']) {
           const spec = specs.find((s) => s.name === target);
@@ -297,14 +298,14 @@ describe('property: emitted RBAC gives access only to declared principals, and g
           const declared = new Map<string, { clusterRoles: string[]; exact: Map<string, Set<string>> }>();
           const add = (p: string) => declared.get(p) ?? declared.set(p, { clusterRoles: [], exact: new Map() }).get(p)!;
           if (spec) {
-            add(spec.owner.email).clusterRoles.push('kubeflow-admin');
-            for (const c of spec.contributors ?? []) add(c.user).clusterRoles.push(`kubeflow-${c.role}`);
-            add(serviceAccountUser(target, 'default-editor')).clusterRoles.push('kubeflow-edit');
-            add(serviceAccountUser(target, 'default-viewer')).clusterRoles.push('kubeflow-view');
+            add(spec.owner.email).clusterRoles.push(PROFILE_CONTROLLER.adminClusterRole);
+            for (const c of spec.contributors ?? []) add(c.user).clusterRoles.push(KUBEFLOW_CLUSTER_ROLES[c.role]);
+            add(serviceAccountUser(target, PROFILE_CONTROLLER.editorServiceAccount)).clusterRoles.push(PROFILE_CONTROLLER.editClusterRole);
+            add(serviceAccountUser(target, PROFILE_CONTROLLER.viewerServiceAccount)).clusterRoles.push(PROFILE_CONTROLLER.viewClusterRole);
             for (const g of spec.grants ?? []) {
-              for (const sa of g.serviceAccounts ?? ['default-editor']) {
+              for (const sa of g.serviceAccounts ?? DEFAULT_GRANTEE_SERVICE_ACCOUNTS) {
                 const d = add(serviceAccountUser(g.to, sa));
-                if (g.role) d.clusterRoles.push(`kubeflow-${g.role}`);
+                if (g.role) d.clusterRoles.push(GRANT_ROLES[g.role]);
                 for (const res of g.resources ?? []) {
                   const e = entryOf(res);
                   const k = `${e.group}/${e.resource}`;

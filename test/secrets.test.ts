@@ -272,7 +272,7 @@ describe('platform Vault settings carry through to the SecretStore, the remote k
   });
 
   it('a bad platform refresh interval is a platform error', () => {
-    expect(() => definePlatform({ credentials: { refreshInterval: 'hourly' } })).toThrow('platform.ts: credentials.refreshInterval: Invalid value: "hourly": a Go duration such as "1h" or "15m"');
+    expect(() => definePlatform({ credentials: { refreshInterval: 'hourly' } })).toThrow('platform.ts: credentials.refreshInterval: Invalid value: "hourly": not a Go duration; write e.g. "1h" or "15m"');
   });
 });
 

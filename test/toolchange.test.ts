@@ -12,7 +12,7 @@ import { diffTrees, renderMarkdown, renderText, TOOL_SECTION_TITLE } from '../li
 import { DEFAULT_PLATFORM } from '../lib/platform';
 import { synthesize } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
-import { splitToolChanges, toolChanged } from '../lib/toolchange';
+import { resynthesizeBase, splitToolChanges, toolChanged } from '../lib/toolchange';
 import { git, makeRepo, removeRepo, runScript, synthAndCommit, tenantSource, writeTenants } from './fixture-repo';
 import { entry, validSpec } from './support/fixtures';
 
@@ -218,4 +218,23 @@ describe('rendering the tool section', () => {
     expect(full).toContain('#### ⚠️ Risk flags from the tool (1)');
     expect(full).toContain('more changed group(s) not shown');
   }, 60_000);
+});
+
+describe('a base platform.ts this tool rejects', () => {
+  it('is named by its first field error, once, in the same shape as tenant errors', async () => {
+    const repo = makeRepo(
+      { 'alpha.ts': tenantSource(alpha) },
+      { gitInit: true, platform: "import { definePlatform } from './lib/platform';\n\nexport default definePlatform({ credentials: { refreshInterval: 'hourly' }, vault: { kvVersion: 'v3' as 'v2' } });\n" },
+    );
+    try {
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-q', '-m', 'base');
+      expect(await resynthesizeBase(repo, 'HEAD')).toEqual({
+        ok: false,
+        reason: '2 error(s); first: platform.ts: credentials.refreshInterval: Invalid value: "hourly": not a Go duration; write e.g. "1h" or "15m"',
+      });
+    } finally {
+      removeRepo(repo);
+    }
+  });
 });

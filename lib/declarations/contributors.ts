@@ -1,7 +1,9 @@
 /** Contributors as a tenant file declares them. Checks and objects: lib/contributors.ts. */
 
+import type { KubeflowRole } from './kubeflow';
+
 /** Kubeflow contributor roles: `edit` (kubeflow-edit) and `view` (kubeflow-view). */
-export type ContributorRole = 'edit' | 'view';
+export type ContributorRole = Exclude<KubeflowRole, 'admin'>;
 export const CONTRIBUTOR_ROLES: readonly ContributorRole[] = ['edit', 'view'];
 
 /** Someone other than the owner who may use the tenant namespace. */

@@ -2,6 +2,8 @@
  * Grants as a tenant file declares them, and the catalogue of what may be granted. Checks, rules
  * and objects: lib/grants.ts.
  */
+import type { KubeflowRole } from './kubeflow';
+import { KUBEFLOW_CLUSTER_ROLES } from './kubeflow';
 
 /** Verbs every resource of the catalogue offers. */
 export const STANDARD_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] as const;
@@ -80,7 +82,7 @@ export const GRANTABLE_RESOURCES = {
 export type GrantableResource = keyof typeof GRANTABLE_RESOURCES;
 
 /** Namespace-wide roles a grant may give, and the Kubeflow ClusterRole each binds. */
-export const GRANT_ROLES = { view: 'kubeflow-view', edit: 'kubeflow-edit' } as const;
+export const GRANT_ROLES = { view: KUBEFLOW_CLUSTER_ROLES.view, edit: KUBEFLOW_CLUSTER_ROLES.edit } as const satisfies Partial<Record<KubeflowRole, string>>;
 export type GrantRole = keyof typeof GRANT_ROLES;
 
 /** One grant, declared by the owner of the namespace, to another tenant. */

@@ -4,7 +4,7 @@
  * none of them names a tenant, a person or a platform setting of the examples.
  */
 import { isDecommissioned } from '../../lib/gitops';
-import { grantObjectName } from '../../lib/grants';
+import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS, grantObjectName } from '../../lib/grants';
 import type { PlatformSettings } from '../../lib/platform';
 import { identityOf } from '../../lib/profile';
 import type { Manifest, SynthResult } from '../../lib/synth';
@@ -85,7 +85,7 @@ function tenantViolations(t: string, own: readonly Manifest[], spec: TenantSpec,
   if (!retired) {
     for (const g of spec.grants ?? []) {
       const sas = grantees.get(g.to) ?? new Set<string>();
-      for (const sa of g.serviceAccounts ?? ['default-editor']) sas.add(sa);
+      for (const sa of g.serviceAccounts ?? DEFAULT_GRANTEE_SERVICE_ACCOUNTS) sas.add(sa);
       grantees.set(g.to, sas);
     }
   }

@@ -1,0 +1,31 @@
+/**
+ * The review report: the tree diff of two `dist/` trees with the risk flags of every changed group.
+ * Apart from tree.ts so that the tree diff does not depend on the risk checks that read it.
+ */
+import type { RiskFlag } from './risk';
+import { riskFlags, sortFlags } from './risk';
+import type { GroupChange } from './tree';
+import { diffGroups } from './tree';
+
+export interface DiffReport {
+  /** Groups with changes, tenants by name, then `(cluster)`, then `(other)`. */
+  readonly groups: readonly GroupChange[];
+  /** Tenants present on both sides with identical files, sorted. */
+  readonly unchanged: readonly string[];
+  /** Risk flags in {@link RISK_KINDS} order, then by group. */
+  readonly flags: readonly RiskFlag[];
+  readonly stats: { readonly added: number; readonly removed: number; readonly changed: number };
+}
+
+/**
+ * Compares two `dist/` trees (file maps, paths relative to `dist/`) and flags the risky changes.
+ * Pure; files present on both sides with the same text are not parsed.
+ */
+export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): DiffReport {
+  const t = diffGroups(before, after);
+  const flags = t.groups.flatMap((g) => {
+    const s = t.sides.get(g.group)!;
+    return riskFlags(g.group, s.before, s.after, before, after);
+  });
+  return { groups: t.groups, unchanged: t.unchanged, flags: sortFlags(flags), stats: t.stats };
+}

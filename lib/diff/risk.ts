@@ -1,0 +1,495 @@
+/**
+ * Risk flags: what a platform reviewer must look at before approving a change - tenants added or
+ * removed, quota raised, GPU/MIG quota changed, contributors added or raised, grants added or
+ * widened, credentials added, isolation weakened, deletion protection removed. One small check
+ * per concern, run over the parsed objects lib/diff/tree.ts hands over for each changed group.
+ */
+import { DECOMMISSIONED_ANNOTATION, PROFILE_DELETION_POLICY, PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from '../gitops';
+import { KFAM_ANNOTATION, KUBEFLOW_ROLE_RANK, RBAC_API_GROUP } from '../declarations/kubeflow';
+import { Quantity } from '../quantity';
+import type { Json, Parsed, Side } from './tree';
+import { CLUSTER_GROUP, cmp, diffValues, groupOrder, hasGroup, isObj, objectKey, OTHER_GROUP } from './tree';
+
+/**
+ * Every flag the diff can raise, in display order (most severe first), with its label. The
+ * `RiskKind` type is derived from this list, so a flag cannot be emitted without being listed here
+ * (and the README's flag table is tested against it).
+ */
+export const RISK_KINDS = [
+  { kind: 'tenant-removed', label: 'tenant removed' },
+  { kind: 'deletion-protection-removed', label: 'deletion protection removed' },
+  { kind: 'isolation-weakened', label: 'isolation weakened' },
+  { kind: 'owner-changed', label: 'owner changed' },
+  { kind: 'tenant-added', label: 'tenant added' },
+  { kind: 'tenant-decommissioned', label: 'tenant decommissioned' },
+  { kind: 'quota-raised', label: 'quota raised' },
+  { kind: 'gpu-quota-changed', label: 'GPU/MIG quota changed' },
+  { kind: 'contributor-added', label: 'contributor added' },
+  { kind: 'contributor-role-raised', label: 'contributor role raised' },
+  { kind: 'grant-added-or-widened', label: 'grant added or widened' },
+  { kind: 'credentials-added', label: 'credentials added or changed' },
+] as const satisfies readonly { readonly kind: string; readonly label: string }[];
+
+export type RiskKind = (typeof RISK_KINDS)[number]['kind'];
+
+export interface RiskFlag {
+  readonly kind: RiskKind;
+  /** Tenant (or `(cluster)`) the flag is about. */
+  readonly group: string;
+  readonly message: string;
+  /** The change must not be merged as is (e.g. a tenant removed without being decommissioned). */
+  readonly blocking: boolean;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const annotationsOf = (o: Json): Record<string, unknown> => {
+  const m = isObj(o.metadata) ? o.metadata : {};
+  return isObj(m.annotations) ? m.annotations : {};
+};
+const groupOfApi = (o: Json): string => {
+  const v = str(o.apiVersion) ?? '';
+  const i = v.indexOf('/');
+  return i < 0 ? '' : v.slice(0, i);
+};
+const byKind = (side: Side, kind: string, apiGroup?: string): Parsed[] =>
+  [...side.values()].filter((p) => p.kind === kind && (apiGroup === undefined || groupOfApi(p.body) === apiGroup));
+const objName = (p: Parsed): string => (p.namespace ? `${p.kind} ${p.namespace}/${p.name}` : `${p.kind} ${p.name}`);
+
+/** GPU resources as quota keys: vendor devices, MIG slices, time-sliced shares. */
+export function isGpuQuotaKey(key: string): boolean {
+  const r = key.startsWith('requests.') ? key.slice('requests.'.length) : key.startsWith('limits.') ? key.slice('limits.'.length) : key;
+  return /^nvidia\.com\/(gpu|mig-)/.test(r) || r === 'amd.com/gpu' || r.startsWith('gpu.intel.com/') || /(^|\/)gpu[^/]*\.shared$/.test(r);
+}
+
+function quotaOf(p: Parsed | undefined): Record<string, string> {
+  if (!p) return {};
+  const spec = isObj(p.body.spec) ? p.body.spec : {};
+  const rq = isObj(spec.resourceQuotaSpec) ? spec.resourceQuotaSpec : {};
+  const hard = isObj(rq.hard) ? rq.hard : {};
+  return Object.fromEntries(Object.entries(hard).map(([k, v]) => [k, String(v)]));
+}
+
+/** `50 → 64 (+14, +28%)`, in the unit of the values when they share one. */
+export function describeIncrease(before: string, after: string): string {
+  const qb = Quantity.parse(before);
+  const qa = Quantity.parse(after);
+  if (!qb || !qa) return `${before} → ${after}`;
+  const unit = (s: string): string => /[A-Za-z]+$/.exec(s)?.[0] ?? '';
+  let delta: string;
+  const ub = unit(before);
+  if (ub === unit(after) && !/^[eE]/.test(ub)) {
+    const nb = Number(before.slice(0, before.length - ub.length));
+    const na = Number(after.slice(0, after.length - ub.length));
+    delta = `${na - nb >= 0 ? '+' : ''}${round(na - nb)}${ub}`;
+  } else {
+    delta = `${qa.value - qb.value >= 0 ? '+' : ''}${humanBytesOrUnits(qa.value - qb.value)}`;
+  }
+  const pct = qb.value > 0 ? `, ${qa.value >= qb.value ? '+' : ''}${round(((qa.value - qb.value) / qb.value) * 100)}%` : '';
+  return `${before} → ${after} (${delta}${pct})`;
+}
+
+const round = (n: number): string => String(Math.round(n * 100) / 100);
+function humanBytesOrUnits(n: number): string {
+  const abs = Math.abs(n);
+  for (const [suffix, mult] of [['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20]] as const) {
+    if (abs >= mult && abs % 2 ** 20 === 0) return `${round(n / mult)}${suffix}`;
+  }
+  return round(n);
+}
+
+/** KFAM-style contributor bindings: user -> role (`edit`/`view`) from their annotations. */
+function contributors(side: Side): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of byKind(side, 'RoleBinding', RBAC_API_GROUP)) {
+    const a = annotationsOf(p.body);
+    const user = str(a[KFAM_ANNOTATION.user]);
+    const role = str(a[KFAM_ANNOTATION.role]);
+    if (user && role) out.set(user.toLowerCase(), role);
+  }
+  return out;
+}
+
+// Read from emitted objects, so any string: an unknown role ranks 0.
+const ROLE_RANK: Readonly<Record<string, number>> = KUBEFLOW_ROLE_RANK;
+
+const isContributorObject = (p: Parsed): boolean => {
+  const a = annotationsOf(p.body);
+  return typeof a[KFAM_ANNOTATION.user] === 'string' && typeof a[KFAM_ANNOTATION.role] === 'string';
+};
+
+/** RBAC rules as `group/resource:verb[@name]` tuples; `*` stays `*`. */
+function ruleTuples(p: Parsed | undefined): Set<string> {
+  const out = new Set<string>();
+  const rules = p && Array.isArray(p.body.rules) ? p.body.rules : [];
+  for (const r of rules) {
+    if (!isObj(r)) continue;
+    const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+    const groups = list(r.apiGroups);
+    const resources = list(r.resources);
+    const names = list(r.resourceNames);
+    for (const g of groups.length ? groups : ['']) {
+      for (const res of resources.length ? resources : list(r.nonResourceURLs)) {
+        for (const v of list(r.verbs)) {
+          for (const n of names.length ? names : ['']) out.add(`${g ? `${g}/` : ''}${res}:${v}${n ? `@${n}` : ''}`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function subjectsOf(p: Parsed | undefined): string[] {
+  const subs = p && Array.isArray(p.body.subjects) ? p.body.subjects : [];
+  return subs.filter(isObj).map((s) => `${String(s.kind)} ${s.namespace ? `${String(s.namespace)}/` : ''}${String(s.name)}`);
+}
+
+function roleRefOf(p: Parsed | undefined): string {
+  const r = p && isObj(p.body.roleRef) ? p.body.roleRef : {};
+  return `${String(r.kind ?? '')} ${String(r.name ?? '')}`;
+}
+
+/** Cross-namespace subjects of a binding: subjects whose namespace is not the binding's. */
+function crossNamespace(p: Parsed): string[] {
+  const subs = Array.isArray(p.body.subjects) ? p.body.subjects : [];
+  return subs
+    .filter(isObj)
+    .filter((s) => typeof s.namespace === 'string' && s.namespace !== p.namespace)
+    .map((s) => `${String(s.kind)} ${String(s.namespace)}/${String(s.name)}`);
+}
+
+function remoteKeys(p: Parsed | undefined): Set<string> {
+  const out = new Set<string>();
+  const spec = p && isObj(p.body.spec) ? p.body.spec : {};
+  for (const d of Array.isArray(spec.data) ? spec.data : []) {
+    if (isObj(d) && isObj(d.remoteRef)) out.add(`${String(d.remoteRef.key)}${d.remoteRef.property ? `#${String(d.remoteRef.property)}` : ''}`);
+  }
+  for (const d of Array.isArray(spec.dataFrom) ? spec.dataFrom : []) {
+    if (isObj(d) && isObj(d.extract)) out.add(String(d.extract.key));
+    if (isObj(d) && isObj(d.find)) out.add(`find:${JSON.stringify(d.find)}`);
+  }
+  return out;
+}
+
+function ingressPeers(p: Parsed | undefined): { peers: Set<string>; types: Set<string>; selector: string } {
+  const spec = p && isObj(p.body.spec) ? p.body.spec : {};
+  const peers = new Set<string>();
+  for (const rule of Array.isArray(spec.ingress) ? spec.ingress : []) {
+    if (!isObj(rule)) continue;
+    // A rule without `from` admits every source.
+    const from = Array.isArray(rule.from) ? rule.from : ['<any source>'];
+    const ports = JSON.stringify(rule.ports ?? 'all ports');
+    for (const f of from) peers.add(`${JSON.stringify(f)} ${ports}`);
+  }
+  const types = new Set(Array.isArray(spec.policyTypes) ? spec.policyTypes.map(String) : ['Ingress']);
+  return { peers, types, selector: JSON.stringify(spec.podSelector ?? {}) };
+}
+
+function mtlsMode(p: Parsed | undefined): string {
+  const spec = p && isObj(p.body.spec) ? p.body.spec : {};
+  const mtls = isObj(spec.mtls) ? spec.mtls : {};
+  return String(mtls.mode ?? 'UNSET');
+}
+
+function syncOptionSet(p: Parsed | undefined): Set<string> {
+  return new Set((str(p ? annotationsOf(p.body)[SYNC_OPTIONS_ANNOTATION] : undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+}
+
+const decommissioned = (p: Parsed | undefined): boolean => !!p && annotationsOf(p.body)[DECOMMISSIONED_ANNOTATION] === 'true';
+
+type Emit = (kind: RiskKind, message: string, blocking?: boolean) => void;
+
+/** One tenant's parsed objects on both sides, and whether its folder exists on each. */
+interface TenantSides {
+  readonly b: Side;
+  readonly a: Side;
+  /** Its Profile before and after. */
+  readonly pb: Parsed | undefined;
+  readonly pa: Parsed | undefined;
+  readonly existedBefore: boolean;
+  readonly existsAfter: boolean;
+}
+
+/** Tenant added, removed (blocking unless decommissioned first), decommissioned. */
+function lifecycleFlags({ pb, pa, existedBefore, existsAfter }: TenantSides, flag: Emit): void {
+  if (!existedBefore && pa) {
+    const q = quotaOf(pa);
+    const gpus = Object.entries(q).filter(([k, v]) => isGpuQuotaKey(k) && v !== '0');
+    const owner = str(isObj(pa.body.spec) && isObj(pa.body.spec.owner) ? pa.body.spec.owner.name : undefined) ?? '?';
+    const caps = ['requests.cpu', 'requests.memory', 'requests.storage'].filter((k) => q[k]).map((k) => `${k.slice('requests.'.length)} ${q[k]}`);
+    flag('tenant-added', `owner ${owner}; quota ${caps.length ? caps.join(', ') : 'no CPU/memory/storage caps'}${gpus.length ? `; GPUs ${gpus.map(([k, v]) => `${k.slice('requests.'.length)} ${v}`).join(', ')}` : ''}`);
+  }
+  if (existedBefore && !existsAfter) {
+    if (decommissioned(pb)) flag('tenant-removed', 'removed after being decommissioned; Argo CD keeps the Application and the Profile (Delete=confirm): delete them by hand once the data is handled');
+    else flag('tenant-removed', 'removed without being decommissioned first: this would delete the namespace and all its data; set `decommissioned: true` first (docs/gitops.md "Removing a tenant")', true);
+  } else if (pb && !pa && existsAfter) {
+    flag('tenant-removed', 'its Profile is removed while the tenant folder stays: deleting the Profile deletes the namespace', !decommissioned(pb));
+  }
+  if (pa && !decommissioned(pb) && decommissioned(pa) && existedBefore) {
+    flag('tenant-decommissioned', 'all access (contributors, grants, credentials) is revoked; the namespace and its data are kept');
+  }
+}
+
+/** The Profile's Argo CD sync options that stop a prune or delete from reaching it. */
+function profileProtectionFlags({ pb, pa }: TenantSides, flag: Emit): void {
+  if (!pb || !pa) return;
+  const ob = syncOptionSet(pb);
+  const oa = syncOptionSet(pa);
+  for (const opt of PROFILE_PROTECTION) {
+    const verb = opt.split('=')[0]!;
+    const protectedBefore = ob.has(`${verb}=confirm`) || ob.has(`${verb}=false`);
+    const protectedAfter = oa.has(`${verb}=confirm`) || oa.has(`${verb}=false`);
+    if (protectedBefore && !protectedAfter) flag('deletion-protection-removed', `Profile ${pa.name}: sync option ${verb}=confirm removed (${[...ob].join(',') || 'none'} → ${[...oa].join(',') || 'none'})`);
+  }
+}
+
+function ownerFlags({ pb, pa }: TenantSides, flag: Emit): void {
+  if (!pb || !pa) return;
+  const ownerB = isObj(pb.body.spec) && isObj(pb.body.spec.owner) ? str(pb.body.spec.owner.name) : undefined;
+  const ownerA = isObj(pa.body.spec) && isObj(pa.body.spec.owner) ? str(pa.body.spec.owner.name) : undefined;
+  if (ownerB !== ownerA) {
+    flag('owner-changed', `${ownerB ?? '(none)'} → ${ownerA ?? '(none)'}; the Profile controller does not move an existing namespace to a new owner (kubeflow/dashboard#33): plan the hand-over`);
+  }
+}
+
+/** Quota keys of both Profiles whose values differ, sorted. */
+function changedQuotaKeys(pb: Parsed | undefined, pa: Parsed): { key: string; vb: string | undefined; va: string | undefined }[] {
+  const qb = quotaOf(pb);
+  const qa = quotaOf(pa);
+  return [...new Set([...Object.keys(qb), ...Object.keys(qa)])]
+    .sort(cmp)
+    .filter((key) => qb[key] !== qa[key])
+    .map((key) => ({ key, vb: qb[key], va: qa[key] }));
+}
+
+/** CPU, memory, storage and count caps raised or removed (GPUs are {@link gpuQuotaFlags}). */
+function quotaFlags({ pb, pa, existedBefore }: TenantSides, flag: Emit): void {
+  if (!pa || !existedBefore) return;
+  for (const { key, vb, va } of changedQuotaKeys(pb, pa)) {
+    if (isGpuQuotaKey(key)) continue;
+    if (vb !== undefined && va === undefined && pb) flag('quota-raised', `${key}: cap ${vb} removed (now uncapped)`);
+    else if (vb !== undefined && va !== undefined) {
+      const b1 = Quantity.parse(vb);
+      const a1 = Quantity.parse(va);
+      if (b1 && a1 && a1.value > b1.value) flag('quota-raised', `${key}: ${describeIncrease(vb, va)}`);
+    }
+  }
+}
+
+/** Any GPU/MIG quota change, up or down: GPUs are scarce and shared, so every move is reviewed. */
+function gpuQuotaFlags({ pb, pa, existedBefore }: TenantSides, flag: Emit): void {
+  if (!pa) return;
+  if (!existedBefore) {
+    const gpus = Object.entries(quotaOf(pa)).filter(([k, v]) => isGpuQuotaKey(k) && v !== '0');
+    for (const [k, v] of gpus) flag('gpu-quota-changed', `${k.includes('/mig-') ? 'MIG' : 'GPU'} ${k}: ${v} (new tenant)`);
+    return;
+  }
+  for (const { key, vb, va } of changedQuotaKeys(pb, pa)) {
+    if (!isGpuQuotaKey(key)) continue;
+    const what = key.includes('/mig-') ? 'MIG' : key.endsWith('.shared') ? 'time-sliced GPU' : 'GPU';
+    if (vb !== undefined && va !== undefined) flag('gpu-quota-changed', `${what} ${key}: ${describeIncrease(vb, va)}`);
+    else flag('gpu-quota-changed', `${what} ${key}: ${vb ?? 'uncapped'} → ${va ?? 'uncapped'}`);
+  }
+}
+
+function contributorFlags({ b, a }: TenantSides, flag: Emit): void {
+  const cb = contributors(b);
+  const ca = contributors(a);
+  for (const [user, role] of [...ca.entries()].sort(([x], [y]) => cmp(x, y))) {
+    const prev = cb.get(user);
+    if (prev === undefined) flag('contributor-added', `${user} as ${role}`);
+    else if ((ROLE_RANK[role] ?? 0) > (ROLE_RANK[prev] ?? 0)) flag('contributor-role-raised', `${user}: ${prev} → ${role}`);
+  }
+}
+
+/** Roles and RoleBindings other than the contributor bindings: rules or subjects added, roleRef changed. */
+function rbacGrantFlags({ b, a }: TenantSides, flag: Emit): void {
+  for (const kind of ['Role', 'RoleBinding'] as const) {
+    const names = new Set([...byKind(b, kind, RBAC_API_GROUP), ...byKind(a, kind, RBAC_API_GROUP)].filter((p) => !isContributorObject(p)).map(objectKey));
+    for (const key of [...names].sort(cmp)) {
+      const x = b.get(key);
+      const y = a.get(key);
+      if (!y || isContributorObject(y)) continue;
+      if (kind === 'Role') {
+        const before = ruleTuples(x);
+        const added = [...ruleTuples(y)].filter((t) => !before.has(t)).sort(cmp);
+        if (added.length > 0) flag('grant-added-or-widened', `${objName(y)} ${x ? 'widened' : 'added'}: ${added.join(', ')}`);
+      } else {
+        const before = new Set(subjectsOf(x));
+        const addedSubjects = subjectsOf(y).filter((s) => !before.has(s));
+        const refChanged = x !== undefined && roleRefOf(x) !== roleRefOf(y);
+        if (addedSubjects.length > 0 || refChanged) {
+          const cross = crossNamespace(y);
+          const what = !x
+            ? `added: binds ${roleRefOf(y)} to ${subjectsOf(y).join(', ')}`
+            : `widened: ${refChanged ? `${roleRefOf(x)} → ${roleRefOf(y)}` : roleRefOf(y)}${addedSubjects.length ? `, new subjects ${addedSubjects.join(', ')}` : ''}`;
+          flag('grant-added-or-widened', `${objName(y)} ${what}${cross.length ? ' (cross-namespace)' : ''}`);
+        }
+      }
+    }
+  }
+}
+
+/** Non-DENY Istio AuthorizationPolicies other than the contributor ones: new sources allowed. */
+function istioGrantFlags({ b, a }: TenantSides, flag: Emit): void {
+  for (const y of byKind(a, 'AuthorizationPolicy', 'security.istio.io')) {
+    if (isContributorObject(y)) continue;
+    const spec = isObj(y.body.spec) ? y.body.spec : {};
+    if (spec.action === 'DENY') continue;
+    const x = b.get(objectKey(y));
+    const sources = (p: Parsed | undefined): Set<string> => {
+      const s = p && isObj(p.body.spec) && Array.isArray(p.body.spec.rules) ? p.body.spec.rules : [];
+      return new Set(s.map((r) => JSON.stringify(isObj(r) ? (r.from ?? '<any source>') : r)));
+    };
+    const before = sources(x);
+    const added = [...sources(y)].filter((s) => !before.has(s));
+    if (added.length > 0) flag('grant-added-or-widened', `${objName(y)} ${x ? 'widened' : 'added'}: allows ${added.join(', ')}`);
+  }
+}
+
+/** One flag per tenant for its secrets, one for its hand-applied policies. */
+function credentialFlags({ b, a }: TenantSides, flag: Emit): void {
+  const secrets: string[] = [];
+  const policies: string[] = [];
+  for (const y of [...a.values()].sort((p, q) => cmp(objectKey(p), objectKey(q)))) {
+    const x = b.get(objectKey(y));
+    if (groupOfApi(y.body) === 'external-secrets.io') {
+      if (y.kind === 'ExternalSecret') {
+        const before = remoteKeys(x);
+        const added = [...remoteKeys(y)].filter((k) => !before.has(k)).sort(cmp);
+        if (added.length > 0) secrets.push(`${objName(y)}${x ? ' now' : ''} reads ${added.join(', ')}`);
+      } else if (!x) {
+        secrets.push(`${objName(y)} added`);
+      }
+    } else if (y.kind === 'File' && y.file.startsWith('policies/')) {
+      if (!x || diffValues(x.body, y.body).length > 0) policies.push(`${y.file} ${x ? 'changed' : 'added'}`);
+    }
+  }
+  if (secrets.length > 0) flag('credentials-added', secrets.join('; '));
+  if (policies.length > 0) flag('credentials-added', `${policies.join(', ')}: the platform team applies these by hand (command at the top of each file)`);
+}
+
+/** NetworkPolicies, mTLS and DENY policies removed or loosened; a removed tenant loses them all anyway. */
+function isolationFlags({ b, a, existsAfter }: TenantSides, flag: Emit): void {
+  if (!existsAfter) return;
+  for (const x of byKind(b, 'NetworkPolicy', 'networking.k8s.io')) {
+    const y = a.get(objectKey(x));
+    if (!y) {
+      flag('isolation-weakened', `${objName(x)} removed`);
+      continue;
+    }
+    const nb = ingressPeers(x);
+    const na = ingressPeers(y);
+    const newPeers = [...na.peers].filter((p) => !nb.peers.has(p));
+    const lostTypes = [...nb.types].filter((t) => !na.types.has(t));
+    if (newPeers.length > 0) flag('isolation-weakened', `${objName(y)} admits more: ${newPeers.join('; ')}`);
+    if (lostTypes.length > 0) flag('isolation-weakened', `${objName(y)} no longer restricts ${lostTypes.join(', ')}`);
+    if (nb.selector !== na.selector) flag('isolation-weakened', `${objName(y)} podSelector ${nb.selector} → ${na.selector} (an empty selector covers every pod)`);
+  }
+  for (const x of byKind(b, 'PeerAuthentication', 'security.istio.io')) {
+    const y = a.get(objectKey(x));
+    if (!y) flag('isolation-weakened', `${objName(x)} removed (mTLS ${mtlsMode(x)})`);
+    else if (mtlsMode(x) === 'STRICT' && mtlsMode(y) !== 'STRICT') flag('isolation-weakened', `${objName(y)} mTLS STRICT → ${mtlsMode(y)}`);
+  }
+  for (const x of byKind(b, 'AuthorizationPolicy', 'security.istio.io')) {
+    const spec = isObj(x.body.spec) ? x.body.spec : {};
+    if (spec.action === 'DENY' && !a.has(objectKey(x))) flag('isolation-weakened', `${objName(x)} (DENY) removed`);
+  }
+}
+
+const TENANT_CHECKS: readonly ((t: TenantSides, flag: Emit) => void)[] = [
+  lifecycleFlags,
+  profileProtectionFlags,
+  ownerFlags,
+  quotaFlags,
+  gpuQuotaFlags,
+  contributorFlags,
+  rbacGrantFlags,
+  istioGrantFlags,
+  credentialFlags,
+  isolationFlags,
+];
+
+/** The ApplicationSet's guards against Argo CD deleting tenant Applications (and so Profiles). */
+function applicationSetFlags(b: Side, a: Side, flag: Emit): void {
+  for (const x of byKind(b, 'ApplicationSet', 'argoproj.io')) {
+    const y = a.get(objectKey(x));
+    const sp = (p: Parsed | undefined): Json => (p && isObj(p.body.spec) && isObj(p.body.spec.syncPolicy) ? p.body.spec.syncPolicy : {});
+    if (!y) {
+      flag('deletion-protection-removed', `ApplicationSet ${x.name} removed: Argo CD stops managing the tenant Applications`);
+      continue;
+    }
+    const pb = sp(x);
+    const pa = sp(y);
+    if (pb.preserveResourcesOnDeletion === true && pa.preserveResourcesOnDeletion !== true) {
+      flag('deletion-protection-removed', `ApplicationSet ${y.name}: preserveResourcesOnDeletion removed (deleting an Application would cascade to its Profile)`);
+    }
+    const safe = (v: unknown): boolean => v === 'create-only' || v === 'create-update';
+    if (safe(pb.applicationsSync) && !safe(pa.applicationsSync)) {
+      flag('deletion-protection-removed', `ApplicationSet ${y.name}: applicationsSync ${String(pb.applicationsSync)} → ${String(pa.applicationsSync ?? '(default: sync)')} (Applications of vanished folders would be deleted)`);
+    }
+  }
+}
+
+/** Kyverno ClusterPolicies removed or switched to Audit. */
+function clusterPolicyFlags(b: Side, a: Side, flag: Emit): void {
+  for (const x of byKind(b, 'ClusterPolicy', 'kyverno.io')) {
+    const deletion = x.name === PROFILE_DELETION_POLICY;
+    const kind: RiskKind = deletion ? 'deletion-protection-removed' : 'isolation-weakened';
+    const what = deletion ? 'Profiles can be deleted without being decommissioned' : 'objects it checked are admitted unchecked';
+    const y = a.get(objectKey(x));
+    if (!y) flag(kind, `ClusterPolicy ${x.name} removed: ${what}`);
+    else if (JSON.stringify(y.body.spec).includes('"Audit"') && !JSON.stringify(x.body.spec).includes('"Audit"')) {
+      flag(kind, `ClusterPolicy ${x.name} switched to Audit: violations are only reported, not refused`);
+    }
+  }
+}
+
+/** A tenant's AppProject is its blast radius: more destinations or cluster-scoped kinds widen it. */
+function appProjectFlags(b: Side, a: Side, flag: Emit): void {
+  for (const y of byKind(a, 'AppProject', 'argoproj.io')) {
+    const x = b.get(objectKey(y));
+    if (!x) continue; // a new tenant's project comes with the "tenant added" flag
+    const entries = (p: Parsed, field: string): string[] => {
+      const spec = isObj(p.body.spec) ? p.body.spec : {};
+      return Array.isArray(spec[field]) ? spec[field].map((e) => JSON.stringify(e)) : [];
+    };
+    for (const field of ['destinations', 'clusterResourceWhitelist', 'sourceRepos']) {
+      const before = new Set(entries(x, field));
+      const added = entries(y, field).filter((e) => !before.has(e));
+      if (added.length > 0) flag('grant-added-or-widened', `AppProject ${y.name}: ${field} widened: ${added.join(', ')}`);
+    }
+  }
+}
+
+const CLUSTER_CHECKS: readonly ((b: Side, a: Side, flag: Emit) => void)[] = [applicationSetFlags, clusterPolicyFlags, appProjectFlags];
+
+/**
+ * The flags of one changed group, given its parsed objects on both sides and the two whole trees
+ * (a tenant is added or removed when its folder is absent from one of them). Unsorted: see
+ * {@link sortFlags}.
+ */
+export function riskFlags(g: string, b: Side, a: Side, treeBefore: ReadonlyMap<string, string>, treeAfter: ReadonlyMap<string, string>): RiskFlag[] {
+  const out: RiskFlag[] = [];
+  const flag: Emit = (kind, message, blocking = false) => void out.push({ kind, group: g, message, blocking });
+  if (g === CLUSTER_GROUP) {
+    for (const check of CLUSTER_CHECKS) check(b, a, flag);
+    return out;
+  }
+  if (g === OTHER_GROUP) return out;
+  const t: TenantSides = {
+    b,
+    a,
+    pb: byKind(b, 'Profile', 'kubeflow.org')[0],
+    pa: byKind(a, 'Profile', 'kubeflow.org')[0],
+    existedBefore: hasGroup(treeBefore, g),
+    existsAfter: hasGroup(treeAfter, g),
+  };
+  for (const check of TENANT_CHECKS) check(t, flag);
+  return out;
+}
+
+/** {@link RISK_KINDS} order, then by group, then by message: the report's order, whatever the checks' order. */
+export function sortFlags(flags: RiskFlag[]): RiskFlag[] {
+  const order = new Map(RISK_KINDS.map((k, i) => [k.kind, i]));
+  return flags.sort((x, y) => order.get(x.kind)! - order.get(y.kind)! || groupOrder(x.group, y.group) || cmp(x.message, y.message));
+}
