@@ -8,8 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planCodeOwners, writeCodeOwners } from './lib/codeowners';
-import { declaringFiles, readDeployed } from './lib/deployed';
-import { checkRemovedTenants } from './lib/gitops';
+import { checkRemovedTenants, declaringFiles, readDeployed } from './lib/deployed';
 import { argValue, reportUserError, runCommand } from './lib/cli';
 import { INPUTS_FILE, inputsDigest, renderInputsDigest } from './lib/inputs-digest';
 import { deprecationLines } from './lib/deprecations';

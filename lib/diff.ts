@@ -10,7 +10,9 @@
  * changes costs little more than comparing strings.
  */
 import * as yaml from 'js-yaml';
-import { DECOMMISSIONED_ANNOTATION, PROFILE_DELETION_POLICY, PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from './gitops';
+import { PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from './constructs/argocd';
+import { PROFILE_DELETION_POLICY } from './constructs/kyverno';
+import { DECOMMISSIONED_ANNOTATION } from './model/decommission';
 import { Quantity } from './quantity';
 
 type Json = Record<string, unknown>;

@@ -7,8 +7,7 @@
 import * as path from 'node:path';
 import { diffTrees, fieldLine } from '../lib/diff';
 import { checkCodeOwnersFile } from '../lib/codeowners';
-import { declaringFiles, readDeployed } from '../lib/deployed';
-import { checkRemovedTenants } from '../lib/gitops';
+import { checkRemovedTenants, declaringFiles, readDeployed } from '../lib/deployed';
 import { argValue, reportUserError, runCommand } from '../lib/cli';
 import { INPUTS_FILE, inputsDigest, renderInputsDigest, staleness, stalenessMessage } from '../lib/inputs-digest';
 import { deprecationLines } from '../lib/deprecations';

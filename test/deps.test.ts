@@ -56,10 +56,10 @@ describe('import rules (dependency-cruiser)', () => {
   });
 
   it('a declaration importing a construct module fails the layering rule', () => {
-    // network.ts does not import declarations, so this is a layering violation without a cycle.
-    const r = cruise(seeded('lib/declarations/tenant.ts', "import type { TenantIsolation } from '../network';\nexport type Seeded = TenantIsolation;"));
+    // constructs/isolation.ts does not import declarations, so this is a layering violation without a cycle.
+    const r = cruise(seeded('lib/declarations/tenant.ts', "import type { TenantIsolation } from '../constructs/isolation';\nexport type Seeded = TenantIsolation;"));
     expect(r.code).not.toBe(0);
-    expect(r.output).toMatch(/error declarations-import-only-declarations: lib\/declarations\/tenant\.ts → lib\/network\.ts/);
+    expect(r.output).toMatch(/error declarations-import-only-declarations: lib\/declarations\/tenant\.ts → lib\/constructs\/isolation\.ts/);
     expect(r.output).not.toContain('no-circular');
   });
 

@@ -11,19 +11,10 @@ import { DEFAULT_PLATFORM, definePlatform } from '../lib/platform';
 import type { PlatformSettings } from '../lib/platform';
 import type { Manifest, SynthResult } from '../lib/synth';
 import { synthesize } from '../lib/synth';
-import {
-  argoAnnotations,
-  checkRemovedTenants,
-  DECOMMISSIONED_ANNOTATION,
-  deployedTenants,
-  isBuiltinGroup,
-  profileRules,
-  PROFILE_DELETION_POLICY,
-  PROFILE_RULES_POLICY,
-  SYNC_OPTIONS_ANNOTATION,
-  SYNC_WAVE_ANNOTATION,
-  syncWave,
-} from '../lib/gitops';
+import { argoAnnotations, isBuiltinGroup, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, syncWave } from '../lib/constructs/argocd';
+import { profileRules, PROFILE_DELETION_POLICY, PROFILE_RULES_POLICY } from '../lib/constructs/kyverno';
+import { checkRemovedTenants, deployedTenants } from '../lib/deployed';
+import { DECOMMISSIONED_ANNOTATION } from '../lib/model/decommission';
 import { FieldError, ValidationError } from '../lib/validation';
 import { fixtureInputs } from './fixture-repo';
 import { entry, ROOT, validSpec } from './support/fixtures';

@@ -13,7 +13,7 @@ import { GRANTABLE_RESOURCES, STANDARD_VERBS } from '../lib/grants';
 import { definePlatform, DEFAULT_PLATFORM } from '../lib/platform';
 import type { AccessQuestion } from '../lib/rbac';
 import { aggregateClusterRoles, can, controllerObjects, kubernetesBootstrapRbac, loadKubeflowClusterRoles, rbacModel, ruleAllows, serviceAccountUser } from '../lib/rbac';
-import type { IamPolicy } from '../lib/secrets';
+import type { IamPolicy } from '../lib/constructs/platform-files';
 import { tenantBucketPrefix } from '../lib/secrets';
 import { synthesize } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';

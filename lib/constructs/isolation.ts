@@ -5,8 +5,8 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../imports/security.istio.io';
-import { objectMeta } from './meta';
+import { PeerAuthentication, PeerAuthenticationSpecMtlsMode } from '../../imports/security.istio.io';
+import { objectMeta } from '../meta';
 
 /** Props of {@link TenantIsolation}. */
 export interface TenantIsolationProps {
