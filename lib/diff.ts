@@ -12,6 +12,7 @@
 import * as yaml from 'js-yaml';
 import { PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from './constructs/argocd';
 import { PROFILE_DELETION_POLICY } from './constructs/kyverno';
+import { platformFileTenant } from './constructs/platform-files';
 import { DECOMMISSIONED_ANNOTATION } from './model/decommission';
 import { Quantity } from './quantity';
 
@@ -91,10 +92,10 @@ export interface DiffReport {
 export const CLUSTER_GROUP = '(cluster)';
 export const OTHER_GROUP = '(other)';
 
-/** Group of a `dist/` path: the tenant of `tenants/<t>/` and `policies/<t>/`, `(cluster)` or `(other)`. */
+/** Group of a `dist/` path: the tenant of `tenants/<t>/` and `platform/<component>/<t>.*`, `(cluster)` or `(other)`. */
 export function groupOf(file: string): string {
-  const m = /^(?:tenants|policies)\/([^/]+)\//.exec(file);
-  if (m) return m[1]!;
+  const m = /^tenants\/([^/]+)\//.exec(file)?.[1] ?? platformFileTenant(file);
+  if (m) return m;
   if (file.startsWith('cluster/')) return CLUSTER_GROUP;
   return OTHER_GROUP;
 }
@@ -565,7 +566,7 @@ function riskFlags(g: string, b: Side, a: Side, treeBefore: ReadonlyMap<string, 
       } else if (!x) {
         secrets.push(`${objName(y)} added`);
       }
-    } else if (y.kind === 'File' && y.file.startsWith('policies/')) {
+    } else if (y.kind === 'File' && platformFileTenant(y.file) !== undefined) {
       if (!x || diffValues(x.body, y.body).length > 0) policies.push(`${y.file} ${x ? 'changed' : 'added'}`);
     }
   }

@@ -3,7 +3,7 @@
  * keys) into the model. The objects are rendered by lib/constructs/credentials.ts.
  *
  * Every remote key lives under the tenant's own Vault prefix (`<vault.pathPrefix>/<tenant>/`). The
- * platform team applies two policies from `dist/policies/<tenant>/` (outside Argo CD's path) with
+ * platform team applies two policies from `dist/platform/` (lib/constructs/platform-files.ts) with
  * its own tooling: the Vault policy confining the tenant's role to that prefix, and the S3 policy
  * confining the tenant's key to `<bucket>/<tenant>/*` plus prefixes other tenants granted it.
  */

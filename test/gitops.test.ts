@@ -201,7 +201,7 @@ describe('decommissioned tenants', () => {
       'tenants/fraud/PeerAuthentication.tenant-mtls-strict.yaml',
       'tenants/fraud/Profile.fraud.yaml',
     ]);
-    expect([...r.files.keys()].filter((f) => f.startsWith('policies/'))).toEqual([]);
+    expect([...r.files.keys()].filter((f) => f.startsWith('platform/') && f !== 'platform/README.md')).toEqual([]);
     const p = one(r, 'Profile', 'fraud');
     expect(p.metadata.annotations[DECOMMISSIONED_ANNOTATION]).toBe('true');
     expect(p.metadata.annotations[SYNC_OPTIONS_ANNOTATION]).toContain('Delete=confirm');

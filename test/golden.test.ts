@@ -115,5 +115,9 @@ describe('golden dist/ trees (test/golden/<fixture>/)', () => {
     ).toEqual([]);
     // A golden tree that is empty would compare equal to a broken synth that writes nothing.
     expect(fresh.size).toBeGreaterThan(0);
+    // Argo CD syncs tenants/* and cluster/: anything there but a manifest would break the sync.
+    // Every other file goes to platform/, which nothing syncs.
+    const misplaced = [...fresh.keys()].filter((f) => (f.startsWith('platform/') ? false : !/^(tenants\/[^/]+|cluster)\/[^/]+\.yaml$/.test(f)));
+    expect(misplaced, 'files Argo CD would try to apply that are not manifests').toEqual([]);
   });
 });

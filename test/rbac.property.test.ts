@@ -388,7 +388,7 @@ describe('property: no Vault path or bucket prefix of one tenant is reachable by
         const area = (t: string) => tenantBucketPrefix(t, platform);
         for (const a of specs) {
           // Vault: every path of A's policy matches only under A's prefix.
-          const hcl = r.files.get(`policies/${a.name}/vault-policy.hcl`)!;
+          const hcl = r.files.get(`platform/vault/${a.name}.hcl`)!;
           const paths = vaultPaths(hcl);
           expect(paths.length).toBeGreaterThan(0);
           for (const b of specs) {
@@ -404,7 +404,7 @@ describe('property: no Vault path or bucket prefix of one tenant is reachable by
             for (const d of (o.manifest.spec as { data: { remoteRef: { key: string } }[] }).data) expect(d.remoteRef.key.startsWith(`${pathPrefix}/${a.name}/`)).toBe(true);
           }
           // Bucket: A's key reaches B's objects only under prefixes B granted A, read-only.
-          const policyFile = r.files.get(`policies/${a.name}/bucket-policy.json`);
+          const policyFile = r.files.get(`platform/s3/${a.name}.json`);
           const hasS3 = !!(a.credentials && a.credentials.s3);
           expect(policyFile !== undefined).toBe(hasS3);
           if (!policyFile) continue;

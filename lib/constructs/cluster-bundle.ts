@@ -16,7 +16,7 @@ import { MANAGED_BY, objectMeta, TENANT_LABEL } from '../meta';
 import type { OrgModel } from '../model/tenant';
 import { DIST_PATH, PLATFORM_APP, SYNC_WAVE_ANNOTATION, tenantProject } from './argocd';
 import { ProfilePolicies } from './kyverno';
-import { policyFiles } from './platform-files';
+import { PLATFORM_DIR, platformReadme, policyFiles } from './platform-files';
 
 /** Props of {@link ClusterBundle}. */
 export interface ClusterBundleProps {
@@ -119,7 +119,7 @@ export class ClusterBundle extends Chart {
 
     new ProfilePolicies(this, 'profile-policies', { platform, labels });
 
-    const files = new Map<string, string>();
+    const files = new Map<string, string>([[`${PLATFORM_DIR}/README.md`, platformReadme()]]);
     for (const t of props.model.tenants) for (const [f, content] of policyFiles(t, platform)) files.set(f, content);
     this.platformFiles = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
