@@ -12,13 +12,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffTrees, hasBlocking, renderMarkdown, renderText } from '../lib/diff';
-import { declaringFiles, readDeployed } from '../lib/deployed';
 import { defaultBase, git, isCommit, readGitTree } from '../lib/git';
 import { argValue as arg, reportUserError, runCommand } from '../lib/cli';
 import { INPUTS_FILE } from '../lib/inputs-digest';
-import { loadPlatform, loadTenants, synthesize } from '../lib/synth';
+import { synthRepo } from '../lib/pipeline/repo';
 import { splitToolChanges } from '../lib/toolchange';
-import { ValidationError } from '../lib/validation';
 
 async function main(): Promise<number> {
   const root = path.resolve(arg('--root') ?? process.cwd());
@@ -40,11 +38,11 @@ async function main(): Promise<number> {
     const before = readGitTree(root, base, 'dist');
     before.delete(INPUTS_FILE); // the record of synth's inputs, not an object (lib/inputs-digest.ts)
     const baseLabel = `${base === arg('--base') ? `${base} ` : 'merge base '}(${git(root, ['rev-parse', '--short', `${base}^{commit}`]).toString().trim()})`;
-    const platform = await loadPlatform(root);
-    const { entries, errors } = await loadTenants(root);
-    if (errors.length > 0) throw new ValidationError(errors);
-    // Clashes between tenants are reported on the file that is new since the base (lib/deployed.ts).
-    const synth = synthesize(entries, platform, { deployed: declaringFiles(readDeployed(root, { base }), entries) });
+    // Deployed = dist/ at the base: clashes between tenants are reported on the file that is new
+    // since the base, and a tenant deployed there may only disappear decommissioned (lib/deployed.ts).
+    // A removed tenant stays in the report (its BLOCKING tenant-removed flag) instead of replacing it.
+    const repo = await synthRepo(root, { base, removalGuard: 'return' });
+    const synth = repo.result;
     // When lib/ changed, tool changes are measured separately from tenant changes (lib/toolchange.ts).
     const split = await splitToolChanges(root, base, before);
     const report = diffTrees(split.before, synth.files);
@@ -52,7 +50,7 @@ async function main(): Promise<number> {
     const md = arg('--markdown');
     if (md) fs.writeFileSync(path.resolve(md), renderMarkdown(report, opts));
     process.stdout.write(format === 'markdown' ? renderMarkdown(report, opts) : renderText(report, opts));
-    return hasBlocking(report) || (split.tool !== undefined && hasBlocking(split.tool)) ? 1 : 0;
+    return hasBlocking(report) || (split.tool !== undefined && hasBlocking(split.tool)) || repo.removed.length > 0 ? 1 : 0;
   } catch (err) {
     const code = reportUserError(err, 'nothing to diff.');
     if (code !== undefined) return code;

@@ -11,8 +11,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readTree, synthesize, writeDist } from '../lib/synth';
-import { fixtureRepo, makeRepo, removeRepo, repoInputsOf, tenantSource } from './fixture-repo';
+import { readTree, writeDist } from '../lib/synth';
+import { fixtureRepo, makeRepo, removeRepo, synthFixture, tenantSource } from './fixture-repo';
 import { ROOT } from './support/fixtures';
 import { generateOrg } from './support/gen-org';
 
@@ -83,10 +83,9 @@ const FIXTURE_REPOS: Record<string, () => string> = {
     }),
 };
 
-/** dist/ of a repository as synth writes it, minus INPUTS.sha256. */
+/** dist/ of a repository as synth writes it (the commands' pipeline), minus INPUTS.sha256. */
 async function synthTree(repo: string): Promise<Map<string, string>> {
-  const { platform, entries } = await repoInputsOf(repo);
-  return new Map(synthesize(entries, platform).files);
+  return new Map((await synthFixture(repo)).result.files);
 }
 
 describe('golden dist/ trees (test/golden/<fixture>/)', () => {
