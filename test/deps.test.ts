@@ -63,6 +63,26 @@ describe('import rules (dependency-cruiser)', () => {
     expect(r.output).not.toContain('no-circular');
   });
 
+  it('a construct module importing declaration validation fails constructs-not-to-validation', () => {
+    // Constructs render the resolved model; validation.ts imports no construct, so there is no cycle.
+    const r = cruise(seeded('lib/constructs/grants.ts', "import type { ErrorList } from '../validation';\nexport type Seeded = ErrorList;"));
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('error constructs-not-to-validation: lib/constructs/grants.ts → lib/validation.ts');
+    expect(r.output).not.toContain('no-circular');
+  });
+
+  it('a construct module importing a check module (not only validation.ts) fails too', () => {
+    const r = cruise(seeded('lib/constructs/profile.ts', "import type { checkProfile } from '../profile';\nexport type Seeded = typeof checkProfile;"));
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('error constructs-not-to-validation: lib/constructs/profile.ts → lib/profile.ts');
+  });
+
+  it('the model importing a construct fails the layering rule', () => {
+    const r = cruise(seeded('lib/model/names.ts', "import type { Grants } from '../constructs/grants';\nexport type Seeded = Grants;"));
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/error model-not-to-upper-layers: lib\/model\/names\.ts → lib\/constructs\/grants\.ts/);
+  });
+
   it('lib/ importing scripts/ fails', () => {
     const r = cruise(seeded('lib/meta.ts', "import type * as check from '../scripts/check';\nexport type Seeded = typeof check;"));
     expect(r.code).not.toBe(0);
