@@ -10,6 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as yaml from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTree, writeDist } from '../lib/synth';
 import { fixtureRepo, makeRepo, removeRepo, synthFixture, tenantSource } from './fixture-repo';
@@ -83,6 +84,31 @@ const FIXTURE_REPOS: Record<string, () => string> = {
     }),
 };
 
+interface Obj {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec?: { clusterResourceWhitelist?: { group: string; kind: string }[]; namespaceResourceWhitelist?: { group: string; kind: string }[] };
+}
+
+/**
+ * Objects of `dist/tenants/<t>/` not allowed by AppProject `tenant-<t>`, and of `dist/cluster/`
+ * not allowed by the platform AppProject (the one syncing cluster/), as `file: group/kind`.
+ */
+function unwhitelisted(files: ReadonlyMap<string, string>): string[] {
+  const objs = [...files].filter(([f]) => f.endsWith('.yaml')).map(([f, c]) => [f, yaml.load(c) as Obj] as const);
+  const projects = new Map(objs.filter(([, o]) => o.kind === 'AppProject').map(([, o]) => [o.metadata.name, o]));
+  const group = (o: Obj): string => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '');
+  const out: string[] = [];
+  for (const [f, o] of objs) {
+    const tenant = /^tenants\/([^/]+)\//.exec(f)?.[1];
+    const project = projects.get(tenant === undefined ? 'kubeflow-tenants' : `tenant-${tenant}`);
+    const list = o.metadata.namespace === undefined ? project?.spec?.clusterResourceWhitelist : project?.spec?.namespaceResourceWhitelist;
+    if (!list?.some((k) => k.group === group(o) && k.kind === o.kind)) out.push(`${f}: ${group(o)}/${o.kind}`);
+  }
+  return out;
+}
+
 /** dist/ of a repository as synth writes it (the commands' pipeline), minus INPUTS.sha256. */
 async function synthTree(repo: string): Promise<Map<string, string>> {
   return new Map((await synthFixture(repo)).result.files);
@@ -118,5 +144,6 @@ describe('golden dist/ trees (test/golden/<fixture>/)', () => {
     // Every other file goes to platform/, which nothing syncs.
     const misplaced = [...fresh.keys()].filter((f) => (f.startsWith('platform/') ? false : !/^(tenants\/[^/]+|cluster)\/[^/]+\.yaml$/.test(f)));
     expect(misplaced, 'files Argo CD would try to apply that are not manifests').toEqual([]);
+    expect(unwhitelisted(fresh), 'objects whose AppProject does not allow their kind (Argo CD would refuse the sync)').toEqual([]);
   });
 });
