@@ -9,6 +9,10 @@
  *
  * Why the merge base and not the working tree's `dist/`: a branch's own synth writes its new
  * tenants into `dist/`, which would make them look deployed to the next synth of the same branch.
+ *
+ * The removal guard ({@link checkRemovedTenants}) lives here too, with what it reads: deleting a
+ * Profile deletes its namespace and every notebook, volume and model in it, so synth refuses to
+ * drop a deployed tenant whose Profile is not marked decommissioned.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -20,8 +20,9 @@ export const PROFILE_DELETION_POLICY = 'kubeflow-tenants-profile-deletion';
 
 /** Props of {@link ProfilePolicies}. */
 export interface ProfilePoliciesProps {
+  /** Reserved names and required labels come from here. */
   readonly platform: PlatformSettings;
-  /** Labels of both policies. */
+  /** Labels of both policies (the cluster bundle's). */
   readonly labels: Record<string, string>;
 }
 

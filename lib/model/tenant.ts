@@ -173,6 +173,7 @@ export function orgModel(specs: readonly TenantSpec[], platform: PlatformSetting
   }
   const tenants = own.map((t): TenantModel => {
     const seen = new Set<string>();
+    // The other half of decommissioning (lib/model/decommission.ts): a decommissioned grantee is given nothing.
     const artifactGrantsIn = t.decommissioned
       ? []
       : [...(artifactsIn.get(t.name) ?? [])]
