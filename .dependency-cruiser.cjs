@@ -4,20 +4,24 @@
  * Type-only imports count (`tsPreCompilationDeps: true`): a type cycle is still a design cycle,
  * and it becomes a runtime one the day someone turns an `import type` into a value import.
  *
- * Target layering (each layer imports only from the layers before it):
+ * Layering (each layer imports only from the layers before it):
  *
- *   declarations  <-  model  <-  constructs  <-  pipeline  <-  commands
- *   lib/declarations/  checks,     cdk8s         load, synth,   main.ts,
- *   (what a tenant     defaults,   constructs    gitops, diff   scripts/
- *   file and           resolvers
- *   platform.ts say)
+ *   declarations  <-  model        <-  constructs      <-  pipeline           <-  commands
+ *   lib/declarations/ lib/model/       lib/constructs/     lib/pipeline/,         main.ts,
+ *   (what a tenant    (resolved:       (cdk8s: TenantBundle, lib/synth.ts,       scripts/
+ *   file and          identities,      ClusterBundle,      lib/deployed.ts,
+ *   platform.ts say)  grants in/out,   platform files)     diff, toolchange...
+ *                     decommissioning)
  *
- * Today only the first layer exists as a folder, so only its edges are enforced; the concept
- * modules (quota.ts, grants.ts, ...) still mix model and constructs. New rules go here as the
- * restructure creates lib/model/, lib/constructs/, lib/pipeline/.
- *
- * @type {import('dependency-cruiser').IConfiguration}
+ * Beside the model sit the checks (declaration validation): lib/validation.ts and the concept
+ * modules with their resolvers (tenant, profile, quota, contributors, grants, secrets, codeowners,
+ * platform, gpu, deprecations). The model may call their resolvers; constructs never import them:
+ * a construct renders the model, it never re-reads or re-checks a declaration.
  */
+/** Declaration validation: lib/validation.ts and the check modules (checks plus their resolvers). */
+const VALIDATION = '^lib/(validation|tenant|profile|quota|contributors|grants|secrets|codeowners|platform|gpu|deprecations)\\.ts$';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
@@ -34,6 +38,36 @@ module.exports = {
         'lib/declarations/ is the bottom layer: types and pure-data catalogues only. It imports other declaration modules and nothing else (no concept module, no cdk8s, no node builtins).',
       from: { path: '^lib/declarations/' },
       to: { pathNot: '^lib/declarations/' },
+    },
+    {
+      name: 'model-not-to-upper-layers',
+      severity: 'error',
+      comment:
+        'lib/model/ is built from validated declarations: it imports declarations, other model modules and the resolvers next to the checks, never constructs, the pipeline or validation itself (lib/validation.ts).',
+      from: { path: '^lib/model/' },
+      to: { path: '^lib/(constructs|pipeline)/|^lib/(validation|synth|deployed|diff|toolchange|access|cli|git|inputs-digest|yaml|rbac)\\.ts$' },
+    },
+    {
+      name: 'constructs-not-to-validation',
+      severity: 'error',
+      comment:
+        'Construct modules render the resolved model; they never import declaration validation (lib/validation.ts and the check modules). What a construct needs from a declaration belongs in lib/model/.',
+      from: { path: '^lib/constructs/' },
+      to: { path: VALIDATION },
+    },
+    {
+      name: 'constructs-import-only-model-and-declarations',
+      severity: 'error',
+      comment: 'Construct modules import lib/model/, lib/declarations/, other constructs and the leaf helpers meta.ts and quantity.ts: never the pipeline or commands.',
+      from: { path: '^lib/constructs/' },
+      to: { path: '^lib/', pathNot: ['^lib/(model|declarations|constructs)/', '^lib/(meta|quantity)\\.ts$', VALIDATION] },
+    },
+    {
+      name: 'checks-not-to-constructs-or-pipeline',
+      severity: 'error',
+      comment: 'Declaration validation runs before the model exists: the check modules never import constructs or the pipeline.',
+      from: { path: VALIDATION },
+      to: { path: '^lib/(constructs|pipeline)/|^lib/(synth|deployed|diff|toolchange)\\.ts$' },
     },
     {
       name: 'lib-not-to-commands-or-tests',

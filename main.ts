@@ -8,30 +8,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planCodeOwners, writeCodeOwners } from './lib/codeowners';
-import { declaringFiles, readDeployed } from './lib/deployed';
-import { checkRemovedTenants } from './lib/gitops';
 import { argValue, reportUserError, runCommand } from './lib/cli';
-import { INPUTS_FILE, inputsDigest, renderInputsDigest } from './lib/inputs-digest';
 import { deprecationLines } from './lib/deprecations';
-import { loadPlatform, loadTenants, synthesize, toYaml, writeDist } from './lib/synth';
+import { synthRepo } from './lib/pipeline/repo';
+import { toYaml, writeDist } from './lib/synth';
 
 async function main(): Promise<number> {
   const started = performance.now();
   const root = path.resolve(argValue('--root') ?? process.cwd());
   const out = path.resolve(root, argValue('--out') ?? 'dist');
   try {
-    const platform = await loadPlatform(root);
-    const loaded = await loadTenants(root);
-    // Deployed = dist/ at the merge base with main (lib/deployed.ts). A deployed tenant may only
-    // disappear after it was decommissioned (lib/gitops.ts).
-    const deployed = readDeployed(root, { distDir: out });
-    const removed = checkRemovedTenants(loaded.entries, deployed.tenants, loaded.errors, deployed.unmergedDecommissions);
-    // Every error of every file at once: a file that does not load does not hide the others' errors.
-    const result = synthesize(loaded.entries, platform, { deployed: declaringFiles(deployed, loaded.entries), loadErrors: [...loaded.errors, ...removed] });
+    // Deployed = dist/ at the merge base with main (lib/deployed.ts).
+    const repo = await synthRepo(root, { distDir: out });
+    const { result } = repo;
     // Planned before and written after the dist/ swap, so a failed synth changes neither.
-    const owners = planCodeOwners(root, loaded.entries);
-    // The record of what this dist/ comes from: lets `npm run check` tell stale from hand-edited.
-    writeDist(out, new Map([...result.files, [INPUTS_FILE, renderInputsDigest(inputsDigest(root))]]));
+    const owners = planCodeOwners(root, repo.entries);
+    // INPUTS.sha256 records what this dist/ comes from: lets `npm run check` tell stale from hand-edited.
+    writeDist(out, repo.distFiles());
     if (writeCodeOwners(owners)) console.log(`updated the generated block of ${path.relative(process.cwd(), owners.file)}`);
     for (const note of owners.notes) (note.startsWith('warning:') ? console.error : console.log)(note);
     // `cdk8s synth` passes its own output folder; give it the whole app as one manifest.

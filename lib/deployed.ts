@@ -2,20 +2,26 @@
  * What is deployed: the tenants in `dist/` at the merge base with the default branch (the base
  * `npm run diff` compares with, lib/git.ts `defaultBase`), or in the working tree's `dist/` when
  * there is no Git history to ask (no repository, no main branch). Synth, check and diff compute it
- * once with {@link readDeployed} and pass it to the removal guard (lib/gitops.ts
- * `checkRemovedTenants`) and to validation ({@link declaringFiles} -> lib/validation.ts
+ * once with {@link readDeployed} and pass it to the removal guard ({@link checkRemovedTenants},
+ * below) and to validation ({@link declaringFiles} -> lib/validation.ts
  * `checkTenantSet`), so an error lands on the file that caused it and never asks a team to rename
  * a deployed tenant.
  *
  * Why the merge base and not the working tree's `dist/`: a branch's own synth writes its new
  * tenants into `dist/`, which would make them look deployed to the next synth of the same branch.
+ *
+ * The removal guard ({@link checkRemovedTenants}) lives here too, with what it reads: deleting a
+ * Profile deletes its namespace and every notebook, volume and model in it, so synth refuses to
+ * drop a deployed tenant whose Profile is not marked decommissioned.
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DeployedTenant } from './gitops';
-import { deployedTenants, readDeployedTenants } from './gitops';
+import * as yaml from 'js-yaml';
 import { defaultBase, git, isCommit } from './git';
+import { DECOMMISSIONED_ANNOTATION } from './model/decommission';
 import type { DeployedNames, TenantEntry } from './validation';
+import { FieldError } from './validation';
 
 /** The deployed state a command validates against. */
 export interface Deployed {
@@ -136,6 +142,100 @@ export function declaringFiles(deployed: Deployed, entries: readonly TenantEntry
     const old = deployed.files ? files.filter((f) => deployed.files!.has(f)) : [];
     const conventional = files.filter((f) => f === `tenants/${name}.ts`);
     out.set(name, files.length === 1 ? files[0] : old.length === 1 ? old[0] : conventional.length === 1 ? conventional[0] : undefined);
+  }
+  return out;
+}
+
+/** A tenant found in an existing `dist/`: whether its Profile was marked decommissioned. */
+export interface DeployedTenant {
+  readonly name: string;
+  readonly decommissioned: boolean;
+}
+
+/**
+ * Tenants of a `dist/` file map (paths relative to `dist/`), read from their Profile files. A
+ * folder without a readable Profile counts as not decommissioned (the safe reading).
+ */
+export function deployedTenants(files: ReadonlyMap<string, string>): Map<string, DeployedTenant> {
+  const out = new Map<string, DeployedTenant>();
+  for (const [file, content] of files) {
+    const m = /^tenants\/([^/]+)\/(.+)$/.exec(file);
+    if (!m) continue;
+    const name = m[1]!;
+    const prev = out.get(name);
+    if (m[2] === `Profile.${name}.yaml`) {
+      out.set(name, { name, decommissioned: profileDecommissioned(content) });
+    } else if (!prev) {
+      out.set(name, { name, decommissioned: false });
+    }
+  }
+  return out;
+}
+
+function profileDecommissioned(content: string): boolean {
+  try {
+    const doc = yaml.load(content) as { metadata?: { annotations?: Record<string, unknown> } } | undefined;
+    return doc?.metadata?.annotations?.[DECOMMISSIONED_ANNOTATION] === 'true';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads only what {@link checkRemovedTenants} needs from a `dist/` folder on disk: the file names
+ * under `tenants/` and each tenant's Profile. Empty when the folder does not exist (first synth).
+ */
+export function readDeployedTenants(distDir: string): Map<string, DeployedTenant> {
+  const root = path.join(distDir, 'tenants');
+  const files = new Map<string, string>();
+  if (!fs.existsSync(root)) return new Map();
+  for (const name of fs.readdirSync(root).sort()) {
+    const dir = path.join(root, name);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    const profile = path.join(dir, `Profile.${name}.yaml`);
+    files.set(`tenants/${name}/Profile.${name}.yaml`, fs.existsSync(profile) ? fs.readFileSync(profile, 'utf8') : '');
+  }
+  return deployedTenants(files);
+}
+
+/** How to remove a tenant safely; shared by the synth error and the diff's blocking flag. */
+export function decommissionHelp(name: string): string {
+  return (
+    `tenant "${name}" is deployed (dist/tenants/${name}/ exists) but no tenant file declares it any more; ` +
+    `removing it would delete its Profile, and with it namespace "${name}" and every notebook, volume and model in it. ` +
+    `To remove a tenant, in two steps: 1) keep tenants/${name}.ts and add \`decommissioned: true\`, run npm run synth, merge, ` +
+    `and let Argo CD sync (access is revoked, the namespace and its data are kept); ` +
+    `2) once the data is exported or no longer needed, delete tenants/${name}.ts and run npm run synth again ` +
+    `(docs/gitops.md "Removing a tenant"). To keep the tenant, restore tenants/${name}.ts ` +
+    `(a namespace cannot be renamed: renaming a tenant is removing it and adding another)`
+  );
+}
+
+/**
+ * The removal guard: every tenant in the existing `dist/` must still be declared, unless its
+ * Profile there is marked decommissioned (step 1 of the removal was merged and synthesized).
+ */
+export function checkRemovedTenants(
+  entries: readonly TenantEntry[],
+  deployed: ReadonlyMap<string, DeployedTenant>,
+  /** Errors of files that failed to load: their tenants are unknown, not removed, and not reported twice. */
+  loadErrors: readonly FieldError[] = [],
+  /** Tenants whose step 1 (decommissioned) is on this branch but not where `deployed` was read (lib/deployed.ts). */
+  unmergedDecommissions: ReadonlySet<string> = new Set(),
+): FieldError[] {
+  const unloaded = new Set(loadErrors.map((e) => e.file));
+  const declared = new Set<string>();
+  for (const e of entries) {
+    const name = (e.spec as { name?: unknown } | undefined)?.name;
+    if (typeof name === 'string') declared.add(name);
+  }
+  const out: FieldError[] = [];
+  for (const t of [...deployed.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (declared.has(t.name) || t.decommissioned || unloaded.has(`tenants/${t.name}.ts`)) continue;
+    const unmerged = unmergedDecommissions.has(t.name)
+      ? `; here step 1 is on this branch but not merged yet (dist/ at the merge base with main does not mark "${t.name}" decommissioned): merge it first, then delete the file`
+      : '';
+    out.push(new FieldError(`tenants/${t.name}.ts`, '(file)', 'Required value', undefined, decommissionHelp(t.name) + unmerged));
   }
   return out;
 }

@@ -4,21 +4,17 @@
  * optionally read artifact prefixes of its bucket. Consent stays with the owner: the grant is
  * declared in the granting tenant's file and rendered in the granting namespace only.
  *
- * Per grantee, one Role and one RoleBinding named `grant-to-<grantee>` (or, for an explicit
- * namespace-wide `role`, one RoleBinding to `kubeflow-view`/`kubeflow-edit`); never a
- * ClusterRoleBinding. Several grants to the same grantee are merged into that one Role (sorted
- * rules), so they must name the same ServiceAccounts.
+ * Here: the checks of `grants` and the merge of one tenant's grants per grantee (rules sorted, so
+ * the Role is the same whatever the declaration order); they must name the same ServiceAccounts.
+ * The model (lib/model/tenant.ts) resolves grants out and in; lib/constructs/grants.ts renders them.
  */
-import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
 import type { CatalogueEntry, GrantSpec, GrantVerb } from './declarations/grants';
 import { GRANT_ROLES, GRANTABLE_RESOURCES, STANDARD_VERBS } from './declarations/grants';
 import { hasS3 } from './declarations/credentials';
-import { PROFILE_CONTROLLER } from './declarations/kubeflow';
 import type { TenantSpec } from './declarations/tenant';
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkDnsLabel, checkKnownKeys, isPlainObject } from './validation';
-import { objectMeta } from './meta';
+import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS, grantObjectName } from './model/names';
 
 // Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
 export type { CatalogueEntry, GrantableResource, GrantRole, GrantSpec, GrantVerb, PipelinesVerb, StandardVerb } from './declarations/grants';
@@ -31,19 +27,6 @@ const catalogueEntry = (name: string): CatalogueEntry | undefined =>
   Object.prototype.hasOwnProperty.call(GRANTABLE_RESOURCES, name) ? (GRANTABLE_RESOURCES as Record<string, CatalogueEntry>)[name] : undefined;
 
 const GRANT_FIELDS = ['to', 'resources', 'verbs', 'role', 'serviceAccounts', 'artifactPrefixes', 'reviewedException'] as const satisfies readonly (keyof GrantSpec)[];
-
-/** The ServiceAccount Kubeflow workloads (notebooks, pipeline runs, InferenceServices) run as. */
-export const DEFAULT_GRANTEE_SERVICE_ACCOUNTS: readonly string[] = [PROFILE_CONTROLLER.editorServiceAccount];
-
-/** Label on grant objects naming the grantee, for audits (`kubectl get rolebinding -l ...`). */
-export const GRANT_TO_LABEL = 'kubeflow-tenants/grant-to';
-/** Label on objects a platform reviewer accepted as an exception. */
-export const REVIEWED_EXCEPTION_LABEL = 'kubeflow-tenants/reviewed-exception';
-/** Annotation carrying the reviewed exception's reason. */
-export const REVIEWED_EXCEPTION_ANNOTATION = 'kubeflow-tenants/reviewed-exception-reason';
-
-/** Name of the Role and RoleBinding of the grants to `grantee`. */
-export const grantObjectName = (grantee: string): string => `grant-to-${grantee}`;
 
 const ESCALATING_VERBS = ['escalate', 'bind', 'impersonate'];
 const RBAC_RESOURCES = ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'];
@@ -348,78 +331,4 @@ export function grantsByGrantee(grants: readonly GrantSpec[]): Map<string, Grant
   const by = new Map<string, GrantSpec[]>();
   for (const g of [...grants].sort((a, b) => cmp(a.to, b.to))) by.set(g.to, [...(by.get(g.to) ?? []), g]);
   return by;
-}
-
-const artifactIndex = new WeakMap<readonly TenantSpec[], Map<string, { from: string; prefix: string }[]>>();
-
-/** Artifact prefixes other tenants granted to `grantee`: `[{ from, prefix }]`, sorted. */
-export function incomingArtifactGrants(grantee: string, specs: readonly TenantSpec[]): { from: string; prefix: string }[] {
-  // Indexed once per set of specs: synth asks for every tenant, which would be quadratic otherwise.
-  let index = artifactIndex.get(specs);
-  if (!index) {
-    index = new Map();
-    for (const s of specs) {
-      // A decommissioned tenant's grants are revoked with the rest of its access.
-      if (s.decommissioned === true) continue;
-      for (const g of grantsOf(s)) {
-        for (const p of g.artifactPrefixes ?? []) index.set(g.to, [...(index.get(g.to) ?? []), { from: s.name, prefix: normalizePrefix(p) }]);
-      }
-    }
-    artifactIndex.set(specs, index);
-  }
-  const out = [...(index.get(grantee) ?? [])];
-  const seen = new Set<string>();
-  return out
-    .sort((a, b) => cmp(a.from, b.from) || cmp(a.prefix, b.prefix))
-    .filter((x) => {
-      const k = `${x.from}/${x.prefix}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
-}
-
-/** Props of {@link Grants}. */
-export interface GrantsProps {
-  /** The granting tenant's namespace: every object is emitted here. */
-  readonly namespace: string;
-  /** Validated grants of that tenant. */
-  readonly grants: readonly GrantSpec[];
-  /** Labels of every object. @default none */
-  readonly labels?: Record<string, string>;
-}
-
-/** The RBAC objects of one tenant's outgoing grants. */
-export class Grants extends Construct {
-  constructor(scope: Construct, id: string, props: GrantsProps) {
-    super(scope, id);
-    for (const [grantee, grants] of grantsByGrantee(props.grants)) {
-      const name = grantObjectName(grantee);
-      const exceptions = [...new Set(grants.map((g) => g.reviewedException?.trim()).filter((r): r is string => !!r))].sort(cmp);
-      const labels: Record<string, string> = { ...props.labels, [GRANT_TO_LABEL]: grantee };
-      const annotations: Record<string, string> = {};
-      if (exceptions.length > 0) {
-        labels[REVIEWED_EXCEPTION_LABEL] = 'true';
-        annotations[REVIEWED_EXCEPTION_ANNOTATION] = exceptions.join('; ');
-      }
-      const sas = [...new Set(grants.flatMap((g) => g.serviceAccounts ?? DEFAULT_GRANTEE_SERVICE_ACCOUNTS))].sort(cmp);
-      // Never the `user`/`role` annotations: KFAM would list the binding as a contributor, and its
-      // List fails for the whole namespace on a binding with more than one subject.
-      const subjects = sas.map((sa) => ({ kind: 'ServiceAccount', name: sa, namespace: grantee }));
-      const role = grants.find((g) => g.role !== undefined)?.role;
-      const rules = grantRules(grants);
-      // Artifact-only grants need no RBAC at all.
-      if (role === undefined && rules.length === 0) continue;
-      if (role === undefined) {
-        new k8s.KubeRole(this, `${name}-role`, { metadata: objectMeta(name, props.namespace, labels, annotations), rules });
-      }
-      new k8s.KubeRoleBinding(this, `${name}-rb`, {
-        metadata: objectMeta(name, props.namespace, labels, annotations),
-        roleRef: role === undefined
-          ? { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }
-          : { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: GRANT_ROLES[role] },
-        subjects,
-      });
-    }
-  }
 }

@@ -1,56 +1,13 @@
 /**
- * Profile: the Kubeflow `Profile` (kubeflow.org/v1, cluster-scoped) that makes the Profile
- * controller create the tenant namespace, its owner's access and `kf-resource-quota`.
- * Nothing the controller owns is emitted here (Namespace, namespaceAdmin, default-editor,
- * default-viewer, ns-owner-access-istio, kf-resource-quota): Argo CD would fight it over them.
+ * The checks of a tenant's name, owner and labels (the Profile's inputs; the Profile itself is
+ * lib/constructs/profile.ts).
  */
-import { Construct } from 'constructs';
-import { Profile, ProfileSpecResourceQuotaSpecHard } from '../imports/kubeflow.org';
-import type { PlatformSettings } from './declarations/platform';
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkDnsLabel, checkEmail, checkObject, isLabelKey, isLabelValue, isPlainObject, reservedPattern } from './validation';
 import type { Person, TenantSpec } from './declarations/tenant';
-import { objectMeta } from './meta';
 
 // Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
 export type { Person } from './declarations/tenant';
-
-/** The string Kubeflow sees for a person: what the identity header carries, minus its prefix. */
-export function identityOf(p: Person, platform: PlatformSettings): string {
-  return platform.identity.use === 'subject' ? (p.subject ?? p.email) : p.email;
-}
-
-/** Props of {@link TenantProfile}. */
-export interface TenantProfileProps {
-  /** Profile name, which is also the namespace name. */
-  readonly name: string;
-  /** Identity of the owner (see {@link identityOf}). */
-  readonly owner: string;
-  /** Labels of the Profile: the tenant's labels plus the tool's own. */
-  readonly labels: Record<string, string>;
-  /** `spec.resourceQuotaSpec.hard`; see `quotaHard`. An empty map emits no quota. */
-  readonly hard: Record<string, string>;
-}
-
-export class TenantProfile extends Construct {
-  readonly resource: Profile;
-
-  constructor(scope: Construct, id: string, props: TenantProfileProps) {
-    super(scope, id);
-    const hard = Object.fromEntries(
-      Object.entries(props.hard).map(([k, v]) => [k, ProfileSpecResourceQuotaSpecHard.fromString(v)]),
-    );
-    this.resource = new Profile(this, 'Resource', {
-      metadata: objectMeta(props.name, undefined, props.labels),
-      spec: {
-        // apiGroup is explicit: the controller DeepEquals the owner against the API-defaulted
-        // subject of namespaceAdmin, and a missing apiGroup makes it rewrite that binding forever.
-        owner: { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: props.owner },
-        resourceQuotaSpec: Object.keys(hard).length > 0 ? { hard } : {},
-      },
-    });
-  }
-}
 
 const PERSON_FIELDS = ['email', 'subject'] as const satisfies readonly (keyof Person)[];
 

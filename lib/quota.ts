@@ -1,10 +1,8 @@
 /**
- * Quota: the tenant's hard ResourceQuota (carried by the Profile, materialised by the Profile
- * controller as `kf-resource-quota`) and the LimitRange that caps single pods and gives default
- * requests to containers that set none, so quota-constrained namespaces still admit them.
+ * Quota: the checks of `quota` and `limits`, and their resolution into the model: the tenant's hard
+ * ResourceQuota (carried by the Profile, materialised by the Profile controller as
+ * `kf-resource-quota`) and the caps of the LimitRange (lib/constructs/limit-range.ts).
  */
-import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
 import type { QuantityInput, QuotaSpec } from './declarations/quota';
 import { explainUnknownGpu, inventoryResources } from './gpu';
 import type { PlatformSettings } from './declarations/platform';
@@ -13,7 +11,6 @@ import { canonicalQuantity, minQuantity, Quantity } from './quantity';
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkCount, checkObject, checkQuantity, isPlainObject } from './validation';
 import type { TenantSpec } from './declarations/tenant';
-import { objectMeta } from './meta';
 
 // Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
 export type { CpuMemory, LimitsSpec, PodCaps, QuantityInput, QuotaSpec } from './declarations/quota';
@@ -246,56 +243,6 @@ function checkGpuCounts(errs: ErrorList, path: string, value: unknown, ctx: Chec
     else out[res] = count;
   }
   return ok;
-}
-
-/** Props of {@link TenantLimitRange}. */
-export interface TenantLimitRangeProps {
-  /** Tenant namespace. */
-  readonly namespace: string;
-  /** Caps after defaults, from {@link effectiveLimits}. */
-  readonly limits: EffectiveLimits;
-  /** Labels for the object. @default none */
-  readonly labels?: Record<string, string>;
-}
-
-/**
- * The `LimitRange` named `tenant-limits`. Every value the API server would default is written
- * explicitly (container default limit, default request), so Argo CD sees no drift.
- */
-export class TenantLimitRange extends Construct {
-  static readonly NAME = 'tenant-limits';
-
-  constructor(scope: Construct, id: string, props: TenantLimitRangeProps) {
-    super(scope, id);
-    const { podMax, containerMax, defaultLimit, defaultRequest } = props.limits;
-    const gpuCaps = Object.keys(podMax.gpu).sort();
-    // LimitRanger rejects a pod that sets no limit for a resource with a per-pod max; a 0 default
-    // for each capped GPU resource keeps CPU-only pods admissible.
-    const zeroGpu = Object.fromEntries(gpuCaps.map((r) => [r, k8s.Quantity.fromString('0')]));
-    // Canonical form, as the API server returns it: otherwise Argo CD sees a diff on every sync.
-    const q = (x: Quantity | number) => k8s.Quantity.fromString(canonicalQuantity(typeof x === 'number' ? x : x.text));
-    new k8s.KubeLimitRange(this, 'Resource', {
-      metadata: objectMeta(TenantLimitRange.NAME, props.namespace, props.labels),
-      spec: {
-        limits: [
-          {
-            type: 'Pod',
-            max: sortKeys({
-              cpu: q(podMax.cpu),
-              memory: q(podMax.memory),
-              ...Object.fromEntries(gpuCaps.map((r) => [r, q(podMax.gpu[r] ?? 0)])),
-            }),
-          },
-          {
-            type: 'Container',
-            max: { cpu: q(containerMax.cpu), memory: q(containerMax.memory) },
-            default: sortKeys({ cpu: q(defaultLimit.cpu), memory: q(defaultLimit.memory), ...zeroGpu }),
-            defaultRequest: sortKeys({ cpu: q(defaultRequest.cpu), memory: q(defaultRequest.memory), ...zeroGpu }),
-          },
-        ],
-      },
-    });
-  }
 }
 
 export function sortKeys<T>(o: Record<string, T>): Record<string, T> {

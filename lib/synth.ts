@@ -1,6 +1,7 @@
 /**
- * The synth pipeline: load tenant files, validate them all, build the constructs, serialize one
- * YAML file per object, and write `dist/` atomically. Pure stages (`synthesize`) are separate from
+ * The synth stages: load tenant files, validate them all, resolve the model (lib/model/), render
+ * the bundles (lib/constructs/), serialize one YAML file per object, and write `dist/` atomically.
+ * lib/pipeline/repo.ts `synthRepo` runs them in order for every command. Pure stages (`synthesize`) are separate from
  * file-system stages (`loadTenants`, `writeDist`) so tests, `check` and `diff` reuse them.
  */
 import { spawn } from 'node:child_process';
@@ -11,11 +12,13 @@ import { ApiObject, App } from 'cdk8s';
 import { toYamlDocument } from './yaml';
 import type { Deprecation, DeprecationWarning } from './deprecations';
 import { atOldSpelling, DEPRECATIONS, migrateEntries, todayUtc } from './deprecations';
-import { clusterObjects, decommissionFilter, isDecommissioned } from './gitops';
+import { ClusterBundle } from './constructs/cluster-bundle';
+import { TenantBundle } from './constructs/tenant-bundle';
+import { apiGroupOf } from './model/catalogue';
+import type { OrgModel } from './model/tenant';
+import { orgModel } from './model/tenant';
 import type { PlatformSettings } from './platform';
-import { policyFiles } from './secrets';
-import type { TenantSpec } from './tenant';
-import { TenantBundle, validateTenants } from './tenant';
+import { validateTenants } from './tenant';
 import type { DeployedNames, TenantEntry } from './validation';
 import { FieldError, sortErrors, ValidationError } from './validation';
 
@@ -83,30 +86,42 @@ export function synthesize(declared: readonly TenantEntry[], platform: PlatformS
   const found = renamed.length > 0 ? [...renamed, ...invalid] : invalid;
   const errors = loadErrors.length > 0 || renamed.length > 0 ? sortErrors([...loadErrors, ...withoutRepeats(loadErrors, found)]) : invalid;
   if (errors.length > 0) throw new ValidationError(errors);
+  const model = orgModel(entries.map((e) => e.spec), platform);
+  return { ...render(model), tenants: model.tenants.length, warnings };
+}
 
-  const specs: TenantSpec[] = entries.map((e) => e.spec).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/**
+ * Renders the resolved model: one TenantBundle per tenant into `tenants/<name>/`, the
+ * ClusterBundle into `cluster/`, and the cluster bundle's platform files.
+ */
+export function render(model: OrgModel): Pick<SynthResult, 'files' | 'objects'> {
+  const { platform } = model;
+  const allowed = new Set(model.namespacedKinds.map((k) => `${k.group}/${k.kind}`));
   const objects: { file: string; manifest: Manifest }[] = [];
-  for (const spec of specs) {
+  for (const tenant of model.tenants) {
     // One App per tenant: Chart.toJson() resolves and validates its whole App, so a shared App
     // would make synth quadratic in the number of tenants. Bundles never reference each other.
-    const chart = new TenantBundle(new App({ outdir: 'cdk8s.out' }), { spec, platform });
-    const dir = tenantDir(spec.name);
-    for (const m of decommissionFilter(renderChart(chart), spec)) objects.push({ file: `${dir}/${manifestFileName(m)}`, manifest: m });
+    const chart = new TenantBundle(new App({ outdir: 'cdk8s.out' }), { tenant, platform });
+    const dir = tenantDir(tenant.name);
+    for (const m of renderChart(chart)) {
+      // The AppProjects allow the catalogue's kinds only: Argo CD would refuse any other.
+      if (m.metadata.namespace !== undefined && !allowed.has(`${apiGroupOf(m.apiVersion)}/${m.kind}`)) {
+        throw new Error(`${m.apiVersion} ${m.kind} is emitted into tenant namespaces but missing from TENANT_NAMESPACED_KINDS (lib/model/catalogue.ts); add it there`);
+      }
+      objects.push({ file: `${dir}/${manifestFileName(m)}`, manifest: m });
+    }
   }
-  // Argo CD ApplicationSet, AppProjects and Kyverno policies (lib/gitops.ts).
-  for (const m of clusterObjects({ tenants: specs, tenantObjects: objects.map((o) => o.manifest), platform })) {
-    objects.push({ file: `${CLUSTER_DIR}/${manifestFileName(m)}`, manifest: m });
-  }
+  const cluster = new ClusterBundle(new App({ outdir: 'cdk8s.out' }), { model });
+  for (const m of renderChart(cluster)) objects.push({ file: `${CLUSTER_DIR}/${manifestFileName(m)}`, manifest: m });
   objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const files = new Map<string, string>();
   for (const o of objects) {
     if (files.has(o.file)) throw new Error(`two objects map to ${o.file}; object names must be unique per kind and namespace`);
     files.set(o.file, toYaml(o.manifest));
   }
-  // Policies the platform team applies itself (Vault, S3): outside Argo CD's tenants/* path.
-  for (const spec of specs) if (!isDecommissioned(spec)) for (const [f, content] of policyFiles(spec, specs, platform)) files.set(f, content);
+  for (const [f, content] of cluster.platformFiles) files.set(f, content);
   const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { files: sorted, objects, tenants: specs.length, warnings };
+  return { files: sorted, objects };
 }
 
 /**

@@ -1,20 +1,15 @@
 /**
- * `tenant()` (what a tenant file calls; its `TenantSpec` is in declarations/) and `TenantBundle`, the root
- * construct that composes one tenant's objects. Each concept lives in its own module; this file
- * only wires them together.
+ * `tenant()` (what a tenant file calls; its `TenantSpec` is in declarations/) and `validateTenants`,
+ * which runs every concept's check. The objects are composed by lib/constructs/tenant-bundle.ts
+ * from the resolved model (lib/model/).
  */
-import { Chart } from 'cdk8s';
-import type { Construct } from 'constructs';
-import { checkContributors, Contributors } from './contributors';
-import { checkGrants, Grants } from './grants';
-import { checkDecommissioned } from './gitops';
-import { tenantLabels } from './meta';
-import { TenantIsolation } from './network';
+import { checkContributors } from './contributors';
+import { checkGrants } from './grants';
 import type { PlatformSettings } from './declarations/platform';
 import type { TenantSpec } from './declarations/tenant';
-import { checkProfile, identityOf, TenantProfile } from './profile';
-import { checkQuota, effectiveLimits, quotaHard, TenantLimitRange } from './quota';
-import { checkCredentials, Credentials, resolveCredentials } from './secrets';
+import { checkProfile } from './profile';
+import { checkQuota } from './quota';
+import { checkCredentials } from './secrets';
 import { checkCodeOwners } from './codeowners';
 import type { CheckContext, DeployedNames, FieldError, TenantCheck, TenantEntry } from './validation';
 import { checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } from './validation';
@@ -38,6 +33,14 @@ type NoneMissing<Missing extends never> = Missing;
 export function tenant(spec: TenantSpec): TenantSpec {
   // A non-generic parameter keeps TypeScript's excess-property check on every nested literal.
   return spec;
+}
+
+/** `decommissioned` must be a boolean (what it revokes: lib/model/decommission.ts). */
+export function checkDecommissioned(errs: ErrorList, spec: TenantSpec, _ctx: CheckContext): void {
+  const v = (spec as { decommissioned?: unknown }).decommissioned;
+  if (v !== undefined && typeof v !== 'boolean') {
+    errs.invalid('decommissioned', v, 'must be true or false; true revokes all access and keeps the namespace and its data (docs/gitops.md "Removing a tenant")');
+  }
 }
 
 /** Every per-tenant check, in reporting order. */
@@ -64,37 +67,4 @@ export function validateTenants(entries: readonly TenantEntry[], platform: Platf
   }
   errors.push(...checkTenantSet(entries, deployed));
   return sortErrors(errors);
-}
-
-/** Props of {@link TenantBundle}. */
-export interface TenantBundleProps {
-  /** A declaration that passed {@link validateTenants}. */
-  readonly spec: TenantSpec;
-  readonly platform: PlatformSettings;
-}
-
-/** Everything one tenant needs on the shared cluster: one chart, one namespace (plus its Profile). */
-export class TenantBundle extends Chart {
-  constructor(scope: Construct, props: TenantBundleProps) {
-    super(scope, props.spec.name, { disableResourceNameHashes: true });
-    const { spec, platform } = props;
-    const ns = spec.name;
-    const common = tenantLabels(ns);
-    new TenantProfile(this, 'Profile', {
-      name: ns,
-      owner: identityOf(spec.owner, platform),
-      labels: { ...spec.labels, ...common },
-      hard: quotaHard(spec.quota, platform),
-    });
-    new TenantLimitRange(this, 'LimitRange', { namespace: ns, limits: effectiveLimits(spec, platform), labels: common });
-    new Contributors(this, 'Contributors', { namespace: ns, contributors: spec.contributors ?? [], platform, labels: common });
-    new Grants(this, 'Grants', { namespace: ns, grants: spec.grants ?? [], labels: common });
-    const credentials = resolveCredentials(spec, platform);
-    if (credentials) new Credentials(this, 'Credentials', { tenant: ns, credentials, platform, labels: common });
-    new TenantIsolation(this, 'Isolation', {
-      namespace: ns,
-      allowIngressFromNamespaces: platform.network.allowIngressFromNamespaces,
-      labels: common,
-    });
-  }
 }

@@ -6,15 +6,12 @@ import * as path from 'node:path';
 import { accessReport, CAPABILITIES, renderAccessMarkdown } from '../lib/access';
 import { argValue, reportUserError, runCommand } from '../lib/cli';
 import { loadKubeflowClusterRoles } from '../lib/rbac';
-import { loadPlatform, loadTenants, synthesize } from '../lib/synth';
+import { synthRepo } from '../lib/pipeline/repo';
 
 async function main(): Promise<number> {
   const root = path.resolve(argValue('--root') ?? process.cwd());
   try {
-    const platform = await loadPlatform(root);
-    const loaded = await loadTenants(root);
-    const { entries } = loaded;
-    const objects = synthesize(entries, platform, { loadErrors: loaded.errors }).objects.map((o) => o.manifest);
+    const objects = (await synthRepo(root)).result.objects.map((o) => o.manifest);
     const report = accessReport(objects, loadKubeflowClusterRoles());
     if (process.argv.includes('--json')) {
       console.log(JSON.stringify({ capabilities: CAPABILITIES, namespaces: report }, null, 2));

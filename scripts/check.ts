@@ -7,12 +7,11 @@
 import * as path from 'node:path';
 import { diffTrees, fieldLine } from '../lib/diff';
 import { checkCodeOwnersFile } from '../lib/codeowners';
-import { declaringFiles, readDeployed } from '../lib/deployed';
-import { checkRemovedTenants } from '../lib/gitops';
 import { argValue, reportUserError, runCommand } from '../lib/cli';
-import { INPUTS_FILE, inputsDigest, renderInputsDigest, staleness, stalenessMessage } from '../lib/inputs-digest';
+import { INPUTS_FILE, staleness, stalenessMessage } from '../lib/inputs-digest';
 import { deprecationLines } from '../lib/deprecations';
-import { loadPlatform, loadTenants, readTree, synthesize } from '../lib/synth';
+import { synthRepo } from '../lib/pipeline/repo';
+import { readTree } from '../lib/synth';
 
 /** File lists shown before "and N more". */
 const MAX_LISTED = 30;
@@ -22,15 +21,11 @@ async function main(): Promise<number> {
   const distDir = path.resolve(root, argValue('--dist') ?? 'dist');
   const rel = path.relative(process.cwd(), distDir) || '.';
   try {
-    const platform = await loadPlatform(root);
-    const { entries, errors } = await loadTenants(root);
-    const deployed = readDeployed(root, { distDir });
-    const removed = checkRemovedTenants(entries, deployed.tenants, errors, deployed.unmergedDecommissions);
-    const digest = inputsDigest(root);
-    // Load errors, the removal guard and validation are reported together.
-    const synth = synthesize(entries, platform, { deployed: declaringFiles(deployed, entries), loadErrors: [...errors, ...removed] });
-    for (const line of deprecationLines(synth.warnings)) console.warn(line);
-    const fresh = new Map([...synth.files, [INPUTS_FILE, renderInputsDigest(digest)]]);
+    const repo = await synthRepo(root, { distDir });
+    const { entries } = repo;
+    const digest = repo.digest();
+    for (const line of deprecationLines(repo.result.warnings)) console.warn(line);
+    const fresh = repo.distFiles();
     const committed = readTree(distDir);
     // The generated block of .github/CODEOWNERS must match the tenants' codeOwners (lib/codeowners.ts).
     const owners = checkCodeOwnersFile(root, entries);

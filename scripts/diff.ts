@@ -12,11 +12,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffTrees, hasBlocking, renderMarkdown, renderText } from '../lib/diff';
-import { declaringFiles, readDeployed } from '../lib/deployed';
 import { defaultBase, git, isCommit, readGitTreeInBackground } from '../lib/git';
 import { argValue as arg, reportUserError, runCommand } from '../lib/cli';
 import { INPUTS_FILE } from '../lib/inputs-digest';
-import { loadPlatform, loadTenants, synthesize } from '../lib/synth';
+import { synthRepo } from '../lib/pipeline/repo';
 import { splitToolChanges } from '../lib/toolchange';
 
 async function main(): Promise<number> {
@@ -39,11 +38,11 @@ async function main(): Promise<number> {
     // git reads the base dist/ while this process synthesizes the working tree.
     const beforeRead = readGitTreeInBackground(root, base, 'dist');
     const baseLabel = `${base === arg('--base') ? `${base} ` : 'merge base '}(${git(root, ['rev-parse', '--short', `${base}^{commit}`]).toString().trim()})`;
-    const platform = await loadPlatform(root);
-    const loaded = await loadTenants(root);
-    const { entries } = loaded;
-    // Clashes between tenants are reported on the file that is new since the base (lib/deployed.ts).
-    const synth = synthesize(entries, platform, { deployed: declaringFiles(readDeployed(root, { base }), entries), loadErrors: loaded.errors });
+    // Deployed = dist/ at the base: clashes between tenants are reported on the file that is new
+    // since the base, and a tenant deployed there may only disappear decommissioned (lib/deployed.ts).
+    // A removed tenant stays in the report (its BLOCKING tenant-removed flag) instead of replacing it.
+    const repo = await synthRepo(root, { base, removalGuard: 'return' });
+    const synth = repo.result;
     const before = await beforeRead;
     before.delete(INPUTS_FILE); // the record of synth's inputs, not an object (lib/inputs-digest.ts)
     // When lib/ changed, tool changes are measured separately from tenant changes (lib/toolchange.ts).
@@ -53,7 +52,7 @@ async function main(): Promise<number> {
     const md = arg('--markdown');
     if (md) fs.writeFileSync(path.resolve(md), renderMarkdown(report, opts));
     process.stdout.write(format === 'markdown' ? renderMarkdown(report, opts) : renderText(report, opts));
-    return hasBlocking(report) || (split.tool !== undefined && hasBlocking(split.tool)) ? 1 : 0;
+    return hasBlocking(report) || (split.tool !== undefined && hasBlocking(split.tool)) || repo.removed.length > 0 ? 1 : 0;
   } catch (err) {
     const code = reportUserError(err, 'nothing to diff.');
     if (code !== undefined) return code;

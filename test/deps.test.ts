@@ -56,11 +56,31 @@ describe('import rules (dependency-cruiser)', () => {
   });
 
   it('a declaration importing a construct module fails the layering rule', () => {
-    // network.ts does not import declarations, so this is a layering violation without a cycle.
-    const r = cruise(seeded('lib/declarations/tenant.ts', "import type { TenantIsolation } from '../network';\nexport type Seeded = TenantIsolation;"));
+    // constructs/isolation.ts does not import declarations, so this is a layering violation without a cycle.
+    const r = cruise(seeded('lib/declarations/tenant.ts', "import type { TenantIsolation } from '../constructs/isolation';\nexport type Seeded = TenantIsolation;"));
     expect(r.code).not.toBe(0);
-    expect(r.output).toMatch(/error declarations-import-only-declarations: lib\/declarations\/tenant\.ts → lib\/network\.ts/);
+    expect(r.output).toMatch(/error declarations-import-only-declarations: lib\/declarations\/tenant\.ts → lib\/constructs\/isolation\.ts/);
     expect(r.output).not.toContain('no-circular');
+  });
+
+  it('a construct module importing declaration validation fails constructs-not-to-validation', () => {
+    // Constructs render the resolved model; validation.ts imports no construct, so there is no cycle.
+    const r = cruise(seeded('lib/constructs/grants.ts', "import type { ErrorList } from '../validation';\nexport type Seeded = ErrorList;"));
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('error constructs-not-to-validation: lib/constructs/grants.ts → lib/validation.ts');
+    expect(r.output).not.toContain('no-circular');
+  });
+
+  it('a construct module importing a check module (not only validation.ts) fails too', () => {
+    const r = cruise(seeded('lib/constructs/profile.ts', "import type { checkProfile } from '../profile';\nexport type Seeded = typeof checkProfile;"));
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('error constructs-not-to-validation: lib/constructs/profile.ts → lib/profile.ts');
+  });
+
+  it('the model importing a construct fails the layering rule', () => {
+    const r = cruise(seeded('lib/model/names.ts', "import type { Grants } from '../constructs/grants';\nexport type Seeded = Grants;"));
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/error model-not-to-upper-layers: lib\/model\/names\.ts → lib\/constructs\/grants\.ts/);
   });
 
   it('lib/ importing scripts/ fails', () => {

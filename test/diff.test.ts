@@ -79,8 +79,8 @@ describe('diffTrees: structure', () => {
 
   it('non-YAML files (Vault HCL, S3 JSON policies) are compared too', () => {
     const withCreds = withAlpha({ credentials: { s3: true } });
-    const json = [...withCreds.keys()].find((f) => f.startsWith('policies/alpha/') && f.endsWith('.json'))!;
-    const hcl = [...withCreds.keys()].find((f) => f.startsWith('policies/alpha/') && f.endsWith('.hcl'))!;
+    const json = [...withCreds.keys()].find((f) => f === 'platform/s3/alpha.json')!;
+    const hcl = [...withCreds.keys()].find((f) => f === 'platform/vault/alpha.hcl')!;
     const edited = edit(edit(withCreds, json, '"s3:GetBucketLocation"', '"s3:*"'), hcl, /capabilities = \["read"\]/, 'capabilities = ["read", "update"]');
     const r = diffTrees(withCreds, edited);
     const objs = r.groups[0]!.objects;
@@ -142,7 +142,7 @@ describe('risk flags', () => {
     expect(kinds(r)).toEqual(['credentials-added']);
     const [secrets, policies] = flags(r);
     expect(secrets).toMatch(/^credentials-added alpha: ExternalSecret alpha\/registry-credentials reads tenants\/alpha\/registry#password, tenants\/alpha\/registry#username; SecretStore alpha\/vault added$/);
-    expect(policies).toContain('policies/alpha/vault-policy.hcl added');
+    expect(policies).toContain('platform/vault/alpha.hcl added');
   });
 
   it('isolation weakened: NetworkPolicy admits more or is removed, mTLS no longer STRICT', () => {

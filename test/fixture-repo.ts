@@ -8,6 +8,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { RepoSynth, SynthRepoOptions } from '../lib/pipeline/repo';
+import { synthRepo } from '../lib/pipeline/repo';
 import { loadPlatform, loadTenants } from '../lib/synth';
 import type { PlatformSettings } from '../lib/platform';
 import type { TenantEntry } from '../lib/validation';
@@ -102,6 +104,14 @@ export async function repoInputsOf(dir: string): Promise<{ platform: PlatformSet
   const { entries, errors } = await loadTenants(dir);
   if (errors.length > 0) throw new Error(errors.join('\n'));
   return { platform, entries };
+}
+
+/**
+ * Synthesizes a repository in this process through the pipeline every command runs
+ * (lib/pipeline/repo.ts: deployed state and removal guard included); writes nothing.
+ */
+export function synthFixture(dir: string, opts: SynthRepoOptions = {}): Promise<RepoSynth> {
+  return synthRepo(dir, opts);
 }
 
 /** The platform and tenants of the fixture repository `name`, loaded from a temporary copy. */

@@ -11,19 +11,10 @@ import { DEFAULT_PLATFORM, definePlatform } from '../lib/platform';
 import type { PlatformSettings } from '../lib/platform';
 import type { Manifest, SynthResult } from '../lib/synth';
 import { synthesize } from '../lib/synth';
-import {
-  argoAnnotations,
-  checkRemovedTenants,
-  DECOMMISSIONED_ANNOTATION,
-  deployedTenants,
-  isBuiltinGroup,
-  profileRules,
-  PROFILE_DELETION_POLICY,
-  PROFILE_RULES_POLICY,
-  SYNC_OPTIONS_ANNOTATION,
-  SYNC_WAVE_ANNOTATION,
-  syncWave,
-} from '../lib/gitops';
+import { argoAnnotations, isBuiltinGroup, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, syncWave } from '../lib/constructs/argocd';
+import { profileRules, PROFILE_DELETION_POLICY, PROFILE_RULES_POLICY } from '../lib/constructs/kyverno';
+import { checkRemovedTenants, deployedTenants } from '../lib/deployed';
+import { DECOMMISSIONED_ANNOTATION } from '../lib/model/decommission';
 import { FieldError, ValidationError } from '../lib/validation';
 import { fixtureInputs } from './fixture-repo';
 import { entry, ROOT, validSpec } from './support/fixtures';
@@ -210,7 +201,7 @@ describe('decommissioned tenants', () => {
       'tenants/fraud/PeerAuthentication.tenant-mtls-strict.yaml',
       'tenants/fraud/Profile.fraud.yaml',
     ]);
-    expect([...r.files.keys()].filter((f) => f.startsWith('policies/'))).toEqual([]);
+    expect([...r.files.keys()].filter((f) => f.startsWith('platform/') && f !== 'platform/README.md')).toEqual([]);
     const p = one(r, 'Profile', 'fraud');
     expect(p.metadata.annotations[DECOMMISSIONED_ANNOTATION]).toBe('true');
     expect(p.metadata.annotations[SYNC_OPTIONS_ANNOTATION]).toContain('Delete=confirm');

@@ -4,7 +4,8 @@
  * RoleBinding, and every refusal with the exact message a team lead sees.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GRANTABLE_RESOURCES, GRANT_TO_LABEL, grantRules, REVIEWED_EXCEPTION_ANNOTATION, REVIEWED_EXCEPTION_LABEL } from '../lib/grants';
+import { GRANTABLE_RESOURCES, grantRules } from '../lib/grants';
+import { GRANT_TO_LABEL, REVIEWED_EXCEPTION_ANNOTATION, REVIEWED_EXCEPTION_LABEL } from '../lib/model/names';
 import { DEFAULT_PLATFORM } from '../lib/platform';
 import { can, loadKubeflowClusterRoles, serviceAccountUser } from '../lib/rbac';
 import type { Manifest, SynthResult } from '../lib/synth';

@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DECOMMISSIONED_ANNOTATION, PROFILE_DELETION_POLICY, PROFILE_RULES_POLICY } from '../lib/gitops';
+import { PROFILE_DELETION_POLICY, PROFILE_RULES_POLICY } from '../lib/constructs/kyverno';
+import { DECOMMISSIONED_ANNOTATION } from '../lib/model/decommission';
 import { DEFAULT_PLATFORM } from '../lib/platform';
 import { synthesize } from '../lib/synth';
 import { validateTenants } from '../lib/tenant';

@@ -9,12 +9,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GrantSpec, GrantableResource, GrantVerb } from '../lib/grants';
-import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS, GRANT_ROLES, GRANTABLE_RESOURCES, STANDARD_VERBS } from '../lib/grants';
+import { GRANT_ROLES, GRANTABLE_RESOURCES, STANDARD_VERBS } from '../lib/grants';
+import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS } from '../lib/model/names';
 import { KUBEFLOW_CLUSTER_ROLES, PROFILE_CONTROLLER } from '../lib/declarations/kubeflow';
 import { definePlatform, DEFAULT_PLATFORM } from '../lib/platform';
 import type { AccessQuestion } from '../lib/rbac';
 import { aggregateClusterRoles, can, controllerObjects, kubernetesBootstrapRbac, loadKubeflowClusterRoles, rbacModel, ruleAllows, serviceAccountUser } from '../lib/rbac';
-import type { IamPolicy } from '../lib/secrets';
+import type { IamPolicy } from '../lib/constructs/platform-files';
 import { tenantBucketPrefix } from '../lib/secrets';
 import { synthesize } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
@@ -389,7 +390,7 @@ describe('property: no Vault path or bucket prefix of one tenant is reachable by
         const area = (t: string) => tenantBucketPrefix(t, platform);
         for (const a of specs) {
           // Vault: every path of A's policy matches only under A's prefix.
-          const hcl = r.files.get(`policies/${a.name}/vault-policy.hcl`)!;
+          const hcl = r.files.get(`platform/vault/${a.name}.hcl`)!;
           const paths = vaultPaths(hcl);
           expect(paths.length).toBeGreaterThan(0);
           for (const b of specs) {
@@ -405,7 +406,7 @@ describe('property: no Vault path or bucket prefix of one tenant is reachable by
             for (const d of (o.manifest.spec as { data: { remoteRef: { key: string } }[] }).data) expect(d.remoteRef.key.startsWith(`${pathPrefix}/${a.name}/`)).toBe(true);
           }
           // Bucket: A's key reaches B's objects only under prefixes B granted A, read-only.
-          const policyFile = r.files.get(`policies/${a.name}/bucket-policy.json`);
+          const policyFile = r.files.get(`platform/s3/${a.name}.json`);
           const hasS3 = !!(a.credentials && a.credentials.s3);
           expect(policyFile !== undefined).toBe(hasS3);
           if (!policyFile) continue;

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kfamBindingName } from '../lib/contributors';
+import { kfamBindingName } from '../lib/model/identity';
 import type { PlatformSettings } from '../lib/platform';
 import type { Manifest, SynthResult } from '../lib/synth';
 import { readTree, synthesize, writeDist } from '../lib/synth';

@@ -198,7 +198,7 @@ describe('rendering the tool section', () => {
   });
 
   it('a blocking flag from the tool is marked as the tool\'s, apart from the tenant flags', () => {
-    const withoutBeta = new Map([...base].filter(([f]) => !f.startsWith('tenants/beta/') && !f.startsWith('policies/beta/')));
+    const withoutBeta = new Map([...base].filter(([f]) => !f.startsWith('tenants/beta/') && !/^platform\/[^/]+\/beta\./.test(f)));
     const md = renderMarkdown(tenantReport, { tool: diffTrees(base, withoutBeta) });
     expect(md).toContain('#### ⚠️ Risk flags from the tool (1)');
     expect(md).toContain('| ⛔ | tenant removed | `beta` |');

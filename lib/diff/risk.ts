@@ -4,7 +4,10 @@
  * widened, credentials added, isolation weakened, deletion protection removed. One small check
  * per concern, run over the parsed objects lib/diff/tree.ts hands over for each changed group.
  */
-import { DECOMMISSIONED_ANNOTATION, PROFILE_DELETION_POLICY, PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from '../gitops';
+import { PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from '../constructs/argocd';
+import { PROFILE_DELETION_POLICY } from '../constructs/kyverno';
+import { platformFileTenant } from '../constructs/platform-files';
+import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
 import { KFAM_ANNOTATION, KUBEFLOW_ROLE_RANK, RBAC_API_GROUP } from '../declarations/kubeflow';
 import { Quantity } from '../quantity';
 import type { Json, Parsed, Side } from './tree';
@@ -360,7 +363,7 @@ function credentialFlags({ b, a }: TenantSides, flag: Emit): void {
       } else if (!x) {
         secrets.push(`${objName(y)} added`);
       }
-    } else if (y.kind === 'File' && y.file.startsWith('policies/')) {
+    } else if (y.kind === 'File' && platformFileTenant(y.file) !== undefined) {
       if (!x || diffValues(x.body, y.body).length > 0) policies.push(`${y.file} ${x ? 'changed' : 'added'}`);
     }
   }

@@ -6,6 +6,7 @@
  * the parsed sides this module hands over.
  */
 import * as yaml from 'js-yaml';
+import { platformFileTenant } from '../constructs/platform-files';
 
 export type Json = Record<string, unknown>;
 
@@ -42,10 +43,10 @@ export interface GroupChange {
 export const CLUSTER_GROUP = '(cluster)';
 export const OTHER_GROUP = '(other)';
 
-/** Group of a `dist/` path: the tenant of `tenants/<t>/` and `policies/<t>/`, `(cluster)` or `(other)`. */
+/** Group of a `dist/` path: the tenant of `tenants/<t>/` and `platform/<component>/<t>.*`, `(cluster)` or `(other)`. */
 export function groupOf(file: string): string {
-  const m = /^(?:tenants|policies)\/([^/]+)\//.exec(file);
-  if (m) return m[1]!;
+  const m = /^tenants\/([^/]+)\//.exec(file)?.[1] ?? platformFileTenant(file);
+  if (m) return m;
   if (file.startsWith('cluster/')) return CLUSTER_GROUP;
   return OTHER_GROUP;
 }

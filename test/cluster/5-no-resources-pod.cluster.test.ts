@@ -10,7 +10,9 @@ import { App } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definePlatform } from '../../lib/platform';
 import { synthesize } from '../../lib/synth';
-import { TenantBundle, validateTenants } from '../../lib/tenant';
+import { TenantBundle } from '../../lib/constructs/tenant-bundle';
+import { orgModel } from '../../lib/model/tenant';
+import { validateTenants } from '../../lib/tenant';
 import type { TenantSpec } from '../../lib/tenant';
 import { entry, validSpec } from '../support/fixtures';
 import { type KubeObject, applyObjects, getObject, kubectl, waitFor } from './helpers';
@@ -54,7 +56,7 @@ const refused: Record<string, { spec: TenantSpec; synth: RegExp; server: RegExp 
 
 const validObjects = synthesize(Object.values(edges).map((s) => entry(s)), platform).objects.map((o) => o.manifest as unknown as KubeObject);
 // What synth would have emitted had validation let these through.
-const refusedObjects = Object.values(refused).flatMap(({ spec: s }) => new TenantBundle(new App(), { spec: s, platform }).toJson() as KubeObject[]);
+const refusedObjects = Object.values(refused).flatMap(({ spec: s }) => new TenantBundle(new App(), { tenant: orgModel([s], platform).tenants[0]!, platform }).toJson() as KubeObject[]);
 const ours = [...validObjects, ...refusedObjects].filter((o) => o.kind === 'Profile' || o.kind === 'LimitRange');
 const namespaces = ours.filter((o) => o.kind === 'Profile').map((o) => o.metadata.name);
 const limitRangeOf = (ns: string) =>

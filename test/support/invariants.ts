@@ -3,10 +3,10 @@
  * any org's own data (test/org.test.ts) and over generated orgs (test/acceptance.test.ts), because
  * none of them names a tenant, a person or a platform setting of the examples.
  */
-import { isDecommissioned } from '../../lib/gitops';
-import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS, grantObjectName } from '../../lib/grants';
+import { isDecommissioned } from '../../lib/model/decommission';
+import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS, grantObjectName } from '../../lib/model/names';
 import type { PlatformSettings } from '../../lib/platform';
-import { identityOf } from '../../lib/profile';
+import { identityOf } from '../../lib/model/identity';
 import type { Manifest, SynthResult } from '../../lib/synth';
 import type { TenantSpec } from '../../lib/tenant';
 import type { TenantEntry } from '../../lib/validation';

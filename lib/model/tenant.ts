@@ -1,0 +1,190 @@
+/**
+ * The resolved model: what synth renders, built once from validated declarations and the
+ * platform (see {@link orgModel}). Every default is applied, every identity and name resolved,
+ * and every cross-tenant fact (incoming grants, incoming artifact prefixes) attached to the tenant
+ * it concerns, so constructs and policy files read one tenant's model and nothing else.
+ *
+ * The resolvers stay next to the checks of their concept (quota.ts, secrets.ts, grants.ts): a check
+ * and the resolution it guarantees are easiest to keep in step side by side.
+ */
+import type { ContributorRole } from '../declarations/contributors';
+import type { GrantRole, GrantSpec } from '../declarations/grants';
+import { GRANT_ROLES } from '../declarations/grants';
+import type { PlatformSettings } from '../declarations/platform';
+import type { Person, TenantSpec } from '../declarations/tenant';
+import type { GrantRule } from '../grants';
+import { grantRules, grantsByGrantee, normalizePrefix } from '../grants';
+import type { Quantity } from '../quantity';
+import { effectiveLimits, quotaHard } from '../quota';
+import type { ResolvedCredentials } from '../secrets';
+import { resolveCredentials, tenantBucketPrefix, tenantVaultPrefix } from '../secrets';
+import type { GroupKind } from './catalogue';
+import { TENANT_NAMESPACED_KINDS } from './catalogue';
+import { isDecommissioned } from './decommission';
+import { identityOf, kfamBindingName } from './identity';
+import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS, grantObjectName } from './names';
+
+export type { GrantRule } from '../grants';
+export type { ResolvedCredentials } from '../secrets';
+
+/** A contributor, resolved: the identity Kubeflow sees, the role, KFAM's binding name. */
+export interface ContributorModel {
+  readonly identity: string;
+  readonly role: ContributorRole;
+  /** Name of the RoleBinding and AuthorizationPolicy (lib/model/identity.ts `kfamBindingName`). */
+  readonly bindingName: string;
+}
+
+/** Everything one tenant grants one grantee, merged (one Role and RoleBinding per grantee). */
+export interface GrantOut {
+  readonly grantee: string;
+  /** Name of the Role and RoleBinding. */
+  readonly objectName: string;
+  /** Merged, sorted rules; empty for a namespace-wide role or an artifact-only grant. */
+  readonly rules: readonly GrantRule[];
+  /** The ClusterRole of a namespace-wide `role` grant. */
+  readonly clusterRole?: string;
+  /** The grantee's ServiceAccounts the binding names, sorted. */
+  readonly serviceAccounts: readonly string[];
+  /** Reasons of reviewed exceptions, trimmed, deduplicated, sorted. */
+  readonly exceptions: readonly string[];
+  /** Normalized artifact prefixes, in declaration order. */
+  readonly artifactPrefixes: readonly string[];
+}
+
+/** An artifact prefix another tenant granted: `<bucket>/<from's area>/<prefix>/*`. */
+export interface ArtifactGrantIn {
+  readonly from: string;
+  /** As granted, normalized. */
+  readonly prefix: string;
+  /** The bucket key prefix it grants: the granter's area, then `prefix`. */
+  readonly key: string;
+}
+
+/** The caps the LimitRange enforces, after defaults (structurally lib/quota.ts `EffectiveLimits`). */
+export interface TenantLimits {
+  readonly podMax: { readonly cpu: Quantity; readonly memory: Quantity; readonly gpu: Readonly<Record<string, number>> };
+  readonly containerMax: { readonly cpu: Quantity; readonly memory: Quantity };
+  readonly defaultLimit: { readonly cpu: Quantity; readonly memory: Quantity };
+  readonly defaultRequest: { readonly cpu: Quantity; readonly memory: Quantity };
+}
+
+/** One tenant, resolved. */
+export interface TenantModel {
+  /** Tenant name = namespace = Profile name = Vault role. */
+  readonly name: string;
+  /** The owner's identity (lib/model/identity.ts `identityOf`). */
+  readonly owner: string;
+  /** The labels the tenant declared (the Profile carries them plus the tool's own). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** `spec.resourceQuotaSpec.hard` of the Profile, keys sorted; every platform GPU resource listed. */
+  readonly quotaHard: Readonly<Record<string, string>>;
+  readonly limits: TenantLimits;
+  /** Sorted by binding name; empty when decommissioned. */
+  readonly contributors: readonly ContributorModel[];
+  /** Sorted by grantee; empty when decommissioned. */
+  readonly grantsOut: readonly GrantOut[];
+  /** Tenants whose grants name this one, sorted (their objects live in their namespaces). */
+  readonly grantsIn: readonly string[];
+  /** Sorted by granter then prefix, deduplicated; empty when decommissioned. */
+  readonly artifactGrantsIn: readonly ArtifactGrantIn[];
+  /** Undefined without credentials, and when decommissioned. */
+  readonly credentials?: ResolvedCredentials;
+  readonly decommissioned: boolean;
+  /** The tenant's area of the bucket, no trailing slash. */
+  readonly bucketPrefix: string;
+  /** The tenant's Vault prefix, relative to the KV mount. */
+  readonly vaultPrefix: string;
+}
+
+/** Every tenant, resolved, and the org-wide facts. */
+export interface OrgModel {
+  readonly platform: PlatformSettings;
+  /** Sorted by name. */
+  readonly tenants: readonly TenantModel[];
+  /** Every tenant name, sorted. */
+  readonly names: readonly string[];
+  /** Namespaced kinds tenant bundles emit (the catalogue), for the AppProject whitelists. */
+  readonly namespacedKinds: readonly GroupKind[];
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function person(c: { readonly user: string; readonly subject?: string }): Person {
+  return c.subject === undefined ? { email: c.user } : { email: c.user, subject: c.subject };
+}
+
+function grantOut(grantee: string, grants: readonly GrantSpec[]): GrantOut {
+  const role: GrantRole | undefined = grants.find((g) => g.role !== undefined)?.role;
+  return {
+    grantee,
+    objectName: grantObjectName(grantee),
+    rules: grantRules(grants),
+    ...(role === undefined ? {} : { clusterRole: GRANT_ROLES[role] }),
+    serviceAccounts: [...new Set(grants.flatMap((g) => g.serviceAccounts ?? DEFAULT_GRANTEE_SERVICE_ACCOUNTS))].sort(cmp),
+    exceptions: [...new Set(grants.map((g) => g.reviewedException?.trim()).filter((r): r is string => !!r))].sort(cmp),
+    artifactPrefixes: grants.flatMap((g) => (g.artifactPrefixes ?? []).map(normalizePrefix)),
+  };
+}
+
+/** One tenant without its incoming facts; decommissioning is applied here and nowhere else. */
+function ownModel(spec: TenantSpec, platform: PlatformSettings): TenantModel {
+  const decommissioned = isDecommissioned(spec);
+  const credentials = decommissioned ? undefined : resolveCredentials(spec, platform);
+  const contributors = decommissioned
+    ? []
+    : (spec.contributors ?? [])
+        .map((c) => {
+          const identity = identityOf(person(c), platform);
+          return { identity, role: c.role, bindingName: kfamBindingName(identity, c.role) };
+        })
+        .sort((a, b) => cmp(a.bindingName, b.bindingName));
+  return {
+    name: spec.name,
+    owner: identityOf(spec.owner, platform),
+    labels: spec.labels,
+    quotaHard: quotaHard(spec.quota, platform),
+    limits: effectiveLimits(spec, platform),
+    contributors,
+    grantsOut: decommissioned ? [] : [...grantsByGrantee(spec.grants ?? [])].map(([to, gs]) => grantOut(to, gs)),
+    grantsIn: [],
+    artifactGrantsIn: [],
+    ...(credentials ? { credentials } : {}),
+    decommissioned,
+    bucketPrefix: tenantBucketPrefix(spec.name, platform),
+    vaultPrefix: tenantVaultPrefix(spec.name, platform),
+  };
+}
+
+/**
+ * The resolved model of validated declarations (lib/tenant.ts `validateTenants` found no error).
+ * Deterministic: tenants sorted by name, whatever the input order.
+ */
+export function orgModel(specs: readonly TenantSpec[], platform: PlatformSettings): OrgModel {
+  const own = [...specs].sort((a, b) => cmp(a.name, b.name)).map((s) => ownModel(s, platform));
+  const grantsIn = new Map<string, Set<string>>();
+  const artifactsIn = new Map<string, ArtifactGrantIn[]>();
+  // A decommissioned granter has no grantsOut: its grants leave the grantees' policies with it.
+  for (const t of own) {
+    for (const g of t.grantsOut) {
+      grantsIn.set(g.grantee, (grantsIn.get(g.grantee) ?? new Set()).add(t.name));
+      for (const prefix of g.artifactPrefixes) artifactsIn.set(g.grantee, [...(artifactsIn.get(g.grantee) ?? []), { from: t.name, prefix, key: `${t.bucketPrefix}/${prefix}` }]);
+    }
+  }
+  const tenants = own.map((t): TenantModel => {
+    const seen = new Set<string>();
+    // The other half of decommissioning (lib/model/decommission.ts): a decommissioned grantee is given nothing.
+    const artifactGrantsIn = t.decommissioned
+      ? []
+      : [...(artifactsIn.get(t.name) ?? [])]
+          .sort((a, b) => cmp(a.from, b.from) || cmp(a.prefix, b.prefix))
+          .filter((x) => {
+            const k = `${x.from}/${x.prefix}`;
+            if (seen.has(k)) return false;
+            seen.add(k);
+            return true;
+          });
+    return { ...t, grantsIn: [...(grantsIn.get(t.name) ?? [])].sort(cmp), artifactGrantsIn };
+  });
+  return { platform, tenants, names: tenants.map((t) => t.name), namespacedKinds: TENANT_NAMESPACED_KINDS };
+}
