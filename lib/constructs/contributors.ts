@@ -10,6 +10,7 @@ import type { PlatformSettings } from '../declarations/platform';
 import { objectMeta } from '../meta';
 import { userSubject } from '../model/identity';
 import type { ContributorModel } from '../model/tenant';
+import { KFAM_ANNOTATION, KUBEFLOW_CLUSTER_ROLES, RBAC_API_GROUP } from '../declarations/kubeflow';
 
 /** Props of {@link Contributors}. */
 export interface ContributorsProps {
@@ -27,10 +28,10 @@ export class Contributors extends Construct {
     const { identity, istio } = props.platform;
     for (const { identity: who, role, bindingName: name } of props.contributors) {
       // KFAM reads `user` and `role` annotations; `role` is the dashboard's name, not the ClusterRole.
-      const annotations = { role, user: who };
+      const annotations = { [KFAM_ANNOTATION.role]: role, [KFAM_ANNOTATION.user]: who };
       new k8s.KubeRoleBinding(this, `${name}-rb`, {
         metadata: objectMeta(name, props.namespace, props.labels, annotations),
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `kubeflow-${role}` },
+        roleRef: { apiGroup: RBAC_API_GROUP, kind: 'ClusterRole', name: KUBEFLOW_CLUSTER_ROLES[role] },
         // Exactly one subject: KFAM's List fails for the whole namespace otherwise.
         subjects: [userSubject(who)],
       });

@@ -10,6 +10,7 @@ import { objectMeta } from '../meta';
 import { serviceAccountSubject } from '../model/identity';
 import { GRANT_TO_LABEL, REVIEWED_EXCEPTION_ANNOTATION, REVIEWED_EXCEPTION_LABEL } from '../model/names';
 import type { GrantOut } from '../model/tenant';
+import { RBAC_API_GROUP } from '../declarations/kubeflow';
 
 /** Props of {@link Grants}. */
 export interface GrantsProps {
@@ -43,8 +44,8 @@ export class Grants extends Construct {
       new k8s.KubeRoleBinding(this, `${name}-rb`, {
         metadata: objectMeta(name, props.namespace, labels, annotations),
         roleRef: g.clusterRole === undefined
-          ? { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }
-          : { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: g.clusterRole },
+          ? { apiGroup: RBAC_API_GROUP, kind: 'Role', name }
+          : { apiGroup: RBAC_API_GROUP, kind: 'ClusterRole', name: g.clusterRole },
         subjects,
       });
     }

@@ -6,6 +6,7 @@
 import type { ContributorRole } from '../declarations/contributors';
 import type { PlatformSettings } from '../declarations/platform';
 import type { Person } from '../declarations/tenant';
+import { RBAC_API_GROUP, SUBJECT_KIND } from '../declarations/kubeflow';
 
 /** The string Kubeflow sees for a person: what the identity header carries, minus its prefix. */
 export function identityOf(p: Person, platform: PlatformSettings): string {
@@ -14,14 +15,14 @@ export function identityOf(p: Person, platform: PlatformSettings): string {
 
 /** An RBAC `User` subject. */
 export interface UserSubject {
-  readonly apiGroup: 'rbac.authorization.k8s.io';
-  readonly kind: 'User';
+  readonly apiGroup: typeof RBAC_API_GROUP;
+  readonly kind: typeof SUBJECT_KIND.user;
   readonly name: string;
 }
 
 /** An RBAC `ServiceAccount` subject (core group: no apiGroup, as the API server defaults it). */
 export interface ServiceAccountSubject {
-  readonly kind: 'ServiceAccount';
+  readonly kind: typeof SUBJECT_KIND.serviceAccount;
   readonly name: string;
   readonly namespace: string;
 }
@@ -30,10 +31,10 @@ export interface ServiceAccountSubject {
  * The subject of a person. apiGroup is always explicit: the Profile controller DeepEquals the
  * owner against the API-defaulted subject, and a missing apiGroup makes it rewrite that binding forever.
  */
-export const userSubject = (identity: string): UserSubject => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: identity });
+export const userSubject = (identity: string): UserSubject => ({ apiGroup: RBAC_API_GROUP, kind: SUBJECT_KIND.user, name: identity });
 
 /** The subject of a ServiceAccount of `namespace`. */
-export const serviceAccountSubject = (namespace: string, name: string): ServiceAccountSubject => ({ kind: 'ServiceAccount', name, namespace });
+export const serviceAccountSubject = (namespace: string, name: string): ServiceAccountSubject => ({ kind: SUBJECT_KIND.serviceAccount, name, namespace });
 
 /**
  * KFAM's binding name: `user-<id, runs of non-alphanumerics to "-", lowercased>-clusterrole-<role>`
