@@ -1,11 +1,13 @@
 /**
  * Access report for auditors: who can do what in each tenant namespace, computed from the
  * emitted objects (plus what the Profile controller creates for each Profile) with the offline
- * RBAC evaluator, so it shows effective access, not declared intent.
+ * RBAC evaluator, so it shows effective access, not declared intent: including what a principal
+ * does through the workloads it can create (they run as the namespace's ServiceAccounts).
  */
 import type { AccessQuestion } from './rbac';
 import { RBAC_API_GROUP, SUBJECT_KIND } from './declarations/kubeflow';
-import { controllerObjects, rbacModel, serviceAccountUser } from './rbac';
+import type { WorkloadStep } from './rbac';
+import { controllerObjects, rbacModel, serviceAccountOf, serviceAccountUser } from './rbac';
 
 /** One capability an auditor asks about, as a SubjectAccessReview question. */
 export interface Capability {
@@ -32,10 +34,19 @@ export const CAPABILITIES: readonly Capability[] = [
 export interface AccessRow {
   /** `User alice@example.com`, `ServiceAccount payments-engineering/default-editor`, `Group ...`. */
   readonly principal: string;
-  /** Bindings that give it access: `RoleBinding <name> -> ClusterRole <role>`. */
+  /**
+   * Bindings that give it access (`RoleBinding <name> -> ClusterRole <role>`), then the workload
+   * chains that add to it (`workload creation as default-editor`,
+   * `workload creation in team-b as default-editor, then workload creation as pipeline-runner`).
+   */
   readonly via: readonly string[];
-  /** One boolean per {@link CAPABILITIES} entry. */
+  /** One boolean per {@link CAPABILITIES} entry: allowed, by its own bindings or through workloads it can create. */
   readonly can: readonly boolean[];
+  /**
+   * Per capability, when it is allowed only through workloads: the ServiceAccount they run as
+   * (`default-editor` in this namespace, `<namespace>/<name>` in another); undefined otherwise.
+   */
+  readonly as: readonly (string | undefined)[];
 }
 
 export interface NamespaceAccess {
@@ -50,53 +61,99 @@ interface Obj {
   readonly subjects?: readonly { readonly kind?: unknown; readonly name?: unknown; readonly namespace?: unknown }[];
 }
 
-/** Access per tenant namespace (every Profile), rows sorted by principal. */
+type Who = Omit<AccessQuestion, 'verb' | 'group' | 'resource' | 'namespace'>;
+
+/** A ServiceAccount user as the report names it: its name in `namespace`, else `<namespace>/<name>`. */
+function saName(user: string, namespace: string): string {
+  const sa = serviceAccountOf(user);
+  if (!sa) return user;
+  return sa.namespace === namespace ? sa.name : `${sa.namespace}/${sa.name}`;
+}
+
+/** `workload creation [in <ns>] as <sa>`, one per step, joined by `, then `. */
+function describePath(path: readonly WorkloadStep[], namespace: string): string {
+  return path.map((s) => `workload creation${s.namespace === namespace ? '' : ` in ${s.namespace}`} as ${saName(s.as, s.namespace)}`).join(', then ');
+}
+
+/**
+ * Access per tenant namespace (every Profile), rows sorted by principal: every principal some
+ * RoleBinding names, where it has a binding or gains a capability through workloads it can create
+ * (lib/rbac.ts `canThroughWorkloads`, chains followed to a fixpoint).
+ */
 export function accessReport(objects: readonly object[], clusterRoles: readonly object[]): NamespaceAccess[] {
   const model = rbacModel(objects, clusterRoles);
   const all = [...objects, ...objects.flatMap((o) => controllerObjects(o))] as Obj[];
   const namespaces = (objects as Obj[]).filter((o) => o.kind === 'Profile').map((o) => String(o.metadata?.name)).sort();
-  return namespaces.map((ns) => {
-    const principals = new Map<string, { q: Omit<AccessQuestion, 'verb' | 'group' | 'resource' | 'namespace'>; via: Set<string> }>();
-    for (const b of all) {
-      if (b.kind !== 'RoleBinding' || b.metadata?.namespace !== ns) continue;
-      const via = `RoleBinding ${String(b.metadata?.name)} -> ${String(b.roleRef?.kind)} ${String(b.roleRef?.name)}`;
-      for (const s of b.subjects ?? []) {
-        const name = String(s.name);
-        let key: string;
-        let q: Omit<AccessQuestion, 'verb' | 'group' | 'resource' | 'namespace'>;
-        if (s.kind === SUBJECT_KIND.serviceAccount) {
-          const sns = typeof s.namespace === 'string' ? s.namespace : ns;
-          key = `ServiceAccount ${sns}/${name}`;
-          q = { user: serviceAccountUser(sns, name) };
-        } else if (s.kind === SUBJECT_KIND.group) {
-          key = `Group ${name}`;
-          q = { user: 'audit:any-member', groups: [name] };
-        } else {
-          key = `User ${name}`;
-          q = { user: name };
-        }
-        const entry = principals.get(key) ?? { q, via: new Set<string>() };
-        entry.via.add(via);
-        principals.set(key, entry);
+  // Every principal of every RoleBinding, with its bindings per namespace.
+  const principals = new Map<string, { q: Who; via: Map<string, Set<string>> }>();
+  for (const b of all) {
+    if (b.kind !== 'RoleBinding' || typeof b.metadata?.namespace !== 'string') continue;
+    const ns = b.metadata.namespace;
+    const via = `RoleBinding ${String(b.metadata?.name)} -> ${String(b.roleRef?.kind)} ${String(b.roleRef?.name)}`;
+    for (const s of b.subjects ?? []) {
+      const name = String(s.name);
+      let key: string;
+      let q: Who;
+      if (s.kind === SUBJECT_KIND.serviceAccount) {
+        const sns = typeof s.namespace === 'string' ? s.namespace : ns;
+        key = `ServiceAccount ${sns}/${name}`;
+        q = { user: serviceAccountUser(sns, name) };
+      } else if (s.kind === SUBJECT_KIND.group) {
+        key = `Group ${name}`;
+        q = { user: 'audit:any-member', groups: [name] };
+      } else {
+        key = `User ${name}`;
+        q = { user: name };
       }
+      const entry = principals.get(key) ?? { q, via: new Map<string, Set<string>>() };
+      entry.via.set(ns, (entry.via.get(ns) ?? new Set<string>()).add(via));
+      principals.set(key, entry);
     }
-    const rows = [...principals.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([principal, { q, via }]) => ({
-        principal,
-        via: [...via].sort(),
-        can: CAPABILITIES.map((c) => model.can({ ...q, verb: c.verb, group: c.group, resource: c.resource, namespace: ns })),
-      }));
+  }
+  // Where each principal may have anything: its own namespaces and those of every identity it reaches.
+  const relevant = new Map<string, Set<string>>();
+  for (const [key, { q }] of principals) {
+    const out = new Set<string>();
+    for (const r of model.reach(q)) {
+      for (const ns of model.reachableNamespaces(r.identity)) out.add(ns);
+      const last = r.path.at(-1);
+      if (last) out.add(last.namespace);
+    }
+    relevant.set(key, out);
+  }
+  const keys = [...principals.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return namespaces.map((ns) => {
+    const rows: AccessRow[] = [];
+    for (const key of keys) {
+      if (!relevant.get(key)!.has(ns)) continue;
+      const { q, via } = principals.get(key)!;
+      const direct = via.get(ns);
+      const found = CAPABILITIES.map((c) => model.canThroughWorkloads({ ...q, verb: c.verb, group: c.group, resource: c.resource, namespace: ns }));
+      if (!direct && found.every((f) => f === undefined)) continue;
+      const chains = [...new Set(found.flatMap((f) => (f && f.path.length > 0 ? [describePath(f.path, ns)] : [])))].sort();
+      rows.push({
+        principal: key,
+        via: [...[...(direct ?? [])].sort(), ...chains],
+        can: found.map((f) => f !== undefined),
+        as: found.map((f) => (f && f.path.length > 0 ? saName(f.path.at(-1)!.as, ns) : undefined)),
+      });
+    }
     return { namespace: ns, rows };
   });
 }
 
 /** The report as Markdown: one table per namespace. */
 export function renderAccessMarkdown(report: readonly NamespaceAccess[]): string {
-  const out: string[] = ['# Access report', '', 'Effective RBAC in each tenant namespace (emitted objects plus what the Profile controller creates), evaluated offline.', ''];
+  const out: string[] = [
+    '# Access report',
+    '',
+    'Effective RBAC in each tenant namespace (emitted objects plus what the Profile controller creates), evaluated offline.',
+    '`as <ServiceAccount>`: not granted to the principal itself, but it can create workloads that run as that ServiceAccount (via `workload creation ...`), and so do what it does.',
+    '',
+  ];
   for (const { namespace, rows } of report) {
     out.push(`## ${namespace}`, '', `| principal | ${CAPABILITIES.map((c) => c.title).join(' | ')} | via |`, `|---|${CAPABILITIES.map(() => ':-:').join('|')}|---|`);
-    for (const r of rows) out.push(`| ${r.principal} | ${r.can.map((c) => (c ? 'yes' : '-')).join(' | ')} | ${r.via.join('<br>')} |`);
+    for (const r of rows) out.push(`| ${r.principal} | ${r.can.map((c, i) => (!c ? '-' : r.as[i] === undefined ? 'yes' : `as ${r.as[i]}`)).join(' | ')} | ${r.via.join('<br>')} |`);
     out.push('');
   }
   return out.join('\n');

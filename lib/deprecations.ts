@@ -7,7 +7,7 @@
  * Policy: an alias is kept for at least two minor releases and at least 6 months after the
  * release that renamed it, whichever is longer; `removedAfter` records the resulting date.
  */
-import type { TenantSpec } from './tenant';
+import type { TenantSpec } from './declarations/tenant';
 import type { TenantEntry } from './validation';
 import { at, FieldError, isPlainObject, sortErrors } from './validation';
 

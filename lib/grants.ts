@@ -8,8 +8,8 @@
  * the Role is the same whatever the declaration order); they must name the same ServiceAccounts.
  * The model (lib/model/tenant.ts) resolves grants out and in; lib/constructs/grants.ts renders them.
  */
-import type { CatalogueEntry, GrantSpec, GrantVerb } from './declarations/grants';
-import { GRANT_ROLES, GRANTABLE_RESOURCES, STANDARD_VERBS } from './declarations/grants';
+import type { CatalogueEntry, GrantSpec, ReviewedException, VerbClass } from './declarations/grants';
+import { GRANT_ROLES, GRANTABLE_RESOURCES } from './declarations/grants';
 import { hasS3 } from './declarations/credentials';
 import type { TenantSpec } from './declarations/tenant';
 import type { CheckContext, ErrorList } from './validation';
@@ -17,16 +17,33 @@ import { at, checkDnsLabel, checkKnownKeys, isPlainObject } from './validation';
 import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS, grantObjectName } from './model/names';
 
 // Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
-export type { CatalogueEntry, GrantableResource, GrantRole, GrantSpec, GrantVerb, PipelinesVerb, StandardVerb } from './declarations/grants';
-export { GRANT_ROLES, GRANTABLE_RESOURCES, STANDARD_VERBS } from './declarations/grants';
+export type {
+  CatalogueEntry,
+  GrantableResource,
+  GrantRole,
+  GrantSpec,
+  GrantVerb,
+  PipelinesVerb,
+  ReviewedException,
+  RunsCodeRequest,
+  StandardVerb,
+  VerbClass,
+  VerbClasses,
+} from './declarations/grants';
+export { GRANT_ROLES, GRANTABLE_RESOURCES, NON_CATALOGUE_RUNS_CODE, RUNS_CODE_REQUESTS, STANDARD_VERBS } from './declarations/grants';
+
+/** The verbs a catalogue entry offers, in catalogue order. */
+export const verbsOf = (e: CatalogueEntry): string[] => Object.keys(e.verbs);
 
 /** Every verb some catalogue resource offers. */
-const ALL_VERBS: readonly string[] = [...new Set(Object.values(GRANTABLE_RESOURCES as Record<string, CatalogueEntry>).flatMap((e) => e.verbs ?? STANDARD_VERBS))];
+const ALL_VERBS: readonly string[] = [...new Set(Object.values(GRANTABLE_RESOURCES as Record<string, CatalogueEntry>).flatMap(verbsOf))];
 
 const catalogueEntry = (name: string): CatalogueEntry | undefined =>
   Object.prototype.hasOwnProperty.call(GRANTABLE_RESOURCES, name) ? (GRANTABLE_RESOURCES as Record<string, CatalogueEntry>)[name] : undefined;
 
 const GRANT_FIELDS = ['to', 'resources', 'verbs', 'role', 'serviceAccounts', 'artifactPrefixes', 'reviewedException'] as const satisfies readonly (keyof GrantSpec)[];
+const EXCEPTION_FIELDS = ['reason', 'expires'] as const satisfies readonly (keyof ReviewedException)[];
+const ISO_DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 
 const ESCALATING_VERBS = ['escalate', 'bind', 'impersonate'];
 const RBAC_RESOURCES = ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'];
@@ -38,7 +55,18 @@ export const normalizePrefix = (p: string): string => p.replace(/^\/+|\/+$/g, ''
 /** The grants of a tenant as declared (after validation). */
 export const grantsOf = (spec: TenantSpec): readonly GrantSpec[] => spec.grants ?? [];
 
-/** Checks `grants`: grantee references, catalogue names, verbs, escalation, secrets, duplicates. */
+/** The reviewed exception of a grant (after validation), trimmed, in the object form. */
+export function exceptionOf(g: GrantSpec): ReviewedException | undefined {
+  const e = g.reviewedException;
+  if (e === undefined) return undefined;
+  if (typeof e === 'string') return { reason: e.trim() };
+  return e.expires === undefined ? { reason: e.reason.trim() } : { reason: e.reason.trim(), expires: e.expires };
+}
+
+/**
+ * Checks `grants`: grantee references, catalogue names, verbs, escalation, secrets, verbs that run
+ * code, reviewed exceptions (reason, platform pattern, expiry), duplicates.
+ */
 export function checkGrants(errs: ErrorList, spec: TenantSpec, ctx: CheckContext): void {
   const list = spec.grants as unknown;
   if (list === undefined) return;
@@ -55,7 +83,7 @@ export function checkGrants(errs: ErrorList, spec: TenantSpec, ctx: CheckContext
       return;
     }
     checkKnownKeys(errs, p, g, GRANT_FIELDS);
-    const exception = checkException(errs, at.field(p, 'reviewedException'), g.reviewedException);
+    const exception = checkException(errs, at.field(p, 'reviewedException'), g.reviewedException, ctx);
 
     // Grantee.
     const to = g.to;
@@ -88,7 +116,8 @@ export function checkGrants(errs: ErrorList, spec: TenantSpec, ctx: CheckContext
       errs.required(p, 'a grant needs resources and verbs, a role, or artifactPrefixes; it grants nothing as written');
     }
     const resources = hasRes ? checkResources(errs, at.field(p, 'resources'), g.resources, exception) : [];
-    if (hasVerbs) checkVerbs(errs, at.field(p, 'verbs'), g.verbs, resources);
+    const verbs = hasVerbs ? checkVerbs(errs, at.field(p, 'verbs'), g.verbs, resources.map((r) => r.entry)) : [];
+    if (exception === undefined) checkRunsCode(errs, at.field(p, 'verbs'), resources, verbs);
     if (hasRole) {
       if (typeof g.role !== 'string' || !Object.prototype.hasOwnProperty.call(GRANT_ROLES, g.role)) {
         errs.add(at.field(p, 'role'), 'Unsupported value', g.role, 'supported values: "view" (kubeflow-view), "edit" (kubeflow-edit)');
@@ -155,21 +184,78 @@ export function checkGrants(errs: ErrorList, spec: TenantSpec, ctx: CheckContext
   });
 }
 
-function checkException(errs: ErrorList, path: string, v: unknown): string | undefined {
+function checkException(errs: ErrorList, path: string, v: unknown, ctx: CheckContext): ReviewedException | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v.trim().length < 10) {
-    errs.invalid(path, v, 'must say who reviewed the exception and why, e.g. "SEC-123: approved by platform security for the shared feature store" (at least 10 characters)');
+  let reason: unknown = v;
+  let reasonPath = path;
+  let expires: string | undefined;
+  let ok = true;
+  if (isPlainObject(v)) {
+    checkKnownKeys(errs, path, v, EXCEPTION_FIELDS);
+    reason = v.reason;
+    reasonPath = at.field(path, 'reason');
+    if (v.expires !== undefined) {
+      expires = checkExpiry(errs, at.field(path, 'expires'), v.expires, ctx.today);
+      ok = expires !== undefined;
+    }
+  }
+  if (reason === undefined) {
+    errs.required(reasonPath, 'who reviewed the exception and why, e.g. "SEC-123: approved by platform security for the shared feature store"');
     return undefined;
   }
-  return v.trim();
+  if (typeof reason !== 'string' || reason.trim().length < 10) {
+    errs.invalid(reasonPath, reason, 'must say who reviewed the exception and why, e.g. "SEC-123: approved by platform security for the shared feature store" (at least 10 characters)');
+    return undefined;
+  }
+  const pattern = ctx.platform.grants.exceptionReasonPattern;
+  if (pattern !== undefined && !matches(pattern, reason.trim())) {
+    errs.invalid(
+      reasonPath,
+      reason,
+      `must match ${pattern} (platform.ts grants.exceptionReasonPattern), so that every exception names its review, e.g. a ticket id first; write the reason that way`,
+    );
+    return undefined;
+  }
+  if (!ok) return undefined;
+  return expires === undefined ? { reason: reason.trim() } : { reason: reason.trim(), expires };
 }
 
-function checkResources(errs: ErrorList, path: string, v: unknown, exception: string | undefined): CatalogueEntry[] {
+/** Whether `text` matches the platform's pattern; an invalid pattern is platform.ts's error, reported there. */
+function matches(pattern: string, text: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(text);
+  } catch {
+    return true;
+  }
+}
+
+/** A valid, not yet passed `YYYY-MM-DD` (the exception holds through that day, UTC). */
+function checkExpiry(errs: ErrorList, path: string, v: unknown, today: string): string | undefined {
+  const m = typeof v === 'string' ? ISO_DATE.exec(v) : null;
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  if (typeof v !== 'string' || !d || d.toISOString().slice(0, 10) !== v) {
+    errs.invalid(path, v, 'must be the last day the exception holds, as a date YYYY-MM-DD, e.g. "2027-03-31"');
+    return undefined;
+  }
+  if (v < today) {
+    errs.invalid(path, v, `the reviewed exception expired on ${v} (today is ${today}); have it reviewed again and set a new date, or remove the access it allowed`);
+    return undefined;
+  }
+  return v;
+}
+
+/** A resource of a grant that passed its checks: the catalogue name as written, and its entry. */
+interface GrantedResource {
+  readonly name: string;
+  readonly entry: CatalogueEntry;
+}
+
+function checkResources(errs: ErrorList, path: string, v: unknown, exception: ReviewedException | undefined): GrantedResource[] {
   if (!Array.isArray(v) || v.length === 0) {
     errs.invalid(path, v, `must be a non-empty list of resource names; known: ${Object.keys(GRANTABLE_RESOURCES).join(', ')}`);
     return [];
   }
-  const out: CatalogueEntry[] = [];
+  const out: GrantedResource[] = [];
   const seen = new Set<string>();
   v.forEach((r: unknown, j) => {
     const p = at.index(path, j);
@@ -201,16 +287,18 @@ function checkResources(errs: ErrorList, path: string, v: unknown, exception: st
       );
       return;
     }
-    out.push(entry);
+    out.push({ name: r as string, entry });
   });
   return out;
 }
 
-function checkVerbs(errs: ErrorList, path: string, v: unknown, resources: readonly CatalogueEntry[]): void {
+/** Checks the verbs and returns those every listed resource offers. */
+function checkVerbs(errs: ErrorList, path: string, v: unknown, resources: readonly CatalogueEntry[]): string[] {
   if (!Array.isArray(v) || v.length === 0) {
     errs.invalid(path, v, 'must be a non-empty list of verbs, e.g. ["get", "list"]');
-    return;
+    return [];
   }
+  const out: string[] = [];
   const seen = new Set<string>();
   v.forEach((verb: unknown, j) => {
     const p = at.index(path, j);
@@ -231,13 +319,35 @@ function checkVerbs(errs: ErrorList, path: string, v: unknown, resources: readon
       return;
     }
     seen.add(verb);
-    const lacking = resources.find((r) => !(r.verbs ?? STANDARD_VERBS).includes(verb as GrantVerb));
+    const lacking = resources.find((r) => !verbsOf(r).includes(verb));
     if (lacking) {
-      errs.add(p, 'Unsupported value', verb, `not a verb of ${lacking.resource}${lacking.group ? `.${lacking.group}` : ''}; supported: ${(lacking.verbs ?? STANDARD_VERBS).join(', ')}`);
+      errs.add(p, 'Unsupported value', verb, `not a verb of ${lacking.resource}${lacking.group ? `.${lacking.group}` : ''}; supported: ${verbsOf(lacking).join(', ')}`);
     } else if (!ALL_VERBS.includes(verb)) {
       errs.add(p, 'Unsupported value', verb, `supported verbs: ${ALL_VERBS.join(', ')}`);
-    }
+    } else out.push(verb);
   });
+  return out;
+}
+
+/**
+ * Verbs that run code in the granting namespace (the catalogue's classification), refused without a
+ * reviewed exception: one error per resource, so each says why that kind of object runs code.
+ */
+function checkRunsCode(errs: ErrorList, path: string, resources: readonly GrantedResource[], verbs: readonly string[]): void {
+  for (const { name, entry } of resources) {
+    const classes: Readonly<Partial<Record<string, VerbClass>>> = entry.verbs;
+    const running = verbs.filter((v) => classes[v] === 'runs-code');
+    if (running.length === 0) continue;
+    const safe = verbsOf(entry).filter((v) => classes[v] === 'data');
+    errs.add(
+      path,
+      'Forbidden',
+      running,
+      `${running.join(', ')} on ${name} ${running.length === 1 ? 'runs' : 'run'} code in this namespace: ${entry.runsCode ?? 'it is classified so in the catalogue'}. ` +
+        `Whoever can do that runs as any ServiceAccount here (default-editor included) with any Secret here mounted: a grant of everything, like secrets or role: 'edit'. ` +
+        `${safe.length > 0 ? `Grant only verbs that run no code (${safe.join(', ')})` : `No verb of ${name} is free of that: remove it`}, or, if a platform reviewer approved it, add reviewedException: "<ticket>: <reason>"`,
+    );
+  }
 }
 
 function checkArtifactPrefixes(errs: ErrorList, path: string, v: unknown): void {

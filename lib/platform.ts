@@ -14,6 +14,7 @@ import { at, ErrorList } from './validation';
 export type {
   CredentialSettings,
   GitOpsSettings,
+  GrantSettings,
   IdentitySettings,
   IstioSettings,
   NetworkSettings,
@@ -76,6 +77,7 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     argocdNamespace: 'argocd',
     destinationServer: 'https://kubernetes.default.svc',
   },
+  grants: {},
 };
 
 /**
@@ -147,10 +149,25 @@ function checkPlatform(p: PlatformSettings): FieldError[] {
   if (tp.split('{tenant}').length !== 2 || !/^[A-Za-z0-9._{}-]+(\/[A-Za-z0-9._{}-]+)*$/.test(tp)) {
     out.invalid('objectStore.tenantPrefix', tp, 'a key prefix without leading or trailing "/" or "*" that contains "{tenant}" once, e.g. "{tenant}" or "private-artifacts/{tenant}"');
   }
+  const pattern = p.grants.exceptionReasonPattern;
+  if (pattern !== undefined) {
+    const why = typeof pattern !== 'string' || pattern === '' ? 'must be a non-empty regular expression' : regexpProblem(pattern);
+    if (why) out.invalid('grants.exceptionReasonPattern', pattern, `${why}; write e.g. "^[A-Z]+-[0-9]+" to require a ticket id first, or leave it unset`);
+  }
   if (!['v1', 'v2'].includes(p.vault.kvVersion)) {
     out.add('vault.kvVersion', 'Unsupported value', p.vault.kvVersion, 'supported values: "v1", "v2"');
   }
   return out.errors;
+}
+
+/** Why `pattern` is not a JavaScript regular expression; undefined when it is one. */
+function regexpProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, 'u');
+    return undefined;
+  } catch (err) {
+    return `not a regular expression (${err instanceof Error ? err.message : String(err)})`;
+  }
 }
 
 /** Why a cap of 0 CPU or memory is refused: it ends up as the default limit of containers. */

@@ -11,11 +11,17 @@
  * controller creates for each Profile ({@link controllerObjects}).
  * Not modelled: non-resource URLs, other authorizers (Node, webhook), and the bootstrap
  * ClusterRoleBindings of a real cluster (pass them in `objects` if a question depends on them).
+ *
+ * Beyond RBAC ({@link RbacModel.reach}, {@link RbacModel.canThroughWorkloads}): whoever may create
+ * a workload in a namespace (lib/declarations/grants.ts `RUNS_CODE_REQUESTS`) runs it as any
+ * ServiceAccount there and mounts any Secret there, so it can do whatever they can; followed to a
+ * fixpoint (A's workloads run as B's ServiceAccount, which creates workloads in C).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as yaml from 'js-yaml';
+import { RUNS_CODE_REQUESTS } from './declarations/grants';
 import { KFAM_ANNOTATION, PROFILE_CONTROLLER, RBAC_API_GROUP, SUBJECT_KIND } from './declarations/kubeflow';
 
 /** One access question, in the terms of a SubjectAccessReview. */
@@ -37,6 +43,25 @@ export interface AccessQuestion {
   /** Object name; requests without one (list, create) only match rules without resourceNames. @default none */
   readonly name?: string;
 }
+
+/** Who asks: a user and, optionally, its groups (as in {@link AccessQuestion}). */
+export type Principal = Pick<AccessQuestion, 'user' | 'groups'>;
+
+/** One step of an escalation: creating a workload in `namespace` that runs as ServiceAccount `as`. */
+export interface WorkloadStep {
+  readonly namespace: string;
+  /** User name of the ServiceAccount (`system:serviceaccount:<namespace>:<name>`). */
+  readonly as: string;
+}
+
+/** An identity a principal can act as, and the shortest chain of workload steps that gets there (empty: itself). */
+export interface Reached {
+  readonly identity: Principal;
+  readonly path: readonly WorkloadStep[];
+}
+
+/** The ServiceAccount every namespace has: it carries the namespace's ServiceAccount groups, whatever its bindings. */
+const DEFAULT_SERVICE_ACCOUNT = 'default';
 
 /** A PolicyRule as it appears in Roles and ClusterRoles. */
 export interface PolicyRule {
@@ -337,6 +362,90 @@ export class RbacModel {
   namespacesOf(user: string, groups?: readonly string[]): string[] {
     return [...new Set(this.bindingsOf(user, groups).flatMap((b) => (b.namespace ? [b.namespace] : [])))].sort();
   }
+
+  // ServiceAccount subjects by namespace, computed on first use (escalation questions only).
+  private saNames?: Map<string, Set<string>>;
+  private serviceAccountNames(): Map<string, Set<string>> {
+    if (!this.saNames) {
+      this.saNames = new Map();
+      for (const ns of this.byNamespace.keys()) this.saNames.set(ns, new Set());
+      for (const b of this.bindings) {
+        for (const s of b.subjects) {
+          const ns = s.kind === SUBJECT_KIND.serviceAccount ? s.namespace || b.namespace : undefined;
+          if (ns) this.saNames.set(ns, (this.saNames.get(ns) ?? new Set()).add(s.name));
+        }
+      }
+    }
+    return this.saNames;
+  }
+
+  /** Every namespace some RoleBinding lives in or some ServiceAccount subject belongs to, sorted. */
+  namespaces(): string[] {
+    return [...this.serviceAccountNames().keys()].sort();
+  }
+
+  /**
+   * ServiceAccounts of a namespace, as users, sorted: those some binding names, and `default`
+   * (every namespace has it, and bindings to the namespace's ServiceAccount groups reach it).
+   */
+  serviceAccountsOf(namespace: string): string[] {
+    return [...new Set([DEFAULT_SERVICE_ACCOUNT, ...(this.serviceAccountNames().get(namespace) ?? [])])].sort().map((n) => serviceAccountUser(namespace, n));
+  }
+
+  /** Whether the principal may create or change code that runs in the namespace. */
+  runsCodeIn(p: Principal, namespace: string): boolean {
+    return RUNS_CODE_REQUESTS.some((r) => this.can({ ...p, ...r, namespace }));
+  }
+
+  /** Namespaces where some binding gives the principal anything: all of them for a ClusterRoleBinding. */
+  reachableNamespaces(p: Principal): string[] {
+    const gs = p.groups ? withAuthenticated(p.groups) : defaultGroups(p.user);
+    if (this.clusterBindings.some((b) => b.subjects.some((s) => subjectMatches(s, undefined, p.user, gs)))) return this.namespaces();
+    return this.namespacesOf(p.user, p.groups);
+  }
+
+  private readonly reachMemo = new Map<string, Reached[]>();
+  /**
+   * Every identity the principal can act as, itself first, then breadth-first (shortest chains
+   * first; namespaces and ServiceAccounts in name order): where it may create workloads, it runs
+   * them as any ServiceAccount of that namespace, and so on to a fixpoint.
+   */
+  reach(p: Principal): readonly Reached[] {
+    const key = `${p.user}\u0000${(p.groups ?? []).join(',')}\u0000${p.groups === undefined}`;
+    const memo = this.reachMemo.get(key);
+    if (memo) return memo;
+    const out: Reached[] = [{ identity: p, path: [] }];
+    const seen = new Set([p.groups === undefined ? p.user : key]);
+    for (let i = 0; i < out.length; i++) {
+      const { identity, path } = out[i]!;
+      for (const ns of this.reachableNamespaces(identity)) {
+        if (!this.runsCodeIn(identity, ns)) continue;
+        for (const as of this.serviceAccountsOf(ns)) {
+          if (seen.has(as)) continue;
+          seen.add(as);
+          out.push({ identity: { user: as }, path: [...path, { namespace: ns, as }] });
+        }
+      }
+    }
+    this.reachMemo.set(key, out);
+    return out;
+  }
+
+  /**
+   * Whether the principal may make the request itself or through the workloads it can create:
+   * the first identity of {@link reach} that may (its path empty when the principal itself may),
+   * undefined when none may. A workload also mounts any Secret of its namespace by name, whatever
+   * its ServiceAccount may do: `get` on secrets is allowed wherever a reached identity runs code.
+   */
+  canThroughWorkloads(q: AccessQuestion): Reached | undefined {
+    const principal: Principal = q.groups === undefined ? { user: q.user } : { user: q.user, groups: q.groups };
+    const reached = this.reach(principal);
+    // A reached ServiceAccount asks with its own groups (undefined: the defaults), not the principal's.
+    for (const r of reached) if (this.can({ ...q, user: r.identity.user, groups: r.identity.groups })) return r;
+    // Every ServiceAccount of the namespace is reached exactly when some reached identity runs code there.
+    if (q.group === '' && q.resource === 'secrets' && q.verb === 'get') return reached.find((r) => r.path.at(-1)?.namespace === q.namespace);
+    return undefined;
+  }
 }
 
 // Impersonation adds system:authenticated unless the caller claims to be unauthenticated.
@@ -373,6 +482,14 @@ export function rbacModel(objects: readonly object[], clusterRoles: readonly obj
  */
 export function can(objects: readonly object[], clusterRoles: readonly object[], q: AccessQuestion): boolean {
   return rbacModel(objects, clusterRoles).can(q);
+}
+
+/**
+ * Whether the principal may make the request itself or through workloads it can create
+ * ({@link RbacModel.canThroughWorkloads}).
+ */
+export function canThroughWorkloads(objects: readonly object[], clusterRoles: readonly object[], q: AccessQuestion): boolean {
+  return rbacModel(objects, clusterRoles).canThroughWorkloads(q) !== undefined;
 }
 
 /**

@@ -45,7 +45,7 @@ export interface SynthResult {
 export interface SynthOptions {
   /** @default DEPRECATIONS */
   readonly deprecations?: readonly Deprecation[];
-  /** `YYYY-MM-DD`. @default today (UTC) */
+  /** `YYYY-MM-DD`: the clock of deprecation removal dates and reviewed-exception expiry. @default today (UTC) */
   readonly today?: string;
   /**
    * Deployed tenants and the files declaring them (lib/deployed.ts `declaringFiles`): decides only
@@ -78,8 +78,9 @@ export function toYaml(m: unknown): string {
  * every error otherwise. Deterministic: tenants are rendered in name order, whatever the input order.
  */
 export function synthesize(declared: readonly TenantEntry[], platform: PlatformSettings, options: SynthOptions = {}): SynthResult {
-  const { entries, warnings, errors: renamed, moved } = migrateEntries(declared, options.deprecations ?? DEPRECATIONS, options.today ?? todayUtc());
-  const invalid = atOldSpelling(validateTenants(entries, platform, options.deployed), moved);
+  const today = options.today ?? todayUtc();
+  const { entries, warnings, errors: renamed, moved } = migrateEntries(declared, options.deprecations ?? DEPRECATIONS, today);
+  const invalid = atOldSpelling(validateTenants(entries, platform, options.deployed, today), moved);
   // Errors found while loading the same repository are reported together with these; validation
   // errors under a field the loader already refused would only repeat it (lib/load.ts).
   const loadErrors = options.loadErrors ?? [];

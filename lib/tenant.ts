@@ -11,6 +11,7 @@ import { checkProfile } from './profile';
 import { checkQuota } from './quota';
 import { checkCredentials } from './secrets';
 import { checkCodeOwners } from './codeowners';
+import { todayUtc } from './deprecations';
 import type { CheckContext, DeployedNames, FieldError, TenantCheck, TenantEntry } from './validation';
 import { checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } from './validation';
 
@@ -48,12 +49,13 @@ const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContribut
 
 /**
  * Runs every check over every tenant and returns all errors, sorted by file. `deployed` (from
- * lib/deployed.ts) decides which file a clash between two tenants is reported on.
+ * lib/deployed.ts) decides which file a clash between two tenants is reported on; `today`
+ * (`YYYY-MM-DD`, default today in UTC) is the clock exception expiry dates are compared with.
  */
-export function validateTenants(entries: readonly TenantEntry[], platform: PlatformSettings, deployed?: DeployedNames): FieldError[] {
+export function validateTenants(entries: readonly TenantEntry[], platform: PlatformSettings, deployed?: DeployedNames, today: string = todayUtc()): FieldError[] {
   const tenants = new Map<string, TenantSpec>();
   for (const e of entries) if (isPlainObject(e.spec) && typeof e.spec.name === 'string' && !tenants.has(e.spec.name)) tenants.set(e.spec.name, e.spec);
-  const ctx: CheckContext = { platform, tenants };
+  const ctx: CheckContext = { platform, tenants, today };
   const errors: FieldError[] = [];
   for (const e of entries) {
     const errs = new ErrorList(e.file);

@@ -262,6 +262,8 @@ export interface CheckContext {
   readonly platform: PlatformSettings;
   /** Every declared tenant by name (first declaration wins), for reference checks such as grants. */
   readonly tenants: ReadonlyMap<string, TenantSpec>;
+  /** `YYYY-MM-DD` (UTC), the clock dated declarations (exception expiry) are compared with; injectable so synth stays testable. */
+  readonly today: string;
 }
 
 /**

@@ -2,9 +2,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { NamespaceAccess } from '../lib/access';
 import { accessReport, CAPABILITIES, renderAccessMarkdown } from '../lib/access';
-import { loadKubeflowClusterRoles } from '../lib/rbac';
+import { DEFAULT_PLATFORM } from '../lib/platform';
+import { can, canThroughWorkloads, loadKubeflowClusterRoles, rbacModel, serviceAccountUser } from '../lib/rbac';
 import { synthesize } from '../lib/synth';
 import { fixtureInputs } from './fixture-repo';
+import { entry, validSpec } from './support/fixtures';
 
 let report: NamespaceAccess[];
 beforeAll(async () => {
@@ -47,5 +49,73 @@ describe('access report', () => {
     const md = renderAccessMarkdown(report);
     expect(md).toContain('## risk-modeling');
     expect(md).toContain('| ServiceAccount payments-engineering/default-editor | - | - | yes | - | - | - | - | - | RoleBinding grant-to-payments-engineering -> Role grant-to-payments-engineering |');
+  });
+});
+
+describe('access through workloads: a grant that runs code is a grant of everything', () => {
+  const payments = validSpec({ name: 'payments', owner: { email: 'p@example.com' }, contributors: [] });
+  const fraud = validSpec({ grants: [{ to: 'payments', resources: ['pods'], verbs: ['create'], reviewedException: 'SEC-9: backfill jobs, approved by platform' }] });
+  const objects = synthesize([entry(fraud), entry(payments)], DEFAULT_PLATFORM).objects.map((o) => o.manifest);
+  const clusterRoles = loadKubeflowClusterRoles();
+  const fraudRows = () => accessReport(objects, clusterRoles).find((r) => r.namespace === 'fraud')!.rows;
+  const sa = serviceAccountUser('payments', 'default-editor');
+
+  it('RBAC alone says payments cannot read fraud\'s secrets; through the pods it creates as default-editor, it can', () => {
+    expect(can(objects, clusterRoles, { user: sa, verb: 'get', group: '', resource: 'secrets', namespace: 'fraud' })).toBe(false);
+    expect(canThroughWorkloads(objects, clusterRoles, { user: sa, verb: 'get', group: '', resource: 'secrets', namespace: 'fraud' })).toBe(true);
+    expect(canThroughWorkloads(objects, clusterRoles, { user: sa, verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'rolebindings', namespace: 'fraud' })).toBe(false);
+  });
+
+  it('renders the grantee with everything fraud\'s default-editor can do, and the way there', () => {
+    const md = renderAccessMarkdown(accessReport(objects, clusterRoles));
+    const rows = md.split('\n').filter((l) => l.startsWith('| ServiceAccount payments/default-editor |') || l.startsWith('| User p@example.com |'));
+    expect(rows).toEqual([
+      '| ServiceAccount payments/default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | - | RoleBinding grant-to-payments -> Role grant-to-payments<br>workload creation as default-editor |',
+      // payments' owner creates workloads in payments, which run as payments/default-editor.
+      '| User p@example.com | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | - | workload creation in payments as default-editor, then workload creation as default-editor |',
+      // And in its own namespace, its own rows.
+      '| ServiceAccount payments/default-editor | yes | yes | yes | yes | yes | yes | yes | - | RoleBinding default-editor -> ClusterRole kubeflow-edit |',
+      '| User p@example.com | yes | yes | yes | yes | yes | yes | yes | yes | RoleBinding namespaceAdmin -> ClusterRole kubeflow-admin |',
+    ]);
+    expect(fraudRows().map((r) => r.principal)).toEqual([
+      'ServiceAccount fraud/default-editor',
+      'ServiceAccount fraud/default-viewer',
+      'ServiceAccount payments/default-editor',
+      'User bob@example.com',
+      'User lead@example.com',
+      'User p@example.com',
+    ]);
+  });
+
+  it('follows chains to a fixpoint: gamma runs pods in beta as beta/default-editor, which creates notebooks in alpha', () => {
+    const spec = (name: string, grants: unknown[] = []) => validSpec({ name, owner: { email: `${name}@example.com` }, labels: { team: name, 'cost-centre': 'cc-1', 'compliance-tier': 'pci' }, contributors: [], grants });
+    const chain = synthesize(
+      [
+        entry(spec('alpha', [{ to: 'beta', resources: ['notebooks'], verbs: ['create'], reviewedException: 'SEC-10: shared notebooks, approved' }])),
+        entry(spec('beta', [{ to: 'gamma', resources: ['pods'], verbs: ['create'], reviewedException: 'SEC-11: batch jobs, approved' }])),
+        entry(spec('gamma')),
+      ],
+      DEFAULT_PLATFORM,
+    ).objects.map((o) => o.manifest);
+    const gamma = serviceAccountUser('gamma', 'default-editor');
+    expect(can(chain, clusterRoles, { user: gamma, verb: 'get', group: '', resource: 'secrets', namespace: 'alpha' })).toBe(false);
+    expect(rbacModel(chain, clusterRoles).canThroughWorkloads({ user: gamma, verb: 'get', group: '', resource: 'secrets', namespace: 'alpha' })?.path).toEqual([
+      { namespace: 'beta', as: serviceAccountUser('beta', 'default-editor') },
+      { namespace: 'alpha', as: serviceAccountUser('alpha', 'default-editor') },
+    ]);
+    const alpha = accessReport(chain, clusterRoles).find((r) => r.namespace === 'alpha')!;
+    const row = alpha.rows.find((r) => r.principal === 'ServiceAccount gamma/default-editor')!;
+    expect(row.via).toEqual(['workload creation in beta as default-editor', 'workload creation in beta as default-editor, then workload creation as default-editor']);
+    expect(row.as).toEqual(['default-editor', 'beta/default-editor', 'default-editor', 'default-editor', 'default-editor', 'default-editor', 'default-editor', undefined]);
+    // Without the chain's first link, nothing of gamma reaches alpha.
+    expect(accessReport(chain.filter((o) => o.metadata.name !== 'grant-to-gamma'), clusterRoles).find((r) => r.namespace === 'alpha')!.rows.map((r) => r.principal)).not.toContain(
+      'ServiceAccount gamma/default-editor',
+    );
+  });
+
+  it("the grantee's people read risk-modeling's models through payments-engineering's workloads, and nothing more", () => {
+    expect(capabilitiesOf('risk-modeling', 'User payments-lead@example.com')).toEqual(['read models']);
+    const row = report.find((r) => r.namespace === 'risk-modeling')!.rows.find((r) => r.principal === 'User payments-lead@example.com')!;
+    expect(row.via).toEqual(['workload creation in payments-engineering as default-editor']);
   });
 });

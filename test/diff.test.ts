@@ -137,6 +137,25 @@ describe('risk flags', () => {
     expect(flags(diffTrees(grant(['get', 'list']), grant(['get'])))).toEqual([]);
   });
 
+  it('a reviewed exception comes first among the flags, with its reason verbatim; a changed expiry is flagged again', () => {
+    const reason = 'SEC-42: nightly backfill runs pods in alpha, approved by platform security (J. Doe)';
+    const ex = (reviewedException: unknown, cpu = '10'): Map<string, string> =>
+      withAlpha({ quota: { ...alpha.quota, cpu }, grants: [{ to: 'beta', resources: ['pods'], verbs: ['create'], reviewedException }] });
+    const r = diffTrees(base, ex(reason, '12'));
+    expect(kinds(r)).toEqual(['reviewed-exception', 'quota-raised', 'grant-added-or-widened']);
+    expect(flags(r)[0]).toBe(`reviewed-exception alpha: RoleBinding alpha/grant-to-beta (Role grant-to-beta): new exception: ${reason}`);
+    const text = renderText(r).split('\n');
+    expect(text[text.findIndex((l) => l.startsWith('RISK FLAGS')) + 1]).toBe(`  reviewed exception added or changed  alpha: RoleBinding alpha/grant-to-beta (Role grant-to-beta): new exception: ${reason}`);
+    expect(renderMarkdown(r)).toContain(`| ⚠️ | reviewed exception added or changed | \`alpha\` | RoleBinding alpha/grant-to-beta (Role grant-to-beta): new exception: ${reason} |`);
+    // A new end date is a new decision: flagged with the old text beside it.
+    const renewed = diffTrees(ex(reason), ex({ reason, expires: '2099-06-30' }));
+    expect(flags(renewed)).toEqual([`reviewed-exception alpha: RoleBinding alpha/grant-to-beta (Role grant-to-beta): exception now: ${reason} (expires 2099-06-30) (was: ${reason})`]);
+    expect(flags(diffTrees(ex(reason), ex(reason, '12')))).toEqual(['quota-raised alpha: requests.cpu: 10 → 12 (+2, +20%)']);
+    // A namespace-wide edit role with an exception says which ClusterRole it binds.
+    const edit = diffTrees(base, withAlpha({ grants: [{ to: 'beta', role: 'edit', reviewedException: reason }] }));
+    expect(flags(edit)[0]).toBe(`reviewed-exception alpha: RoleBinding alpha/grant-to-beta (ClusterRole kubeflow-edit): new exception: ${reason}`);
+  });
+
   it('credentials added: ExternalSecrets with the Vault keys they read, stores, hand-applied policies', () => {
     const r = diffTrees(base, withAlpha({ credentials: { registry: true } }));
     expect(kinds(r)).toEqual(['credentials-added']);

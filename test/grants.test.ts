@@ -3,16 +3,19 @@
  * offline RBAC evaluator and the vendored Kubeflow ClusterRoles), the shape of the emitted Role and
  * RoleBinding, and every refusal with the exact message a team lead sees.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GRANTABLE_RESOURCES, grantRules } from '../lib/grants';
+import type { CatalogueEntry, GrantVerb, VerbClass } from '../lib/grants';
+import { GRANTABLE_RESOURCES, grantRules, NON_CATALOGUE_RUNS_CODE, RUNS_CODE_REQUESTS, STANDARD_VERBS } from '../lib/grants';
 import { GRANT_TO_LABEL, REVIEWED_EXCEPTION_ANNOTATION, REVIEWED_EXCEPTION_LABEL } from '../lib/model/names';
-import { DEFAULT_PLATFORM } from '../lib/platform';
+import { DEFAULT_PLATFORM, definePlatform } from '../lib/platform';
 import { can, loadKubeflowClusterRoles, serviceAccountUser } from '../lib/rbac';
 import type { Manifest, SynthResult } from '../lib/synth';
 import { synthesize } from '../lib/synth';
 import { validateTenants } from '../lib/tenant';
 import { fixtureInputs } from './fixture-repo';
-import { entry, validSpec } from './support/fixtures';
+import { entry, ROOT, validSpec } from './support/fixtures';
 import { validateManifest } from './support/schemas';
 
 const clusterRoles = loadKubeflowClusterRoles();
@@ -321,5 +324,218 @@ describe('refusals', () => {
     expect(() => synthesize([entry(validSpec({ grants: [{ to: 'payments', resources: ['*'], verbs: ['get'] }] })), entry(payments)], DEFAULT_PLATFORM)).toThrow(
       /grants\[0\]\.resources\[0\]: Forbidden: "\*"/,
     );
+  });
+});
+
+describe('grants that run code', () => {
+  const payments = validSpec({ name: 'payments', owner: { email: 'p@example.com' }, credentials: { s3: true } });
+  const errorsOf = (grants: unknown, platform = DEFAULT_PLATFORM, today = '2026-11-27'): string[] =>
+    validateTenants([entry(validSpec({ grants })), entry(payments)], platform, undefined, today).map(String);
+  const P = 'tenants/fraud.ts: grants[0]';
+  const EVERYTHING =
+    "Whoever can do that runs as any ServiceAccount here (default-editor included) with any Secret here mounted: a grant of everything, like secrets or role: 'edit'.";
+  const FIX = 'or, if a platform reviewer approved it, add reviewedException: "<ticket>: <reason>"';
+  const SPAWNS = 'whoever creates or changes one chooses the image, command and ServiceAccount of the pods it starts';
+
+  it.each([
+    [
+      'create on pods',
+      [{ to: 'payments', resources: ['pods'], verbs: ['get', 'create'] }],
+      [
+        `${P}.verbs: Forbidden: ["create"]: create on pods runs code in this namespace: a pod runs the image and command it names, as the ServiceAccount it names, and its images can be changed in place. ${EVERYTHING} Grant only verbs that run no code (get, list, watch, delete, deletecollection), ${FIX}`,
+      ],
+    ],
+    [
+      'patch on pods (images are mutable)',
+      [{ to: 'payments', resources: ['pods'], verbs: ['patch'] }],
+      [
+        `${P}.verbs: Forbidden: ["patch"]: patch on pods runs code in this namespace: a pod runs the image and command it names, as the ServiceAccount it names, and its images can be changed in place. ${EVERYTHING} Grant only verbs that run no code (get, list, watch, delete, deletecollection), ${FIX}`,
+      ],
+    ],
+    [
+      'create and update on notebooks and PodDefaults: one error per resource, each with its reason',
+      [{ to: 'payments', resources: ['notebooks', 'inferenceservices', 'poddefaults'], verbs: ['list', 'create', 'update'] }],
+      [
+        `${P}.verbs: Forbidden: ["create","update"]: create, update on notebooks run code in this namespace: ${SPAWNS}. ${EVERYTHING} Grant only verbs that run no code (get, list, watch, delete, deletecollection), ${FIX}`,
+        `${P}.verbs: Forbidden: ["create","update"]: create, update on inferenceservices run code in this namespace: ${SPAWNS} (predictor, transformer, explainer). ${EVERYTHING} Grant only verbs that run no code (get, list, watch, delete, deletecollection), ${FIX}`,
+        `${P}.verbs: Forbidden: ["create","update"]: create, update on poddefaults run code in this namespace: a PodDefault injects commands, sidecars, volumes and the ServiceAccount into later pods of the namespace, the owner's notebooks included. ${EVERYTHING} Grant only verbs that run no code (get, list, watch, delete, deletecollection), ${FIX}`,
+      ],
+    ],
+    [
+      'a ServingRuntime: the images of existing InferenceServices',
+      [{ to: 'payments', resources: ['servingruntimes'], verbs: ['patch'] }],
+      [
+        `${P}.verbs: Forbidden: ["patch"]: patch on servingruntimes runs code in this namespace: a ServingRuntime is the image and command of the model servers of InferenceServices that use it, existing ones included. ${EVERYTHING} Grant only verbs that run no code (get, list, watch, delete, deletecollection), ${FIX}`,
+      ],
+    ],
+    [
+      'a pipeline run (retry is not: it reruns code someone else chose)',
+      [{ to: 'payments', resources: ['pipeline-runs'], verbs: ['retry', 'create'] }],
+      [
+        `${P}.verbs: Forbidden: ["create"]: create on pipeline-runs runs code in this namespace: a run executes the pipeline spec its creator submits, as the namespace's default-editor. ${EVERYTHING} Grant only verbs that run no code (get, list, watch, delete, deletecollection, archive, unarchive, retry, terminate, readArtifact, reportMetrics), ${FIX}`,
+      ],
+    ],
+    [
+      'exec into pods: no verb of it runs no code',
+      [{ to: 'payments', resources: ['pods/exec'], verbs: ['create'] }],
+      [
+        `${P}.verbs: Forbidden: ["create"]: create on pods/exec runs code in this namespace: it runs any command in a running container, as that pod's ServiceAccount. ${EVERYTHING} No verb of pods/exec is free of that: remove it, ${FIX}`,
+      ],
+    ],
+  ])('%s', (_name, grants, expected) => {
+    expect(errorsOf(grants)).toEqual(expected);
+  });
+
+  it('reading, deleting and the catalogue\'s data verbs stay free of exceptions', () => {
+    expect(errorsOf([{ to: 'payments', resources: ['pods', 'notebooks', 'poddefaults'], verbs: ['get', 'list', 'watch', 'delete'] }])).toEqual([]);
+    expect(errorsOf([{ to: 'payments', resources: ['pipeline-runs'], verbs: ['get', 'retry', 'terminate', 'readArtifact'] }])).toEqual([]);
+    expect(errorsOf([{ to: 'payments', resources: ['configmaps', 'katib-suggestions'], verbs: ['create', 'patch'] }])).toEqual([]);
+  });
+
+  it('a reviewed exception lifts the refusal, as a string or with an expiry that has not passed', () => {
+    expect(errorsOf([{ to: 'payments', resources: ['pods'], verbs: ['create'], reviewedException: 'SEC-7: batch backfill, approved by platform' }])).toEqual([]);
+    // The last valid day is the expiry day itself.
+    const until = (expires: string) => [{ to: 'payments', resources: ['pods/exec'], verbs: ['create'], reviewedException: { reason: 'SEC-8: pairing sprint', expires } }];
+    expect(errorsOf(until('2026-11-27'))).toEqual([]);
+    expect(errorsOf(until('2027-01-31'))).toEqual([]);
+  });
+
+  // [case, the exception, its errors, whether it still lifts the refusal]
+  const exceptionCases: [string, unknown, string[], boolean][] = [
+    [
+      'an expired exception, and the refusal it was meant to lift',
+      { reason: 'SEC-8: pairing sprint', expires: '2026-11-26' },
+      [
+        `${P}.reviewedException.expires: Invalid value: "2026-11-26": the reviewed exception expired on 2026-11-26 (today is 2026-11-27); have it reviewed again and set a new date, or remove the access it allowed`,
+      ],
+      false,
+    ],
+    [
+      'a date that is not YYYY-MM-DD',
+      { reason: 'SEC-8: pairing sprint', expires: '31.01.2027' },
+      [`${P}.reviewedException.expires: Invalid value: "31.01.2027": must be the last day the exception holds, as a date YYYY-MM-DD, e.g. "2027-03-31"`],
+      false,
+    ],
+    [
+      'a date that does not exist',
+      { reason: 'SEC-8: pairing sprint', expires: '2027-02-30' },
+      [`${P}.reviewedException.expires: Invalid value: "2027-02-30": must be the last day the exception holds, as a date YYYY-MM-DD, e.g. "2027-03-31"`],
+      false,
+    ],
+    [
+      'an exception without a reason',
+      { expires: '2027-01-31' },
+      [`${P}.reviewedException.reason: Required value: who reviewed the exception and why, e.g. "SEC-123: approved by platform security for the shared feature store"`],
+      false,
+    ],
+    [
+      'a misspelled field of the exception (the rest of it still holds)',
+      { reason: 'SEC-8: pairing sprint', expiry: '2027-01-31' },
+      [`${P}.reviewedException.expiry: Unsupported value: "expiry": unknown field; supported fields: reason, expires`],
+      true,
+    ],
+  ];
+  it.each(exceptionCases)('%s', (_name, reviewedException, expected, lifts) => {
+    const refusal = `${P}.verbs: Forbidden: ["create"]: create on pods runs code in this namespace: a pod runs the image and command it names, as the ServiceAccount it names, and its images can be changed in place. ${EVERYTHING} Grant only verbs that run no code (get, list, watch, delete, deletecollection), ${FIX}`;
+    expect(errorsOf([{ to: 'payments', resources: ['pods'], verbs: ['create'], reviewedException }])).toEqual(lifts ? expected : [...expected, refusal]);
+  });
+
+  it('synth compares the expiry with its injectable clock, and the date never reaches dist/ except as declared', () => {
+    const spec = validSpec({ grants: [{ to: 'payments', resources: ['pods'], verbs: ['create'], reviewedException: { reason: 'SEC-8: pairing sprint', expires: '2027-01-31' } }] });
+    const run = (today: string) => synthesize([entry(spec), entry(payments)], DEFAULT_PLATFORM, { today });
+    const a = run('2026-11-27');
+    expect(run('2027-01-31').files).toEqual(a.files);
+    const role = a.objects.find((o) => o.file === 'tenants/fraud/Role.grant-to-payments.yaml')!.manifest;
+    expect(role.metadata.annotations?.[REVIEWED_EXCEPTION_ANNOTATION]).toBe('SEC-8: pairing sprint (expires 2027-01-31)');
+    expect([...a.files.values()].filter((t) => t.includes('2026-11-27'))).toEqual([]);
+    expect(() => run('2027-02-01')).toThrow(/grants\[0\]\.reviewedException\.expires: Invalid value: "2027-01-31": the reviewed exception expired on 2027-01-31 \(today is 2027-02-01\)/);
+  });
+
+  describe('the platform pattern for reasons (grants.exceptionReasonPattern)', () => {
+    const ticket = definePlatform({ grants: { exceptionReasonPattern: '^[A-Z]+-[0-9]+' } });
+    const DETAIL = 'must match ^[A-Z]+-[0-9]+ (platform.ts grants.exceptionReasonPattern), so that every exception names its review, e.g. a ticket id first; write the reason that way';
+    const refusal = `${P}.resources[0]: Forbidden: "secrets": secrets hold credentials (S3 keys, registry and git tokens); another tenant should get its own through credentials, not read these. If a platform reviewer approved this, add reviewedException: "<ticket>: <reason>" to the grant`;
+
+    it('refuses a reason that does not match, in either form, with the refusal it was meant to lift', () => {
+      expect(errorsOf([{ to: 'payments', resources: ['secrets'], verbs: ['get'], reviewedException: 'approved in chat by Bob' }], ticket)).toEqual([
+        `${P}.reviewedException: Invalid value: "approved in chat by Bob": ${DETAIL}`,
+        refusal,
+      ]);
+      expect(errorsOf([{ to: 'payments', resources: ['secrets'], verbs: ['get'], reviewedException: { reason: 'see ticket SEC-1 (Bob)', expires: '2027-01-01' } }], ticket)).toEqual([
+        `${P}.reviewedException.reason: Invalid value: "see ticket SEC-1 (Bob)": ${DETAIL}`,
+        refusal,
+      ]);
+    });
+
+    it('accepts a matching reason; without the setting any reason of 10 characters will do', () => {
+      expect(errorsOf([{ to: 'payments', resources: ['secrets'], verbs: ['get'], reviewedException: 'SEC-1: feature store' }], ticket)).toEqual([]);
+      expect(errorsOf([{ to: 'payments', role: 'edit', reviewedException: 'approved in chat by Bob' }])).toEqual([]);
+      expect(DEFAULT_PLATFORM.grants.exceptionReasonPattern).toBeUndefined();
+    });
+
+    it('refuses a pattern that is not a regular expression, against platform.ts', () => {
+      const engine = (() => {
+        try {
+          new RegExp('SEC-[', 'u');
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return '';
+      })();
+      expect(engine).not.toBe('');
+      expect(() => definePlatform({ grants: { exceptionReasonPattern: 'SEC-[' } })).toThrow(
+        `platform.ts: grants.exceptionReasonPattern: Invalid value: "SEC-[": not a regular expression (${engine}); write e.g. "^[A-Z]+-[0-9]+" to require a ticket id first, or leave it unset`,
+      );
+    });
+  });
+});
+
+describe('the catalogue classifies every resource and verb', () => {
+  const EVERY_VERB = [...STANDARD_VERBS, 'archive', 'unarchive', 'retry', 'terminate', 'readArtifact', 'reportMetrics', 'enable', 'disable'] as const satisfies readonly GrantVerb[];
+  const payments = validSpec({ name: 'payments', owner: { email: 'p@example.com' } });
+  const accepted = (resource: string, verb: string): string[] =>
+    validateTenants([entry(validSpec({ grants: [{ to: 'payments', resources: [resource], verbs: [verb], reviewedException: 'SEC-1: classification test' }] })), entry(payments)], DEFAULT_PLATFORM).map(String);
+
+  it('every (resource, verb) pair is classified, or refused as a verb the resource does not have', () => {
+    const unclassified: string[] = [];
+    for (const [name, e] of Object.entries(GRANTABLE_RESOURCES) as [string, CatalogueEntry][]) {
+      for (const verb of EVERY_VERB) {
+        const c = (e.verbs as Partial<Record<string, VerbClass>>)[verb];
+        if (c === 'runs-code' || c === 'data') continue;
+        if (c !== undefined || !accepted(name, verb).some((m) => m.includes(`Unsupported value: "${verb}": not a verb of`))) unclassified.push(`${name} ${verb}: ${String(c)}`);
+      }
+    }
+    expect(unclassified).toEqual([]);
+  });
+
+  it('an entry with verbs that run code says why; one without says nothing; RUNS_CODE_REQUESTS lists exactly those verbs', () => {
+    for (const [name, e] of Object.entries(GRANTABLE_RESOURCES) as [string, CatalogueEntry][]) {
+      const running = Object.entries(e.verbs).filter(([, c]) => c === 'runs-code').map(([v]) => v);
+      expect(e.runsCode !== undefined, name).toBe(running.length > 0);
+      for (const verb of running) expect(RUNS_CODE_REQUESTS, `${name} ${verb}`).toContainEqual({ group: e.group, resource: e.resource, verb });
+    }
+    const catalogued = RUNS_CODE_REQUESTS.filter((r) => Object.values(GRANTABLE_RESOURCES).some((e) => e.group === r.group && e.resource === r.resource));
+    expect(catalogued.length).toBe(RUNS_CODE_REQUESTS.length - NON_CATALOGUE_RUNS_CODE.length);
+  });
+
+  it('the classification table of docs/grants-and-credentials.md is the catalogue', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs/grants-and-credentials.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('| name | API group/resource | verbs that run code | why |'));
+    const rows = table
+      .split('\n')
+      .slice(2)
+      .filter((l, i, all) => l.startsWith('|') && all.slice(0, i).every((x) => x.startsWith('|')))
+      .map((l) => l.split('|').slice(1, 4).map((c) => c.trim()));
+    const want = (Object.entries(GRANTABLE_RESOURCES) as [string, CatalogueEntry][]).map(([name, e]) => {
+      const running = Object.entries(e.verbs).filter(([, c]) => c === 'runs-code').map(([v]) => v);
+      return [`\`${name}\``, e.group ? `${e.group}/${e.resource}` : e.resource, running.length > 0 ? running.join(', ') : '-'];
+    });
+    expect(rows).toEqual(want);
+  });
+
+  it('the workloads the Kubeflow edit role creates outside the catalogue are known to the evaluator', () => {
+    for (const [group, resource] of [['apps', 'deployments'], ['batch', 'jobs'], ['serving.knative.dev', 'services'], ['ray.io', 'rayjobs'], ['', 'serviceaccounts/token'], ['', 'pods/proxy']]) {
+      expect(RUNS_CODE_REQUESTS.some((r) => r.group === group && r.resource === resource), `${group}/${resource}`).toBe(true);
+    }
   });
 });

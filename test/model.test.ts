@@ -36,7 +36,7 @@ describe('orgModel', () => {
   it('grants out are merged per grantee; grants in and artifact prefixes land on the grantee', () => {
     const r = tenantOf([risk, fraud], 'risk');
     expect(r.grantsOut).toHaveLength(1);
-    expect(r.grantsOut[0]).toMatchObject({ grantee: 'fraud', objectName: 'grant-to-fraud', serviceAccounts: ['default-editor'], exceptions: ['audit'] });
+    expect(r.grantsOut[0]).toMatchObject({ grantee: 'fraud', objectName: 'grant-to-fraud', serviceAccounts: ['default-editor'], exceptions: [{ reason: 'audit' }] });
     // Two grants, one Role: the pipeline runs and the InferenceServices rules side by side.
     expect(r.grantsOut[0]!.rules.flatMap((x) => x.resources).sort()).toEqual(['inferenceservices', 'runs']);
     const f = tenantOf([risk, fraud], 'fraud');

@@ -8,17 +8,19 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { GrantSpec, GrantableResource, GrantVerb } from '../lib/grants';
+import type { CatalogueEntry, GrantSpec, GrantableResource, GrantVerb, VerbClass } from '../lib/grants';
 import { GRANT_ROLES, GRANTABLE_RESOURCES, STANDARD_VERBS } from '../lib/grants';
 import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS } from '../lib/model/names';
 import { KUBEFLOW_CLUSTER_ROLES, PROFILE_CONTROLLER } from '../lib/declarations/kubeflow';
 import { definePlatform, DEFAULT_PLATFORM } from '../lib/platform';
 import type { AccessQuestion } from '../lib/rbac';
-import { aggregateClusterRoles, can, controllerObjects, kubernetesBootstrapRbac, loadKubeflowClusterRoles, rbacModel, ruleAllows, serviceAccountUser } from '../lib/rbac';
+import { aggregateClusterRoles, can, canThroughWorkloads, controllerObjects, kubernetesBootstrapRbac, loadKubeflowClusterRoles, rbacModel, ruleAllows, serviceAccountUser } from '../lib/rbac';
+import { orgModel } from '../lib/model/tenant';
 import type { IamPolicy } from '../lib/constructs/platform-files';
 import { tenantBucketPrefix } from '../lib/secrets';
-import { synthesize } from '../lib/synth';
+import { render, synthesize } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
+import { validateTenants } from '../lib/tenant';
 import type { TenantEntry } from '../lib/validation';
 import { validateManifest } from './support/schemas';
 
@@ -192,8 +194,12 @@ describe('can(): the RBAC authorizer semantics', () => {
 // Property: random tenant sets.
 
 const CATALOGUE = Object.keys(GRANTABLE_RESOURCES).filter((r) => r !== 'secrets') as GrantableResource[];
-const entryOf = (name: GrantableResource) => GRANTABLE_RESOURCES[name] as { group: string; resource: string; verbs?: readonly string[] };
-const verbsOf = (name: GrantableResource): readonly string[] => entryOf(name).verbs ?? STANDARD_VERBS;
+const entryOf = (name: GrantableResource): CatalogueEntry => GRANTABLE_RESOURCES[name];
+const verbsOf = (name: GrantableResource): readonly string[] => Object.keys(entryOf(name).verbs);
+/** Whether a grant of these verbs on these resources runs code (and so needs a reviewed exception). */
+const runsCode = (rs: readonly GrantableResource[], vs: readonly string[]): boolean =>
+  rs.some((r) => vs.some((v) => (entryOf(r).verbs as Partial<Record<string, VerbClass>>)[v] === 'runs-code'));
+const REVIEWED = 'SEC-1: approved by platform security for the property test';
 
 const people = ['ana', 'ben', 'chen', 'dara', 'eli', 'fay'].map((p) => `${p}@example.com`);
 const extraSa = 'pipeline-runner';
@@ -243,13 +249,15 @@ const worldArb: fc.Arbitrary<World> = fc
             // Only verbs every chosen resource offers (pods/log and events are read-only).
             const valid = (rs: GrantableResource[], vs: readonly string[]) => vs.filter((v) => rs.every((r) => verbsOf(r).includes(v))) as GrantVerb[];
             const v1 = valid(g.resources, g.verbs);
+            // Grants that run code are accepted with a reviewed exception only; this test is about what RBAC emits.
+            const reviewed = (rs: GrantableResource[], vs: readonly string[]) => (runsCode(rs, vs) ? { reviewedException: REVIEWED } : {});
             if (g.kind === 'view') grants.push({ to, role: 'view', ...sa });
             else if (g.kind === 'artifacts') {
               if (s3.get(to)) grants.push({ to, artifactPrefixes: g.prefixes, ...sa });
             } else if (v1.length > 0) {
-              grants.push({ to, resources: g.resources, verbs: v1, ...sa, ...(s3.get(to) && g.kind === 'two' ? { artifactPrefixes: g.prefixes } : {}) });
+              grants.push({ to, resources: g.resources, verbs: v1, ...sa, ...(s3.get(to) && g.kind === 'two' ? { artifactPrefixes: g.prefixes } : {}), ...reviewed(g.resources, v1) });
               const v2 = valid(g.resources2, g.verbs2);
-              if (g.kind === 'two' && v2.length > 0) grants.push({ to, resources: g.resources2, verbs: v2, ...sa });
+              if (g.kind === 'two' && v2.length > 0) grants.push({ to, resources: g.resources2, verbs: v2, ...sa, ...reviewed(g.resources2, v2) });
             }
           });
           return {
@@ -335,6 +343,134 @@ describe('property: emitted RBAC gives access only to declared principals, and g
       }),
       { numRuns: 15 },
     );
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Secrets reach, directly or through workloads.
+
+/** Random orgs whose grants draw from the whole catalogue (secrets and role: 'edit' included), each with or without a reviewed exception. */
+const riskyOrgArb: fc.Arbitrary<TenantSpec[]> = fc
+  .uniqueArray(fc.stringMatching(/^[a-z]{2,6}$/), { minLength: 2, maxLength: 4 })
+  .map((ns) => ns.map((n) => `${n}-ml`))
+  .chain((names) =>
+    fc.tuple(
+      ...names.map((name) =>
+        fc.record({
+          owner: fc.constantFrom(...people),
+          contributors: fc.uniqueArray(fc.record({ user: fc.constantFrom(...people), role: fc.constantFrom('edit' as const, 'view' as const) }), { selector: (c) => c.user, maxLength: 2 }),
+          grants: fc.tuple(
+            ...names.map(() =>
+              fc.record({
+                kind: fc.constantFrom('none', 'resources', 'resources', 'resources', 'view', 'edit'),
+                resources: fc.uniqueArray(fc.constantFrom(...(Object.keys(GRANTABLE_RESOURCES) as GrantableResource[])), { minLength: 1, maxLength: 3 }),
+                verbs: fc.uniqueArray(fc.constantFrom(...STANDARD_VERBS), { minLength: 1, maxLength: 3 }),
+                reviewed: fc.boolean(),
+              }),
+            ),
+          ),
+        }),
+      ),
+    ).map((drafts) =>
+      names.map((name, i): TenantSpec => {
+        const d = drafts[i]!;
+        const grants: GrantSpec[] = [];
+        names.forEach((to, j) => {
+          const g = d.grants[j]!;
+          if (to === name || g.kind === 'none') return;
+          const ex = g.reviewed ? { reviewedException: REVIEWED } : {};
+          if (g.kind === 'view' || g.kind === 'edit') grants.push({ to, role: g.kind, ...ex });
+          else {
+            const verbs = g.verbs.filter((v) => g.resources.every((r) => verbsOf(r).includes(v)));
+            if (verbs.length > 0) grants.push({ to, resources: g.resources, verbs, ...ex });
+          }
+        });
+        return {
+          name,
+          owner: { email: d.owner },
+          labels: { team: name, 'cost-centre': 'cc-1', 'compliance-tier': 'internal' },
+          contributors: d.contributors.filter((c) => c.user !== d.owner),
+          grants,
+        };
+      }),
+    ),
+  );
+
+/** The org without the grants validation refuses (except those `keep` spares), repeated until nothing more is refused. */
+function withoutRefused(specs: readonly TenantSpec[], keep: (error: string) => boolean = () => false): TenantSpec[] {
+  let out = [...specs];
+  for (;;) {
+    const refused = new Map<string, Set<number>>();
+    for (const e of validateTenants(entriesOf(out), DEFAULT_PLATFORM)) {
+      const m = /^grants\[(\d+)\]/.exec(e.path);
+      if (!m) throw new Error(`unexpected error: ${String(e)}`);
+      if (keep(String(e))) continue;
+      refused.set(e.file, (refused.get(e.file) ?? new Set()).add(Number(m[1])));
+    }
+    if (refused.size === 0) return out;
+    out = out.map((s) => {
+      const drop = refused.get(`tenants/${s.name}.ts`);
+      return drop ? { ...s, grants: (s.grants ?? []).filter((_, i) => !drop.has(i)) } : s;
+    });
+  }
+}
+
+/**
+ * Who of another tenant reads a tenant's Secrets, directly or through workloads they can create
+ * (lib/rbac.ts `canThroughWorkloads`), in a tenant that declared no reviewed exception: every
+ * person who is not its owner or contributor, and every ServiceAccount of the other tenants.
+ */
+function secretLeaks(specs: readonly TenantSpec[], objects: readonly object[]): string[] {
+  const out: string[] = [];
+  const names = specs.map((s) => s.name);
+  for (const b of specs) {
+    if ((b.grants ?? []).some((g) => g.reviewedException !== undefined)) continue;
+    const members = new Set([b.owner.email, ...(b.contributors ?? []).map((c) => c.user)]);
+    const outsiders = [
+      ...people.filter((p) => !members.has(p)),
+      ...names.filter((n) => n !== b.name).flatMap((n) => ['default', PROFILE_CONTROLLER.editorServiceAccount, PROFILE_CONTROLLER.viewerServiceAccount].map((sa) => serviceAccountUser(n, sa))),
+    ];
+    for (const user of outsiders) {
+      if (canThroughWorkloads(objects, clusterRoles, { user, verb: 'get', group: '', resource: 'secrets', namespace: b.name })) out.push(`${user} reads secrets of ${b.name}`);
+    }
+  }
+  return out;
+}
+
+const RUNS_CODE_REFUSAL = /: grants\[\d+\]\.verbs: Forbidden: /;
+
+describe('property: no grantee reaches another tenant\'s secrets without a reviewed exception, directly or through workloads', () => {
+  it('over random orgs with random grants, as synth accepts them', () => {
+    let risky = 0;
+    fc.assert(
+      fc.property(riskyOrgArb, (specs) => {
+        const accepted = withoutRefused(specs);
+        // Count orgs where an accepted grant runs code: the property is about them.
+        if (accepted.some((s) => (s.grants ?? []).some((g) => g.role === 'edit' || runsCode(g.resources ?? [], g.verbs ?? [])))) risky++;
+        const objects = synthesize(entriesOf(accepted), DEFAULT_PLATFORM).objects.map((o) => o.manifest as object);
+        expect(secretLeaks(accepted, objects)).toEqual([]);
+      }),
+      { numRuns: 30, seed: 20261127 },
+    );
+    expect(risky).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('fails when the refusal of grants that run code is removed: rendered without it, some org leaks', () => {
+    // What synth would emit without the new refusal: the same model, rendered without validation,
+    // from grants that only the runs-code refusal would have dropped.
+    const result = fc.check(
+      fc.property(riskyOrgArb, (specs) => {
+        const unrefused = withoutRefused(specs, (e) => RUNS_CODE_REFUSAL.test(e));
+        const objects = render(orgModel(unrefused, DEFAULT_PLATFORM)).objects.map((o) => o.manifest as object);
+        return secretLeaks(unrefused, objects).length === 0;
+      }),
+      // No shrinking: any counterexample shows the property can fail.
+      { numRuns: 100, seed: 20261127, endOnFailure: true },
+    );
+    expect(result.failed).toBe(true);
+    const leak = (result.counterexample?.[0] ?? []) as TenantSpec[];
+    // The counterexample holds a grant that runs code without an exception.
+    expect(leak.some((s) => (s.grants ?? []).some((g) => g.reviewedException === undefined && runsCode(g.resources ?? [], g.verbs ?? [])))).toBe(true);
   }, 120_000);
 });
 

@@ -33,7 +33,8 @@ export class Grants extends Construct {
       const annotations: Record<string, string> = {};
       if (g.exceptions.length > 0) {
         labels[REVIEWED_EXCEPTION_LABEL] = 'true';
-        annotations[REVIEWED_EXCEPTION_ANNOTATION] = g.exceptions.join('; ');
+        // The expiry as declared, never the synth date: dist/ must not change from one day to the next.
+        annotations[REVIEWED_EXCEPTION_ANNOTATION] = g.exceptions.map((e) => (e.expires === undefined ? e.reason : `${e.reason} (expires ${e.expires})`)).join('; ');
       }
       // Never the `user`/`role` annotations: KFAM would list the binding as a contributor, and its
       // List fails for the whole namespace on a binding with more than one subject.

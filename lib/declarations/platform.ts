@@ -118,6 +118,15 @@ export interface GitOpsSettings {
   readonly destinationServer: string;
 }
 
+/** How grants between tenants are reviewed. */
+export interface GrantSettings {
+  /**
+   * A regular expression every `reviewedException` reason must match, e.g. `'^[A-Z]+-[0-9]+'` to
+   * require a ticket id first; checked at synth. @default none (any reason of at least 10 characters)
+   */
+  readonly exceptionReasonPattern?: string;
+}
+
 export interface PlatformSettings {
   readonly identity: IdentitySettings;
   readonly istio: IstioSettings;
@@ -138,6 +147,8 @@ export interface PlatformSettings {
   readonly objectStore: ObjectStoreSettings;
   readonly credentials: CredentialSettings;
   readonly gitops: GitOpsSettings;
+  /** @default see {@link GrantSettings} */
+  readonly grants: GrantSettings;
 }
 
 /** Overrides accepted by `definePlatform`: every section optional, each field within it optional. */

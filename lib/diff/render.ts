@@ -181,7 +181,8 @@ function flagTable(r: DiffReport, budget: number): string[] {
   let used = 0;
   const left = new Map<string, number>();
   for (const f of ordered) {
-    const row = `| ${f.blocking ? '⛔' : '⚠️'} | ${labelOf(f.kind)} | \`${mdCell(f.group)}\` | ${mdCell(clip(f.message, 400))} |`;
+    // A reviewed exception's reason is what the reviewer approves: never clipped.
+    const row = `| ${f.blocking ? '⛔' : '⚠️'} | ${labelOf(f.kind)} | \`${mdCell(f.group)}\` | ${mdCell(f.kind === 'reviewed-exception' ? f.message : clip(f.message, 400))} |`;
     if (used + row.length > budget) {
       left.set(labelOf(f.kind), (left.get(labelOf(f.kind)) ?? 0) + 1);
       continue;

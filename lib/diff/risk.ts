@@ -8,6 +8,7 @@ import { PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from '../constructs/argoc
 import { PROFILE_DELETION_POLICY } from '../constructs/kyverno';
 import { platformFileTenant } from '../constructs/platform-files';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
+import { REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
 import { KFAM_ANNOTATION, KUBEFLOW_ROLE_RANK, RBAC_API_GROUP } from '../declarations/kubeflow';
 import { Quantity } from '../quantity';
 import type { Json, Parsed, Side } from './tree';
@@ -19,6 +20,8 @@ import { CLUSTER_GROUP, cmp, diffValues, groupOrder, hasGroup, isObj, objectKey,
  * (and the README's flag table is tested against it).
  */
 export const RISK_KINDS = [
+  // First: an exception is a reviewer's decision to allow what is otherwise refused; it must not be missed.
+  { kind: 'reviewed-exception', label: 'reviewed exception added or changed' },
   { kind: 'tenant-removed', label: 'tenant removed' },
   { kind: 'deletion-protection-removed', label: 'deletion protection removed' },
   { kind: 'isolation-weakened', label: 'isolation weakened' },
@@ -212,6 +215,22 @@ interface TenantSides {
   readonly existsAfter: boolean;
 }
 
+/**
+ * Reviewed exceptions (the annotation on grant RoleBindings) that are new or whose text changed,
+ * reason and expiry verbatim, so the reviewer reads what was approved and why. The Role of the same
+ * grant carries the same annotation: reading the RoleBindings flags each exception once.
+ */
+function reviewedExceptionFlags({ b, a }: TenantSides, flag: Emit): void {
+  for (const y of byKind(a, 'RoleBinding', RBAC_API_GROUP).sort((p, q) => cmp(objectKey(p), objectKey(q)))) {
+    const reason = str(annotationsOf(y.body)[REVIEWED_EXCEPTION_ANNOTATION]);
+    if (reason === undefined) continue;
+    const x = b.get(objectKey(y));
+    const before = x ? str(annotationsOf(x.body)[REVIEWED_EXCEPTION_ANNOTATION]) : undefined;
+    if (before === reason) continue;
+    flag('reviewed-exception', `${objName(y)} (${roleRefOf(y)}): ${before === undefined ? `new exception: ${reason}` : `exception now: ${reason} (was: ${before})`}`);
+  }
+}
+
 /** Tenant added, removed (blocking unless decommissioned first), decommissioned. */
 function lifecycleFlags({ pb, pa, existedBefore, existsAfter }: TenantSides, flag: Emit): void {
   if (!existedBefore && pa) {
@@ -400,6 +419,7 @@ function isolationFlags({ b, a, existsAfter }: TenantSides, flag: Emit): void {
 }
 
 const TENANT_CHECKS: readonly ((t: TenantSides, flag: Emit) => void)[] = [
+  reviewedExceptionFlags,
   lifecycleFlags,
   profileProtectionFlags,
   ownerFlags,

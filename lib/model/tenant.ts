@@ -8,12 +8,12 @@
  * and the resolution it guarantees are easiest to keep in step side by side.
  */
 import type { ContributorRole } from '../declarations/contributors';
-import type { GrantRole, GrantSpec } from '../declarations/grants';
+import type { GrantRole, GrantSpec, ReviewedException } from '../declarations/grants';
 import { GRANT_ROLES } from '../declarations/grants';
 import type { PlatformSettings } from '../declarations/platform';
 import type { Person, TenantSpec } from '../declarations/tenant';
 import type { GrantRule } from '../grants';
-import { grantRules, grantsByGrantee, normalizePrefix } from '../grants';
+import { exceptionOf, grantRules, grantsByGrantee, normalizePrefix } from '../grants';
 import type { Quantity } from '../quantity';
 import { effectiveLimits, quotaHard } from '../quota';
 import type { ResolvedCredentials } from '../secrets';
@@ -46,8 +46,8 @@ export interface GrantOut {
   readonly clusterRole?: string;
   /** The grantee's ServiceAccounts the binding names, sorted. */
   readonly serviceAccounts: readonly string[];
-  /** Reasons of reviewed exceptions, trimmed, deduplicated, sorted. */
-  readonly exceptions: readonly string[];
+  /** Reviewed exceptions (reason trimmed, expiry as declared), deduplicated, sorted by reason then expiry. */
+  readonly exceptions: readonly ReviewedException[];
   /** Normalized artifact prefixes, in declaration order. */
   readonly artifactPrefixes: readonly string[];
 }
@@ -114,6 +114,15 @@ function person(c: { readonly user: string; readonly subject?: string }): Person
   return c.subject === undefined ? { email: c.user } : { email: c.user, subject: c.subject };
 }
 
+function exceptionsOf(grants: readonly GrantSpec[]): ReviewedException[] {
+  const byKey = new Map<string, ReviewedException>();
+  for (const g of grants) {
+    const e = exceptionOf(g);
+    if (e) byKey.set(`${e.reason}\u0000${e.expires ?? ''}`, e);
+  }
+  return [...byKey.values()].sort((a, b) => cmp(a.reason, b.reason) || cmp(a.expires ?? '', b.expires ?? ''));
+}
+
 function grantOut(grantee: string, grants: readonly GrantSpec[]): GrantOut {
   const role: GrantRole | undefined = grants.find((g) => g.role !== undefined)?.role;
   return {
@@ -122,7 +131,7 @@ function grantOut(grantee: string, grants: readonly GrantSpec[]): GrantOut {
     rules: grantRules(grants),
     ...(role === undefined ? {} : { clusterRole: GRANT_ROLES[role] }),
     serviceAccounts: [...new Set(grants.flatMap((g) => g.serviceAccounts ?? DEFAULT_GRANTEE_SERVICE_ACCOUNTS))].sort(cmp),
-    exceptions: [...new Set(grants.map((g) => g.reviewedException?.trim()).filter((r): r is string => !!r))].sort(cmp),
+    exceptions: exceptionsOf(grants),
     artifactPrefixes: grants.flatMap((g) => (g.artifactPrefixes ?? []).map(normalizePrefix)),
   };
 }

@@ -26,7 +26,7 @@ export interface SynthRepoOptions {
   readonly base?: string;
   /** The deprecation table. @default lib/deprecations.ts DEPRECATIONS */
   readonly deprecations?: readonly Deprecation[];
-  /** `YYYY-MM-DD`, the clock deprecation removal dates are compared with. @default today (UTC) */
+  /** `YYYY-MM-DD`, the clock deprecation removal dates and reviewed-exception expiry are compared with. @default today (UTC) */
   readonly today?: string;
   /**
    * What a removal-guard error does: `'throw'` fails the synth with it (with any load error);

@@ -22,6 +22,10 @@ tenant({ ...base, grants: [{ to: 'other', resources: ['notebooks'], verbs: ['*']
 tenant({ ...base, grants: [{ to: 'other', role: 'admin' }] });
 // @ts-expect-error misspelled grant field
 tenant({ ...base, grants: [{ to: 'other', resources: ['notebooks'], verbs: ['get'], serviceAccount: ['x'] }] });
+// @ts-expect-error misspelled field of a reviewed exception
+tenant({ ...base, grants: [{ to: 'other', role: 'edit', reviewedException: { reason: 'SEC-1: pairing, approved', expiry: '2027-01-31' } }] });
+// @ts-expect-error a reviewed exception needs its reason
+tenant({ ...base, grants: [{ to: 'other', role: 'edit', reviewedException: { expires: '2027-01-31' } }] });
 // @ts-expect-error misspelled credential
 tenant({ ...base, credentials: { s3: true, docker: true } });
 // @ts-expect-error API key without a name
@@ -30,4 +34,5 @@ tenant({ ...base, credentials: { apiKeys: [{ env: 'X_API_KEY' }] } });
 // And the correct forms compile.
 tenant({ ...base, grants: [{ to: 'other', resources: ['inferenceservices', 'pipeline-runs'], verbs: ['get', 'list'], artifactPrefixes: ['models/v1'] }] });
 tenant({ ...base, grants: [{ to: 'other', role: 'view', serviceAccounts: ['default-editor', 'pipeline-runner'] }] });
+tenant({ ...base, grants: [{ to: 'other', resources: ['pods/exec'], verbs: ['create'], reviewedException: { reason: 'SEC-1: pairing, approved', expires: '2027-01-31' } }] });
 tenant({ ...base, credentials: { s3: true, registry: { server: 'harbor.example.com' }, git: true, apiKeys: [{ name: 'openai' }], refreshInterval: '30m' } });
