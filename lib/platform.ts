@@ -5,12 +5,15 @@
  */
 import type { GpuInventory, MigModel, MigProfile, VendorGpuResource } from './gpu';
 import { inventoryResources, isMigModel, MIG_PROFILES_BY_MODEL, VENDOR_GPU_RESOURCES } from './gpu';
+import { DEFAULT_COMPLIANCE_TIERS, DEFAULT_RESERVED_LABELS, reservedLabelPattern } from './declarations/labels';
 import type { PlatformInput, PlatformSettings, QuantityBounds } from './declarations/platform';
 import { MAX_QUANTITY_UNITS, Quantity } from './quantity';
 import type { FieldError } from './validation';
-import { at, ErrorList } from './validation';
+import { at, ErrorList, isLabelKey, isLabelValue } from './validation';
 
 // Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
+export type { LabelSettings } from './declarations/labels';
+export { DEFAULT_COMPLIANCE_TIERS, DEFAULT_RESERVED_LABELS, reservedLabelPattern } from './declarations/labels';
 export type {
   CredentialSettings,
   GitOpsSettings,
@@ -57,6 +60,7 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     'vault',
   ],
   requiredLabels: ['team', 'cost-centre', 'compliance-tier'],
+  labels: { reserved: DEFAULT_RESERVED_LABELS, team: 'team', complianceTier: 'compliance-tier', complianceTiers: DEFAULT_COMPLIANCE_TIERS },
   podDefaults: {
     podMax: { cpu: '16', memory: '64Gi' },
     defaultRequest: { cpu: '100m', memory: '256Mi' },
@@ -157,6 +161,39 @@ function checkPlatform(p: PlatformSettings): FieldError[] {
   if (!['v1', 'v2'].includes(p.vault.kvVersion)) {
     out.add('vault.kvVersion', 'Unsupported value', p.vault.kvVersion, 'supported values: "v1", "v2"');
   }
+  out.errors.push(...checkLabelSettings(p));
+  return out.errors;
+}
+
+/** Label keys and patterns: well-formed, and no label the platform needs on tenants reserved. */
+function checkLabelSettings(p: PlatformSettings): FieldError[] {
+  const out = new ErrorList(PLATFORM_FILE);
+  const { reserved, complianceTiers } = p.labels;
+  reserved.forEach((r, i) => {
+    // Only label-key characters and `*`: the pattern is compiled into a regular expression for CEL too.
+    if (typeof r !== 'string' || !/^[A-Za-z0-9._/*-]+$/.test(r)) {
+      out.invalid(at.index('labels.reserved', i), r, 'a label key pattern: letters, digits, ".", "-", "_", "/", and "*" for any run of characters, e.g. "example.com/*"');
+    }
+  });
+  const patterns = reserved.filter((r) => typeof r === 'string');
+  const needed: [string, unknown][] = [
+    ...p.requiredLabels.map((l, i): [string, unknown] => [at.index('requiredLabels', i), l]),
+    ['labels.team', p.labels.team],
+    ['labels.complianceTier', p.labels.complianceTier],
+  ];
+  for (const [path, key] of needed) {
+    if (typeof key !== 'string' || !isLabelKey(key)) {
+      out.invalid(path, key, 'not a label key: an optional DNS-subdomain prefix and "/", then at most 63 alphanumerics, "-", "_" or "."');
+      continue;
+    }
+    const hit = reservedLabelPattern(key, patterns);
+    if (hit) out.invalid(path, key, `matches the reserved label pattern "${hit}" (labels.reserved), so no tenant could set it; remove the pattern or use another key`);
+  }
+  if (complianceTiers.length === 0) out.required('labels.complianceTiers', 'the compliance tiers, lowest to highest, e.g. ["public", "internal", "confidential", "pci"]');
+  complianceTiers.forEach((t, i) => {
+    if (typeof t !== 'string' || t === '' || !isLabelValue(t)) out.invalid(at.index('labels.complianceTiers', i), t, 'a label value: at most 63 alphanumerics, "-", "_" or ".", starting and ending with an alphanumeric');
+    else if (complianceTiers.indexOf(t) !== i) out.add(at.index('labels.complianceTiers', i), 'Duplicate value', t, `already listed at labels.complianceTiers[${complianceTiers.indexOf(t)}]; each tier once, lowest to highest`);
+  });
   return out.errors;
 }
 

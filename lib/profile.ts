@@ -5,6 +5,7 @@
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkDnsLabel, checkEmail, checkObject, isLabelKey, isLabelValue, isPlainObject, reservedPattern } from './validation';
 import type { Person, TenantSpec } from './declarations/tenant';
+import { reservedLabelPattern } from './declarations/labels';
 
 // Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
 export type { Person } from './declarations/tenant';
@@ -31,6 +32,10 @@ export function checkPerson(errs: ErrorList, path: string, value: unknown, ctx: 
   return ok;
 }
 
+/** Why a reserved label key is refused; the detail of the Forbidden error, before the fix. */
+export const RESERVED_LABEL_WHY = (pattern: string): string =>
+  `matches "${pattern}", reserved for the platform (platform.ts labels.reserved): such keys steer isolation, admission or the platform's own bookkeeping, and only the platform sets them`;
+
 /** Checks name, owner and labels of one tenant. */
 export function checkProfile(errs: ErrorList, spec: TenantSpec, ctx: CheckContext): void {
   if (checkDnsLabel(errs, 'name', spec.name)) {
@@ -48,11 +53,19 @@ export function checkProfile(errs: ErrorList, spec: TenantSpec, ctx: CheckContex
     for (const l of ctx.platform.requiredLabels) errs.required(at.key('labels', l), `every tenant must carry the "${l}" label (platform.ts requiredLabels)`);
     return;
   }
+  const { reserved, complianceTier, complianceTiers } = ctx.platform.labels;
   for (const [k, v] of Object.entries(labels)) {
     const p = at.key('labels', k);
     if (!isLabelKey(k)) errs.invalid(p, k, 'not a label key: an optional DNS-subdomain prefix and "/", then at most 63 alphanumerics, "-", "_" or "."');
+    else {
+      const hit = reservedLabelPattern(k, reserved);
+      if (hit) errs.add(p, 'Forbidden', k, `${RESERVED_LABEL_WHY(hit)}; remove the label (keys under your own prefix, e.g. "example.com/<name>", are free to use)`);
+    }
     if (typeof v !== 'string' || !isLabelValue(v)) {
       errs.invalid(p, v, 'a label value must be at most 63 characters: alphanumerics, "-", "_" or ".", starting and ending with an alphanumeric');
+    } else if (k === complianceTier && v !== '' && !complianceTiers.includes(v)) {
+      // The diff orders tiers to tell a lowering: a value outside the list could not be ordered.
+      errs.add(p, 'Unsupported value', v, `supported values: ${complianceTiers.map((t) => JSON.stringify(t)).join(', ')} (platform.ts labels.complianceTiers, lowest to highest)`);
     }
   }
   for (const l of ctx.platform.requiredLabels) {

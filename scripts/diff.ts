@@ -8,10 +8,12 @@
  * With nothing to compare (the base is HEAD and the working tree is clean) it says how to pick a
  * base instead of printing an empty report, and exits 0.
  * Changes caused by a tool upgrade (lib/ changed since the base) get their own section.
+ * A team change or a lowered compliance tier blocks unless `acknowledgements.yaml` (working tree,
+ * owned by the platform team) acknowledges it (lib/diff/acks.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { diffTrees, hasBlocking, renderMarkdown, renderText } from '../lib/diff';
+import { diffTrees, hasBlocking, readAcks, renderMarkdown, renderText } from '../lib/diff';
 import { defaultBase, git, isCommit, readGitTreeInBackground } from '../lib/git';
 import { argValue as arg, reportUserError, runCommand } from '../lib/cli';
 import { INPUTS_FILE } from '../lib/inputs-digest';
@@ -47,7 +49,8 @@ async function main(): Promise<number> {
     before.delete(INPUTS_FILE); // the record of synth's inputs, not an object (lib/inputs-digest.ts)
     // When lib/ changed, tool changes are measured separately from tenant changes (lib/toolchange.ts).
     const split = await splitToolChanges(root, base, before);
-    const report = diffTrees(split.before, synth.files);
+    // Label settings and acknowledgements of the working tree: the platform team's current word.
+    const report = diffTrees(split.before, synth.files, { labels: repo.platform.labels, acks: readAcks(root) });
     const opts = { base: baseLabel, head: 'working tree', tool: split.tool, note: split.note, deprecations: synth.warnings.map(String) };
     const md = arg('--markdown');
     if (md) fs.writeFileSync(path.resolve(md), renderMarkdown(report, opts));

@@ -7,10 +7,12 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_DELETION_POLICY, PROFILE_RULES_POLICY } from '../lib/constructs/kyverno';
+import { TENANT_LABEL } from '../lib/meta';
 import { DECOMMISSIONED_ANNOTATION } from '../lib/model/decommission';
-import { DEFAULT_PLATFORM } from '../lib/platform';
+import { DEFAULT_PLATFORM, DEFAULT_RESERVED_LABELS } from '../lib/platform';
 import { synthesize } from '../lib/synth';
 import { validateTenants } from '../lib/tenant';
+import { isLabelKey } from '../lib/validation';
 import { entry, validSpec } from './support/fixtures';
 import { runTool } from './support/tools';
 
@@ -31,19 +33,27 @@ const ruleExpressions: string[] = rulesPolicy.spec.rules.map((r: Json) => r.vali
 const deletionExpression: string = deletionPolicy.spec.rules[0].validate.cel.expressions[0].expression;
 
 const withMeta = (meta: Json): Json => ({ ...profile, metadata: { ...profile.metadata, ...meta } });
+/** Another name, with the tenant label synth would give it (the reserved-label rule binds the two). */
+const named = (name: string): Json => withMeta({ name, labels: { ...profile.metadata.labels, [TENANT_LABEL]: name } });
 const withOwner = (owner: unknown): Json => ({ ...profile, spec: { ...profile.spec, owner } });
 
 describe('Kyverno Profile rules (CEL)', () => {
   const cases: [string, Json, string[]][] = [
     ['the Profile synth emits', profile, []],
-    ['a reserved name', withMeta({ name: 'kube-public' }), ['profile-name-not-reserved']],
-    ['a reserved exact name', withMeta({ name: 'kubeflow' }), ['profile-name-not-reserved']],
-    ['a reserved prefix', withMeta({ name: 'istio-gateways' }), ['profile-name-not-reserved']],
-    ['not a DNS label', withMeta({ name: 'Fraud_Team' }), ['profile-name-is-a-namespace-name']],
-    ['too long', withMeta({ name: 'a'.repeat(64) }), ['profile-name-is-a-namespace-name']],
+    ['a reserved name', named('kube-public'), ['profile-name-not-reserved']],
+    ['a reserved exact name', named('kubeflow'), ['profile-name-not-reserved']],
+    ['a reserved prefix', named('istio-gateways'), ['profile-name-not-reserved']],
+    ['not a DNS label', named('Fraud_Team'), ['profile-name-is-a-namespace-name']],
+    ['too long', named('a'.repeat(64)), ['profile-name-is-a-namespace-name']],
     ['a required label missing', withMeta({ labels: { team: 'x', 'cost-centre': 'cc' } }), ['profile-has-required-labels']],
     ['a required label empty', withMeta({ labels: { team: 'x', 'cost-centre': 'cc', 'compliance-tier': '' } }), ['profile-has-required-labels']],
     ['no labels', { ...profile, metadata: { name: 'fraud' } }, ['profile-has-required-labels']],
+    ['a reserved label key', withMeta({ labels: { ...profile.metadata.labels, 'istio-injection': 'disabled' } }), ['profile-labels-not-reserved']],
+    ['a reserved label prefix', withMeta({ labels: { ...profile.metadata.labels, 'katib.kubeflow.org/metrics-collector-injection': 'enabled' } }), ['profile-labels-not-reserved']],
+    ['Argo CD label tracking (the Application name)', withMeta({ labels: { ...profile.metadata.labels, 'app.kubernetes.io/instance': 'tenant-fraud' } }), []],
+    ['another Application claiming it', withMeta({ labels: { ...profile.metadata.labels, 'app.kubernetes.io/instance': 'tenant-other' } }), ['profile-labels-not-reserved']],
+    ['the tenant label of another tenant', withMeta({ labels: { ...profile.metadata.labels, 'kubeflow-tenants/tenant': 'other' } }), ['profile-labels-not-reserved']],
+    ['managed by another tool', withMeta({ labels: { ...profile.metadata.labels, 'app.kubernetes.io/managed-by': 'helm' } }), ['profile-labels-not-reserved']],
     ['a Group owner', withOwner({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'ml' }), ['profile-owner-is-a-user']],
     ['an owner without apiGroup', withOwner({ kind: 'User', name: 'a@example.com' }), ['profile-owner-is-a-user']],
     ['no spec', { apiVersion: profile.apiVersion, kind: 'Profile', metadata: profile.metadata }, ['profile-owner-is-a-user']],
@@ -96,6 +106,35 @@ describe('admission-time and synth-time name rules agree', () => {
       return synthOk !== celOk;
     });
     expect(names.length).toBeGreaterThan(100);
+    expect(disagreements).toEqual([]);
+  });
+});
+
+describe('admission-time and synth-time reserved-label rules agree', () => {
+  it('for any label key, the Kyverno rule refuses it exactly when synth does', () => {
+    const segment = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,5}[a-z0-9])?$/);
+    const key = fc.oneof(
+      // Any label key, mostly free.
+      fc.stringMatching(/^([a-z0-9]([-a-z0-9]{0,6}[a-z0-9])?(\.[a-z0-9]{1,4}){0,2}\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,8}[A-Za-z0-9])?$/),
+      // Keys a default pattern reserves, and near misses of them.
+      fc
+        .tuple(fc.constantFrom(...DEFAULT_RESERVED_LABELS), fc.array(segment, { minLength: 4, maxLength: 4 }), fc.constantFrom('', 'x', 'x.', '.x'), fc.constantFrom('', 'x', '-x'))
+        .map(([p, segs, before, after]) => `${before}${p.split('*').map((part, i) => `${i > 0 ? segs[i]! : ''}${part}`).join('')}${after}`),
+    );
+    const keys = [...new Set(fc.sample(key, { numRuns: 400, seed: 7 }))].filter((k) => isLabelKey(k));
+    const reservedRule = ruleNames.indexOf('profile-labels-not-reserved');
+    const out = evaluate(
+      [ruleExpressions[reservedRule]!],
+      keys.map((k) => ({ object: withMeta({ labels: { ...profile.metadata.labels, [k]: 'v' } }) })),
+    );
+    const synthRefuses = keys.map((k) =>
+      validateTenants([entry(validSpec({ name: 'fraud', labels: { ...validSpec().labels, [k]: 'v' } }))], DEFAULT_PLATFORM).some((e) => e.type === 'Forbidden' && e.path.startsWith('labels[')),
+    );
+    const disagreements = keys.filter((k, i) => (out[i]![0] === true) === synthRefuses[i]);
+    for (const row of out) expect(typeof row[0], String(row[0])).toBe('boolean');
+    // Both outcomes occur often enough for the agreement to mean something.
+    expect(synthRefuses.filter(Boolean).length).toBeGreaterThan(50);
+    expect(synthRefuses.filter((x) => !x).length).toBeGreaterThan(50);
     expect(disagreements).toEqual([]);
   });
 });

@@ -187,7 +187,7 @@ describe('atomic dist/', () => {
       expect(before.size).toBeGreaterThan(0);
       fs.writeFileSync(
         path.join(dir, 'tenants/broken.ts'),
-        `import { tenant } from '../lib/tenant';\nexport default tenant({ name: 'Broken', owner: { email: 'x' }, labels: { team: 't', 'cost-centre': 'c', 'compliance-tier': 'i' }, quota: { cpu: '-1' } });\n`,
+        `import { tenant } from '../lib/tenant';\nexport default tenant({ name: 'Broken', owner: { email: 'x' }, labels: { team: 't', 'cost-centre': 'c', 'compliance-tier': 'internal' }, quota: { cpu: '-1' } });\n`,
       );
       const bad = synthCli(dir);
       expect(bad.status).toBe(1);

@@ -9,10 +9,11 @@ import {
   ClusterPolicySpecRulesMatchAnyResourcesOperations,
   ClusterPolicySpecRulesValidateFailureAction,
 } from '../../imports/kyverno.io';
+import { reservedLabelRegex } from '../declarations/labels';
 import type { PlatformSettings } from '../declarations/platform';
-import { objectMeta } from '../meta';
+import { MANAGED_BY, objectMeta, TENANT_LABEL } from '../meta';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
-import { SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION } from './argocd';
+import { SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, tenantProject } from './argocd';
 
 /** Names of the Kyverno ClusterPolicies. */
 export const PROFILE_RULES_POLICY = 'kubeflow-tenants-profile-rules';
@@ -20,7 +21,7 @@ export const PROFILE_DELETION_POLICY = 'kubeflow-tenants-profile-deletion';
 
 /** Props of {@link ProfilePolicies}. */
 export interface ProfilePoliciesProps {
-  /** Reserved names and required labels come from here. */
+  /** Reserved names, required labels and reserved label keys come from here. */
   readonly platform: PlatformSettings;
   /** Labels of both policies (the cluster bundle's). */
   readonly labels: Record<string, string>;
@@ -40,7 +41,7 @@ export class ProfilePolicies extends Construct {
         'policies.kyverno.io/category': 'Multi-Tenancy',
         'policies.kyverno.io/subject': 'Profile',
         'policies.kyverno.io/description':
-          'The admission-time twin of the kubeflow-tenants synth checks: a Profile created outside GitOps must have a valid, unreserved name, the required labels, and a User owner.',
+          'The admission-time twin of the kubeflow-tenants synth checks: a Profile created outside GitOps must have a valid, unreserved name, the required labels, no label key reserved for the platform, and a User owner.',
       }),
       spec: {
         background: true,
@@ -108,8 +109,20 @@ export interface ProfileRule {
 const celString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /**
+ * Reserved label keys a Profile may carry anyway, each only with the value given as CEL: the labels
+ * synth itself puts on every Profile (lib/meta.ts `tenantLabels`), and the one Argo CD's label
+ * tracking adds to what it applies (the Application's name). Bound to their values, so they let
+ * nobody claim another tenant's or another tool's Profile.
+ */
+const ADMITTED_OWN_LABELS: readonly (readonly [key: string, celValue: string])[] = [
+  ['app.kubernetes.io/managed-by', celString(MANAGED_BY)],
+  [TENANT_LABEL, 'object.metadata.name'],
+  ['app.kubernetes.io/instance', `${celString(tenantProject(''))} + object.metadata.name`],
+];
+
+/**
  * The synth-time Profile checks as CEL (the language of Kyverno's `validate.cel` and of
- * ValidatingAdmissionPolicy): name, reserved names, required labels, owner.
+ * ValidatingAdmissionPolicy): name, reserved names, required labels, reserved label keys, owner.
  */
 export function profileRules(platform: PlatformSettings): ProfileRule[] {
   const exact = platform.reservedNames.filter((p) => !p.endsWith('*'));
@@ -137,6 +150,14 @@ export function profileRules(platform: PlatformSettings): ProfileRule[] {
           ? `has(object.metadata.labels) && [${required.map(celString).join(', ')}].all(l, l in object.metadata.labels && object.metadata.labels[l] != '')`
           : 'true',
       message: `every Profile must carry the labels ${required.join(', ')}`,
+    },
+    {
+      name: 'profile-labels-not-reserved',
+      expression:
+        `!has(object.metadata.labels) || object.metadata.labels.all(k, !k.matches(${celString(reservedLabelRegex(platform.labels.reserved))})` +
+        ADMITTED_OWN_LABELS.map(([key, value]) => ` || (k == ${celString(key)} && object.metadata.labels[k] == ${value})`).join('') +
+        ')',
+      message: `label keys reserved for the platform (${platform.labels.reserved.join(', ')}) steer isolation, admission or the platform's own bookkeeping; remove them from the Profile`,
     },
     {
       name: 'profile-owner-is-a-user',

@@ -1,5 +1,6 @@
 /** Platform settings as platform.ts declares them. Defaults, merge and checks: lib/platform.ts. */
 import type { GpuInventory } from './gpu';
+import type { LabelSettings } from './labels';
 import type { QuantityInput } from './quota';
 
 /** How users are identified by the Kubeflow auth chain (the Profile controller's flags). */
@@ -140,6 +141,8 @@ export interface PlatformSettings {
   readonly reservedNames: readonly string[];
   /** Labels every tenant must carry. @default ['team', 'cost-centre', 'compliance-tier'] */
   readonly requiredLabels: readonly string[];
+  /** Reserved label keys, and the keys of the team and compliance-tier labels. @default see {@link LabelSettings} */
+  readonly labels: LabelSettings;
   readonly podDefaults: PodDefaults;
   /** @default see {@link QuantityBounds} */
   readonly quantityBounds: QuantityBounds;

@@ -21,7 +21,11 @@ export interface TenantSpec {
   readonly name: string;
   /** Owner of the Profile (Kubeflow admin of the namespace). */
   readonly owner: Person;
-  /** Labels of the Profile; must include the platform's required labels (`team`, `cost-centre`, `compliance-tier`). */
+  /**
+   * Labels of the Profile; must include the platform's required labels (`team`, `cost-centre`,
+   * `compliance-tier`), and may not use a key the platform reserves (`platform.ts` `labels.reserved`:
+   * `istio-injection`, `pod-security.kubernetes.io/*`, `*.kubeflow.org/*`, ...).
+   */
   readonly labels: Readonly<Record<string, string>>;
   /** Namespace-wide hard quota. @default no CPU/memory/storage caps, and no GPUs */
   readonly quota?: QuotaSpec;

@@ -2,8 +2,8 @@
  * The review report: the tree diff of two `dist/` trees with the risk flags of every changed group.
  * Apart from tree.ts so that the tree diff does not depend on the risk checks that read it.
  */
-import type { RiskFlag } from './risk';
-import { riskFlags, sortFlags } from './risk';
+import type { RiskContext, RiskFlag } from './risk';
+import { DEFAULT_RISK_CONTEXT, riskFlags, sortFlags, staleAckFlags } from './risk';
 import type { GroupChange } from './tree';
 import { diffGroups } from './tree';
 
@@ -18,14 +18,17 @@ export interface DiffReport {
 }
 
 /**
- * Compares two `dist/` trees (file maps, paths relative to `dist/`) and flags the risky changes.
- * Pure; files present on both sides with the same text are not parsed.
+ * Compares two `dist/` trees (file maps, paths relative to `dist/`) and flags the risky changes;
+ * `ctx` gives the label settings and the acknowledgements, each of which matching no label change
+ * is a stale-acknowledgement flag. Pure; files present on both sides with the same text are not parsed.
  */
-export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): DiffReport {
+export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, ctx: Partial<RiskContext> = {}): DiffReport {
+  const full: RiskContext = { ...DEFAULT_RISK_CONTEXT, ...ctx };
   const t = diffGroups(before, after);
   const flags = t.groups.flatMap((g) => {
     const s = t.sides.get(g.group)!;
-    return riskFlags(g.group, s.before, s.after, before, after);
+    return riskFlags(g.group, s.before, s.after, before, after, full);
   });
+  flags.push(...staleAckFlags(full.acks, flags));
   return { groups: t.groups, unchanged: t.unchanged, flags: sortFlags(flags), stats: t.stats };
 }

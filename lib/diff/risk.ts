@@ -1,7 +1,8 @@
 /**
  * Risk flags: what a platform reviewer must look at before approving a change - tenants added or
  * removed, quota raised, GPU/MIG quota changed, contributors added or raised, grants added or
- * widened, credentials added, isolation weakened, deletion protection removed. One small check
+ * widened, credentials added, isolation weakened, deletion protection removed, Profile labels
+ * changed (blocking for a team change or a lowered compliance tier unless acknowledged). One small check
  * per concern, run over the parsed objects lib/diff/tree.ts hands over for each changed group.
  */
 import { PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from '../constructs/argocd';
@@ -10,7 +11,11 @@ import { platformFileTenant } from '../constructs/platform-files';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
 import { REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
 import { KFAM_ANNOTATION, KUBEFLOW_ROLE_RANK, RBAC_API_GROUP } from '../declarations/kubeflow';
+import type { LabelSettings } from '../declarations/labels';
+import { DEFAULT_PLATFORM } from '../platform';
 import { Quantity } from '../quantity';
+import type { LabelAck } from './acks';
+import { ACKS_FILE } from './acks';
 import type { Json, Parsed, Side } from './tree';
 import { CLUSTER_GROUP, cmp, diffValues, groupOrder, hasGroup, isObj, objectKey, OTHER_GROUP } from './tree';
 
@@ -25,6 +30,8 @@ export const RISK_KINDS = [
   { kind: 'tenant-removed', label: 'tenant removed' },
   { kind: 'deletion-protection-removed', label: 'deletion protection removed' },
   { kind: 'isolation-weakened', label: 'isolation weakened' },
+  { kind: 'compliance-tier-lowered', label: 'compliance tier lowered' },
+  { kind: 'team-changed', label: 'team changed' },
   { kind: 'owner-changed', label: 'owner changed' },
   { kind: 'tenant-added', label: 'tenant added' },
   { kind: 'tenant-decommissioned', label: 'tenant decommissioned' },
@@ -34,6 +41,8 @@ export const RISK_KINDS = [
   { kind: 'contributor-role-raised', label: 'contributor role raised' },
   { kind: 'grant-added-or-widened', label: 'grant added or widened' },
   { kind: 'credentials-added', label: 'credentials added or changed' },
+  { kind: 'label-changed', label: 'Profile label changed' },
+  { kind: 'stale-acknowledgement', label: 'stale acknowledgement' },
 ] as const satisfies readonly { readonly kind: string; readonly label: string }[];
 
 export type RiskKind = (typeof RISK_KINDS)[number]['kind'];
@@ -45,7 +54,19 @@ export interface RiskFlag {
   readonly message: string;
   /** The change must not be merged as is (e.g. a tenant removed without being decommissioned). */
   readonly blocking: boolean;
+  /** The Profile label change a label flag is about (acknowledgements match it); undefined = absent. */
+  readonly label?: { readonly key: string; readonly from: string | undefined; readonly to: string | undefined };
 }
+
+/** What the checks need besides the two trees. */
+export interface RiskContext {
+  /** The working tree's label settings (platform.ts `labels`). @default the defaults */
+  readonly labels: LabelSettings;
+  /** The working tree's acknowledgements (lib/diff/acks.ts). @default none */
+  readonly acks: readonly LabelAck[];
+}
+
+export const DEFAULT_RISK_CONTEXT: RiskContext = { labels: DEFAULT_PLATFORM.labels, acks: [] };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const annotationsOf = (o: Json): Record<string, unknown> => {
@@ -202,7 +223,7 @@ function syncOptionSet(p: Parsed | undefined): Set<string> {
 
 const decommissioned = (p: Parsed | undefined): boolean => !!p && annotationsOf(p.body)[DECOMMISSIONED_ANNOTATION] === 'true';
 
-type Emit = (kind: RiskKind, message: string, blocking?: boolean) => void;
+type Emit = (kind: RiskKind, message: string, blocking?: boolean, label?: RiskFlag['label']) => void;
 
 /** One tenant's parsed objects on both sides, and whether its folder exists on each. */
 interface TenantSides {
@@ -213,6 +234,7 @@ interface TenantSides {
   readonly pa: Parsed | undefined;
   readonly existedBefore: boolean;
   readonly existsAfter: boolean;
+  readonly ctx: RiskContext;
 }
 
 /**
@@ -418,6 +440,59 @@ function isolationFlags({ b, a, existsAfter }: TenantSides, flag: Emit): void {
   }
 }
 
+const labelsOf = (p: Parsed): Record<string, string> => {
+  const m = isObj(p.body.metadata) ? p.body.metadata : {};
+  return isObj(m.labels) ? Object.fromEntries(Object.entries(m.labels).map(([k, v]) => [k, String(v)])) : {};
+};
+
+/** Whether moving the tier `from` → `to` lowers it; a removed tier, or one the list cannot order, counts as lowered. */
+function tierLowered(from: string | undefined, to: string | undefined, tiers: readonly string[]): boolean {
+  if (from === undefined) return false;
+  if (to === undefined || !tiers.includes(from)) return true;
+  return tiers.indexOf(to) < tiers.indexOf(from);
+}
+
+/** The acknowledgement matching a label change of `tenant`, if any (null in the file = absent). */
+export function ackFor(acks: readonly LabelAck[], tenant: string, change: NonNullable<RiskFlag['label']>): LabelAck | undefined {
+  return acks.find((k) => k.tenant === tenant && k.label === change.key && k.from === (change.from ?? null) && k.to === (change.to ?? null));
+}
+
+/**
+ * Every Profile label change, one flag each: moving the tenant to another team and lowering its
+ * compliance tier block until acknowledged (the team approves its own file; budget, audit level and
+ * placement follow these labels), any other change is listed.
+ */
+function labelFlags({ pb, pa, ctx }: TenantSides, flag: Emit): void {
+  if (!pb || !pa) return;
+  const lb = labelsOf(pb);
+  const la = labelsOf(pa);
+  const { team, complianceTier, complianceTiers } = ctx.labels;
+  const tenant = pa.name;
+  for (const key of [...new Set([...Object.keys(lb), ...Object.keys(la)])].sort(cmp)) {
+    const from = lb[key];
+    const to = la[key];
+    if (from === to) continue;
+    const change = { key, from, to };
+    const shown = `${key}: ${from ?? '(none)'} → ${to ?? '(none)'}`;
+    const kind: RiskKind | undefined =
+      key === team && from !== undefined ? 'team-changed' : key === complianceTier && tierLowered(from, to, complianceTiers) ? 'compliance-tier-lowered' : undefined;
+    if (!kind) {
+      flag('label-changed', shown, false, change);
+      continue;
+    }
+    const why = kind === 'team-changed' ? 'quota budget, audit level and placement follow the team' : `tiers lowest to highest: ${complianceTiers.join(', ')}; audit level and placement follow the tier`;
+    const ack = ackFor(ctx.acks, tenant, change);
+    flag(
+      kind,
+      ack
+        ? `${shown} (${why}); acknowledged in ${ACKS_FILE}: ${ack.reason}`
+        : `${shown} (${why}); CI fails until the platform team acknowledges it in ${ACKS_FILE} (docs/gitops.md "Platform labels and acknowledgements")`,
+      !ack,
+      change,
+    );
+  }
+}
+
 const TENANT_CHECKS: readonly ((t: TenantSides, flag: Emit) => void)[] = [
   reviewedExceptionFlags,
   lifecycleFlags,
@@ -430,6 +505,7 @@ const TENANT_CHECKS: readonly ((t: TenantSides, flag: Emit) => void)[] = [
   istioGrantFlags,
   credentialFlags,
   isolationFlags,
+  labelFlags,
 ];
 
 /** The ApplicationSet's guards against Argo CD deleting tenant Applications (and so Profiles). */
@@ -491,9 +567,16 @@ const CLUSTER_CHECKS: readonly ((b: Side, a: Side, flag: Emit) => void)[] = [app
  * (a tenant is added or removed when its folder is absent from one of them). Unsorted: see
  * {@link sortFlags}.
  */
-export function riskFlags(g: string, b: Side, a: Side, treeBefore: ReadonlyMap<string, string>, treeAfter: ReadonlyMap<string, string>): RiskFlag[] {
+export function riskFlags(
+  g: string,
+  b: Side,
+  a: Side,
+  treeBefore: ReadonlyMap<string, string>,
+  treeAfter: ReadonlyMap<string, string>,
+  ctx: RiskContext = DEFAULT_RISK_CONTEXT,
+): RiskFlag[] {
   const out: RiskFlag[] = [];
-  const flag: Emit = (kind, message, blocking = false) => void out.push({ kind, group: g, message, blocking });
+  const flag: Emit = (kind, message, blocking = false, label) => void out.push({ kind, group: g, message, blocking, ...(label ? { label } : {}) });
   if (g === CLUSTER_GROUP) {
     for (const check of CLUSTER_CHECKS) check(b, a, flag);
     return out;
@@ -506,9 +589,23 @@ export function riskFlags(g: string, b: Side, a: Side, treeBefore: ReadonlyMap<s
     pa: byKind(a, 'Profile', 'kubeflow.org')[0],
     existedBefore: hasGroup(treeBefore, g),
     existsAfter: hasGroup(treeAfter, g),
+    ctx,
   };
   for (const check of TENANT_CHECKS) check(t, flag);
   return out;
+}
+
+/** Acknowledgements that match no label change of the report: to be removed once their change is merged. */
+export function staleAckFlags(acks: readonly LabelAck[], flags: readonly RiskFlag[]): RiskFlag[] {
+  return acks
+    .map((k, i) => ({ k, i }))
+    .filter(({ k }) => !flags.some((f) => f.label !== undefined && ackFor([k], f.group, f.label) !== undefined))
+    .map(({ k, i }) => ({
+      kind: 'stale-acknowledgement' as const,
+      group: k.tenant,
+      message: `${ACKS_FILE}[${i}] (${k.label}: ${k.from ?? '(none)'} → ${k.to ?? '(none)'}) matches no label change in this diff; remove it once its change is merged`,
+      blocking: false,
+    }));
 }
 
 /** {@link RISK_KINDS} order, then by group, then by message: the report's order, whatever the checks' order. */
