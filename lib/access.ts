@@ -4,7 +4,7 @@
  * RBAC evaluator, so it shows effective access, not declared intent.
  */
 import type { AccessQuestion } from './rbac';
-import { RBAC_API_GROUP, SUBJECT_KIND } from './declarations/kubeflow';
+import { KFAM_ANNOTATION, PROFILE_CONTROLLER, RBAC_API_GROUP, SUBJECT_KIND } from './declarations/kubeflow';
 import { controllerObjects, rbacModel, serviceAccountUser } from './rbac';
 
 /** One capability an auditor asks about, as a SubjectAccessReview question. */
@@ -36,6 +36,23 @@ export interface AccessRow {
   readonly via: readonly string[];
   /** One boolean per {@link CAPABILITIES} entry. */
   readonly can: readonly boolean[];
+  /**
+   * Whether the central dashboard's "Manage contributors" page shows the person: it lists only
+   * `edit` contributors (and its remove button only removes `edit` bindings), so a `view`
+   * contributor exists for RBAC and KFAM's API but not on the page. `-` for ServiceAccounts and groups.
+   */
+  readonly dashboard: DashboardListing;
+}
+
+/** What the dashboard shows of a principal (see {@link AccessRow.dashboard}). */
+export type DashboardListing = 'owner' | 'listed' | 'not listed (view)' | 'not listed' | '-';
+
+/** The dashboard's listing of a User, from the KFAM roles of the bindings that name it. */
+function dashboardListing(isUser: boolean, roles: ReadonlySet<string>, owner: boolean): DashboardListing {
+  if (!isUser) return '-';
+  if (owner) return 'owner';
+  if (roles.has('edit')) return 'listed';
+  return roles.has('view') ? 'not listed (view)' : 'not listed';
 }
 
 export interface NamespaceAccess {
@@ -45,7 +62,7 @@ export interface NamespaceAccess {
 
 interface Obj {
   readonly kind?: unknown;
-  readonly metadata?: { readonly name?: unknown; readonly namespace?: unknown };
+  readonly metadata?: { readonly name?: unknown; readonly namespace?: unknown; readonly annotations?: Readonly<Record<string, unknown>> };
   readonly roleRef?: { readonly kind?: unknown; readonly name?: unknown };
   readonly subjects?: readonly { readonly kind?: unknown; readonly name?: unknown; readonly namespace?: unknown }[];
 }
@@ -56,7 +73,7 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
   const all = [...objects, ...objects.flatMap((o) => controllerObjects(o))] as Obj[];
   const namespaces = (objects as Obj[]).filter((o) => o.kind === 'Profile').map((o) => String(o.metadata?.name)).sort();
   return namespaces.map((ns) => {
-    const principals = new Map<string, { q: Omit<AccessQuestion, 'verb' | 'group' | 'resource' | 'namespace'>; via: Set<string> }>();
+    const principals = new Map<string, { q: Omit<AccessQuestion, 'verb' | 'group' | 'resource' | 'namespace'>; via: Set<string>; isUser: boolean; roles: Set<string>; owner: boolean }>();
     for (const b of all) {
       if (b.kind !== 'RoleBinding' || b.metadata?.namespace !== ns) continue;
       const via = `RoleBinding ${String(b.metadata?.name)} -> ${String(b.roleRef?.kind)} ${String(b.roleRef?.name)}`;
@@ -75,17 +92,21 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
           key = `User ${name}`;
           q = { user: name };
         }
-        const entry = principals.get(key) ?? { q, via: new Set<string>() };
+        const entry = principals.get(key) ?? { q, via: new Set<string>(), isUser: s.kind === SUBJECT_KIND.user, roles: new Set<string>(), owner: false };
         entry.via.add(via);
+        const role = b.metadata?.annotations?.[KFAM_ANNOTATION.role];
+        if (typeof role === 'string') entry.roles.add(role);
+        if (b.metadata?.name === PROFILE_CONTROLLER.adminBinding) entry.owner = true;
         principals.set(key, entry);
       }
     }
     const rows = [...principals.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([principal, { q, via }]) => ({
+      .map(([principal, { q, via, isUser, roles, owner }]) => ({
         principal,
         via: [...via].sort(),
         can: CAPABILITIES.map((c) => model.can({ ...q, verb: c.verb, group: c.group, resource: c.resource, namespace: ns })),
+        dashboard: dashboardListing(isUser, roles, owner),
       }));
     return { namespace: ns, rows };
   });
@@ -93,10 +114,16 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
 
 /** The report as Markdown: one table per namespace. */
 export function renderAccessMarkdown(report: readonly NamespaceAccess[]): string {
-  const out: string[] = ['# Access report', '', 'Effective RBAC in each tenant namespace (emitted objects plus what the Profile controller creates), evaluated offline.', ''];
+  const out: string[] = [
+    '# Access report',
+    '',
+    'Effective RBAC in each tenant namespace (emitted objects plus what the Profile controller creates), evaluated offline.',
+    'Column "dashboard": whether the central dashboard\'s "Manage contributors" page shows the person; it lists `edit` contributors only, so `view` contributors are "not listed (view)" and cannot be removed there.',
+    '',
+  ];
   for (const { namespace, rows } of report) {
-    out.push(`## ${namespace}`, '', `| principal | ${CAPABILITIES.map((c) => c.title).join(' | ')} | via |`, `|---|${CAPABILITIES.map(() => ':-:').join('|')}|---|`);
-    for (const r of rows) out.push(`| ${r.principal} | ${r.can.map((c) => (c ? 'yes' : '-')).join(' | ')} | ${r.via.join('<br>')} |`);
+    out.push(`## ${namespace}`, '', `| principal | ${CAPABILITIES.map((c) => c.title).join(' | ')} | dashboard | via |`, `|---|${CAPABILITIES.map(() => ':-:').join('|')}|---|---|`);
+    for (const r of rows) out.push(`| ${r.principal} | ${r.can.map((c) => (c ? 'yes' : '-')).join(' | ')} | ${r.dashboard} | ${r.via.join('<br>')} |`);
     out.push('');
   }
   return out.join('\n');

@@ -46,6 +46,6 @@ describe('access report', () => {
   it('renders one Markdown table per tenant', () => {
     const md = renderAccessMarkdown(report);
     expect(md).toContain('## risk-modeling');
-    expect(md).toContain('| ServiceAccount payments-engineering/default-editor | - | - | yes | - | - | - | - | - | RoleBinding grant-to-payments-engineering -> Role grant-to-payments-engineering |');
+    expect(md).toContain('| ServiceAccount payments-engineering/default-editor | - | - | yes | - | - | - | - | - | - | RoleBinding grant-to-payments-engineering -> Role grant-to-payments-engineering |');
   });
 });
