@@ -15,11 +15,11 @@
  *
  * Beside the model sit the checks (declaration validation): lib/validation.ts and the concept
  * modules with their resolvers (tenant, profile, quota, contributors, grants, secrets, codeowners,
- * platform, gpu, deprecations). The model may call their resolvers; constructs never import them:
+ * platform, gpu, network, deprecations). The model may call their resolvers; constructs never import them:
  * a construct renders the model, it never re-reads or re-checks a declaration.
  */
 /** Declaration validation: lib/validation.ts and the check modules (checks plus their resolvers). */
-const VALIDATION = '^lib/(validation|tenant|profile|quota|contributors|grants|secrets|codeowners|platform|gpu|deprecations)\\.ts$';
+const VALIDATION = '^lib/(validation|tenant|profile|quota|contributors|grants|secrets|codeowners|platform|gpu|network|deprecations)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

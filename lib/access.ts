@@ -5,7 +5,7 @@
  * does through the workloads it can create (they run as the namespace's ServiceAccounts).
  */
 import type { AccessQuestion } from './rbac';
-import { RBAC_API_GROUP, SUBJECT_KIND } from './declarations/kubeflow';
+import { KFAM_ANNOTATION, PROFILE_CONTROLLER, RBAC_API_GROUP, SUBJECT_KIND } from './declarations/kubeflow';
 import type { WorkloadStep } from './rbac';
 import { controllerObjects, rbacModel, serviceAccountOf, serviceAccountUser } from './rbac';
 
@@ -47,6 +47,23 @@ export interface AccessRow {
    * (`default-editor` in this namespace, `<namespace>/<name>` in another); undefined otherwise.
    */
   readonly as: readonly (string | undefined)[];
+  /**
+   * Whether the central dashboard's "Manage contributors" page shows the person: it lists only
+   * `edit` contributors (and its remove button only removes `edit` bindings), so a `view`
+   * contributor exists for RBAC and KFAM's API but not on the page. `-` for ServiceAccounts and groups.
+   */
+  readonly dashboard: DashboardListing;
+}
+
+/** What the dashboard shows of a principal (see {@link AccessRow.dashboard}). */
+export type DashboardListing = 'owner' | 'listed' | 'not listed (view)' | 'not listed' | '-';
+
+/** The dashboard's listing of a User, from the KFAM roles of the bindings that name it. */
+function dashboardListing(isUser: boolean, roles: ReadonlySet<string>, owner: boolean): DashboardListing {
+  if (!isUser) return '-';
+  if (owner) return 'owner';
+  if (roles.has('edit')) return 'listed';
+  return roles.has('view') ? 'not listed (view)' : 'not listed';
 }
 
 export interface NamespaceAccess {
@@ -56,7 +73,7 @@ export interface NamespaceAccess {
 
 interface Obj {
   readonly kind?: unknown;
-  readonly metadata?: { readonly name?: unknown; readonly namespace?: unknown };
+  readonly metadata?: { readonly name?: unknown; readonly namespace?: unknown; readonly annotations?: Readonly<Record<string, unknown>> };
   readonly roleRef?: { readonly kind?: unknown; readonly name?: unknown };
   readonly subjects?: readonly { readonly kind?: unknown; readonly name?: unknown; readonly namespace?: unknown }[];
 }
@@ -85,7 +102,8 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
   const all = [...objects, ...objects.flatMap((o) => controllerObjects(o))] as Obj[];
   const namespaces = (objects as Obj[]).filter((o) => o.kind === 'Profile').map((o) => String(o.metadata?.name)).sort();
   // Every principal of every RoleBinding, with its bindings per namespace.
-  const principals = new Map<string, { q: Who; via: Map<string, Set<string>> }>();
+  // Per namespace also the KFAM roles of its bindings and whether it is the owner (the dashboard column).
+  const principals = new Map<string, { q: Who; isUser: boolean; via: Map<string, Set<string>>; roles: Map<string, Set<string>>; owner: Set<string> }>();
   for (const b of all) {
     if (b.kind !== 'RoleBinding' || typeof b.metadata?.namespace !== 'string') continue;
     const ns = b.metadata.namespace;
@@ -105,8 +123,11 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
         key = `User ${name}`;
         q = { user: name };
       }
-      const entry = principals.get(key) ?? { q, via: new Map<string, Set<string>>() };
+      const entry = principals.get(key) ?? { q, isUser: s.kind === SUBJECT_KIND.user, via: new Map<string, Set<string>>(), roles: new Map<string, Set<string>>(), owner: new Set<string>() };
       entry.via.set(ns, (entry.via.get(ns) ?? new Set<string>()).add(via));
+      const role = b.metadata?.annotations?.[KFAM_ANNOTATION.role];
+      if (typeof role === 'string') entry.roles.set(ns, (entry.roles.get(ns) ?? new Set<string>()).add(role));
+      if (b.metadata?.name === PROFILE_CONTROLLER.adminBinding) entry.owner.add(ns);
       principals.set(key, entry);
     }
   }
@@ -126,7 +147,7 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
     const rows: AccessRow[] = [];
     for (const key of keys) {
       if (!relevant.get(key)!.has(ns)) continue;
-      const { q, via } = principals.get(key)!;
+      const { q, via, isUser, roles, owner } = principals.get(key)!;
       const direct = via.get(ns);
       const found = CAPABILITIES.map((c) => model.canThroughWorkloads({ ...q, verb: c.verb, group: c.group, resource: c.resource, namespace: ns }));
       if (!direct && found.every((f) => f === undefined)) continue;
@@ -136,6 +157,7 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
         via: [...[...(direct ?? [])].sort(), ...chains],
         can: found.map((f) => f !== undefined),
         as: found.map((f) => (f && f.path.length > 0 ? saName(f.path.at(-1)!.as, ns) : undefined)),
+        dashboard: dashboardListing(isUser, roles.get(ns) ?? new Set<string>(), owner.has(ns)),
       });
     }
     return { namespace: ns, rows };
@@ -149,11 +171,12 @@ export function renderAccessMarkdown(report: readonly NamespaceAccess[]): string
     '',
     'Effective RBAC in each tenant namespace (emitted objects plus what the Profile controller creates), evaluated offline.',
     '`as <ServiceAccount>`: not granted to the principal itself, but it can create workloads that run as that ServiceAccount (via `workload creation ...`), and so do what it does.',
+    'Column "dashboard": whether the central dashboard\'s "Manage contributors" page shows the person; it lists `edit` contributors only, so `view` contributors are "not listed (view)" and cannot be removed there.',
     '',
   ];
   for (const { namespace, rows } of report) {
-    out.push(`## ${namespace}`, '', `| principal | ${CAPABILITIES.map((c) => c.title).join(' | ')} | via |`, `|---|${CAPABILITIES.map(() => ':-:').join('|')}|---|`);
-    for (const r of rows) out.push(`| ${r.principal} | ${r.can.map((c, i) => (!c ? '-' : r.as[i] === undefined ? 'yes' : `as ${r.as[i]}`)).join(' | ')} | ${r.via.join('<br>')} |`);
+    out.push(`## ${namespace}`, '', `| principal | ${CAPABILITIES.map((c) => c.title).join(' | ')} | dashboard | via |`, `|---|${CAPABILITIES.map(() => ':-:').join('|')}|---|---|`);
+    for (const r of rows) out.push(`| ${r.principal} | ${r.can.map((c, i) => (!c ? '-' : r.as[i] === undefined ? 'yes' : `as ${r.as[i]}`)).join(' | ')} | ${r.dashboard} | ${r.via.join('<br>')} |`);
     out.push('');
   }
   return out.join('\n');

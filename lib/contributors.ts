@@ -1,5 +1,7 @@
 /**
  * The checks of `contributors` (the objects, exactly as KFAM creates them: lib/constructs/contributors.ts).
+ * Both roles are real RBAC; only `edit` contributors appear on the dashboard's "Manage contributors"
+ * page (it neither lists nor removes `view` ones), so removing a `view` contributor is done here.
  */
 import type { ContributorRole, ContributorSpec } from './declarations/contributors';
 import { CONTRIBUTOR_ROLES } from './declarations/contributors';

@@ -7,6 +7,7 @@ import type { GpuInventory, MigModel, MigProfile, VendorGpuResource } from './gp
 import { inventoryResources, isMigModel, MIG_PROFILES_BY_MODEL, VENDOR_GPU_RESOURCES } from './gpu';
 import { DEFAULT_COMPLIANCE_TIERS, DEFAULT_RESERVED_LABELS, reservedLabelPattern } from './declarations/labels';
 import type { PlatformInput, PlatformSettings, QuantityBounds } from './declarations/platform';
+import { checkNetworkSettings } from './network';
 import { MAX_QUANTITY_UNITS, Quantity } from './quantity';
 import type { FieldError } from './validation';
 import { at, ErrorList, isLabelKey, isLabelValue } from './validation';
@@ -25,6 +26,8 @@ export type {
   PlatformInput,
   PlatformSettings,
   PodDefaults,
+  PodSecuritySettings,
+  ProfileControllerSettings,
   QuantityBounds,
   VaultSettings,
 } from './declarations/platform';
@@ -35,7 +38,22 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     ingressGatewayPrincipal: 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account',
     pipelineUiPrincipal: 'cluster.local/ns/kubeflow/sa/ml-pipeline-ui',
   },
-  network: { allowIngressFromNamespaces: ['istio-system', 'kubeflow'] },
+  network: {
+    allowIngressFromNamespaces: ['istio-system', 'kubeflow'],
+    allowEgressToNamespaces: ['istio-system', 'kubeflow'],
+    dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
+    egress: [],
+  },
+  podSecurity: { level: 'baseline', byComplianceTier: { pci: 'restricted' }, version: 'latest' },
+  profileController: {
+    // The Kubeflow manifests' namespace-labels.yaml (apps/profiles/upstream/base).
+    namespaceLabels: {
+      'app.kubernetes.io/part-of': 'kubeflow-profile',
+      'katib.kubeflow.org/metrics-collector-injection': 'enabled',
+      'pipelines.kubeflow.org/enabled': 'true',
+      'serving.kubeflow.org/inferenceservice': 'enabled',
+    },
+  },
   gpu: {
     vendors: [...VENDOR_GPU_RESOURCES],
     mig: { 'A100-40GB': [...MIG_PROFILES_BY_MODEL['A100-40GB']] },
@@ -72,8 +90,9 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     kvVersion: 'v2',
     authMountPath: 'kubernetes',
     pathPrefix: 'tenants',
+    egress: { namespace: 'vault', ports: [8200] },
   },
-  objectStore: { bucket: 'mlpipeline', endpoint: 'http://minio-service.kubeflow:9000', region: 'us-east-1', tenantPrefix: '{tenant}' },
+  objectStore: { bucket: 'mlpipeline', endpoint: 'http://minio-service.kubeflow:9000', region: 'us-east-1', tenantPrefix: '{tenant}', egress: { namespace: 'kubeflow', ports: [9000] } },
   credentials: { refreshInterval: '1h', registryServer: 'registry.example.com', gitHost: 'github.com' },
   gitops: {
     repoURL: 'https://git.example.com/platform/kubeflow-tenants.git',
@@ -162,6 +181,7 @@ function checkPlatform(p: PlatformSettings): FieldError[] {
     out.add('vault.kvVersion', 'Unsupported value', p.vault.kvVersion, 'supported values: "v1", "v2"');
   }
   out.errors.push(...checkLabelSettings(p));
+  checkNetworkSettings(out, p);
   return out.errors;
 }
 

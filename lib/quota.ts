@@ -15,7 +15,7 @@ import type { TenantSpec } from './declarations/tenant';
 // Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
 export type { CpuMemory, LimitsSpec, PodCaps, QuantityInput, QuotaSpec } from './declarations/quota';
 
-const QUOTA_FIELDS = ['cpu', 'memory', 'limitsCpu', 'limitsMemory', 'storage', 'persistentVolumeClaims', 'pods', 'gpu'] as const satisfies readonly (keyof QuotaSpec)[];
+const QUOTA_FIELDS = ['cpu', 'memory', 'limitsCpu', 'limitsMemory', 'storage', 'persistentVolumeClaims', 'pods', 'loadBalancers', 'nodePorts', 'gpu'] as const satisfies readonly (keyof QuotaSpec)[];
 const QUOTA_QUANTITY_KEYS: Record<string, string> = {
   cpu: 'requests.cpu',
   memory: 'requests.memory',
@@ -24,6 +24,11 @@ const QUOTA_QUANTITY_KEYS: Record<string, string> = {
   storage: 'requests.storage',
 };
 const QUOTA_COUNT_KEYS: Record<string, string> = { persistentVolumeClaims: 'persistentvolumeclaims', pods: 'pods' };
+/**
+ * Services that expose a tenant outside the mesh (a cloud load balancer, a port on every node),
+ * past the ingress gateway's authentication: 0 unless the tenant asks (and the diff flags the raise).
+ */
+const QUOTA_SERVICE_KEYS = { loadBalancers: 'services.loadbalancers', nodePorts: 'services.nodeports' } as const;
 /** The sanity bound (platform.ts `quantityBounds`) each quota quantity is held to. */
 const QUOTA_RESOURCE: Record<string, 'cpu' | 'memory' | 'storage'> = { cpu: 'cpu', memory: 'memory', limitsCpu: 'cpu', limitsMemory: 'memory', storage: 'storage' };
 const LIMITS_QUOTA = { cpu: 'limitsCpu', memory: 'limitsMemory' } as const;
@@ -41,6 +46,7 @@ export function quotaHard(quota: QuotaSpec | undefined, platform: PlatformSettin
     const v = q[field as keyof QuotaSpec] as number | undefined;
     if (v !== undefined) hard[key] = canonicalQuantity(v);
   }
+  for (const [field, key] of Object.entries(QUOTA_SERVICE_KEYS)) hard[key] = canonicalQuantity(q[field as keyof typeof QUOTA_SERVICE_KEYS] ?? 0);
   // Extended resources only support the `requests.` prefix in a ResourceQuota. Every GPU resource
   // the platform has is listed, 0 where undeclared, so a tenant cannot use GPUs it was not given.
   const gpu = (q.gpu ?? {}) as Record<string, number>;
@@ -114,6 +120,15 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
         errs.invalid(path, n, 'no pod could run in the namespace, not even one that sets no resources; write at least 1, or leave quota.pods unset for no cap');
       }
       if (n === undefined || why || (f === 'pods' && n === 0)) quotaOk = false;
+    }
+    for (const f of Object.keys(QUOTA_SERVICE_KEYS)) {
+      if (q[f] === undefined) continue;
+      const path = at.field('quota', f);
+      const n = checkCount(errs, path, q[f]);
+      // Above the pods bound is a typo: a namespace has no more services than that.
+      const why = n === undefined ? undefined : countProblem(n, 'pods', ctx.platform.quantityBounds);
+      if (why) errs.invalid(path, n, why);
+      if (n === undefined || why) quotaOk = false;
     }
     if (q.gpu !== undefined) {
       const ok = checkGpuCounts(errs, 'quota.gpu', q.gpu, ctx, quotaGpu);

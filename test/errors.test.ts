@@ -234,7 +234,7 @@ const cases: [string, Record<string, unknown>, string][] = [
   [
     'misspelled nested field',
     { quota: { cpus: '1' }, limits: undefined },
-    'tenants/fraud.ts: quota.cpus: Unsupported value: "cpus": unknown field; supported fields: cpu, memory, limitsCpu, limitsMemory, storage, persistentVolumeClaims, pods, gpu',
+    'tenants/fraud.ts: quota.cpus: Unsupported value: "cpus": unknown field; supported fields: cpu, memory, limitsCpu, limitsMemory, storage, persistentVolumeClaims, pods, loadBalancers, nodePorts, gpu',
   ],
 ];
 

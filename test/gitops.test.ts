@@ -114,15 +114,18 @@ describe('synthesized example tenants (fixture repository)', () => {
     for (const t of tenants) {
       const p = one(result, 'AppProject', `tenant-${t}`);
       expect(p.spec.destinations).toEqual([{ server: platform.gitops.destinationServer, namespace: t }]);
-      expect(p.spec.clusterResourceWhitelist).toEqual([{ group: 'kubeflow.org', kind: 'Profile', name: t }]);
+      expect(p.spec.clusterResourceWhitelist).toEqual([
+        { group: '', kind: 'Namespace', name: t },
+        { group: 'kubeflow.org', kind: 'Profile', name: t },
+      ]);
       expect(p.spec.sourceRepos).toEqual([platform.gitops.repoURL]);
       const allowed = new Set((p.spec.namespaceResourceWhitelist as { group: string; kind: string }[]).map((k) => `${k.group}/${k.kind}`));
       for (const o of result.objects.filter((x) => x.file.startsWith(`tenants/${t}/`))) {
         const m = o.manifest;
         const group = m.apiVersion.includes('/') ? m.apiVersion.split('/')[0]! : '';
         if (m.metadata.namespace === undefined) {
-          // The only cluster-scoped object of a folder is the tenant's own Profile.
-          expect(`${m.kind}/${m.metadata.name}`).toBe(`Profile/${t}`);
+          // The only cluster-scoped objects of a folder are the tenant's own Profile and Namespace labels.
+          expect([`Profile/${t}`, `Namespace/${t}`]).toContain(`${m.kind}/${m.metadata.name}`);
         } else {
           expect(m.metadata.namespace, o.file).toBe(t);
           expect(allowed.has(`${group}/${m.kind}`), `${o.file}: ${group}/${m.kind} allowed by tenant-${t}`).toBe(true);
@@ -197,11 +200,14 @@ describe('decommissioned tenants', () => {
     const files = [...r.files.keys()].filter((f) => f.startsWith('tenants/fraud/'));
     expect(files).toEqual([
       'tenants/fraud/LimitRange.tenant-limits.yaml',
+      'tenants/fraud/Namespace.fraud.yaml',
+      'tenants/fraud/NetworkPolicy.tenant-egress.yaml',
       'tenants/fraud/NetworkPolicy.tenant-isolation.yaml',
       'tenants/fraud/PeerAuthentication.tenant-mtls-strict.yaml',
       'tenants/fraud/Profile.fraud.yaml',
     ]);
-    expect([...r.files.keys()].filter((f) => f.startsWith('platform/') && f !== 'platform/README.md')).toEqual([]);
+    // No Vault or S3 policy is left (the controller's labels file is the platform's, not the tenant's).
+    expect([...r.files.keys()].filter((f) => /^platform\/(vault|s3)\//.test(f))).toEqual([]);
     const p = one(r, 'Profile', 'fraud');
     expect(p.metadata.annotations[DECOMMISSIONED_ANNOTATION]).toBe('true');
     expect(p.metadata.annotations[SYNC_OPTIONS_ANNOTATION]).toContain('Delete=confirm');

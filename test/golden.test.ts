@@ -96,7 +96,8 @@ interface Obj {
  * not allowed by the platform AppProject (the one syncing cluster/), as `file: group/kind`.
  */
 function unwhitelisted(files: ReadonlyMap<string, string>): string[] {
-  const objs = [...files].filter(([f]) => f.endsWith('.yaml')).map(([f, c]) => [f, yaml.load(c) as Obj] as const);
+  // Argo CD syncs tenants/ and cluster/ only; platform/ holds files such as the controller's labels file.
+  const objs = [...files].filter(([f]) => f.endsWith('.yaml') && !f.startsWith('platform/')).map(([f, c]) => [f, yaml.load(c) as Obj] as const);
   const projects = new Map(objs.filter(([, o]) => o.kind === 'AppProject').map(([, o]) => [o.metadata.name, o]));
   const group = (o: Obj): string => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '');
   const out: string[] = [];

@@ -162,7 +162,8 @@ describe('diff: Profile label flags', () => {
 
   it('a lowered compliance tier blocks', () => {
     const r = diffTrees(base, withLabels({ ...alpha.labels, 'compliance-tier': 'internal' }));
-    expect(flags(r)).toEqual([`BLOCKING compliance-tier-lowered alpha: compliance-tier: pci → internal (${TIERS}); ${ACK_HINT}`]);
+    // pci runs at Pod Security restricted, internal at the platform's baseline: flagged too.
+    expect(flags(r)).toEqual(['isolation-weakened alpha: Namespace alpha Pod Security restricted → baseline', `BLOCKING compliance-tier-lowered alpha: compliance-tier: pci → internal (${TIERS}); ${ACK_HINT}`]);
     expect(hasBlocking(r)).toBe(true);
   });
 
@@ -179,7 +180,7 @@ describe('diff: Profile label flags', () => {
 
   it('an acknowledged change is flagged with the reason, not blocking', () => {
     const r = diffTrees(base, withLabels({ ...alpha.labels, 'compliance-tier': 'internal' }), { acks: [lowered] });
-    expect(flags(r)).toEqual([`compliance-tier-lowered alpha: compliance-tier: pci → internal (${TIERS}); acknowledged in acknowledgements.yaml: card data moved to payments (SEC-1)`]);
+    expect(flags(r)).toEqual(['isolation-weakened alpha: Namespace alpha Pod Security restricted → baseline', `compliance-tier-lowered alpha: compliance-tier: pci → internal (${TIERS}); acknowledged in acknowledgements.yaml: card data moved to payments (SEC-1)`]);
     expect(hasBlocking(r)).toBe(false);
   });
 
@@ -187,6 +188,7 @@ describe('diff: Profile label flags', () => {
     const other: LabelAck = { ...lowered, to: 'public' };
     const r = diffTrees(base, withLabels({ ...alpha.labels, 'compliance-tier': 'internal' }), { acks: [other] });
     expect(flags(r)).toEqual([
+      'isolation-weakened alpha: Namespace alpha Pod Security restricted → baseline',
       `BLOCKING compliance-tier-lowered alpha: compliance-tier: pci → internal (${TIERS}); ${ACK_HINT}`,
       'stale-acknowledgement alpha: acknowledgements.yaml[0] (compliance-tier: pci → public) matches no label change in this diff; remove it once its change is merged',
     ]);

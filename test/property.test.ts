@@ -10,6 +10,7 @@ import { DEFAULT_PLATFORM } from '../lib/platform';
 import { synthesize } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
 import type { TenantEntry } from '../lib/validation';
+import { egressViolations } from './support/invariants';
 import { validateManifest } from './support/schemas';
 
 const gpuResources = inventoryResources(DEFAULT_PLATFORM.gpu);
@@ -60,9 +61,15 @@ describe('properties of synth over random valid tenants', () => {
         const r = synthesize(entriesOf(specs), DEFAULT_PLATFORM);
         for (const spec of specs) {
           const own = r.objects.filter((o) => o.file.startsWith(`tenants/${spec.name}/`)).map((o) => o.manifest);
-          for (const m of own) if (m.kind !== 'Profile') expect(m.metadata.namespace).toBe(spec.name);
-          const np = own.filter((m) => m.kind === 'NetworkPolicy');
+          for (const m of own) if (m.kind !== 'Profile' && m.kind !== 'Namespace') expect(m.metadata.namespace).toBe(spec.name);
+          // The only cluster-scoped objects besides the Profile: its own namespace's labels.
+          for (const m of own) if (m.kind === 'Namespace') expect([m.metadata.name, Object.keys(m).sort()]).toEqual([spec.name, ['apiVersion', 'kind', 'metadata']]);
+          const np = own.filter((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'tenant-isolation');
           expect(np).toHaveLength(1);
+          // Egress: default-deny, never the metadata address (test/support/invariants.ts).
+          const egress = own.filter((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'tenant-egress');
+          expect(egress.flatMap((e) => egressViolations(e.metadata.name, e.spec as never))).toEqual([]);
+          expect(egress).toHaveLength(1);
           const npSpec = np[0]!.spec as { podSelector: object; policyTypes: string[]; ingress: { from: Record<string, unknown>[] }[] };
           expect(npSpec.podSelector).toEqual({});
           expect(npSpec.policyTypes).toEqual(['Ingress']);

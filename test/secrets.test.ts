@@ -168,6 +168,7 @@ describe("the example tenants get their credentials from Vault", () => {
     const policyPaths = [...r.files.keys()].filter((f) => f.startsWith('platform/'));
     expect(policyPaths).toEqual([
       'platform/README.md',
+      'platform/profile-controller/namespace-labels.yaml',
       'platform/s3/fraud-modelling.json',
       'platform/s3/payments-engineering.json',
       'platform/s3/risk-modeling.json',

@@ -13,6 +13,12 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 /** Sync options that stop Argo CD from deleting a Profile (and so its namespace) without approval. */
 export const PROFILE_PROTECTION = ['Delete=confirm', 'Prune=confirm'] as const;
+/**
+ * Sync options of the partial Namespace (lib/constructs/pod-security.ts): the Profile controller
+ * owns the namespace and deletes it with the Profile; Argo CD must never delete it, neither when
+ * the object leaves the bundle nor when the Application is deleted.
+ */
+export const NAMESPACE_PROTECTION = ['Delete=false', 'Prune=false'] as const;
 /** Where `dist/` lives in the Git repository Argo CD reads. */
 export const DIST_PATH = 'dist';
 /** Name of the ApplicationSet, of the platform Application and of its AppProject. */
@@ -47,6 +53,7 @@ export function syncOptions(kind: string, apiVersion: string): string[] {
   const group = apiGroupOf(apiVersion);
   const out: string[] = [];
   if (group === 'kubeflow.org' && kind === 'Profile') out.push(...PROFILE_PROTECTION);
+  if (group === '' && kind === 'Namespace') out.push(...NAMESPACE_PROTECTION);
   // The CRD may be installed by another Application in the same sync; without this the dry run fails.
   if (!isBuiltinGroup(group)) out.push('SkipDryRunOnMissingResource=true');
   return out;

@@ -1,7 +1,9 @@
 /**
  * Contributors: for each, the RoleBinding and Istio AuthorizationPolicy exactly as KFAM creates
- * them (kubeflow/dashboard access-management/kfam/bindings.go), so the dashboard's "Manage
- * contributors" page lists them and its "remove" button works.
+ * them (kubeflow/dashboard access-management/kfam/bindings.go), so KFAM's API reads them as its own.
+ * The central dashboard's "Manage contributors" page lists only `edit` contributors, and its
+ * remove button always removes the `edit` binding: `view` contributors exist for RBAC and KFAM's
+ * API but the page neither shows nor removes them (`npm run access` says who it shows).
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';

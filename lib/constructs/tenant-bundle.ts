@@ -14,6 +14,7 @@ import { Credentials } from './credentials';
 import { Grants } from './grants';
 import { TenantIsolation } from './isolation';
 import { TenantLimitRange } from './limit-range';
+import { TenantPodSecurity } from './pod-security';
 import { TenantProfile } from './profile';
 
 /** Props of {@link TenantBundle}. */
@@ -35,7 +36,8 @@ export class TenantBundle extends Chart {
     new Contributors(this, 'Contributors', { namespace: ns, contributors: t.contributors, platform, labels: common });
     new Grants(this, 'Grants', { namespace: ns, grants: t.grantsOut, labels: common });
     if (t.credentials) new Credentials(this, 'Credentials', { tenant: ns, credentials: t.credentials, bucketPrefix: t.bucketPrefix, platform, labels: common });
-    new TenantIsolation(this, 'Isolation', { namespace: ns, allowIngressFromNamespaces: platform.network.allowIngressFromNamespaces, labels: common });
+    new TenantIsolation(this, 'Isolation', { namespace: ns, allowIngressFromNamespaces: platform.network.allowIngressFromNamespaces, egress: t.egress, labels: common });
+    new TenantPodSecurity(this, 'PodSecurity', { namespace: ns, level: t.podSecurity, version: platform.podSecurity.version, labels: common });
     applyArgoMetadata(this);
   }
 }

@@ -1,6 +1,7 @@
 /** Platform settings as platform.ts declares them. Defaults, merge and checks: lib/platform.ts. */
 import type { GpuInventory } from './gpu';
 import type { LabelSettings } from './labels';
+import type { EgressRule, PodSecurityLevel } from './network';
 import type { QuantityInput } from './quota';
 
 /** How users are identified by the Kubeflow auth chain (the Profile controller's flags). */
@@ -24,13 +25,52 @@ export interface IstioSettings {
   readonly pipelineUiPrincipal: string;
 }
 
-/** Namespaces whose pods may open connections into every tenant namespace. */
+/** Who may connect into every tenant namespace, and where every tenant's pods may connect to. */
 export interface NetworkSettings {
   /**
    * Besides the tenant namespace itself: the Istio ingress gateway's namespace and the Kubeflow
    * control plane. @default ['istio-system', 'kubeflow']
    */
   readonly allowIngressFromNamespaces: readonly string[];
+  /**
+   * Namespaces every tenant's pods may connect to on every port, besides their own: the mesh
+   * (istiod) and the Kubeflow control plane (Pipelines API, metadata, Katib). @default ['istio-system', 'kubeflow']
+   */
+  readonly allowEgressToNamespaces: readonly string[];
+  /** The cluster DNS pods, reachable on UDP and TCP 53. @default { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } } */
+  readonly dns: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+  /**
+   * Further destinations of every tenant, e.g. the API server's endpoint addresses on 6443
+   * (`kubectl get endpoints kubernetes`), which Kubeflow Pipelines' Argo executor needs.
+   * @default []
+   */
+  readonly egress: readonly EgressRule[];
+}
+
+/**
+ * Pod Security admission level of tenant namespaces (the `pod-security.kubernetes.io/enforce`
+ * namespace label; mechanism: docs/pod-security-and-egress.md).
+ */
+export interface PodSecuritySettings {
+  /** Level of a tenant whose compliance tier has no entry in `byComplianceTier`. @default 'baseline' */
+  readonly level: PodSecurityLevel;
+  /** Levels by value of the tenant's `compliance-tier` label. @default { pci: 'restricted' } */
+  readonly byComplianceTier: Readonly<Record<string, PodSecurityLevel>>;
+  /**
+   * Pod Security Standards version (`enforce-version`): `latest`, or a minor such as `v1.33` so a
+   * cluster upgrade does not tighten the rules under running workloads. @default 'latest'
+   */
+  readonly version: string;
+}
+
+/** The Kubeflow Profile controller's settings this tool writes files for. */
+export interface ProfileControllerSettings {
+  /**
+   * Labels of the controller's namespace-labels file (`-namespace-labels-path`) besides the Pod
+   * Security labels, which are added: the file replaces the manifests' one, so keep its entries.
+   * @default the Kubeflow manifests' file: katib metrics collector, KServe, Pipelines, `app.kubernetes.io/part-of: kubeflow-profile`
+   */
+  readonly namespaceLabels: Readonly<Record<string, string>>;
 }
 
 /** Per-pod and per-container defaults applied to a tenant that declares none. */
@@ -78,6 +118,8 @@ export interface VaultSettings {
   readonly authMountPath: string;
   /** Every tenant's secrets live under `<pathPrefix>/<tenant>/`. @default 'tenants' */
   readonly pathPrefix: string;
+  /** Where tenant pods reach Vault (NetworkPolicy egress). @default { namespace: 'vault', ports: [8200] } */
+  readonly egress: EgressRule;
 }
 
 /** The object store holding pipeline artifacts. */
@@ -95,6 +137,8 @@ export interface ObjectStoreSettings {
    * @default '{tenant}'
    */
   readonly tenantPrefix: string;
+  /** Where tenant pods reach the object store (NetworkPolicy egress). @default { namespace: 'kubeflow', ports: [9000] } (the manifests' MinIO) */
+  readonly egress: EgressRule;
 }
 
 /** How per-tenant credentials reach tenant namespaces (External Secrets from Vault). */
@@ -132,6 +176,8 @@ export interface PlatformSettings {
   readonly identity: IdentitySettings;
   readonly istio: IstioSettings;
   readonly network: NetworkSettings;
+  readonly podSecurity: PodSecuritySettings;
+  readonly profileController: ProfileControllerSettings;
   /** GPU resources that exist on the cluster. @default all three vendors, A100-40GB MIG, `nvidia.com/gpu.shared` */
   readonly gpu: GpuInventory;
   /**

@@ -4,7 +4,7 @@ import type { GpuCounts } from './gpu';
 /** A Kubernetes quantity: `'500m'`, `'32Gi'`, or a plain number of units (`50`). */
 export type QuantityInput = string | number;
 
-/** The tenant's namespace-wide hard limits. Every unset field is uncapped, except GPUs. */
+/** The tenant's namespace-wide hard limits. Every unset field is uncapped, except GPUs, load balancers and node ports (0). */
 export interface QuotaSpec {
   /** Sum of CPU requests (`requests.cpu`). @default uncapped */
   readonly cpu?: QuantityInput;
@@ -20,6 +20,13 @@ export interface QuotaSpec {
   readonly persistentVolumeClaims?: number;
   /** Number of pods (`pods`); at least 1, so the namespace admits a pod. @default uncapped */
   readonly pods?: number;
+  /**
+   * Services of type LoadBalancer (`services.loadbalancers`): each one is a cloud load balancer
+   * reachable from outside the mesh, bypassing the ingress gateway's authentication. @default 0
+   */
+  readonly loadBalancers?: number;
+  /** Services of type NodePort (`services.nodeports`): a port on every node, outside the mesh. @default 0 */
+  readonly nodePorts?: number;
   /**
    * GPUs by resource: whole devices, MIG slices, time-sliced shares (`requests.<resource>`).
    * @default 0 for every GPU resource of the platform inventory: a tenant gets only the GPUs it declares

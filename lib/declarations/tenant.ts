@@ -2,6 +2,7 @@
 import type { ContributorSpec } from './contributors';
 import type { CredentialsSpec } from './credentials';
 import type { GrantSpec } from './grants';
+import type { TenantNetworkSpec } from './network';
 import type { LimitsSpec, QuotaSpec } from './quota';
 
 /** A person: the e-mail, and optionally the stable IdP subject (`sub` claim). */
@@ -35,6 +36,8 @@ export interface TenantSpec {
   readonly contributors?: readonly ContributorSpec[];
   /** Access this tenant gives other tenants' workloads in its namespace and bucket area. @default none */
   readonly grants?: readonly GrantSpec[];
+  /** Where the tenant's pods may connect besides the platform's openings (egress is default-deny). @default the platform's openings only */
+  readonly network?: TenantNetworkSpec;
   /** Credentials delivered from Vault by External Secrets (S3, registry, git, API keys). @default none */
   readonly credentials?: CredentialsSpec;
   /**

@@ -197,18 +197,31 @@ function remoteKeys(p: Parsed | undefined): Set<string> {
   return out;
 }
 
-function ingressPeers(p: Parsed | undefined): { peers: Set<string>; types: Set<string>; selector: string } {
+/** Peers (with ports) of a NetworkPolicy's ingress or egress rules, its policy types and selector. */
+function policyPeers(p: Parsed | undefined, direction: 'ingress' | 'egress' = 'ingress'): { peers: Set<string>; types: Set<string>; selector: string } {
   const spec = p && isObj(p.body.spec) ? p.body.spec : {};
   const peers = new Set<string>();
-  for (const rule of Array.isArray(spec.ingress) ? spec.ingress : []) {
+  const field = direction === 'ingress' ? 'from' : 'to';
+  const rules = spec[direction];
+  for (const rule of Array.isArray(rules) ? rules : []) {
     if (!isObj(rule)) continue;
-    // A rule without `from` admits every source.
-    const from = Array.isArray(rule.from) ? rule.from : ['<any source>'];
+    // A rule without `from` (`to`) admits every source (destination).
+    const ends = Array.isArray(rule[field]) ? rule[field] : [direction === 'ingress' ? '<any source>' : '<any destination>'];
     const ports = JSON.stringify(rule.ports ?? 'all ports');
-    for (const f of from) peers.add(`${JSON.stringify(f)} ${ports}`);
+    for (const f of ends) peers.add(`${JSON.stringify(f)} ${ports}`);
   }
-  const types = new Set(Array.isArray(spec.policyTypes) ? spec.policyTypes.map(String) : ['Ingress']);
+  // Without policyTypes the API server infers them: Ingress always, Egress when there are egress rules.
+  const types = new Set(Array.isArray(spec.policyTypes) ? spec.policyTypes.map(String) : ['Ingress', ...(Array.isArray(spec.egress) ? ['Egress'] : [])]);
   return { peers, types, selector: JSON.stringify(spec.podSelector ?? {}) };
+}
+
+const POD_SECURITY_RANK: Record<string, number> = { privileged: 0, baseline: 1, restricted: 2 };
+const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+/** The Pod Security level a Namespace object enforces; `privileged` (admission's default) without the label. */
+function enforcedLevel(p: Parsed): string {
+  const m = isObj(p.body.metadata) ? p.body.metadata : {};
+  const labels = isObj(m.labels) ? m.labels : {};
+  return str(labels[ENFORCE_LABEL]) ?? 'privileged';
 }
 
 function mtlsMode(p: Parsed | undefined): string {
@@ -412,7 +425,7 @@ function credentialFlags({ b, a }: TenantSides, flag: Emit): void {
   if (policies.length > 0) flag('credentials-added', `${policies.join(', ')}: the platform team applies these by hand (command at the top of each file)`);
 }
 
-/** NetworkPolicies, mTLS and DENY policies removed or loosened; a removed tenant loses them all anyway. */
+/** NetworkPolicies (ingress and egress), Pod Security levels, mTLS and DENY policies removed or loosened; a removed tenant loses them all anyway. */
 function isolationFlags({ b, a, existsAfter }: TenantSides, flag: Emit): void {
   if (!existsAfter) return;
   for (const x of byKind(b, 'NetworkPolicy', 'networking.k8s.io')) {
@@ -421,13 +434,25 @@ function isolationFlags({ b, a, existsAfter }: TenantSides, flag: Emit): void {
       flag('isolation-weakened', `${objName(x)} removed`);
       continue;
     }
-    const nb = ingressPeers(x);
-    const na = ingressPeers(y);
+    const nb = policyPeers(x);
+    const na = policyPeers(y);
     const newPeers = [...na.peers].filter((p) => !nb.peers.has(p));
     const lostTypes = [...nb.types].filter((t) => !na.types.has(t));
     if (newPeers.length > 0) flag('isolation-weakened', `${objName(y)} admits more: ${newPeers.join('; ')}`);
+    if (nb.types.has('Egress')) {
+      const eb = policyPeers(x, 'egress').peers;
+      const wider = [...policyPeers(y, 'egress').peers].filter((p) => !eb.has(p));
+      if (wider.length > 0) flag('isolation-weakened', `${objName(y)} allows more egress: ${wider.join('; ')}`);
+    }
     if (lostTypes.length > 0) flag('isolation-weakened', `${objName(y)} no longer restricts ${lostTypes.join(', ')}`);
     if (nb.selector !== na.selector) flag('isolation-weakened', `${objName(y)} podSelector ${nb.selector} → ${na.selector} (an empty selector covers every pod)`);
+  }
+  for (const x of byKind(b, 'Namespace', '')) {
+    const y = a.get(objectKey(x));
+    const lb = enforcedLevel(x);
+    const la = y ? enforcedLevel(y) : undefined;
+    if (la === undefined) flag('isolation-weakened', `${objName(x)} removed: nothing sets its Pod Security level (${lb}) any more`);
+    else if ((POD_SECURITY_RANK[la] ?? 0) < (POD_SECURITY_RANK[lb] ?? 0)) flag('isolation-weakened', `${objName(y!)} Pod Security ${lb} → ${la}`);
   }
   for (const x of byKind(b, 'PeerAuthentication', 'security.istio.io')) {
     const y = a.get(objectKey(x));

@@ -9,11 +9,13 @@
  */
 import type { ContributorRole } from '../declarations/contributors';
 import type { GrantRole, GrantSpec, ReviewedException } from '../declarations/grants';
+import type { EgressRuleModel, PodSecurityLevel } from '../declarations/network';
 import { GRANT_ROLES } from '../declarations/grants';
 import type { PlatformSettings } from '../declarations/platform';
 import type { Person, TenantSpec } from '../declarations/tenant';
 import type { GrantRule } from '../grants';
 import { exceptionOf, grantRules, grantsByGrantee, normalizePrefix } from '../grants';
+import { podSecurityLevel, resolveEgress } from '../network';
 import type { Quantity } from '../quantity';
 import { effectiveLimits, quotaHard } from '../quota';
 import type { ResolvedCredentials } from '../secrets';
@@ -80,6 +82,10 @@ export interface TenantModel {
   /** `spec.resourceQuotaSpec.hard` of the Profile, keys sorted; every platform GPU resource listed. */
   readonly quotaHard: Readonly<Record<string, string>>;
   readonly limits: TenantLimits;
+  /** The Pod Security level enforced in its namespace (tier entry or platform level). */
+  readonly podSecurity: PodSecurityLevel;
+  /** Where its pods may connect besides their own namespace (platform openings, then its own). */
+  readonly egress: readonly EgressRuleModel[];
   /** Sorted by binding name; empty when decommissioned. */
   readonly contributors: readonly ContributorModel[];
   /** Sorted by grantee; empty when decommissioned. */
@@ -154,6 +160,8 @@ function ownModel(spec: TenantSpec, platform: PlatformSettings): TenantModel {
     labels: spec.labels,
     quotaHard: quotaHard(spec.quota, platform),
     limits: effectiveLimits(spec, platform),
+    podSecurity: podSecurityLevel(spec.labels, platform),
+    egress: resolveEgress(spec, platform),
     contributors,
     grantsOut: decommissioned ? [] : [...grantsByGrantee(spec.grants ?? [])].map(([to, gs]) => grantOut(to, gs)),
     grantsIn: [],

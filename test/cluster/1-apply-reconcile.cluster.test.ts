@@ -41,7 +41,18 @@ const PROFILE_SAMPLE = Number(process.env.KFT_PROFILE_SAMPLE ?? 5);
 const sampled = sampleOf(profileObjs, PROFILE_SAMPLE);
 console.log(`org dist/: ${emitted.length} objects, ${profileObjs.length} Profiles; checked one by one (seed ${SEED}): ${sampled.map((p) => p.metadata.name).join(', ') || '(none)'}`);
 const ownNamespaced = emitted.map((e) => e.object).filter((o) => o.metadata.namespace);
-const NAMESPACE_LABELS = yaml.load(readFileSync(join(__dirname, 'namespace-labels.yaml'), 'utf8')) as Record<string, string>;
+// The labels file the controller was started with (run.sh: synth's, for the org's platform.ts).
+const NAMESPACE_LABELS = yaml.load(readFileSync(process.env.KFT_NAMESPACE_LABELS ?? join(__dirname, 'namespace-labels.yaml'), 'utf8')) as Record<string, string>;
+/**
+ * The labels a namespace must carry: the controller's (istio-injection, its labels file), then
+ * those of the tenant's Namespace object, whose server-side apply takes over a key the file also
+ * sets (the Pod Security level of a tier other than the platform's).
+ */
+const expectedNamespaceLabels = (n: string): Record<string, string> => ({
+  'istio-injection': 'enabled',
+  ...NAMESPACE_LABELS,
+  ...emitted.find((e) => e.object.kind === 'Namespace' && e.object.metadata.name === n)?.object.metadata.labels,
+});
 
 interface Owner {
   apiGroup?: string;
@@ -133,7 +144,7 @@ function reconcileProblems(profile: KubeObject, got: Record<'ns' | 'rb' | 'sa' |
   const ns = got.ns.get(`/${n}`);
   if (!ns) return [`${n}: no namespace`];
   eq('namespace owner annotation', ns.metadata.annotations?.owner, owner.name);
-  for (const [k, v] of Object.entries({ 'istio-injection': 'enabled', ...NAMESPACE_LABELS })) eq(`namespace label ${k}`, ns.metadata.labels?.[k], v);
+  for (const [k, v] of Object.entries(expectedNamespaceLabels(n))) eq(`namespace label ${k}`, ns.metadata.labels?.[k], v);
   eq('namespace controller', ns.metadata.ownerReferences?.map((r) => [r.kind, r.name, r.controller]), [['Profile', n, true]]);
   const admin = got.rb.get(`${n}/namespaceAdmin`);
   eq('namespaceAdmin', admin && [admin.roleRef, admin.subjects], [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubeflow-admin' }, [{ apiGroup: 'rbac.authorization.k8s.io', kind: owner.kind, name: owner.name }]]);
@@ -186,7 +197,7 @@ describe('2. every Profile reconciles', () => {
     it('namespace: owner annotation, controller labels, ownerReference to the Profile', async () => {
       const ns = await waitFor(`namespace ${name}`, () => getObject('namespace', name));
       expect(ns.metadata.annotations?.owner).toBe(owner.name);
-      expect(ns.metadata.labels).toMatchObject({ 'istio-injection': 'enabled', ...NAMESPACE_LABELS });
+      expect(ns.metadata.labels).toMatchObject(expectedNamespaceLabels(name));
       expect(ns.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Profile', name, controller: true })]);
     });
 

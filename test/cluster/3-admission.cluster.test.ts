@@ -3,7 +3,7 @@
 // synthesized dist/ (LimitRange objects, Profile.spec.resourceQuotaSpec); pods are created for real
 // (nothing schedules them, they only count against the quota) and deleted afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubeObject, applyFixture, fx, getObject, kubectl, loadFixtureDist, profiles, waitFor } from './helpers';
+import { type KubeObject, applyFixture, fx, getObject, kubectl, loadFixtureDist, profiles, RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY, waitFor } from './helpers';
 import { normaliseResources, quantityValue } from './quantity';
 
 const emitted = (await loadFixtureDist()).map((e) => e.object);
@@ -17,7 +17,10 @@ const quotaOf = (ns: string) =>
 const created: [string, string][] = [];
 let seq = 0;
 
-/** Creates a one-container pod; returns kubectl's result (code 0 = admitted). */
+/**
+ * Creates a one-container pod; returns kubectl's result (code 0 = admitted). It meets Pod Security
+ * `restricted` (pci tenants enforce it), so only the LimitRange and the quota can refuse it.
+ */
 function createPod(ns: string, resources?: { requests?: Record<string, string>; limits?: Record<string, string> }) {
   const name = `kft-admission-${process.pid}-${++seq}`;
   const pod = {
@@ -25,7 +28,8 @@ function createPod(ns: string, resources?: { requests?: Record<string, string>; 
     kind: 'Pod',
     metadata: { name, namespace: ns, labels: { 'kubeflow-tenants.test/admission': 'true' } },
     spec: {
-      containers: [{ name: 'main', image: 'example.invalid/never-pulled:1', ...(resources ? { resources } : {}) }],
+      securityContext: RESTRICTED_POD_SECURITY,
+      containers: [{ name: 'main', image: 'example.invalid/never-pulled:1', securityContext: RESTRICTED_CONTAINER_SECURITY, ...(resources ? { resources } : {}) }],
     },
   };
   const r = kubectl(['create', '-f', '-', '-o', 'json'], JSON.stringify(pod));

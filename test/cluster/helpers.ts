@@ -191,6 +191,14 @@ export function sampleOf<T>(xs: readonly T[], n: number, seed: number = SEED): T
 
 export const profiles = (objs: KubeObject[]): KubeObject[] => objs.filter((o) => o.kind === 'Profile');
 
+/**
+ * What Pod Security `restricted` asks of a pod, as a notebook image that runs as its own user
+ * (jovyan, 1000) meets it: non-root, seccomp RuntimeDefault, and per container no privilege
+ * escalation and every capability dropped. Admitted at every level.
+ */
+export const RESTRICTED_POD_SECURITY = { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } } as const;
+export const RESTRICTED_CONTAINER_SECURITY = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } as const;
+
 export function toYamlStream(objs: KubeObject[]): string {
   return objs.map((o) => '---\n' + yaml.dump(o, { noRefs: true, lineWidth: -1 })).join('');
 }
@@ -224,12 +232,28 @@ export interface ApplyResult {
   apply: Run;
 }
 
-/** Server-side dry run, then server-side apply, both with strict field validation; one call each. */
+/**
+ * Server-side dry run, then server-side apply, both with strict field validation; one call each.
+ * Namespace objects (a tenant's Pod Security labels on the namespace the Profile controller made)
+ * go in a second pair of calls with --force-conflicts, as Argo CD's server-side apply always
+ * forces: the controller's create owns the labels-file value, the bundle takes its label over.
+ */
 export async function applyObjects(objs: KubeObject[]): Promise<ApplyResult> {
-  const stream = toYamlStream(objs);
-  const dryRun = await kubectlAsync([...APPLY, '--dry-run=server'], stream);
-  const apply = dryRun.code === 0 ? await kubectlAsync(APPLY, stream) : { code: -1, stdout: '', stderr: 'skipped: dry run failed' };
-  return { dryRun, apply };
+  const namespaces = objs.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1');
+  const rest = objs.filter((o) => !namespaces.includes(o));
+  const once = async (xs: KubeObject[], flags: string[]): Promise<ApplyResult> => {
+    const stream = toYamlStream(xs);
+    const dryRun = await kubectlAsync([...APPLY, ...flags, '--dry-run=server'], stream);
+    const apply = dryRun.code === 0 ? await kubectlAsync([...APPLY, ...flags], stream) : { code: -1, stdout: '', stderr: 'skipped: dry run failed' };
+    return { dryRun, apply };
+  };
+  const first = rest.length > 0 || namespaces.length === 0 ? await once(rest, []) : undefined;
+  if (namespaces.length === 0) return first!;
+  if (first && first.apply.code !== 0) return first;
+  const second = await once(namespaces, ['--force-conflicts']);
+  if (!first) return second;
+  const join = (a: Run, b: Run): Run => ({ code: a.code !== 0 ? a.code : b.code, stdout: a.stdout + b.stdout, stderr: a.stderr + b.stderr });
+  return { dryRun: join(first.dryRun, second.dryRun), apply: join(first.apply, second.apply) };
 }
 
 export interface DistApplied {
@@ -285,8 +309,13 @@ function applyOnce(key: string, load: () => Promise<KubeObject[]>): Promise<Dist
 
 async function applyDistNow(objs: KubeObject[]): Promise<DistApplied> {
   {
-    const clusterObjs = objs.filter((o) => !o.metadata.namespace);
+    // A bundle's Namespace object only labels the namespace the Profile controller creates (sync
+    // wave 0, after the Profiles): applied first it would create the namespace, which the
+    // controller then refuses to adopt.
+    const isNamespace = (o: KubeObject) => o.kind === 'Namespace' && o.apiVersion === 'v1';
+    const clusterObjs = objs.filter((o) => !o.metadata.namespace && !isNamespace(o));
     const nsObjs = objs.filter((o) => o.metadata.namespace);
+    const namespaceObjs = objs.filter(isNamespace);
     // Namespaces of the platform (e.g. argocd for AppProjects) exist before any tenant in a real
     // cluster: create the ones dist/ refers to that no Profile creates.
     const tenantNs = new Set(objs.filter((o) => o.kind === 'Profile').map((o) => o.metadata.name));
@@ -309,7 +338,7 @@ async function applyDistNow(objs: KubeObject[]): Promise<DistApplied> {
       },
       90_000 + 200 * namespaces.length,
     );
-    return { clusterScoped, namespaced: await applyObjects(nsObjs) };
+    return { clusterScoped, namespaced: await applyObjects([...nsObjs, ...namespaceObjs]) };
   }
 }
 

@@ -253,7 +253,10 @@ start kube-controller-manager "$BIN/kube-controller-manager" \
 
 # The controller runs with the identity header, prefix and principals of the org's platform.ts,
 # as it must in the org's real cluster (platform-env.ts prints them).
-PLATFORM_ENV=$(cd "$ROOT" && node_modules/.bin/tsx test/cluster/platform-env.ts) || die "reading platform.ts (platform-env.ts)"
+# Its namespace-labels file is the one synth emits for the org (platform/profile-controller/):
+# the manifests' labels plus the platform's Pod Security level.
+NAMESPACE_LABELS="$RUN/namespace-labels.yaml"
+PLATFORM_ENV=$(cd "$ROOT" && node_modules/.bin/tsx test/cluster/platform-env.ts "$NAMESPACE_LABELS") || die "reading platform.ts (platform-env.ts)"
 eval "$PLATFORM_ENV"
 start profile-controller env \
   KUBECONFIG="$KUBECONFIG_FILE" \
@@ -261,7 +264,7 @@ start profile-controller env \
   KFP_UI_PRINCIPAL="$KFT_KFP_UI_PRINCIPAL" \
   NOTEBOOK_CONTROLLER_PRINCIPAL=cluster.local/ns/kubeflow/sa/notebook-controller-service-account \
   "$BIN/profile-controller-standin" -userid-header "$KFT_USERID_HEADER" -userid-prefix "$KFT_USERID_PREFIX" \
-  -namespace-labels-path "$HERE/namespace-labels.yaml"
+  -namespace-labels-path "$NAMESPACE_LABELS"
 
 wait_for "default ServiceAccount (serviceaccount controller)" 60 k get serviceaccount default -n default
 wait_for "aggregated kubeflow-view rules (clusterrole-aggregation controller)" 60 \
@@ -280,7 +283,7 @@ set +e
 (
   cd "$ROOT" &&
   KFT_KUBECONFIG="$KUBECONFIG_FILE" KFT_KUBECTL="$KUBECTL" KFT_ROOT="$ROOT" KFT_CLUSTER_SEED="$KFT_CLUSTER_SEED" \
-  KFT_PROFILE_CONTROLLER_LOG="$RUN/logs/profile-controller.log" KFT_RUN_DIR="$RUN" \
+  KFT_PROFILE_CONTROLLER_LOG="$RUN/logs/profile-controller.log" KFT_RUN_DIR="$RUN" KFT_NAMESPACE_LABELS="$NAMESPACE_LABELS" \
   node node_modules/vitest/vitest.mjs run --config test/cluster/vitest.config.ts "$@"
 )
 TEST_RC=$?

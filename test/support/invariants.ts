@@ -56,13 +56,25 @@ function tenantViolations(t: string, own: readonly Manifest[], spec: TenantSpec,
   const out: string[] = [];
   const where = (m: Manifest): string => `${t}: ${m.kind} ${m.metadata.name}`;
   for (const m of own) {
-    if (m.kind === 'Profile') {
-      if (m.metadata.name !== t || m.metadata.namespace !== undefined) out.push(`${where(m)}: a tenant folder may hold only its own Profile`);
+    if (m.kind === 'Profile' || m.kind === 'Namespace') {
+      if (m.metadata.name !== t || m.metadata.namespace !== undefined) out.push(`${where(m)}: a tenant folder may hold only its own Profile and Namespace labels`);
     } else if (m.metadata.namespace !== t) out.push(`${where(m)}: in namespace ${String(m.metadata.namespace)}`);
-    if (['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ResourceQuota'].includes(m.kind)) out.push(`${where(m)}: never emitted`);
+    if (['ClusterRole', 'ClusterRoleBinding', 'ResourceQuota'].includes(m.kind)) out.push(`${where(m)}: never emitted`);
   }
-  const nps = own.filter((m) => m.kind === 'NetworkPolicy');
-  if (nps.length !== 1) out.push(`${t}: ${nps.length} NetworkPolicies, want 1`);
+  // The Namespace object only labels the controller's namespace with the tenant's Pod Security level.
+  const nss = own.filter((m) => m.kind === 'Namespace');
+  const tier = spec.labels['compliance-tier'];
+  const level = (tier !== undefined ? platform.podSecurity.byComplianceTier[tier] : undefined) ?? platform.podSecurity.level;
+  if (nss.length !== 1) out.push(`${t}: ${nss.length} Namespace objects, want 1`);
+  for (const ns of nss) {
+    if (Object.keys(ns).sort().join() !== 'apiVersion,kind,metadata' || ns.metadata.annotations?.['argocd.argoproj.io/sync-options'] !== 'Delete=false,Prune=false') out.push(`${where(ns)}: not a labels-only Namespace Argo CD never deletes`);
+    if (ns.metadata.labels?.['pod-security.kubernetes.io/enforce'] !== level) out.push(`${where(ns)}: enforces ${String(ns.metadata.labels?.['pod-security.kubernetes.io/enforce'])}, want ${level}`);
+  }
+  const egress = own.filter((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'tenant-egress');
+  if (egress.length !== 1) out.push(`${t}: ${egress.length} egress NetworkPolicies, want 1`);
+  for (const np of egress) out.push(...egressViolations(where(np), np.spec as EgressSpec));
+  const nps = own.filter((m) => m.kind === 'NetworkPolicy' && m.metadata.name !== 'tenant-egress');
+  if (nps.length !== 1) out.push(`${t}: ${nps.length} ingress NetworkPolicies, want 1`);
   for (const np of nps) {
     const s = np.spec as { podSelector: object; policyTypes: string[]; ingress?: { from?: Record<string, unknown>[] }[] };
     if (JSON.stringify(s.podSelector) !== '{}' || JSON.stringify(s.policyTypes) !== '["Ingress"]') out.push(`${where(np)}: not a default-deny ingress policy for every pod`);
@@ -117,6 +129,41 @@ function tenantViolations(t: string, own: readonly Manifest[], spec: TenantSpec,
   if (retired) {
     const left = own.filter((m) => ['SecretStore', 'ExternalSecret', 'PodDefault', 'Role', 'RoleBinding', 'AuthorizationPolicy'].includes(m.kind));
     for (const m of left) out.push(`${where(m)}: left in a decommissioned tenant`);
+  }
+  return out;
+}
+
+interface EgressSpec {
+  podSelector: object;
+  policyTypes: string[];
+  egress?: { to?: { ipBlock?: { cidr: string; except?: string[] }; namespaceSelector?: object; podSelector?: object }[] }[];
+}
+
+/** IPv4 ranges that contain 169.254.169.254 (IPv6 ranges never do). */
+function containsMetadataV4(cidr: string): boolean {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
+  if (!m) return false;
+  const ip = m.slice(1, 5).reduce((v, o) => v * 256 + Number(o), 0);
+  const bits = Number(m[5]);
+  const meta = ((169 * 256 + 254) * 256 + 169) * 256 + 254;
+  const size = 2 ** (32 - bits);
+  return Math.floor(ip / size) === Math.floor(meta / size);
+}
+
+/**
+ * Egress: default-deny for every pod, every rule names its destinations, and no destination
+ * reaches the cloud metadata address (a range that contains it excepts it).
+ */
+export function egressViolations(where: string, s: EgressSpec): string[] {
+  const out: string[] = [];
+  if (JSON.stringify(s.podSelector) !== '{}' || JSON.stringify(s.policyTypes) !== '["Egress"]') out.push(`${where}: not a default-deny egress policy for every pod`);
+  for (const rule of s.egress ?? []) {
+    if (!rule.to || rule.to.length === 0) out.push(`${where}: an egress rule without "to" allows every destination`);
+    for (const peer of rule.to ?? []) {
+      const b = peer.ipBlock;
+      if (b && containsMetadataV4(b.cidr) && !(b.except ?? []).includes('169.254.169.254/32')) out.push(`${where}: ${b.cidr} reaches the metadata address 169.254.169.254`);
+      if (b && (b.cidr.startsWith('fd00:ec2::') || b.cidr === '::/0') && !(b.except ?? []).includes('fd00:ec2::254/128')) out.push(`${where}: ${b.cidr} reaches the metadata address fd00:ec2::254`);
+    }
   }
   return out;
 }

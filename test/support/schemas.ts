@@ -105,11 +105,11 @@ export function validateManifest(m: object): string[] {
   return (v.errors ?? []).map((e) => `${key} ${((o.metadata as Json | undefined)?.name as string) ?? '?'}: ${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
 }
 
-/** Parses every YAML document of a file map (dist/-style), skipping non-YAML files. */
+/** Parses every YAML document of a file map (dist/-style), skipping non-YAML files and platform/ (not manifests). */
 export function manifestsOf(files: ReadonlyMap<string, string>): { file: string; manifest: Json }[] {
   const out: { file: string; manifest: Json }[] = [];
   for (const [file, content] of files) {
-    if (!file.endsWith('.yaml')) continue;
+    if (!file.endsWith('.yaml') || file.startsWith('platform/')) continue;
     for (const doc of yaml.loadAll(content)) if (doc) out.push({ file, manifest: doc as Json });
   }
   return out;
