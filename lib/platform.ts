@@ -14,6 +14,7 @@ import { at, ErrorList } from './validation';
 export type {
   CredentialSettings,
   GitOpsSettings,
+  GuardSettings,
   IdentitySettings,
   IstioSettings,
   NetworkSettings,
@@ -75,6 +76,11 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     revision: 'main',
     argocdNamespace: 'argocd',
     destinationServer: 'https://kubernetes.default.svc',
+  },
+  guards: {
+    admissionPolicy: true,
+    kyverno: true,
+    namespaceDeleters: ['system:serviceaccount:kube-system:generic-garbage-collector', 'system:kube-controller-manager'],
   },
 };
 
