@@ -19,6 +19,7 @@ export type {
   CredentialSettings,
   GitOpsSettings,
   GrantSettings,
+  GuardSettings,
   IdentitySettings,
   IstioSettings,
   NetworkSettings,
@@ -101,6 +102,11 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     destinationServer: 'https://kubernetes.default.svc',
   },
   grants: {},
+  guards: {
+    admissionPolicy: true,
+    kyverno: true,
+    namespaceDeleters: ['system:serviceaccount:kube-system:generic-garbage-collector', 'system:kube-controller-manager'],
+  },
 };
 
 /**

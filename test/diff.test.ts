@@ -181,7 +181,7 @@ describe('risk flags', () => {
     expect(flags(diffTrees(base, permissive))).toEqual(['isolation-weakened alpha: PeerAuthentication alpha/tenant-mtls-strict mTLS STRICT → PERMISSIVE']);
   });
 
-  it('deletion protection removed: Profile sync options, ApplicationSet policy, Kyverno deletion guard', () => {
+  it('deletion protection removed: Profile sync options, ApplicationSet policy, Kyverno deletion guard, admission policies', () => {
     const profile = edit(base, 'tenants/alpha/Profile.alpha.yaml', 'Delete=confirm,', '');
     expect(flags(diffTrees(base, profile))).toEqual([
       'deletion-protection-removed alpha: Profile alpha: sync option Delete=confirm removed (Delete=confirm,Prune=confirm,SkipDryRunOnMissingResource=true → Prune=confirm,SkipDryRunOnMissingResource=true)',
@@ -196,6 +196,15 @@ describe('risk flags', () => {
     noGuard.delete('cluster/ClusterPolicy.kubeflow-tenants-profile-deletion.yaml');
     expect(flags(diffTrees(base, noGuard))).toEqual([
       'deletion-protection-removed (cluster): ClusterPolicy kubeflow-tenants-profile-deletion removed: Profiles can be deleted without being decommissioned',
+    ]);
+    const binding = 'cluster/ValidatingAdmissionPolicyBinding.kubeflow-tenants-namespace-guard.yaml';
+    const noVap = new Map(base);
+    noVap.delete(binding);
+    expect(flags(diffTrees(base, noVap))).toEqual([
+      'deletion-protection-removed (cluster): ValidatingAdmissionPolicyBinding kubeflow-tenants-namespace-guard removed: what it refused (deleting what is not decommissioned, Profiles breaking the rules) is admitted',
+    ]);
+    expect(flags(diffTrees(base, edit(base, binding, '- Deny', '- Audit')))).toEqual([
+      'deletion-protection-removed (cluster): ValidatingAdmissionPolicyBinding kubeflow-tenants-namespace-guard no longer denies (validationActions without Deny): violations are only reported, not refused',
     ]);
   });
 

@@ -72,7 +72,14 @@ describe('synthesized example tenants (fixture repository)', () => {
     const errors = result.objects.flatMap((o) => validateManifest(o.manifest).map((e) => `${o.file}: ${e}`));
     expect(errors).toEqual([]);
     const kinds = new Set(cluster(result).map((o) => `${o.manifest.apiVersion}/${o.manifest.kind}`));
-    expect([...kinds].sort()).toEqual(['argoproj.io/v1alpha1/AppProject', 'argoproj.io/v1alpha1/Application', 'argoproj.io/v1alpha1/ApplicationSet', 'kyverno.io/v1/ClusterPolicy']);
+    expect([...kinds].sort()).toEqual([
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy',
+      'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
+      'argoproj.io/v1alpha1/AppProject',
+      'argoproj.io/v1alpha1/Application',
+      'argoproj.io/v1alpha1/ApplicationSet',
+      'kyverno.io/v1/ClusterPolicy',
+    ]);
   });
 
   it('every tenant object carries the wave and options of its kind, annotations sorted', () => {
@@ -139,7 +146,11 @@ describe('synthesized example tenants (fixture repository)', () => {
     expect(app.spec.project).toBe('kubeflow-tenants');
     expect(app.spec.source.path).toBe('dist/cluster');
     const proj = one(result, 'AppProject', 'kubeflow-tenants');
-    expect(proj.spec.clusterResourceWhitelist).toEqual([{ group: 'kyverno.io', kind: 'ClusterPolicy' }]);
+    expect(proj.spec.clusterResourceWhitelist).toEqual([
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
+      { group: 'kyverno.io', kind: 'ClusterPolicy' },
+    ]);
     expect(proj.spec.destinations).toEqual([{ server: platform.gitops.destinationServer, namespace: platform.gitops.argocdNamespace }]);
     const wave = (m: Json): number => Number(m.metadata.annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
     expect(wave(one(result, 'ClusterPolicy', PROFILE_RULES_POLICY))).toBeLessThan(wave(proj));
@@ -174,7 +185,8 @@ describe('platform settings drive the Argo CD objects', () => {
     });
     const r = synthesize([entry(validSpec({ labels: { team: 'fraud' } }))], platform);
     for (const o of cluster(r)) {
-      if (o.manifest.kind !== 'ClusterPolicy') expect(o.manifest.metadata.namespace).toBe('gitops');
+      // Cluster-scoped: the guards.
+      if (!['ClusterPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(o.manifest.kind)) expect(o.manifest.metadata.namespace).toBe('gitops');
       expect(validateManifest(o.manifest)).toEqual([]);
     }
     const as = one(r, 'ApplicationSet', 'kubeflow-tenants');

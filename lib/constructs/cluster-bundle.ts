@@ -7,7 +7,8 @@
  *   object (Pod Security labels); its namespaced
  *   whitelist is the model's catalogue of kinds tenant bundles emit.
  * - The platform AppProject and Application that sync `dist/cluster/` itself.
- * - The Kyverno Profile policies (lib/constructs/kyverno.ts).
+ * - The in-cluster guards the platform's `guards` choose: the ValidatingAdmissionPolicies
+ *   (lib/constructs/admission-guard.ts) and the Kyverno Profile policies (lib/constructs/kyverno.ts).
  * - Platform files ({@link ClusterBundle.platformFiles}, lib/constructs/platform-files.ts).
  */
 import type { App } from 'cdk8s';
@@ -15,6 +16,7 @@ import { Chart } from 'cdk8s';
 import { Application, ApplicationSet, ApplicationSetSpecSyncPolicyApplicationsSync, AppProject } from '../../imports/argoproj.io';
 import { MANAGED_BY, objectMeta, TENANT_LABEL } from '../meta';
 import type { OrgModel } from '../model/tenant';
+import { AdmissionGuard } from './admission-guard';
 import { DIST_PATH, PLATFORM_APP, SYNC_WAVE_ANNOTATION, tenantProject } from './argocd';
 import { ProfilePolicies } from './kyverno';
 import { namespaceLabelsFile, PLATFORM_COMPONENTS, PLATFORM_DIR, platformReadme, policyFiles } from './platform-files';
@@ -97,10 +99,19 @@ export class ClusterBundle extends Chart {
     new AppProject(this, 'platform-project', {
       metadata: objectMeta(PLATFORM_APP, ns, labels, { [SYNC_WAVE_ANNOTATION]: '-1' }),
       spec: {
-        description: 'kubeflow-tenants platform objects: tenant ApplicationSet and AppProjects, Kyverno Profile policies',
+        description: 'kubeflow-tenants platform objects: tenant ApplicationSet and AppProjects, the in-cluster guards',
         sourceRepos: [g.repoURL],
         destinations: [{ server: g.destinationServer, namespace: ns }],
-        clusterResourceWhitelist: [{ group: 'kyverno.io', kind: 'ClusterPolicy' }],
+        // Only the kinds of the guards this platform emits.
+        clusterResourceWhitelist: [
+          ...(platform.guards.admissionPolicy
+            ? [
+                { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
+                { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
+              ]
+            : []),
+          ...(platform.guards.kyverno ? [{ group: 'kyverno.io', kind: 'ClusterPolicy' }] : []),
+        ],
         namespaceResourceWhitelist: [
           { group: 'argoproj.io', kind: 'AppProject' },
           { group: 'argoproj.io', kind: 'Application' },
@@ -122,7 +133,8 @@ export class ClusterBundle extends Chart {
       },
     });
 
-    new ProfilePolicies(this, 'profile-policies', { platform, labels });
+    if (platform.guards.admissionPolicy) new AdmissionGuard(this, 'admission-guard', { platform, labels });
+    if (platform.guards.kyverno) new ProfilePolicies(this, 'profile-policies', { platform, labels });
 
     const files = new Map<string, string>([
       [`${PLATFORM_DIR}/README.md`, platformReadme()],

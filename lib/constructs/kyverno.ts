@@ -114,7 +114,7 @@ const celString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'
  * tracking adds to what it applies (the Application's name). Bound to their values, so they let
  * nobody claim another tenant's or another tool's Profile.
  */
-const ADMITTED_OWN_LABELS: readonly (readonly [key: string, celValue: string])[] = [
+export const ADMITTED_OWN_LABELS: readonly (readonly [key: string, celValue: string])[] = [
   ['app.kubernetes.io/managed-by', celString(MANAGED_BY)],
   [TENANT_LABEL, 'object.metadata.name'],
   ['app.kubernetes.io/instance', `${celString(tenantProject(''))} + object.metadata.name`],

@@ -172,6 +172,29 @@ export interface GrantSettings {
   readonly exceptionReasonPattern?: string;
 }
 
+/**
+ * Which in-cluster guards `dist/cluster/` carries: the admission-time twin of the synth checks for
+ * Profiles made outside GitOps, and the deletion guards of Profiles and tenant namespaces.
+ * docs/gitops.md "The in-cluster guard".
+ */
+export interface GuardSettings {
+  /**
+   * A ValidatingAdmissionPolicy and its binding (`admissionregistration.k8s.io/v1`), enforced by the
+   * API server itself: needs Kubernetes 1.30 or later and no other component. @default true
+   */
+  readonly admissionPolicy: boolean;
+  /** The Kyverno policies (lib/constructs/kyverno.ts): needs Kyverno in the cluster. @default true */
+  readonly kyverno: boolean;
+  /**
+   * Users whose deletion of a tenant namespace is the cascade of a Profile deletion the guard
+   * already admitted (the namespace is owned by its Profile): the garbage collector, as the
+   * controller manager authenticates it (`--use-service-account-credentials` on, the kubeadm
+   * default: the ServiceAccount; off: the controller manager's own user).
+   * @default ['system:serviceaccount:kube-system:generic-garbage-collector', 'system:kube-controller-manager']
+   */
+  readonly namespaceDeleters: readonly string[];
+}
+
 export interface PlatformSettings {
   readonly identity: IdentitySettings;
   readonly istio: IstioSettings;
@@ -198,6 +221,8 @@ export interface PlatformSettings {
   readonly gitops: GitOpsSettings;
   /** @default see {@link GrantSettings} */
   readonly grants: GrantSettings;
+  /** @default see {@link GuardSettings} */
+  readonly guards: GuardSettings;
 }
 
 /** Overrides accepted by `definePlatform`: every section optional, each field within it optional. */

@@ -568,6 +568,24 @@ function clusterPolicyFlags(b: Side, a: Side, flag: Emit): void {
   }
 }
 
+/**
+ * The in-cluster guard's ValidatingAdmissionPolicies and bindings (lib/constructs/admission-guard.ts):
+ * each guards deletion (of Profiles, of tenant namespaces), so one removed, or a binding that
+ * stops denying, removes deletion protection.
+ */
+function admissionPolicyFlags(b: Side, a: Side, flag: Emit): void {
+  for (const kind of ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']) {
+    for (const x of byKind(b, kind, 'admissionregistration.k8s.io')) {
+      const y = a.get(objectKey(x));
+      const denies = (p: Parsed): boolean => JSON.stringify(isObj(p.body.spec) ? p.body.spec.validationActions : undefined).includes('"Deny"');
+      if (!y) flag('deletion-protection-removed', `${kind} ${x.name} removed: what it refused (deleting what is not decommissioned, Profiles breaking the rules) is admitted`);
+      else if (kind === 'ValidatingAdmissionPolicyBinding' && denies(x) && !denies(y)) {
+        flag('deletion-protection-removed', `${kind} ${x.name} no longer denies (validationActions without Deny): violations are only reported, not refused`);
+      }
+    }
+  }
+}
+
 /** A tenant's AppProject is its blast radius: more destinations or cluster-scoped kinds widen it. */
 function appProjectFlags(b: Side, a: Side, flag: Emit): void {
   for (const y of byKind(a, 'AppProject', 'argoproj.io')) {
@@ -585,7 +603,7 @@ function appProjectFlags(b: Side, a: Side, flag: Emit): void {
   }
 }
 
-const CLUSTER_CHECKS: readonly ((b: Side, a: Side, flag: Emit) => void)[] = [applicationSetFlags, clusterPolicyFlags, appProjectFlags];
+const CLUSTER_CHECKS: readonly ((b: Side, a: Side, flag: Emit) => void)[] = [applicationSetFlags, clusterPolicyFlags, admissionPolicyFlags, appProjectFlags];
 
 /**
  * The flags of one changed group, given its parsed objects on both sides and the two whole trees

@@ -314,6 +314,22 @@ describe('2b. our objects and the controller\'s coexist', () => {
     const observed = emitted
       .filter((e) => (e.file.startsWith('cluster/') ? !/^cluster\/AppProject\.tenant-/.test(e.file) || sampledNames.has(e.file.slice('cluster/AppProject.tenant-'.length, -'.yaml'.length)) : inSample(e.object)))
       .map((e) => e.object);
+    // The controller manager's policy status controller writes each ValidatingAdmissionPolicy's
+    // status (type checking) once per generation, with server-side apply, whenever it gets to it.
+    // The first apply of ours after that write rewrites our managedFields entry once (measured:
+    // resourceVersion bumps, spec and generation unchanged; later re-applies change nothing).
+    // Wait for the write and settle that once, so the check below still catches a real fight.
+    const policies = observed.filter((o) => o.kind === 'ValidatingAdmissionPolicy');
+    for (const p of policies) {
+      await waitFor(`status of ValidatingAdmissionPolicy ${p.metadata.name}`, () => {
+        const live = getObject('validatingadmissionpolicy', p.metadata.name);
+        return live !== undefined && (live.status as { observedGeneration?: number } | undefined)?.observedGeneration === live.metadata.generation;
+      });
+    }
+    if (policies.length > 0) {
+      const settle = await kubectlAsync(['apply', '--server-side', '--field-manager', 'kubeflow-tenants', '--validate=strict', '-f', '-'], toYamlStream(policies));
+      expect(settle.code, settle.stderr).toBe(0);
+    }
     const before = await snapshot(observed);
     const theirsBefore = await snapshotController();
     const r = await kubectlAsync(['apply', '--server-side', '--field-manager', 'kubeflow-tenants', '--validate=strict', '-f', '-'], toYamlStream(observed));

@@ -246,7 +246,7 @@ log "CRDs established ($(grep -c 'condition met' "$RUN/logs/install-crds.log"))"
 start kube-controller-manager "$BIN/kube-controller-manager" \
   --kubeconfig "$KUBECONFIG_FILE" --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
   --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false \
-  --controllers clusterrole-aggregation-controller,namespace-controller,serviceaccount-controller,serviceaccount-token-controller,resourcequota-controller,garbage-collector-controller \
+  --controllers clusterrole-aggregation-controller,namespace-controller,serviceaccount-controller,serviceaccount-token-controller,resourcequota-controller,garbage-collector-controller,validatingadmissionpolicy-status-controller \
   --service-account-private-key-file "$P/sa.key" --root-ca-file "$P/ca.crt" --use-service-account-credentials=false \
   --cluster-signing-cert-file "$P/ca.crt" --cluster-signing-key-file "$P/ca.key" \
   --resource-quota-sync-period 10s --namespace-sync-period 1m --profiling=false --v 1

@@ -27,8 +27,8 @@ export function schemaViolations(result: SynthResult): string[] {
  * Isolation: each tenant folder holds only its Profile and objects of its own namespace; a
  * default-deny NetworkPolicy admitting only the namespace itself and the platform's namespaces;
  * STRICT mTLS; RoleBindings only for declared contributors (with the declared role, through the
- * platform's identity) and declared grantees; nothing cluster-wide but the Argo CD and Kyverno
- * objects; a decommissioned tenant keeps no access at all. Returns every violation.
+ * platform's identity) and declared grantees; nothing cluster-wide but the Argo CD objects and the
+ * in-cluster guards (Kyverno, ValidatingAdmissionPolicies); a decommissioned tenant keeps no access at all. Returns every violation.
  */
 export function isolationViolations(result: SynthResult, entries: readonly TenantEntry[], platform: PlatformSettings): string[] {
   const out: string[] = [];
@@ -38,7 +38,10 @@ export function isolationViolations(result: SynthResult, entries: readonly Tenan
     const m = /^tenants\/([^/]+)\//.exec(file);
     if (!m) {
       if (!file.startsWith('cluster/')) out.push(`${file}: neither in a tenant folder nor in cluster/`);
-      else if (!['AppProject', 'Application', 'ApplicationSet', 'ClusterPolicy'].includes(manifest.kind)) out.push(`${file}: unexpected cluster-level ${manifest.kind}`);
+      // Validating admission policies only refuse requests: they grant nothing.
+      else if (!['AppProject', 'Application', 'ApplicationSet', 'ClusterPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(manifest.kind)) {
+        out.push(`${file}: unexpected cluster-level ${manifest.kind}`);
+      }
       continue;
     }
     byTenant.set(m[1]!, [...(byTenant.get(m[1]!) ?? []), manifest]);

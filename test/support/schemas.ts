@@ -1,6 +1,8 @@
 /**
  * Schema validation of emitted objects against the vendored schemas, strict on unknown fields:
- * core kinds against the Kubernetes 1.28 standalone-strict JSON schemas, custom resources against
+ * core kinds against the Kubernetes 1.28 standalone-strict JSON schemas, kinds 1.28 lacks
+ * (ValidatingAdmissionPolicy v1) against the vendored Kubernetes 1.33 OpenAPI v3 (schemas/k8s-v1.33/),
+ * custom resources against
  * the openAPIV3Schema of the vendored CRD version, with `additionalProperties: false` added wherever
  * the API server would prune or (with strict field validation) reject unknown fields.
  */
@@ -47,6 +49,27 @@ function mapValues(o: Json, f: (v: unknown) => unknown): Json {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
 }
 
+/**
+ * OpenAPI v3 component schemas -> JSON schema definitions, strict like the API server with strict
+ * field validation: `additionalProperties: false` on every object with properties; the v3
+ * `allOf: [{$ref}]` wrapper becomes the plain `$ref`.
+ */
+function openApiToJsonSchema(s: unknown): unknown {
+  if (Array.isArray(s)) return s.map(openApiToJsonSchema);
+  if (typeof s !== 'object' || s === null) return s;
+  const src = s as Json;
+  const allOf = src.allOf as Json[] | undefined;
+  if (allOf && allOf.length === 1 && typeof allOf[0]!.$ref === 'string') return { $ref: (allOf[0]!.$ref as string).replace('#/components/schemas/', '#/definitions/') };
+  const o: Json = {};
+  for (const [k, v] of Object.entries(src)) {
+    if (k === '$ref' && typeof v === 'string') o[k] = v.replace('#/components/schemas/', '#/definitions/');
+    else if (k === 'properties') o[k] = mapValues(v as Json, openApiToJsonSchema);
+    else if (k !== 'default') o[k] = openApiToJsonSchema(v);
+  }
+  if (o.type === 'object' && o.properties && o.additionalProperties === undefined) o.additionalProperties = false;
+  return o;
+}
+
 function load(): void {
   if (loaded) return;
   loaded = true;
@@ -59,6 +82,23 @@ function load(): void {
     const gvk = (schema['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[])[0]!;
     const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
     pending.set(`${apiVersion}/${gvk.kind}`, schema);
+  }
+  // Built-in kinds from the 1.33 OpenAPI v3 files.
+  const v133 = path.join(ROOT, 'schemas/k8s-v1.33');
+  for (const f of fs.readdirSync(v133).filter((x) => x.endsWith('_openapi.json'))) {
+    const doc = JSON.parse(fs.readFileSync(path.join(v133, f), 'utf8')) as { components: { schemas: Json } };
+    const definitions = openApiToJsonSchema(doc.components.schemas) as Json;
+    for (const [fqn, def] of Object.entries(doc.components.schemas)) {
+      const gvks = (def as Json)['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined;
+      if (!gvks || gvks.length !== 1 || !((def as Json).properties as Json | undefined)?.metadata) continue;
+      const gvk = gvks[0]!;
+      const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+      const key = `${apiVersion}/${gvk.kind}`;
+      if (pending.has(key)) continue; // the 1.28 standalone schema of the same kind wins
+      const own = definitions[fqn] as Json;
+      const props = { ...(own.properties as Json), apiVersion: { type: 'string', enum: [apiVersion] }, kind: { type: 'string', enum: [gvk.kind] } };
+      pending.set(key, { ...own, properties: props, required: [...new Set([...((own.required as string[] | undefined) ?? []), 'apiVersion', 'kind', 'metadata'])], definitions });
+    }
   }
   // Custom resources: every served version of every vendored CRD.
   for (const f of fs.readdirSync(path.join(ROOT, 'crds')).filter((x) => x.endsWith('.yaml'))) {

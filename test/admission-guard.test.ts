@@ -1,0 +1,126 @@
+/**
+ * The in-cluster guard (lib/constructs/admission-guard.ts) as synth emits it: schema-valid
+ * admissionregistration.k8s.io/v1 objects, chosen by the platform's `guards`; and the shared guard
+ * cases (test/support/guard-cases.ts) evaluated by synth validation, which must agree with each
+ * case's expected outcome (the real API server answers the same table in
+ * test/cluster/7-admission-guard.cluster.test.ts).
+ */
+import { App, Chart } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { AdmissionGuard, guardRules, labelKeysRule, NAMESPACE_GUARD_POLICY, PROFILE_GUARD_POLICY } from '../lib/constructs/admission-guard';
+import { checkRemovedTenants } from '../lib/deployed';
+import { DECOMMISSIONED_ANNOTATION } from '../lib/model/decommission';
+import { definePlatform } from '../lib/platform';
+import { synthesize } from '../lib/synth';
+import { validateTenants } from '../lib/tenant';
+import { entry, validSpec } from './support/fixtures';
+import type { GuardCase, GuardObject } from './support/guard-cases';
+import { GUARD_CASES, GUARD_CASES_PLATFORM } from './support/guard-cases';
+import { validateManifest } from './support/schemas';
+
+type Json = Record<string, any>;
+
+const manifests = (platform = GUARD_CASES_PLATFORM): Json[] => synthesize([entry(validSpec({ name: 'fraud' }))], platform).objects.map((o) => o.manifest as Json);
+const ofKind = (objs: Json[], kind: string): Json[] => objs.filter((o) => o.kind === kind);
+
+/** Synth's answer to a case: validation of the tenant file the Profile stands for, or the removal guard. */
+function synthVerdict(c: GuardCase): 'allow' | 'deny' {
+  if (c.operation === 'DELETE') {
+    const p = c.oldObject!;
+    const deployed = new Map([[p.metadata.name, { name: p.metadata.name, decommissioned: p.metadata.annotations?.[DECOMMISSIONED_ANNOTATION] === 'true' }]]);
+    // The Profile disappears from dist/ when its tenant file is deleted.
+    return checkRemovedTenants([], deployed).length > 0 ? 'deny' : 'allow';
+  }
+  const p: GuardObject = c.object!;
+  const spec = validSpec({ name: p.metadata.name, labels: p.metadata.labels ?? {}, owner: { email: p.spec?.owner?.name ?? '' } });
+  return validateTenants([entry(spec)], GUARD_CASES_PLATFORM).length > 0 ? 'deny' : 'allow';
+}
+
+describe('guard cases: synth validation', () => {
+  const asked = GUARD_CASES.filter((c) => c.notInSynth === undefined);
+  it('asks synth most cases, and both outcomes', () => {
+    expect(asked.length).toBeGreaterThan(GUARD_CASES.length / 2);
+    expect(new Set(asked.map((c) => c.expect))).toEqual(new Set(['allow', 'deny']));
+  });
+  it.each(asked.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    expect(synthVerdict(c)).toBe(c.expect);
+  });
+});
+
+describe('guard cases: the table itself', () => {
+  const rules = guardRules(GUARD_CASES_PLATFORM).map((r) => r.name);
+  it('names cases and stored objects uniquely, and every refusal by a rule of the guard', () => {
+    expect(new Set(GUARD_CASES.map((c) => c.name)).size).toBe(GUARD_CASES.length);
+    const stored = GUARD_CASES.filter((c) => c.oldObject).map((c) => c.oldObject!.metadata.name);
+    expect(new Set(stored).size).toBe(stored.length);
+    for (const c of GUARD_CASES) {
+      expect(c.expect === 'deny', c.name).toBe(c.rule !== undefined);
+      if (c.rule) expect(rules, c.name).toContain(c.rule);
+      expect(c.operation === 'DELETE' ? !c.object && !!c.oldObject : !!c.object, c.name).toBe(true);
+      expect(c.operation === 'UPDATE' ? !!c.oldObject : true, c.name).toBe(true);
+    }
+    // Every rule is exercised by at least one refused case.
+    expect([...new Set(GUARD_CASES.map((c) => c.rule).filter(Boolean))].sort()).toEqual([...rules].sort());
+  });
+});
+
+describe('the emitted guard', () => {
+  it('is two schema-valid ValidatingAdmissionPolicies (v1) with Deny bindings, one validation per rule', () => {
+    const objs = manifests();
+    const policies = ofKind(objs, 'ValidatingAdmissionPolicy');
+    const bindings = ofKind(objs, 'ValidatingAdmissionPolicyBinding');
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual([NAMESPACE_GUARD_POLICY, PROFILE_GUARD_POLICY]);
+    for (const o of [...policies, ...bindings]) {
+      expect(o.apiVersion).toBe('admissionregistration.k8s.io/v1');
+      expect(validateManifest(o)).toEqual([]);
+    }
+    for (const b of bindings) expect(b.spec).toEqual({ policyName: b.metadata.name, validationActions: ['Deny'] });
+    const rules = guardRules(GUARD_CASES_PLATFORM);
+    const profile = policies.find((p) => p.metadata.name === PROFILE_GUARD_POLICY)!;
+    expect(profile.spec.validations.map((v: Json) => v.expression)).toEqual(rules.filter((r) => r.resource === 'profiles').map((r) => r.expression));
+    expect(profile.spec.matchConstraints.resourceRules).toEqual([{ apiGroups: ['kubeflow.org'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['profiles'] }]);
+  });
+
+  it('the schema has teeth: an unknown field and a wrong apiVersion are refused', () => {
+    const policy = ofKind(manifests(), 'ValidatingAdmissionPolicy')[0]!;
+    expect(validateManifest({ ...policy, spec: { ...policy.spec, validationz: [] } }).join('\n')).toMatch(/validationz/);
+    expect(validateManifest({ ...policy, apiVersion: 'admissionregistration.k8s.io/v1beta1' })).not.toEqual([]);
+  });
+
+  it('takes reserved names, required labels and namespace deleters from the platform', () => {
+    const platform = definePlatform({ reservedNames: ['ops', 'sys-*'], requiredLabels: ['owner-team'], guards: { namespaceDeleters: ['system:gc'] } });
+    const text = JSON.stringify(guardRules(platform));
+    for (const s of ["['ops']", "startsWith('sys-')", "['owner-team']", "['system:gc']"]) expect(text).toContain(s);
+    expect(text).not.toContain("'team'");
+  });
+
+  it('the platform chooses the guards, and the platform AppProject allows exactly their kinds', () => {
+    // Cluster-scoped objects of the cluster bundle (a tenant bundle's Profile and Namespace belong to its own AppProject).
+    const kinds = (objs: Json[]) => [...new Set(objs.filter((o) => o.metadata.namespace === undefined && o.kind !== 'Profile' && o.kind !== 'Namespace').map((o) => o.kind))].sort();
+    const whitelist = (objs: Json[]) =>
+      objs.find((o) => o.kind === 'AppProject' && o.metadata.name === 'kubeflow-tenants')!.spec.clusterResourceWhitelist.map((w: Json) => w.kind).sort();
+    for (const [admissionPolicy, kyverno, expected] of [
+      [true, true, ['ClusterPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
+      [true, false, ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
+      [false, true, ['ClusterPolicy']],
+      [false, false, []],
+    ] as const) {
+      const objs = manifests(definePlatform({ guards: { admissionPolicy, kyverno } }));
+      expect(kinds(objs), `${admissionPolicy} ${kyverno}`).toEqual(expected);
+      expect(whitelist(objs)).toEqual(expected);
+    }
+  });
+
+  it('refuses two rules of one name (a reserved-label-keys rule is one more entry)', () => {
+    const platform = GUARD_CASES_PLATFORM;
+    const extra = labelKeysRule('profile-no-reserved-label-keys', "k.startsWith('kubeflow-tenants/')", 'false', 'reserved');
+    const objs = (rules: ReturnType<typeof guardRules>) => {
+      const chart = new Chart(new App(), 'c');
+      new AdmissionGuard(chart, 'g', { platform, labels: {}, rules });
+      return chart.toJson() as Json[];
+    };
+    const withExtra = objs([...guardRules(platform), extra]);
+    expect(withExtra.find((o) => o.metadata.name === PROFILE_GUARD_POLICY)!.spec.validations.at(-1).expression).toBe(extra.expression);
+    expect(() => objs([...guardRules(platform), guardRules(platform)[0]!])).toThrow(/defined twice/);
+  });
+});
