@@ -16,6 +16,7 @@ import type { GuardCase } from '../support/guard-cases';
 import { GUARD_CASES, GUARD_CASES_PLATFORM, guardProfile } from '../support/guard-cases';
 import { fixtureInputs } from '../fixture-repo';
 import { type KubeObject, type Run, getObject, kubectl, kubectlOk, loadFixtureDist, profiles, reconcileCount, toYamlStream, waitFor } from './helpers';
+import { TENANT_LABEL } from '../../lib/meta';
 
 const guard = synthesize([entry(validSpec({ name: 'gc-fixture' }))], GUARD_CASES_PLATFORM)
   .objects.map((o) => o.manifest as unknown as KubeObject)
@@ -116,7 +117,13 @@ describe('10.5 the in-cluster guard (ValidatingAdmissionPolicy) on the real API 
     expect([platform.reservedNames, platform.requiredLabels]).toEqual([GUARD_CASES_PLATFORM.reservedNames, GUARD_CASES_PLATFORM.requiredLabels]);
     const ps = profiles((await loadFixtureDist()).map((e) => e.object));
     expect(ps.length).toBeGreaterThan(3);
-    const renamed = ps.map((p) => ({ ...p, metadata: { ...p.metadata, name: `gx-${p.metadata.name}` } }));
+    // Renamed as synth would name them: the tenant label carries the Profile's name (the guard admits
+    // that label only with the Profile's own name).
+    const renamed = ps.map((p) => {
+      const name = `gx-${p.metadata.name}`;
+      const labels = { ...(p.metadata.labels ?? {}), ...(p.metadata.labels?.[TENANT_LABEL] !== undefined ? { [TENANT_LABEL]: name } : {}) };
+      return { ...p, metadata: { ...p.metadata, name, labels } };
+    });
     const r = kubectl(['create', '--dry-run=server', '-f', '-'], toYamlStream(renamed));
     expect(r.code, denial(r)).toBe(0);
   });
