@@ -26,7 +26,7 @@ import { objectMeta } from '../meta';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
 import { SYNC_WAVE_ANNOTATION } from './argocd';
 import { reservedLabelRegex } from '../declarations/labels';
-import { ADMITTED_OWN_LABELS } from './kyverno';
+import { ADMITTED_OWN_LABELS, celList, celString, nameNotReservedCel, reservedLabelsMessage } from './profile-cel';
 
 /** Names of the two policies; each binding has its policy's name. */
 export const PROFILE_GUARD_POLICY = 'kubeflow-tenants-profile-guard';
@@ -50,9 +50,6 @@ export interface GuardRule {
   readonly message: string;
 }
 
-/** A CEL string literal. */
-export const celString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-const celList = (xs: readonly string[]): string => `[${xs.map(celString).join(', ')}]`;
 
 const IS_CREATE = "request.operation == 'CREATE'";
 const IS_UPDATE = "request.operation == 'UPDATE'";
@@ -96,12 +93,6 @@ export function labelKeysRule(name: string, matches: string, valid: string, mess
  * every other tenant's, and admission CEL sees only the object under review (docs/gitops.md).
  */
 export function guardRules(platform: PlatformSettings): GuardRule[] {
-  const exact = platform.reservedNames.filter((p) => !p.endsWith('*'));
-  const prefixes = platform.reservedNames.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
-  const reserved = [
-    ...(exact.length > 0 ? [`!(object.metadata.name in ${celList(exact)})`] : []),
-    ...prefixes.map((p) => `!object.metadata.name.startsWith(${celString(p)})`),
-  ];
   const required = platform.requiredLabels;
   const ownerOk = (o: string): string =>
     `has(${o}.spec) && has(${o}.spec.owner) && has(${o}.spec.owner.kind) && ${o}.spec.owner.kind == 'User' && ` +
@@ -119,7 +110,7 @@ export function guardRules(platform: PlatformSettings): GuardRule[] {
     {
       name: 'profile-name-not-reserved',
       resource: 'profiles',
-      expression: onCreate(reserved.length > 0 ? reserved.join(' && ') : 'true'),
+      expression: onCreate(nameNotReservedCel(platform.reservedNames)),
       message: `this name is reserved for the platform (${platform.reservedNames.join(', ')}); choose another name`,
     },
     // The same reserved label keys as synth (lib/profile.ts) and Kyverno, with the labels synth
@@ -128,7 +119,7 @@ export function guardRules(platform: PlatformSettings): GuardRule[] {
       'profile-labels-not-reserved',
       `k.matches(${celString(reservedLabelRegex(platform.labels.reserved))})`,
       ADMITTED_OWN_LABELS.map(([key, value]) => `(k == ${celString(key)} && object.metadata.labels[k] == ${value})`).join(' || ') || 'false',
-      `label keys reserved for the platform (${platform.labels.reserved.join(', ')}) steer isolation, admission or the platform's own bookkeeping; remove them from the Profile`,
+      reservedLabelsMessage(platform),
     ),
     {
       name: 'profile-has-required-labels',

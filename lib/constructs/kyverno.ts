@@ -11,9 +11,10 @@ import {
 } from '../../imports/kyverno.io';
 import { reservedLabelRegex } from '../declarations/labels';
 import type { PlatformSettings } from '../declarations/platform';
-import { MANAGED_BY, objectMeta, TENANT_LABEL } from '../meta';
+import { objectMeta } from '../meta';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
-import { SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, tenantProject } from './argocd';
+import { SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION } from './argocd';
+import { ADMITTED_OWN_LABELS, celList, celString, nameNotReservedCel, reservedLabelsMessage } from './profile-cel';
 
 /** Names of the Kyverno ClusterPolicies. */
 export const PROFILE_RULES_POLICY = 'kubeflow-tenants-profile-rules';
@@ -106,31 +107,11 @@ export interface ProfileRule {
   readonly message: string;
 }
 
-const celString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-/**
- * Reserved label keys a Profile may carry anyway, each only with the value given as CEL: the labels
- * synth itself puts on every Profile (lib/meta.ts `tenantLabels`), and the one Argo CD's label
- * tracking adds to what it applies (the Application's name). Bound to their values, so they let
- * nobody claim another tenant's or another tool's Profile.
- */
-export const ADMITTED_OWN_LABELS: readonly (readonly [key: string, celValue: string])[] = [
-  ['app.kubernetes.io/managed-by', celString(MANAGED_BY)],
-  [TENANT_LABEL, 'object.metadata.name'],
-  ['app.kubernetes.io/instance', `${celString(tenantProject(''))} + object.metadata.name`],
-];
-
 /**
  * The synth-time Profile checks as CEL (the language of Kyverno's `validate.cel` and of
  * ValidatingAdmissionPolicy): name, reserved names, required labels, reserved label keys, owner.
  */
 export function profileRules(platform: PlatformSettings): ProfileRule[] {
-  const exact = platform.reservedNames.filter((p) => !p.endsWith('*'));
-  const prefixes = platform.reservedNames.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1));
-  const reserved = [
-    ...(exact.length > 0 ? [`!(object.metadata.name in [${exact.map(celString).join(', ')}])`] : []),
-    ...prefixes.map((p) => `!object.metadata.name.startsWith(${celString(p)})`),
-  ];
   const required = platform.requiredLabels;
   return [
     {
@@ -140,14 +121,14 @@ export function profileRules(platform: PlatformSettings): ProfileRule[] {
     },
     {
       name: 'profile-name-not-reserved',
-      expression: reserved.length > 0 ? reserved.join(' && ') : 'true',
+      expression: nameNotReservedCel(platform.reservedNames),
       message: `this name is reserved for the platform (${platform.reservedNames.join(', ')}); choose another name`,
     },
     {
       name: 'profile-has-required-labels',
       expression:
         required.length > 0
-          ? `has(object.metadata.labels) && [${required.map(celString).join(', ')}].all(l, l in object.metadata.labels && object.metadata.labels[l] != '')`
+          ? `has(object.metadata.labels) && ${celList(required)}.all(l, l in object.metadata.labels && object.metadata.labels[l] != '')`
           : 'true',
       message: `every Profile must carry the labels ${required.join(', ')}`,
     },
@@ -157,7 +138,7 @@ export function profileRules(platform: PlatformSettings): ProfileRule[] {
         `!has(object.metadata.labels) || object.metadata.labels.all(k, !k.matches(${celString(reservedLabelRegex(platform.labels.reserved))})` +
         ADMITTED_OWN_LABELS.map(([key, value]) => ` || (k == ${celString(key)} && object.metadata.labels[k] == ${value})`).join('') +
         ')',
-      message: `label keys reserved for the platform (${platform.labels.reserved.join(', ')}) steer isolation, admission or the platform's own bookkeeping; remove them from the Profile`,
+      message: reservedLabelsMessage(platform),
     },
     {
       name: 'profile-owner-is-a-user',
