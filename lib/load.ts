@@ -28,9 +28,8 @@ import type { PlatformSettings } from './platform';
 import { PLATFORM_FILE, PlatformError } from './platform';
 import { describeThrown, oneLine, snapshot } from './snapshot';
 import type { TenantSpec } from './tenant';
-import { validateTenants } from './tenant';
 import type { SourcePosition, TenantEntry } from './validation';
-import { FieldError, isPlainObject, sortErrors, ValidationError } from './validation';
+import { FieldError, isPlainObject, ValidationError } from './validation';
 
 /** What `loadTenants` returns: the loaded declarations (plain data) and every loading error. */
 export interface LoadedTenants {
@@ -124,15 +123,10 @@ export async function loadTenants(root: string): Promise<LoadedTenants> {
 }
 
 /**
- * Every error of the loaded tenants: loading errors, then validation errors of every loaded
- * declaration, sorted by file. A field whose value was not data was left out of the snapshot, so
- * validation errors at or under its path (`Required value`, ...) would only repeat it: they are dropped.
+ * `found` minus the errors at or under a field that one of `loadErrors` already reported: a field
+ * whose value was not data was left out of the snapshot, so validation errors there (`Required
+ * value`, ...) would only repeat it.
  */
-export function tenantErrors(loaded: LoadedTenants, platform: PlatformSettings): FieldError[] {
-  return sortErrors([...loaded.errors, ...withoutRepeats(loaded.errors, validateTenants(loaded.entries, platform))]);
-}
-
-/** `found` minus the errors at or under a field that one of `loadErrors` already reported. */
 export function withoutRepeats(loadErrors: readonly FieldError[], found: readonly FieldError[]): FieldError[] {
   const covered = new Map<string, string[]>();
   for (const e of loadErrors) {

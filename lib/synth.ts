@@ -78,6 +78,21 @@ export function toYaml(m: unknown): string {
  * every error otherwise. Deterministic: tenants are rendered in name order, whatever the input order.
  */
 export function synthesize(declared: readonly TenantEntry[], platform: PlatformSettings, options: SynthOptions = {}): SynthResult {
+  const { entries, warnings, errors } = checkDeclarations(declared, platform, options);
+  if (errors.length > 0) throw new ValidationError(errors);
+  const model = orgModel(entries.map((e) => e.spec), platform);
+  return { ...render(model), tenants: model.tenants.length, warnings };
+}
+
+/**
+ * Synth's checks without rendering: deprecated spellings rewritten (with their warnings), every
+ * declaration validated, and the errors reported together with `options.loadErrors`, sorted by file.
+ */
+export function checkDeclarations(
+  declared: readonly TenantEntry[],
+  platform: PlatformSettings,
+  options: SynthOptions = {},
+): { entries: TenantEntry[]; warnings: DeprecationWarning[]; errors: FieldError[] } {
   const today = options.today ?? todayUtc();
   const { entries, warnings, errors: renamed, moved } = migrateEntries(declared, options.deprecations ?? DEPRECATIONS, today);
   const invalid = atOldSpelling(validateTenants(entries, platform, options.deployed, today), moved);
@@ -86,9 +101,7 @@ export function synthesize(declared: readonly TenantEntry[], platform: PlatformS
   const loadErrors = options.loadErrors ?? [];
   const found = renamed.length > 0 ? [...renamed, ...invalid] : invalid;
   const errors = loadErrors.length > 0 || renamed.length > 0 ? sortErrors([...loadErrors, ...withoutRepeats(loadErrors, found)]) : invalid;
-  if (errors.length > 0) throw new ValidationError(errors);
-  const model = orgModel(entries.map((e) => e.spec), platform);
-  return { ...render(model), tenants: model.tenants.length, warnings };
+  return { entries, warnings, errors };
 }
 
 /**

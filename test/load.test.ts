@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { types } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadPlatform, loadTenants, tenantErrors } from '../lib/load';
+import { loadPlatform, loadTenants } from '../lib/load';
+import { checkDeclarations } from '../lib/synth';
 import { DEFAULT_PLATFORM } from '../lib/platform';
 import { MAX_DEPTH, MAX_VALUES, snapshot } from '../lib/snapshot';
 import { validateTenants } from '../lib/tenant';
@@ -329,8 +330,9 @@ describe('no value crashes validation or the error printer (property tests)', ()
         const spec = put(validSpec({ contributors: [{ user: 'bob@example.com', role: 'view' }] }) as unknown as Record<string, unknown>, at, value);
         const snap = snapshot(spec, F);
         expect(snap.value === undefined || isPlainData(snap.value)).toBe(true);
-        const loaded = { entries: snap.value === undefined ? [] : [{ file: F, spec: snap.value as never }], errors: snap.errors };
-        const all = tenantErrors(loaded, DEFAULT_PLATFORM);
+        // The pipeline's own checks (lib/synth.ts), with the snapshot's errors as load errors.
+        const entries = snap.value === undefined ? [] : [{ file: F, spec: snap.value as never }];
+        const all = checkDeclarations(entries, DEFAULT_PLATFORM, { loadErrors: snap.errors }).errors;
         for (const e of all) {
           expect(e.file).toBe(F);
           expect(String(e).startsWith(`${F}: `)).toBe(true);
