@@ -100,9 +100,9 @@ describe('the emitted guard', () => {
     const whitelist = (objs: Json[]) =>
       objs.find((o) => o.kind === 'AppProject' && o.metadata.name === 'kubeflow-tenants')!.spec.clusterResourceWhitelist.map((w: Json) => w.kind).sort();
     for (const [admissionPolicy, kyverno, expected] of [
-      [true, true, ['ClusterPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
+      [true, true, ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingPolicy']],
       [true, false, ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
-      [false, true, ['ClusterPolicy']],
+      [false, true, ['ValidatingPolicy']],
       [false, false, []],
     ] as const) {
       const objs = manifests(definePlatform({ guards: { admissionPolicy, kyverno } }));

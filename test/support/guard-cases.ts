@@ -2,7 +2,8 @@
  * One table of guard cases, evaluated by every evaluator of the Profile rules, which must agree
  * with `expect` case by case: synth validation (test/admission-guard.test.ts), the
  * ValidatingAdmissionPolicy on the real API server (test/cluster/7-admission-guard.cluster.test.ts),
- * and any later one (Kyverno's CEL). Pure data; the rules are those of {@link GUARD_CASES_PLATFORM}.
+ * the Kyverno ValidatingPolicy through the Kyverno CLI (test/kyverno-cli.test.ts), and its CEL
+ * through cel-go (test/kyverno-cel.test.ts). Pure data; the rules are those of {@link GUARD_CASES_PLATFORM}.
  *
  * A case is one admission request, shaped like the AdmissionReview's: `object` is the object as it
  * would be stored (CREATE, UPDATE), `oldObject` the stored one (UPDATE, DELETE). Every case has
@@ -166,6 +167,25 @@ export const GUARD_CASES: readonly GuardCase[] = [
     object: guardProfile('gc-legacy-empty', { labels: { ...LEGACY, 'compliance-tier': '' } }),
     expect: 'deny',
     rule: 'profile-has-required-labels',
+  },
+  // The Profile controller PUTs every Profile back on every reconcile, unchanged: a Profile made
+  // before a rule (or before the guard) must stay writable.
+  { name: 'a Profile as synth emits it, PUT back unchanged', operation: 'UPDATE', oldObject: guardProfile('gc-reput'), object: guardProfile('gc-reput'), expect: 'allow' },
+  {
+    name: 'a legacy Profile (missing a required label) PUT back unchanged',
+    operation: 'UPDATE',
+    oldObject: guardProfile('gc-legacy-reput', { labels: LEGACY }),
+    object: guardProfile('gc-legacy-reput', { labels: LEGACY }),
+    expect: 'allow',
+    notInSynth: SYNTH_CHECKS_IN_FULL,
+  },
+  {
+    name: 'a legacy Profile (with a reserved label key) PUT back unchanged',
+    operation: 'UPDATE',
+    oldObject: guardProfile('gc-legacy-reserved', { labels: { ...LABELS, 'istio-injection': 'disabled' } }),
+    object: guardProfile('gc-legacy-reserved', { labels: { ...LABELS, 'istio-injection': 'disabled' } }),
+    expect: 'allow',
+    notInSynth: SYNTH_CHECKS_IN_FULL,
   },
   {
     name: 'an update that makes the owner a Group',
