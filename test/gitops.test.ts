@@ -178,6 +178,9 @@ describe('synthesized example tenants (fixture repository)', () => {
     for (const n of platform.reservedNames) expect(text).toContain(n.endsWith('*') ? `startsWith('${n.slice(0, -1)}')` : `'${n}'`);
     expect(text).toContain(DECOMMISSIONED_ANNOTATION);
     expect(one(result, 'ValidatingPolicy', NAMESPACE_GUARD_POLICY).spec.matchConstraints.resourceRules[0].operations).toEqual(['DELETE']);
+    // Validated against the vendored v1 schema of the CRD, which has teeth.
+    expect(validateManifest(profile)).toEqual([]);
+    expect(validateManifest({ ...profile, spec: { ...profile.spec, validationz: [] } }).join('\n')).toMatch(/validationz/);
   });
 });
 
