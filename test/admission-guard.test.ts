@@ -33,7 +33,8 @@ function synthVerdict(c: GuardCase): 'allow' | 'deny' {
   }
   const p: GuardObject = c.object!;
   const spec = validSpec({ name: p.metadata.name, labels: p.metadata.labels ?? {}, owner: { email: p.spec?.owner?.name ?? '' } });
-  return validateTenants([entry(spec)], GUARD_CASES_PLATFORM).length > 0 ? 'deny' : 'allow';
+  const others = (c.otherTenants ?? []).map((name) => entry(validSpec({ name }), `tenants/${name}.ts`));
+  return validateTenants([entry(spec, `tenants/${p.metadata.name}.ts`), ...others], GUARD_CASES_PLATFORM).length > 0 ? 'deny' : 'allow';
 }
 
 describe('guard cases: synth validation', () => {
@@ -55,12 +56,20 @@ describe('guard cases: the table itself', () => {
     expect(new Set(stored).size).toBe(stored.length);
     for (const c of GUARD_CASES) {
       expect(c.expect === 'deny', c.name).toBe(c.rule !== undefined);
-      if (c.rule) expect(rules, c.name).toContain(c.rule);
+      // A synth-only case names the synth rule; every other refusal is by a rule of the guard.
+      if (c.rule && !c.notInCluster) expect(rules, c.name).toContain(c.rule);
+      if (c.notInCluster) expect(c.notInSynth, c.name).toBeUndefined();
       expect(c.operation === 'DELETE' ? !c.object && !!c.oldObject : !!c.object, c.name).toBe(true);
       expect(c.operation === 'UPDATE' ? !!c.oldObject : true, c.name).toBe(true);
     }
     // Every rule is exercised by at least one refused case.
-    expect([...new Set(GUARD_CASES.map((c) => c.rule).filter(Boolean))].sort()).toEqual([...rules].sort());
+    expect([...new Set(GUARD_CASES.filter((c) => !c.notInCluster).map((c) => c.rule).filter(Boolean))].sort()).toEqual([...rules].sort());
+    // Every reserved label pattern of the platform is refused by a case (a key it matches).
+    const labelKeys = GUARD_CASES.filter((c) => c.rule === 'profile-labels-not-reserved').flatMap((c) => Object.keys(c.object?.metadata.labels ?? {}));
+    for (const p of GUARD_CASES_PLATFORM.labels.reserved) {
+      const re = new RegExp(`^${p.split('*').map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+      expect(labelKeys.some((k) => re.test(k)), p).toBe(true);
+    }
   });
 });
 

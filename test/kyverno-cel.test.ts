@@ -66,14 +66,17 @@ const failing = (names: string[], row: Outcome[]): string[] => {
 describe('guard cases: the Kyverno ValidatingPolicy CEL through cel-go, with Kyverno\'s request shape', () => {
   const ps = policies(GUARD_CASES_PLATFORM);
   const policyOf = (c: GuardCase) => ps.get((c.object ?? c.oldObject)!.kind === 'Profile' ? PROFILE_GUARD_POLICY : NAMESPACE_GUARD_POLICY)!;
+  const asked = GUARD_CASES.filter((c) => !c.notInCluster);
   let outcomes: Outcome[][];
   beforeAll(() => {
-    outcomes = GUARD_CASES.map((c) => evaluate(policyOf(c).expressions, [kyvernoRequest(c.operation, c.object, c.oldObject)])[0]!);
+    outcomes = asked.map((c) => evaluate(policyOf(c).expressions, [kyvernoRequest(c.operation, c.object, c.oldObject)])[0]!);
   });
 
-  it.each(GUARD_CASES.map((c, i) => [c.name, c, i] as const))('%s', (_name, c, i) => {
+  it.each(asked.map((c, i) => [c.name, c, i] as const))('%s', (_name, c, i) => {
     expect(failing(policyOf(c).names, outcomes[i]!)).toEqual(c.expect === 'deny' ? [c.rule] : []);
   });
+
+  for (const c of GUARD_CASES.filter((x) => x.notInCluster)) it.skip(`${c.name} (not asked: ${c.notInCluster!})`, () => {});
 
   it('on CREATE, an empty oldObject (Kyverno) and a null one (the API server) give the same outcome', () => {
     const creates = GUARD_CASES.filter((c) => c.operation === 'CREATE');

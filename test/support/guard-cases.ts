@@ -49,6 +49,13 @@ export interface GuardCase {
    * tenant files, not Profiles, and checks every file in full on every run.
    */
   readonly notInSynth?: string;
+  /**
+   * Why the in-cluster guard has no counterpart (the admission evaluators then list the case as
+   * skipped with this reason): a rule synth alone enforces. `rule` then names the synth rule.
+   */
+  readonly notInCluster?: string;
+  /** Tenants that already exist, by name, when synth judges the case (a rule across tenants). */
+  readonly otherTenants?: readonly string[];
 }
 
 const LABELS = { team: 'guard', 'cost-centre': 'cc-1', 'compliance-tier': 'internal' };
@@ -82,7 +89,14 @@ export function tenantNamespace(name: string, annotations?: Record<string, strin
 const NOT_A_TENANT_FILE = 'the owner of a tenant file is an e-mail, always rendered as a User: synth cannot express another owner';
 const SYNTH_CHECKS_IN_FULL = 'synth checks every tenant file in full on every run: a tenant breaking a newer rule fails synth until fixed';
 const NO_NAMESPACE_IN_SYNTH = 'synth never deletes a namespace; it only stops rendering a Profile (the removal guard covers that)';
+const SYNTH_ONLY_PREFIX =
+  'the tenant-name prefix rule compares a name with every other tenant; admission CEL sees only the object under review, so the rule is synth-only (docs/gitops.md "What it cannot cover")';
 const LEGACY = without(LABELS, 'compliance-tier');
+
+/** A label key the reserved pattern matches: each `*` replaced by `gc`. */
+const keyOf = (pattern: string): string => pattern.replace(/\*/g, 'gc');
+/** Patterns the hand-written cases below already exercise. */
+const COVERED_PATTERNS = ['istio-injection', 'pod-security.kubernetes.io/*'];
 const DECOMMISSIONED = { [DECOMMISSIONED_ANNOTATION]: 'true' };
 
 export const GUARD_CASES: readonly GuardCase[] = [
@@ -110,7 +124,29 @@ export const GUARD_CASES: readonly GuardCase[] = [
     expect: 'deny',
     rule: 'profile-labels-not-reserved',
   },
+  // One case for every other reserved pattern of the platform.
+  ...GUARD_CASES_PLATFORM.labels.reserved
+    .filter((p) => !COVERED_PATTERNS.includes(p))
+    .map(
+      (p, i): GuardCase => ({
+        name: `a reserved label key (${keyOf(p)}, pattern ${p})`,
+        operation: 'CREATE',
+        object: guardProfile(`gc-reserved-${i}`, { labels: { ...LABELS, [keyOf(p)]: 'gc' } }),
+        expect: 'deny',
+        rule: 'profile-labels-not-reserved',
+      }),
+    ),
   { name: 'an unreserved label key of the team', operation: 'CREATE', object: guardProfile('gc-own-label', { labels: { ...LABELS, 'example.com/project': 'x' } }), expect: 'allow' },
+  // The prefix rule: synth only.
+  {
+    name: 'a name that starts with another tenant\'s (prefix clash)',
+    operation: 'CREATE',
+    object: guardProfile('gc-clash-more'),
+    otherTenants: ['gc-clash'],
+    expect: 'deny',
+    rule: 'tenant-name-prefix',
+    notInCluster: SYNTH_ONLY_PREFIX,
+  },
   // Owner.
   {
     name: 'a Group owner',
