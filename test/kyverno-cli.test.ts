@@ -36,7 +36,7 @@ type Operation = GuardCase['operation'];
 const REQUEST_USER = 'kubernetes-admin';
 
 /** Why the CLI cannot pose a case, or undefined when it can. */
-export function cannotPose(c: GuardCase): string | undefined {
+function cannotPose(c: GuardCase): string | undefined {
   if (c.notInCluster) return `no in-cluster rule: ${c.notInCluster}`;
   if (c.operation === 'UPDATE' && !isDeepStrictEqual(c.object, c.oldObject)) {
     return 'an UPDATE that changes the object: the Kyverno CLI sends one resource as both object and oldObject (cel-go evaluates it with Kyverno\'s request shape, test/kyverno-cel.test.ts)';
@@ -45,7 +45,7 @@ export function cannotPose(c: GuardCase): string | undefined {
 }
 
 /** Kyverno's decision on one request: the rules whose validations failed, by the names their messages start with. */
-export interface CliVerdict {
+interface CliVerdict {
   readonly decision: 'allow' | 'deny';
   readonly rules: string[];
   readonly output: string;
@@ -58,7 +58,7 @@ const run = promisify(execFile);
  * warnings as errors. A policy error, or a request no policy matched (which would pass vacuously),
  * throws instead of answering.
  */
-export async function applyWithKyvernoCli(
+async function applyWithKyvernoCli(
   policyFiles: readonly string[],
   requests: readonly { readonly label: string; readonly operation: Operation; readonly resources: readonly Json[] }[],
   ruleNames: readonly string[],
