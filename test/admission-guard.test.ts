@@ -8,6 +8,7 @@
 import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AdmissionGuard, guardRules, labelKeysRule, NAMESPACE_GUARD_POLICY, PROFILE_GUARD_POLICY } from '../lib/constructs/admission-guard';
+import { KyvernoGuard } from '../lib/constructs/kyverno';
 import { checkRemovedTenants } from '../lib/deployed';
 import { DECOMMISSIONED_ANNOTATION } from '../lib/model/decommission';
 import { definePlatform } from '../lib/platform';
@@ -131,5 +132,7 @@ describe('the emitted guard', () => {
     const withExtra = objs([...guardRules(platform), extra]);
     expect(withExtra.find((o) => o.metadata.name === PROFILE_GUARD_POLICY)!.spec.validations.at(-1).expression).toBe(extra.expression);
     expect(() => objs([...guardRules(platform), guardRules(platform)[0]!])).toThrow(/defined twice/);
+    // The Kyverno twin takes the same list and refuses the same mistake.
+    expect(() => new KyvernoGuard(new Chart(new App(), 'k'), 'g', { platform, labels: {}, rules: [...guardRules(platform), guardRules(platform)[0]!] })).toThrow(/defined twice/);
   });
 });
