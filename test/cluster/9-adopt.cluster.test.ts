@@ -46,12 +46,12 @@ const refusals = (n: string): number =>
 /** Writes the documented dump of `ns` into WORK/<ns>.yaml with the documented command, through the tier's kubectl. */
 function dump(ns: string): string {
   const kubectlBin = process.env.KFT_KUBECTL ?? 'kubectl';
-  const r = spawnSync('bash', ['-c', `set -euo pipefail; kubectl() { "${kubectlBin}" "$@"; }; ${dumpCommand(ns)}`], {
+  const r = spawnSync('bash', ['-c', `set -euo pipefail; kubectl() { command "${kubectlBin}" "$@"; }; ${dumpCommand(ns)}`], {
     cwd: WORK,
     encoding: 'utf8',
     env: { ...process.env, KUBECONFIG: process.env.KFT_KUBECONFIG },
   });
-  expect(r.status, r.stderr).toBe(0);
+  expect(r.status, `${String(r.error ?? '')} ${r.signal ?? ''} ${r.stderr}`).toBe(0);
   return join(WORK, `${ns}.yaml`);
 }
 
