@@ -5,8 +5,8 @@
 // validation answers too (test/admission-guard.test.ts): both must give each case's expected
 // outcome. Every stored object a case needs (UPDATE, DELETE) is created before the guard, as a
 // Profile made before the guard existed would be; requests are dry runs (admission runs, nothing
-// is stored or deleted), so each case is asked independently. Last file of the tier: the guard
-// (which suite 1 may have installed from the org's dist/) is removed afterwards, before the case
+// is stored or deleted), so each case is asked independently. The guard
+// (which suite 1 may have installed from the org's dist/) is removed at the end, before the case
 // objects are deleted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NAMESPACE_GUARD_POLICY, PROFILE_GUARD_POLICY } from '../../lib/constructs/admission-guard';
