@@ -8,9 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import yaml from 'js-yaml';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdoptReport, KubeJson } from '../lib/adopt';
 import { ADOPT_EXIT, adoptCheck, adoptExitCode, dumpCommand, parseDump } from '../lib/adopt';
+import { diffTrees } from '../lib/diff';
 import { DEFAULT_PLATFORM, definePlatform } from '../lib/platform';
 import { synthesize, writeDist } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
@@ -18,6 +20,7 @@ import { TENANT_FIELDS, validateTenants } from '../lib/tenant';
 import { ValidationError } from '../lib/validation';
 import { makeRepo, removeRepo, runScript, tenantSource } from './fixture-repo';
 import { entry, ROOT, validSpec } from './support/fixtures';
+import { generateOrg, ORG_PLATFORM } from './support/gen-org';
 import { validateManifest } from './support/schemas';
 
 const NS = 'legacy';
@@ -73,6 +76,14 @@ describe('adopt: the tenant field', () => {
     const strip = (xs: KubeJson[]) => JSON.stringify(xs.map((o) => ({ ...o, metadata: { ...o.metadata, annotations: undefined, labels: { ...o.metadata.labels, 'istio-injection': undefined } } })));
     expect(strip(org)).toEqual(strip(plain));
     for (const o of org) expect(validateManifest(o), `${o.kind} ${o.metadata.name}`).toEqual([]);
+  });
+});
+
+describe('adopt: the review diff', () => {
+  it('a new tenant that adopts says so on its tenant-added flag; one that does not, does not', () => {
+    const added = (s: TenantSpec) => diffTrees(new Map(), new Map(synthesize([entry(s)], DEFAULT_PLATFORM).files)).flags.filter((f) => f.kind === 'tenant-added').map((f) => f.message);
+    expect(added(spec())).toEqual([expect.stringMatching(/; adopts the existing namespace legacy \(docs\/adopt.md: attach the npm run adopt-check report\)$/)]);
+    expect(added(spec({ adopt: false }))[0]).not.toContain('adopts');
   });
 });
 
@@ -309,4 +320,43 @@ describe('npm run adopt-check on a fixture repository', () => {
     expect(usage.code).toBe(1);
     expect(usage.stderr).toContain('usage: npm run adopt-check -- <dump.yaml>');
   }, 60_000);
+});
+
+describe('adopt: properties over generated orgs (grants, credentials, decommissioned tenants)', () => {
+  const platform = definePlatform(ORG_PLATFORM as Parameters<typeof definePlatform>[0]);
+  it('adopting any subset changes exactly the adopted tenants\' Profile annotation and Namespace label; the check finds every bundle name and nothing in a namespace ready for it', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), (seed, picks) => {
+        const specs = generateOrg(seed, 6).specs;
+        const adopted = new Set(specs.filter((_, i) => picks[i]).map((s) => s.name));
+        const run = (xs: readonly TenantSpec[]) => synthesize(xs.map((s) => entry(s)), platform).objects.map((o) => o.manifest as unknown as KubeJson);
+        const before = run(specs);
+        const after = run(specs.map((s) => (adopted.has(s.name) ? { ...s, adopt: true } : s)));
+        expect(after.length).toBe(before.length);
+        after.forEach((a, i) => {
+          const b = before[i]!;
+          const tenant = a.kind === 'Profile' || a.kind === 'Namespace' ? a.metadata.name : undefined;
+          const changed = tenant !== undefined && adopted.has(tenant);
+          const strip = (o: KubeJson) =>
+            JSON.stringify({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, 'kubeflow-tenants/adopted': undefined }, labels: { ...o.metadata.labels, 'istio-injection': undefined } } });
+          expect(strip(a)).toBe(strip(b));
+          if (a.kind === 'Profile') expect(a.metadata.annotations?.['kubeflow-tenants/adopted']).toBe(changed ? 'true' : undefined);
+          if (a.kind === 'Namespace') expect(a.metadata.labels?.['istio-injection']).toBe(changed ? 'enabled' : undefined);
+        });
+        for (const name of adopted) {
+          const profile = after.find((o) => o.kind === 'Profile' && o.metadata.name === name)!;
+          const owner = (profile.spec as { owner: { name: string } }).owner.name;
+          const nsObject = after.find((o) => o.kind === 'Namespace' && o.metadata.name === name)!;
+          const ready: KubeJson = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, annotations: { owner }, labels: { ...nsObject.metadata.labels } } };
+          const clean = adoptCheck('d.yaml', { namespace: ready, objects: [] }, after);
+          expect(clean.verdict, `${name}: ${JSON.stringify(clean.findings)}`).toBe('ready');
+          // The bundle's own objects already present: each is a blocker, named from the bundle.
+          const own = after.filter((o) => o.metadata.namespace === name);
+          const taken = adoptCheck('d.yaml', { namespace: ready, objects: own }, after);
+          expect(taken.findings.filter((f) => f.severity === 'blocker').map((f) => f.object).sort()).toEqual(own.map((o) => `${o.kind} ${name}/${o.metadata.name}`).sort());
+        }
+      }),
+      { numRuns: 15 },
+    );
+  }, 120_000);
 });

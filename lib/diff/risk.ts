@@ -9,7 +9,7 @@ import { PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from '../constructs/argoc
 import { PROFILE_DELETION_POLICY } from '../constructs/kyverno';
 import { platformFileTenant } from '../constructs/platform-files';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
-import { REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
+import { ADOPTED_ANNOTATION, REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
 import { KFAM_ANNOTATION, KUBEFLOW_ROLE_RANK, RBAC_API_GROUP } from '../declarations/kubeflow';
 import type { LabelSettings } from '../declarations/labels';
 import { DEFAULT_PLATFORM } from '../platform';
@@ -275,7 +275,8 @@ function lifecycleFlags({ pb, pa, existedBefore, existsAfter }: TenantSides, fla
     const gpus = Object.entries(q).filter(([k, v]) => isGpuQuotaKey(k) && v !== '0');
     const owner = str(isObj(pa.body.spec) && isObj(pa.body.spec.owner) ? pa.body.spec.owner.name : undefined) ?? '?';
     const caps = ['requests.cpu', 'requests.memory', 'requests.storage'].filter((k) => q[k]).map((k) => `${k.slice('requests.'.length)} ${q[k]}`);
-    flag('tenant-added', `owner ${owner}; quota ${caps.length ? caps.join(', ') : 'no CPU/memory/storage caps'}${gpus.length ? `; GPUs ${gpus.map(([k, v]) => `${k.slice('requests.'.length)} ${v}`).join(', ')}` : ''}`);
+    const adopts = annotationsOf(pa.body)[ADOPTED_ANNOTATION] === 'true' ? `; adopts the existing namespace ${pa.name} (docs/adopt.md: attach the npm run adopt-check report)` : '';
+    flag('tenant-added', `owner ${owner}; quota ${caps.length ? caps.join(', ') : 'no CPU/memory/storage caps'}${gpus.length ? `; GPUs ${gpus.map(([k, v]) => `${k.slice('requests.'.length)} ${v}`).join(', ')}` : ''}${adopts}`);
   }
   if (existedBefore && !existsAfter) {
     if (decommissioned(pb)) flag('tenant-removed', 'removed after being decommissioned; Argo CD keeps the Application and the Profile (Delete=confirm): delete them by hand once the data is handled');
