@@ -3,7 +3,9 @@
  * in order, acknowledged only by an owner entry of acknowledgements.yaml; moving the platform from
  * e-mail to IdP subject changes every owner and blocks every tenant the same way.
  */
-import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack, DiffReport } from '../lib/diff';
 import { diffTrees, hasBlocking, ownerRekeySteps, parseAcks } from '../lib/diff';
 import type { PlatformSettings } from '../lib/platform';
@@ -11,6 +13,7 @@ import { DEFAULT_PLATFORM, definePlatform } from '../lib/platform';
 import { synthesize } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
 import { ValidationError } from '../lib/validation';
+import { git, makeRepo, removeRepo, runScript, synthAndCommit, tenantSource, writeTenants } from './fixture-repo';
 import { entry, validSpec } from './support/fixtures';
 
 const alpha = validSpec({ name: 'alpha', owner: { email: 'lead@example.com', subject: 'sub-lead' }, contributors: [] });
@@ -101,4 +104,30 @@ describe('acknowledgements.yaml: owner entries', () => {
       'acknowledgements.yaml: [1].owner: Invalid value: "b@x.com": must be { from: <old owner>, to: <new owner> }, the Profile owners (identities) before and after',
     ]);
   });
+});
+
+describe('npm run diff with an owner change, on a fixture repository', () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = makeRepo({ 'alpha.ts': tenantSource(alpha) }, { gitInit: true });
+    synthAndCommit(repo, 'one tenant');
+    git(repo, 'checkout', '-q', '-b', 'feature');
+  }, 60_000);
+  afterAll(() => removeRepo(repo));
+
+  it('fails (exit 1) with the steps until the platform team acknowledges the owner change, then passes', () => {
+    writeTenants(repo, { 'alpha.ts': tenantSource({ ...alpha, owner: { email: 'new-lead@example.com' } }) });
+    const blocked = runScript(repo, 'scripts/diff.ts');
+    expect(blocked.stderr).toBe('');
+    expect(blocked.code).toBe(1);
+    expect(blocked.stdout).toMatch(/\n {2}BLOCKING owner changed +alpha: lead@example.com → new-lead@example.com; CI fails until the platform team acknowledges it/);
+    expect(blocked.stdout).toContain('1) kubectl annotate namespace alpha owner=new-lead@example.com --overwrite');
+
+    fs.writeFileSync(path.join(repo, 'acknowledgements.yaml'), '- tenant: alpha\n  owner: { from: lead@example.com, to: new-lead@example.com }\n  reason: lead moved teams (HR-7)\n');
+    const acked = runScript(repo, 'scripts/diff.ts');
+    expect(acked.stderr).toBe('');
+    expect(acked.code).toBe(0);
+    expect(acked.stdout).not.toContain('BLOCKING');
+    expect(acked.stdout).toContain('acknowledged in acknowledgements.yaml: lead moved teams (HR-7)');
+  }, 120_000);
 });
