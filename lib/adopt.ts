@@ -297,6 +297,8 @@ export function adoptCheck(file: string, dump: { namespace: KubeJson; objects: r
   }
 
   // Always: what adoption leaves different from a namespace the controller creates.
+  // The namespace guard is synthesized only when platform.ts guards.admissionPolicy is on; the
+  // version that recognises adopted namespaces names the tenant label in its expression.
   const guarded = synthesized.some((o) => o.kind === 'ValidatingAdmissionPolicy' && JSON.stringify(o.spec ?? {}).includes(TENANT_LABEL));
   add(
     'note',
