@@ -20,7 +20,7 @@ import { checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } 
 export type { TenantSpec } from './declarations/tenant';
 
 /** The top-level fields of a TenantSpec, for the unknown-field check. */
-export const TENANT_FIELDS = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'network', 'credentials', 'decommissioned', 'codeOwners'] as const satisfies readonly (keyof TenantSpec)[];
+export const TENANT_FIELDS = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'network', 'credentials', 'decommissioned', 'codeOwners', 'adopt'] as const satisfies readonly (keyof TenantSpec)[];
 /**
  * Compile-time check that TENANT_FIELDS names every TenantSpec field: tsc names a field left out,
  * which synth would otherwise refuse as unknown in every tenant file that uses it.
@@ -45,8 +45,16 @@ export function checkDecommissioned(errs: ErrorList, spec: TenantSpec, _ctx: Che
   }
 }
 
+/** `adopt` must be a boolean (what it changes: lib/model/tenant.ts `adopted`, docs/adopt.md). */
+export function checkAdopt(errs: ErrorList, spec: TenantSpec, _ctx: CheckContext): void {
+  const v = (spec as { adopt?: unknown }).adopt;
+  if (v !== undefined && typeof v !== 'boolean') {
+    errs.invalid('adopt', v, 'must be true or false; true takes over an existing namespace of this name (docs/adopt.md; check it first with npm run adopt-check)');
+  }
+}
+
 /** Every per-tenant check, in reporting order. */
-const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkNetwork, checkCredentials, checkDecommissioned, checkCodeOwners];
+const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkNetwork, checkCredentials, checkDecommissioned, checkCodeOwners, checkAdopt];
 
 /**
  * Runs every check over every tenant and returns all errors, sorted by file. `deployed` (from

@@ -262,9 +262,9 @@ describe('risk flags', () => {
     expect(flags(step2)).toEqual([expect.stringMatching(/^tenant-removed beta: removed after being decommissioned/)]);
   });
 
-  it('owner changed', () => {
+  it('owner changed (blocking until acknowledged: test/identity-change.test.ts)', () => {
     expect(flags(diffTrees(base, withAlpha({ owner: { email: 'new-lead@example.com' } })))).toEqual([
-      expect.stringMatching(/^owner-changed alpha: lead@example.com → new-lead@example.com; the Profile controller does not move/),
+      expect.stringMatching(/^BLOCKING owner-changed alpha: lead@example.com → new-lead@example.com; CI fails until the platform team acknowledges it/),
     ]);
   });
 

@@ -7,9 +7,10 @@
  *
  * - Profiles: the synth checks of a Profile made outside GitOps (name, reserved names, required
  *   labels, owner), and deletion only of a Profile marked decommissioned.
- * - Tenant namespaces (owned by a Profile): deleting one destroys the data as surely as deleting
- *   the Profile, so only a namespace marked decommissioned itself, or the garbage collector's
- *   cascade of an admitted Profile deletion, may delete it.
+ * - Tenant namespaces (owned by a Profile, or labelled with the tenant by the bundle's Namespace
+ *   object, which is how an adopted namespace without ownerReference is recognised): deleting one
+ *   destroys the data as surely as deleting the Profile, so only a namespace marked decommissioned
+ *   itself, or the garbage collector's cascade of an admitted Profile deletion, may delete it.
  *
  * Why "on UPDATE only what changed": the Profile controller PUTs every Profile on every reconcile.
  * A rule checked on every UPDATE would stop the reconcile of a Profile created before the rule
@@ -22,7 +23,7 @@ import {
   KubeValidatingAdmissionPolicyBinding,
 } from '../../imports/admissionregistration.k8s.io';
 import type { PlatformSettings } from '../declarations/platform';
-import { objectMeta } from '../meta';
+import { objectMeta, TENANT_LABEL } from '../meta';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
 import { SYNC_WAVE_ANNOTATION } from './argocd';
 import { reservedLabelRegex } from '../declarations/labels';
@@ -98,7 +99,11 @@ export function guardRules(platform: PlatformSettings): GuardRule[] {
     `has(${o}.spec) && has(${o}.spec.owner) && has(${o}.spec.owner.kind) && ${o}.spec.owner.kind == 'User' && ` +
     `has(${o}.spec.owner.apiGroup) && ${o}.spec.owner.apiGroup == 'rbac.authorization.k8s.io' && has(${o}.spec.owner.name) && ${o}.spec.owner.name != ''`;
   const hasOwner = (o: string): string => `(has(${o}.spec) && has(${o}.spec.owner))`;
-  const isTenantNamespace = "has(oldObject.metadata.ownerReferences) && oldObject.metadata.ownerReferences.exists(r, r.kind == 'Profile' && r.apiVersion.startsWith('kubeflow.org/'))";
+  // The ownerReference the controller sets on namespaces it creates, or the tenant label the bundle's
+  // Namespace object sets on every tenant namespace: an adopted namespace has only the label.
+  const isTenantNamespace =
+    "(has(oldObject.metadata.ownerReferences) && oldObject.metadata.ownerReferences.exists(r, r.kind == 'Profile' && r.apiVersion.startsWith('kubeflow.org/')))" +
+    ` || (has(oldObject.metadata.labels) && ${celString(TENANT_LABEL)} in oldObject.metadata.labels)`;
   return [
     {
       name: 'profile-name-is-a-namespace-name',
@@ -150,7 +155,7 @@ export function guardRules(platform: PlatformSettings): GuardRule[] {
       resource: 'namespaces',
       expression: `!(${isTenantNamespace}) || ${annotationTrue('oldObject', DECOMMISSIONED_ANNOTATION)} || request.userInfo.username in ${celList(platform.guards.namespaceDeleters)}`,
       message:
-        `this namespace belongs to a Profile: deleting it deletes every notebook, volume and model in it (and the Profile controller recreates it empty); ` +
+        `this namespace belongs to a tenant (a Profile owns it, or it carries the ${TENANT_LABEL} label): deleting it deletes every notebook, volume and model in it (and the Profile controller recreates it empty); ` +
         `remove the tenant instead (docs/gitops.md "Removing a tenant": deleting the decommissioned Profile deletes its namespace), ` +
         `or mark the namespace itself: kubectl annotate namespace <name> ${DECOMMISSIONED_ANNOTATION}=true`,
     },

@@ -11,6 +11,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import type { PodSecurityLevel } from '../declarations/network';
+import { PROFILE_CONTROLLER_NAMESPACE } from '../declarations/kubeflow';
 import { POD_SECURITY_LABEL_PREFIX } from '../declarations/network';
 import { objectMeta } from '../meta';
 
@@ -27,6 +28,11 @@ export interface TenantPodSecurityProps {
   readonly version?: string;
   /** Further labels of the Namespace. @default none */
   readonly labels?: Record<string, string>;
+  /**
+   * The namespace existed before its Profile (`adopt: true`): the Profile controller adds
+   * `istio-injection: enabled` only to namespaces it creates, so this object sets it. @default false
+   */
+  readonly adopted?: boolean;
 }
 
 export class TenantPodSecurity extends Construct {
@@ -34,7 +40,11 @@ export class TenantPodSecurity extends Construct {
     super(scope, id);
     // Metadata only (no spec): server-side apply then owns these labels (and Argo CD's annotations), nothing else.
     new k8s.KubeNamespace(this, 'Namespace', {
-      metadata: objectMeta(props.namespace, undefined, { ...props.labels, ...podSecurityLabels(props.level, props.version ?? 'latest') }),
+      metadata: objectMeta(props.namespace, undefined, {
+        ...props.labels,
+        ...podSecurityLabels(props.level, props.version ?? 'latest'),
+        ...(props.adopted === true ? { [PROFILE_CONTROLLER_NAMESPACE.istioInjectionLabel]: 'enabled' } : {}),
+      }),
     });
   }
 }

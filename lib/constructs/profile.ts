@@ -9,6 +9,7 @@ import { Profile, ProfileSpecResourceQuotaSpecHard } from '../../imports/kubeflo
 import { objectMeta } from '../meta';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
 import { userSubject } from '../model/identity';
+import { ADOPTED_ANNOTATION } from '../model/names';
 
 /** Props of {@link TenantProfile}. */
 export interface TenantProfileProps {
@@ -25,6 +26,11 @@ export interface TenantProfileProps {
    * guard's deletion rule let only such a Profile go. @default false
    */
   readonly decommissioned?: boolean;
+  /**
+   * Marks the Profile {@link ADOPTED_ANNOTATION}: it took over an existing namespace, which
+   * deleting it will not delete (docs/adopt.md). @default false
+   */
+  readonly adopted?: boolean;
 }
 
 export class TenantProfile extends Construct {
@@ -35,8 +41,12 @@ export class TenantProfile extends Construct {
     const hard = Object.fromEntries(
       Object.entries(props.hard).map(([k, v]) => [k, ProfileSpecResourceQuotaSpecHard.fromString(v)]),
     );
+    const annotations = {
+      ...(props.decommissioned === true ? { [DECOMMISSIONED_ANNOTATION]: 'true' } : {}),
+      ...(props.adopted === true ? { [ADOPTED_ANNOTATION]: 'true' } : {}),
+    };
     this.resource = new Profile(this, 'Resource', {
-      metadata: objectMeta(props.name, undefined, props.labels, props.decommissioned === true ? { [DECOMMISSIONED_ANNOTATION]: 'true' } : undefined),
+      metadata: objectMeta(props.name, undefined, props.labels, Object.keys(annotations).length > 0 ? annotations : undefined),
       spec: {
         owner: userSubject(props.owner),
         resourceQuotaSpec: Object.keys(hard).length > 0 ? { hard } : {},

@@ -32,3 +32,18 @@ export const PROFILE_CONTROLLER = {
   editClusterRole: KUBEFLOW_CLUSTER_ROLES.edit,
   viewClusterRole: KUBEFLOW_CLUSTER_ROLES.view,
 } as const;
+
+/**
+ * The Profile controller's names on and in a tenant namespace besides its bindings: the annotation
+ * it adopts an existing namespace by, the label it sets only on namespaces it creates, and its
+ * other objects (an owner change and an adoption are about these: docs/identity.md, docs/adopt.md).
+ */
+export const PROFILE_CONTROLLER_NAMESPACE = {
+  ownerAnnotation: 'owner',
+  istioInjectionLabel: 'istio-injection',
+  ownerAccessPolicy: 'ns-owner-access-istio',
+  quota: 'kf-resource-quota',
+} as const;
+
+/** The container Istio's injector adds to a pod created in a namespace labelled `istio-injection: enabled`. */
+export const ISTIO_SIDECAR_CONTAINER = 'istio-proxy';

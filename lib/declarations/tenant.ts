@@ -47,6 +47,14 @@ export interface TenantSpec {
    */
   readonly decommissioned?: boolean;
   /**
+   * The namespace exists already and the Profile takes it over (docs/adopt.md). The Profile
+   * controller adopts it only when its `owner` annotation equals the owner's identity, and then sets
+   * no ownerReference on it (deleting the Profile does not delete it) and no `istio-injection`
+   * label, so the bundle labels the namespace `istio-injection: enabled` itself and marks the
+   * Profile. Check the namespace first: `npm run adopt-check -- <dump>`. @default false
+   */
+  readonly adopt?: boolean;
+  /**
    * Who must approve changes to this tenant file: GitHub users (`@user`), teams (`@org/team`) or
    * e-mail addresses. Synth writes them into the generated block of `.github/CODEOWNERS`
    * (lib/codeowners.ts); without it the file keeps the repository's default owners.

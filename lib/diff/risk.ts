@@ -9,13 +9,13 @@ import { PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from '../constructs/argoc
 import { PROFILE_GUARD_POLICY } from '../constructs/admission-guard';
 import { platformFileTenant } from '../constructs/platform-files';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
-import { REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
+import { ADOPTED_ANNOTATION, REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
 import { KFAM_ANNOTATION, KUBEFLOW_ROLE_RANK, RBAC_API_GROUP } from '../declarations/kubeflow';
 import type { LabelSettings } from '../declarations/labels';
 import { DEFAULT_PLATFORM } from '../platform';
 import { Quantity } from '../quantity';
-import type { LabelAck } from './acks';
-import { ACKS_FILE } from './acks';
+import type { Ack, LabelAck, OwnerAck } from './acks';
+import { ACKS_FILE, isOwnerAck } from './acks';
 import type { Json, Parsed, Side } from './tree';
 import { CLUSTER_GROUP, cmp, diffValues, groupOrder, hasGroup, isObj, objectKey, OTHER_GROUP } from './tree';
 
@@ -56,6 +56,8 @@ export interface RiskFlag {
   readonly blocking: boolean;
   /** The Profile label change a label flag is about (acknowledgements match it); undefined = absent. */
   readonly label?: { readonly key: string; readonly from: string | undefined; readonly to: string | undefined };
+  /** The Profile owner change an owner flag is about (acknowledgements match it). */
+  readonly owner?: { readonly from: string; readonly to: string };
 }
 
 /** What the checks need besides the two trees. */
@@ -63,7 +65,7 @@ export interface RiskContext {
   /** The working tree's label settings (platform.ts `labels`). @default the defaults */
   readonly labels: LabelSettings;
   /** The working tree's acknowledgements (lib/diff/acks.ts). @default none */
-  readonly acks: readonly LabelAck[];
+  readonly acks: readonly Ack[];
 }
 
 export const DEFAULT_RISK_CONTEXT: RiskContext = { labels: DEFAULT_PLATFORM.labels, acks: [] };
@@ -236,7 +238,7 @@ function syncOptionSet(p: Parsed | undefined): Set<string> {
 
 const decommissioned = (p: Parsed | undefined): boolean => !!p && annotationsOf(p.body)[DECOMMISSIONED_ANNOTATION] === 'true';
 
-type Emit = (kind: RiskKind, message: string, blocking?: boolean, label?: RiskFlag['label']) => void;
+type Emit = (kind: RiskKind, message: string, blocking?: boolean, label?: RiskFlag['label'], owner?: RiskFlag['owner']) => void;
 
 /** One tenant's parsed objects on both sides, and whether its folder exists on each. */
 interface TenantSides {
@@ -273,7 +275,8 @@ function lifecycleFlags({ pb, pa, existedBefore, existsAfter }: TenantSides, fla
     const gpus = Object.entries(q).filter(([k, v]) => isGpuQuotaKey(k) && v !== '0');
     const owner = str(isObj(pa.body.spec) && isObj(pa.body.spec.owner) ? pa.body.spec.owner.name : undefined) ?? '?';
     const caps = ['requests.cpu', 'requests.memory', 'requests.storage'].filter((k) => q[k]).map((k) => `${k.slice('requests.'.length)} ${q[k]}`);
-    flag('tenant-added', `owner ${owner}; quota ${caps.length ? caps.join(', ') : 'no CPU/memory/storage caps'}${gpus.length ? `; GPUs ${gpus.map(([k, v]) => `${k.slice('requests.'.length)} ${v}`).join(', ')}` : ''}`);
+    const adopts = annotationsOf(pa.body)[ADOPTED_ANNOTATION] === 'true' ? `; adopts the existing namespace ${pa.name} (docs/adopt.md: attach the npm run adopt-check report)` : '';
+    flag('tenant-added', `owner ${owner}; quota ${caps.length ? caps.join(', ') : 'no CPU/memory/storage caps'}${gpus.length ? `; GPUs ${gpus.map(([k, v]) => `${k.slice('requests.'.length)} ${v}`).join(', ')}` : ''}${adopts}`);
   }
   if (existedBefore && !existsAfter) {
     if (decommissioned(pb)) flag('tenant-removed', 'removed after being decommissioned; Argo CD keeps the Application and the Profile (Delete=confirm): delete them by hand once the data is handled');
@@ -299,13 +302,53 @@ function profileProtectionFlags({ pb, pa }: TenantSides, flag: Emit): void {
   }
 }
 
-function ownerFlags({ pb, pa }: TenantSides, flag: Emit): void {
+/**
+ * The re-keying steps of an owner change, in order. The Profile controller adopts an existing
+ * namespace only when its `owner` annotation equals the Profile's owner, and never rewrites the
+ * metadata of what it already made: `namespaceAdmin` and `ns-owner-access-istio` get the new owner
+ * in subjects and spec but keep the old `user` annotation, which is what KFAM (the dashboard's
+ * contributor page) reads, until they are recreated.
+ */
+export function ownerRekeySteps(tenant: string, to: string): string[] {
+  return [
+    `kubectl annotate namespace ${tenant} owner=${to} --overwrite (the controller stops reconciling the old Profile until the merge; nothing is removed)`,
+    `merge, and let Argo CD sync the Profile (the controller adopts the namespace again and points namespaceAdmin's subject and ns-owner-access-istio's header match at ${to})`,
+    `kubectl delete rolebinding namespaceAdmin -n ${tenant} && kubectl delete authorizationpolicy ns-owner-access-istio -n ${tenant} (the controller recreates both at once with user=${to}, so KFAM and the dashboard follow)`,
+  ];
+}
+
+/** The acknowledgement matching an owner change of `tenant`, if any. */
+export function ownerAckFor(acks: readonly Ack[], tenant: string, change: NonNullable<RiskFlag['owner']>): OwnerAck | undefined {
+  return acks.filter(isOwnerAck).find((k) => k.tenant === tenant && k.owner.from === change.from && k.owner.to === change.to);
+}
+
+/**
+ * An owner change blocks until acknowledged: the Profile controller stops reconciling the tenant
+ * ("namespace already exist, but not owned by profile creator") until the namespace is re-keyed,
+ * by hand, in the order {@link ownerRekeySteps} gives (docs/identity.md).
+ */
+function ownerFlags({ pb, pa, ctx }: TenantSides, flag: Emit): void {
   if (!pb || !pa) return;
   const ownerB = isObj(pb.body.spec) && isObj(pb.body.spec.owner) ? str(pb.body.spec.owner.name) : undefined;
   const ownerA = isObj(pa.body.spec) && isObj(pa.body.spec.owner) ? str(pa.body.spec.owner.name) : undefined;
-  if (ownerB !== ownerA) {
-    flag('owner-changed', `${ownerB ?? '(none)'} → ${ownerA ?? '(none)'}; the Profile controller does not move an existing namespace to a new owner (kubeflow/dashboard#33): plan the hand-over`);
+  if (ownerB === ownerA) return;
+  const shown = `${ownerB ?? '(none)'} → ${ownerA ?? '(none)'}`;
+  const why = `the Profile controller stops reconciling ${pa.name} ("namespace already exist, but not owned by profile creator ${ownerA ?? ''}") until the namespace is re-keyed; in this order: ${ownerRekeySteps(pa.name, ownerA ?? '<new owner>').map((s, i) => `${i + 1}) ${s}`).join('; ')}`;
+  if (ownerB === undefined || ownerA === undefined) {
+    flag('owner-changed', `${shown}; ${why}`, true);
+    return;
   }
+  const change = { from: ownerB, to: ownerA };
+  const ack = ownerAckFor(ctx.acks, pa.name, change);
+  flag(
+    'owner-changed',
+    ack
+      ? `${shown}; acknowledged in ${ACKS_FILE}: ${ack.reason}; ${why}`
+      : `${shown}; CI fails until the platform team acknowledges it in ${ACKS_FILE} ({ tenant: ${pa.name}, owner: { from: ${ownerB}, to: ${ownerA} }, reason }); ${why} (docs/identity.md)`,
+    !ack,
+    undefined,
+    change,
+  );
 }
 
 /** Quota keys of both Profiles whose values differ, sorted. */
@@ -478,8 +521,8 @@ function tierLowered(from: string | undefined, to: string | undefined, tiers: re
 }
 
 /** The acknowledgement matching a label change of `tenant`, if any (null in the file = absent). */
-export function ackFor(acks: readonly LabelAck[], tenant: string, change: NonNullable<RiskFlag['label']>): LabelAck | undefined {
-  return acks.find((k) => k.tenant === tenant && k.label === change.key && k.from === (change.from ?? null) && k.to === (change.to ?? null));
+export function ackFor(acks: readonly Ack[], tenant: string, change: NonNullable<RiskFlag['label']>): LabelAck | undefined {
+  return acks.filter((k): k is LabelAck => !isOwnerAck(k)).find((k) => k.tenant === tenant && k.label === change.key && k.from === (change.from ?? null) && k.to === (change.to ?? null));
 }
 
 /**
@@ -641,7 +684,7 @@ export function riskFlags(
   ctx: RiskContext = DEFAULT_RISK_CONTEXT,
 ): RiskFlag[] {
   const out: RiskFlag[] = [];
-  const flag: Emit = (kind, message, blocking = false, label) => void out.push({ kind, group: g, message, blocking, ...(label ? { label } : {}) });
+  const flag: Emit = (kind, message, blocking = false, label, owner) => void out.push({ kind, group: g, message, blocking, ...(label ? { label } : {}), ...(owner ? { owner } : {}) });
   if (g === CLUSTER_GROUP) {
     for (const check of CLUSTER_CHECKS) check(b, a, flag);
     return out;
@@ -660,15 +703,21 @@ export function riskFlags(
   return out;
 }
 
-/** Acknowledgements that match no label change of the report: to be removed once their change is merged. */
-export function staleAckFlags(acks: readonly LabelAck[], flags: readonly RiskFlag[]): RiskFlag[] {
+/** Acknowledgements that match no label or owner change of the report: to be removed once their change is merged. */
+export function staleAckFlags(acks: readonly Ack[], flags: readonly RiskFlag[]): RiskFlag[] {
+  const matched = (k: Ack): boolean =>
+    isOwnerAck(k)
+      ? flags.some((f) => f.owner !== undefined && ownerAckFor([k], f.group, f.owner) !== undefined)
+      : flags.some((f) => f.label !== undefined && ackFor([k], f.group, f.label) !== undefined);
   return acks
     .map((k, i) => ({ k, i }))
-    .filter(({ k }) => !flags.some((f) => f.label !== undefined && ackFor([k], f.group, f.label) !== undefined))
+    .filter(({ k }) => !matched(k))
     .map(({ k, i }) => ({
       kind: 'stale-acknowledgement' as const,
       group: k.tenant,
-      message: `${ACKS_FILE}[${i}] (${k.label}: ${k.from ?? '(none)'} → ${k.to ?? '(none)'}) matches no label change in this diff; remove it once its change is merged`,
+      message: isOwnerAck(k)
+        ? `${ACKS_FILE}[${i}] (owner: ${k.owner.from} → ${k.owner.to}) matches no owner change in this diff; remove it once its change is merged`
+        : `${ACKS_FILE}[${i}] (${k.label}: ${k.from ?? '(none)'} → ${k.to ?? '(none)'}) matches no label change in this diff; remove it once its change is merged`,
       blocking: false,
     }));
 }

@@ -34,3 +34,6 @@ export const SECRET_NAMES = {
 export const GIT_MOUNT_PATH = '/var/run/secrets/kubeflow-tenants/git';
 /** Name of the tenant's Vault policy. */
 export const vaultPolicyName = (tenant: string): string => `tenant-${tenant}`;
+
+/** Annotation on the Profile of a tenant that took over an existing namespace (`adopt: true`). */
+export const ADOPTED_ANNOTATION = 'kubeflow-tenants/adopted';

@@ -97,6 +97,12 @@ export interface TenantModel {
   /** Undefined without credentials, and when decommissioned. */
   readonly credentials?: ResolvedCredentials;
   readonly decommissioned: boolean;
+  /**
+   * The tenant takes over an existing namespace (`adopt: true`): the Profile carries
+   * `ADOPTED_ANNOTATION` and the bundle's Namespace object sets `istio-injection: enabled`, which
+   * the Profile controller sets only on namespaces it creates (docs/adopt.md).
+   */
+  readonly adopted: boolean;
   /** The tenant's area of the bucket, no trailing slash. */
   readonly bucketPrefix: string;
   /** The tenant's Vault prefix, relative to the KV mount. */
@@ -168,6 +174,7 @@ function ownModel(spec: TenantSpec, platform: PlatformSettings): TenantModel {
     artifactGrantsIn: [],
     ...(credentials ? { credentials } : {}),
     decommissioned,
+    adopted: spec.adopt === true,
     bucketPrefix: tenantBucketPrefix(spec.name, platform),
     vaultPrefix: tenantVaultPrefix(spec.name, platform),
   };

@@ -5,8 +5,8 @@
 // validation answers too (test/admission-guard.test.ts): both must give each case's expected
 // outcome. Every stored object a case needs (UPDATE, DELETE) is created before the guard, as a
 // Profile made before the guard existed would be; requests are dry runs (admission runs, nothing
-// is stored or deleted), so each case is asked independently. Last file of the tier: the guard
-// (which suite 1 may have installed from the org's dist/) is removed afterwards, before the case
+// is stored or deleted), so each case is asked independently. The guard
+// (which suite 1 may have installed from the org's dist/) is removed at the end, before the case
 // objects are deleted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NAMESPACE_GUARD_POLICY, PROFILE_GUARD_POLICY } from '../../lib/constructs/admission-guard';
@@ -36,7 +36,9 @@ const storedProfiles = [
     return owner ? [guardProfile(owner.name)] : [];
   }),
 ] as unknown as KubeObject[];
-const plainNamespaces = GUARD_CASES.flatMap((c) => (c.oldObject?.kind === 'Namespace' && !c.oldObject.metadata.ownerReferences ? [c.oldObject.metadata.name] : []));
+// Namespaces no Profile owns, stored with the case's labels and annotations (an adopted tenant namespace is one: its tenant label is its only mark).
+const plainNamespaceObjects = GUARD_CASES.flatMap((c) => (c.oldObject?.kind === 'Namespace' && !c.oldObject.metadata.ownerReferences ? [c.oldObject] : []));
+const plainNamespaces = plainNamespaceObjects.map((o) => o.metadata.name);
 const annotatedNamespaces = GUARD_CASES.flatMap((c) => (c.oldObject?.kind === 'Namespace' && c.oldObject.metadata.ownerReferences && c.oldObject.metadata.annotations ? [c.oldObject] : []));
 
 /** Asks the API server one case, as a dry run. */
@@ -61,7 +63,7 @@ beforeAll(async () => {
   kubectl(['delete', '--ignore-not-found', '-f', '-'], toYamlStream(guard));
   const refusedCreate = GUARD_CASES.find((c) => c.operation === 'CREATE' && c.expect === 'deny')!;
   await waitFor('no guard in effect', () => ask(refusedCreate).code === 0, 60_000, 500);
-  kubectlOk(['apply', '--server-side', '--field-manager', 'kft-cluster-test', '-f', '-'], toYamlStream([...storedProfiles, ...plainNamespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }))]));
+  kubectlOk(['apply', '--server-side', '--field-manager', 'kft-cluster-test', '-f', '-'], toYamlStream([...storedProfiles, ...plainNamespaceObjects.map((o) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: o.metadata.name, ...(o.metadata.labels ? { labels: o.metadata.labels } : {}), ...(o.metadata.annotations ? { annotations: o.metadata.annotations } : {}) } }))]));
   const tenantNs = storedProfiles.map((p) => p.metadata.name);
   await waitFor(`namespaces of ${tenantNs.length} guard-case Profiles (Profile controller)`, () => tenantNs.every((n) => getObject('namespace', n)?.metadata.ownerReferences?.some((r) => r.kind === 'Profile')), 90_000);
   for (const ns of annotatedNamespaces) {

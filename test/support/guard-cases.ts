@@ -252,6 +252,21 @@ export const GUARD_CASES: readonly GuardCase[] = [
   },
   { name: 'deleting a tenant namespace marked decommissioned', operation: 'DELETE', oldObject: tenantNamespace('gc-ns-decom', DECOMMISSIONED), expect: 'allow', notInSynth: NO_NAMESPACE_IN_SYNTH },
   {
+    name: 'deleting an adopted tenant namespace (tenant label, no ownerReference) not decommissioned',
+    operation: 'DELETE',
+    oldObject: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gc-ns-adopted', labels: { 'kubeflow-tenants/tenant': 'gc-ns-adopted' } } },
+    expect: 'deny',
+    rule: 'tenant-namespace-deletion-requires-decommission',
+    notInSynth: NO_NAMESPACE_IN_SYNTH,
+  },
+  {
+    name: 'deleting an adopted tenant namespace marked decommissioned',
+    operation: 'DELETE',
+    oldObject: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gc-ns-adopted-decom', labels: { 'kubeflow-tenants/tenant': 'gc-ns-adopted-decom' }, annotations: DECOMMISSIONED } },
+    expect: 'allow',
+    notInSynth: NO_NAMESPACE_IN_SYNTH,
+  },
+  {
     name: 'deleting a namespace no Profile owns',
     operation: 'DELETE',
     oldObject: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gc-ns-plain' } },

@@ -12,7 +12,10 @@
 //     istio-injection=enabled, the labels of -namespace-labels-path, and a controller ownerRef.
 //     An existing namespace is adopted only when its owner annotation equals spec.owner.name; then
 //     only the default labels are merged (a key is added when absent, never overwritten; a key
-//     with the empty value is removed). Otherwise reconcile stops with an error.
+//     with the empty value is removed; istio-injection is not among them) and no ownerReference is
+//     set. Otherwise reconcile stops: it logs "namespace already exist, but not owned by profile
+//     creator <owner>" and Updates the Profile with a Failed condition appended to its status,
+//     which the API server ignores (status is a subresource); see refuseNamespace.
 //   - AuthorizationPolicy ns-owner-access-istio (security.istio.io/v1beta1), annotations
 //     user/role=admin; its spec is reverted on any difference.
 //   - ServiceAccounts default-editor, default-viewer.
@@ -358,7 +361,7 @@ func (r *reconciler) reconcile(ctx context.Context, name string) error {
 	default:
 		if ns.Annotations["owner"] != owner.Name {
 			log.Printf("profile=%s: namespace already exist, but not owned by profile creator %s", name, owner.Name)
-			return nil
+			return r.refuseNamespace(ctx, u, owner.Name)
 		}
 		before := ns.DeepCopy()
 		setNamespaceLabels(ns, labels)
@@ -476,6 +479,27 @@ func (r *reconciler) reconcile(ctx context.Context, name string) error {
 		}
 	}
 	log.Printf("reconciled profile=%s rv=%s", name, u.GetResourceVersion())
+	return nil
+}
+
+// refuseNamespace is upstream's appendErrorConditionAndReturn: a Failed condition appended to the
+// typed Profile's status, then an Update of the Profile itself (not of its status subresource),
+// and no requeue. The Profile CRD serves status as a subresource, so the API server ignores the
+// condition on that Update: what is observable is the typed round trip of the rest, as on every
+// reconcile, and no finalizer (it is added only at the end of a reconcile that gets that far).
+func (r *reconciler) refuseNamespace(ctx context.Context, u *unstructured.Unstructured, owner string) error {
+	want, err := typedRoundTrip(u)
+	if err != nil {
+		return err
+	}
+	conds, _, _ := unstructured.NestedSlice(want.Object, "status", "conditions")
+	conds = append(conds, map[string]interface{}{"type": "Failed", "message": "namespace already exist, but not owned by profile creator " + owner})
+	if err := unstructured.SetNestedSlice(want.Object, conds, "status", "conditions"); err != nil {
+		return err
+	}
+	if _, err := r.dyn.Resource(profileGVR).Update(ctx, want, metav1.UpdateOptions{}); err != nil {
+		return fmt.Errorf("update profile: %w", err)
+	}
 	return nil
 }
 
