@@ -11,11 +11,21 @@
 #
 #   scripts/install-chromium.sh                (prints the state and the wall time)
 #   scripts/install-chromium.sh --print-path   (the chromium binary, or nothing; installs nothing)
+# CHROMIUM_PATH=/path/to/chrome names another Chromium-based browser (the GitHub workflow uses the
+# runner's Chrome, as Ubuntu ships chromium only as a snap): then nothing is installed.
 set -euo pipefail
 
-find_chromium() { command -v chromium || command -v chromium-browser || true; }
+find_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ]; then [ -x "$CHROMIUM_PATH" ] && echo "$CHROMIUM_PATH"; return 0; fi
+  command -v chromium || command -v chromium-browser || true
+}
 
 if [ "${1:-}" = --print-path ]; then find_chromium; exit 0; fi
+if [ -n "${CHROMIUM_PATH:-}" ]; then
+  [ -x "$CHROMIUM_PATH" ] || { echo "install-chromium: CHROMIUM_PATH=$CHROMIUM_PATH is not an executable" >&2; exit 1; }
+  echo "install-chromium: using CHROMIUM_PATH=$CHROMIUM_PATH ($("$CHROMIUM_PATH" --version 2>/dev/null || echo 'version unknown'))"
+  exit 0
+fi
 
 t0=$(date +%s.%N)
 took() { awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
