@@ -34,7 +34,8 @@ SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 
 PACKAGES=(chromium fonts-liberation)
-installed() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true; }
+# The installed version, or nothing (a removed package whose config files remain reports a version too).
+installed() { dpkg-query -W -f='${Status}|${Version}' "$1" 2>/dev/null | awk -F'|' '$1 == "install ok installed" { print $2 }' || true; }
 candidate() { apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2 }'; }
 
 cand=$(candidate chromium)
