@@ -3,6 +3,8 @@
  * the text table, the Markdown with its Mermaid chart, the standalone SVG, and the PR change lines.
  * test/capacity-browser.test.ts renders the chart and the SVG in chromium.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { amount, guaranteedShare, scaleMax } from '../lib/capacity/format';
@@ -11,6 +13,7 @@ import { MERMAID_CHART, MERMAID_VERSION, capacityChange, renderMarkdown, renderM
 import { SVG_LAYOUT } from '../lib/capacity/svg';
 import type { CapacityReport } from '../lib/capacity/types';
 import { baseReport, cell, headReport, hostileReport } from './support/capacity-reports';
+import { ROOT } from './support/fixtures';
 
 const GI = 2 ** 30;
 
@@ -191,5 +194,37 @@ describe('capacityChange (the PR diff)', () => {
         expect(bar?.[1] === '' ? 0 : bar?.[1].split(', ').length).toBe(r.cells.length);
       }),
     );
+  });
+});
+
+describe('examples in docs/ (what a reviewer sees)', () => {
+  // docs/capacity-example.md renders on GitHub as the PR comment would; docs/capacity-example.svg is
+  // the standalone SVG. Both come from the fixture report; UPDATE_GOLDEN=1 rewrites them.
+  const examples: [string, () => string][] = [
+    [
+      'docs/capacity-example.md',
+      () =>
+        [
+          '# Capacity picture: example',
+          '',
+          'Generated from the hand-made report in `test/support/capacity-reports.ts` (`test/capacity-render.test.ts` keeps it current).',
+          'The PR diff prints the change lines, then the comment below; the standalone SVG is [capacity-example.svg](capacity-example.svg).',
+          '',
+          '```text',
+          ...capacityChange(baseReport(), headReport()),
+          '```',
+          '',
+          renderMarkdown(headReport(), 2).trimEnd(),
+          '',
+          '![capacity](capacity-example.svg)',
+          '',
+        ].join('\n'),
+    ],
+    ['docs/capacity-example.svg', () => renderSvg(headReport())],
+  ];
+  it.each(examples)('%s is current', (file, make) => {
+    const target = path.join(ROOT, file);
+    if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(target, make());
+    expect(fs.readFileSync(target, 'utf8'), `${file} is stale: UPDATE_GOLDEN=1 npx vitest run test/capacity-render.test.ts`).toBe(make());
   });
 });
