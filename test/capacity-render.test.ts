@@ -37,22 +37,25 @@ describe('text', () => {
     const a100 = text.slice(text.indexOf('a100-80gb nvidia.com/gpu (GPU)'), text.indexOf('a100-80gb nvidia.com/mig'));
     const rows = a100.split('\n').map((l) => l.trim().split(/\s{2,}/));
     expect(rows).toContainEqual(['level', 'team', 'tenant', 'user', 'guaranteed', 'may borrow', 'maximum', 'lent']);
-    expect(rows).toContainEqual(['team', 'fraud', '-', '-', '50', '0', '50', '0']);
-    expect(rows).toContainEqual(['tenant', 'fraud', 'fraud-ml', '-', '34', '8', '42', '10']);
+    // The team row: its tenants' and users' guarantees summed, its budget as maximum, their lent summed.
+    expect(rows).toContainEqual(['team', 'fraud', '-', '-', '50', '0', '50', '10']);
+    // The tenant: its shared part guaranteed; maximum = its whole nominal (users included) + may borrow.
+    expect(rows).toContainEqual(['tenant', 'fraud', 'fraud-ml', '-', '34', '8', '58', '10']);
     expect(rows).toContainEqual(['user', 'fraud', 'fraud-ml', 'alice@example.com', '8', '0', '8', '0']);
     expect(rows).toContainEqual(['user', 'fraud', 'fraud-ml', 'bob@example.com', '8', '0', '8', '8']);
     expect(rows).toContainEqual(['total', '60']);
     expect(rows).toContainEqual(['capacity', '64']);
     expect(rows).toContainEqual(['free', '4']);
-    expect(a100).toContain('  flags: none');
+    expect(a100).toContain("  flag contended borrowing: the tenants' maxima add up to 74 GPU, more than the capacity of 64 GPU; not every borrower can reach its maximum at once, fair sharing decides who waits");
   });
 
   it('unlimited limits, units and both flags are spelled out', () => {
     expect(text).toMatch(/tenant\s+fraud\s+fraud-ml\s+-\s+28\s+unlimited\s+unlimited\s+0/);
-    expect(text).toMatch(/tenant\s+fraud\s+fraud-ml\s+-\s+1\.25Ti\s+512Gi\s+1\.75Ti\s+0/);
+    expect(text).toMatch(/tenant\s+fraud\s+fraud-ml\s+-\s+1\.25Ti\s+512Gi\s+2Ti\s+0/);
     expect(text).toContain('capacity 32 GPU; guaranteed 36 GPU (112.5 % of capacity); short by 4 GPU');
     expect(text).toContain('  flag overcommitted: 36 GPU guaranteed exceeds the capacity of 32 GPU by 4 GPU; not every guarantee can be honoured at once');
-    expect(text).toContain('  flag contended borrowing: queues may borrow more than the 7 slices left unallocated');
+    expect(text).toContain("  flag contended borrowing: a tenant may borrow without limit, so the tenants' maxima exceed the capacity of 56 MIG slices;");
+    expect(text).toContain('cpu memory (bytes)\n  capacity 4Ti; guaranteed 2.5Ti (62.5 % of capacity); free 1.5Ti unallocated\n');
   });
 
   it('numbers right-aligned: every amount column ends in the same place as its header', () => {
@@ -86,7 +89,7 @@ describe('Markdown and Mermaid', () => {
   it('flags first, then the chart, a table of amounts and who holds each cell', () => {
     expect(md.indexOf(':warning: **h100-80gb nvidia.com/gpu**: overcommitted')).toBeGreaterThan(0);
     expect(md.indexOf(':warning:')).toBeLessThan(md.indexOf('```mermaid'));
-    expect(md).toContain('| h100-80gb | nvidia.com/gpu | 32 GPU | 36 GPU | 112.5 % | -4 GPU | overcommitted |');
+    expect(md).toContain('| h100-80gb | nvidia.com/gpu | 32 GPU | 36 GPU | 112.5 % | -4 GPU | overcommitted, contended-borrowing |');
     expect(md).toContain('| cpu | memory | 4Ti | 2.5Ti | 62.5 % | 1.5Ti | - |');
     expect(md).toContain('<details><summary>a100-80gb nvidia.com/gpu: who holds it</summary>');
     expect(md).toContain('| user | fraud | fraud-ml | alice@example.com | 8 | 0 | 8 | 0 |');
@@ -119,8 +122,8 @@ describe('SVG', () => {
     headReport().cells.forEach((c, i) => {
       expect(Number(bars[i][2])).toBeCloseTo((SVG_LAYOUT.track * guaranteedShare(c)) / 100, 2);
     });
-    expect(svg).toContain('data-flavor="h100-80gb" data-resource="nvidia.com/gpu" data-unit="GPU" data-capacity="32" data-guaranteed="36" data-free="-4" data-share="112.5" data-flags="overcommitted"');
-    expect(svg).toContain('>36 GPU / 32 GPU, short 4 GPU [overcommitted]</text>');
+    expect(svg).toContain('data-flavor="h100-80gb" data-resource="nvidia.com/gpu" data-unit="GPU" data-capacity="32" data-guaranteed="36" data-free="-4" data-share="112.5" data-flags="overcommitted contended-borrowing"');
+    expect(svg).toContain('>36 GPU / 32 GPU, short 4 GPU [overcommitted, contended-borrowing]</text>');
   });
 
   it('every label is XML-escaped', () => {
@@ -134,15 +137,15 @@ describe('SVG', () => {
 describe('capacityChange (the PR diff)', () => {
   it('says what the PR takes and what remains unallocated, and names the new capacity', () => {
     expect(capacityChange(baseReport(), headReport())).toEqual([
-      'a100-80gb nvidia.com/gpu: this PR takes 8 more GPU (tenant fraud-ml +8 GPU); tenant fraud-ml maximum 34 -> 42; 4 GPU remain unallocated of 64 GPU',
-      't4-shared nvidia.com/gpu.shared: new capacity of 32 replicas; this PR guarantees 18 replicas of it; 14 replicas remain unallocated of 32 replicas',
+      'a100-80gb nvidia.com/gpu: this PR takes 8 more GPU (tenant fraud-ml +8 GPU); 4 GPU remain unallocated of 64 GPU',
+      't4-shared nvidia.com/gpu.shared: new capacity of 32 GPU shares; this PR guarantees 18 GPU shares of it; 14 GPU shares remain unallocated of 32 GPU shares',
     ]);
   });
 
   it('the reverse: released quota, removed capacity', () => {
     expect(capacityChange(headReport(), baseReport())).toEqual([
-      'a100-80gb nvidia.com/gpu: this PR releases 8 GPU (tenant fraud-ml -8 GPU); tenant fraud-ml maximum 42 -> 34; 12 GPU remain unallocated of 64 GPU',
-      't4-shared nvidia.com/gpu.shared: capacity removed (was 32 replicas, 18 replicas guaranteed)',
+      'a100-80gb nvidia.com/gpu: this PR releases 8 GPU (tenant fraud-ml -8 GPU); 12 GPU remain unallocated of 64 GPU',
+      't4-shared nvidia.com/gpu.shared: capacity removed (was 32 GPU shares, 18 GPU shares guaranteed)',
     ]);
   });
 
@@ -170,6 +173,21 @@ describe('capacityChange (the PR diff)', () => {
       'h100 nvidia.com/gpu: capacity 8 GPU -> 16 GPU; 6 GPU remain unallocated of 16 GPU; no longer overcommitted',
     ]);
     expect(capacityChange(after, before)[1]).toBe('h100 nvidia.com/gpu: capacity 16 GPU -> 8 GPU; overcommitted by 2 GPU (capacity 8 GPU); now overcommitted');
+  });
+
+  it('team budgets and limits: said when they change, not when they only follow the guarantees', () => {
+    const before = headReport();
+    const after = headReport();
+    const a100 = after.cells[0];
+    after.cells[0] = {
+      ...a100,
+      allocations: a100.allocations.map((a) =>
+        a.level === 'team' && a.name === 'vision' ? { ...a, maximum: 24, mayBorrow: 14 } : a.level === 'tenant' && a.name === 'fraud-ml' ? { ...a, mayBorrow: null, maximum: null } : a,
+      ),
+    };
+    expect(capacityChange(before, after)).toEqual([
+      'a100-80gb nvidia.com/gpu: tenant fraud-ml may borrow 8 -> unlimited, tenant fraud-ml maximum 58 -> unlimited, team vision budget 16 -> 24; 4 GPU remain unallocated of 64 GPU',
+    ]);
   });
 
   it('a PR that changes nothing prints nothing (property)', () => {
