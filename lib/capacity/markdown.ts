@@ -27,10 +27,25 @@ export function mermaidLabel(text: string): string {
   return text.replace(/[^A-Za-z0-9 ._:/@+-]/g, '_');
 }
 
+/**
+ * The longest bar label the chart draws. Mermaid's xychart hides every category label when the
+ * longest does not fit its axis (about 40 characters at the default 700 px width, which GitHub
+ * uses); longer labels keep their start and end around a `~` (the table names every cell in full).
+ */
+export const MERMAID_LABEL_MAX = 40;
+
+/** A cell's bar label in the chart: `<flavor> <resource>`, reduced to what Mermaid shows. */
+export function chartLabel(cell: Pick<CapacityCell, 'flavor' | 'resource'>): string {
+  const label = mermaidLabel(cellLabel(cell));
+  if (label.length <= MERMAID_LABEL_MAX) return label;
+  const tail = Math.floor((MERMAID_LABEL_MAX - 1) / 2);
+  return `${label.slice(0, MERMAID_LABEL_MAX - 1 - tail)}~${label.slice(label.length - tail)}`;
+}
+
 /** The Mermaid source of the chart: one bar per cell, the guaranteed share of its capacity in %. */
 export function renderMermaid(report: CapacityReport): string {
   const cells = report.cells;
-  const labels = cells.map((c) => `"${mermaidLabel(cellLabel(c))}"`).join(', ');
+  const labels = cells.map((c) => `"${chartLabel(c)}"`).join(', ');
   const values = cells.map((c) => num(Math.min(guaranteedShare(c), scaleMax(cells)), 1)).join(', ');
   return [
     MERMAID_CHART,

@@ -120,11 +120,13 @@ export function baseReport(): CapacityReport {
   return { cells };
 }
 
-/** A report with names that need escaping in every format. */
+/** A report with names that need escaping in every format, long names, and a cell 450 % overcommitted. */
 export function hostileReport(): CapacityReport {
   return {
     cells: [
       cell('x<y>&"q\'', 'example.com/gpu|pipe', 'GPU', 4, [team('t<1>', 4), tenant('t<1>', 'a&b', 2, { mayBorrow: null })]),
+      // Long names and a cell far past its capacity: the layout must make room, the bar is clipped.
+      cell('h100-sxm5-80gb-europe-west4-reserved', 'nvidia.com/mig-3g.40gb', 'MIG slices', 2, [team('research-platform', 16), tenant('research-platform', 'research-platform-llm-pretraining', 9)]),
     ],
   };
 }
