@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OVER_SCALE_MAX, cellLabel, guaranteedShare, scaleMax, withUnit } from '../lib/capacity/format';
-import { chartLabel } from '../lib/capacity/markdown';
+import { chartLabels } from '../lib/capacity/markdown';
 import { MERMAID_CHART, MERMAID_VERSION, renderMarkdown, renderSvg } from '../lib/capacity/render';
 import type { CapacityReport } from '../lib/capacity/types';
 import { baseReport, headReport, hostileReport } from './support/capacity-reports';
@@ -216,7 +216,7 @@ describe.skipIf(choice !== undefined && !choice.run)('capacity picture in headle
     expect(r.errorNodes).toBe(0);
 
     // Labels as the chart spells them: characters Mermaid reads verbatim, long ones shortened.
-    const expected = report.cells.map(chartLabel);
+    const expected = chartLabels(report.cells);
     expect(r.bars).toHaveLength(report.cells.length);
     expect(r.labels).toEqual(expected);
     if (name === 'head') {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { amount, guaranteedShare, scaleMax } from '../lib/capacity/format';
-import { MERMAID_LABEL_MAX, chartLabel, mermaidLabel } from '../lib/capacity/markdown';
+import { MERMAID_LABEL_MAX, chartLabel, chartLabels, mermaidLabel } from '../lib/capacity/markdown';
 import { MERMAID_CHART, MERMAID_VERSION, capacityChange, renderMarkdown, renderMermaid, renderSvg, renderText } from '../lib/capacity/render';
 import { SVG_LAYOUT } from '../lib/capacity/svg';
 import type { CapacityReport } from '../lib/capacity/types';
@@ -99,10 +99,12 @@ describe('Markdown and Mermaid', () => {
     const hostile = renderMarkdown(hostileReport());
     expect(hostile).toContain('| x&lt;y&gt;&"q\' | example.com/gpu\\|pipe |');
     expect(hostile).not.toContain('<y>');
-    expect(renderMermaid(hostileReport())).toContain('["x_y___q_ example.com/gpu_pipe", "h100-sxm5-80gb-europ~dia.com/mig-3g.40gb"]');
-    expect(chartLabel(hostileReport().cells[1])).toHaveLength(MERMAID_LABEL_MAX);
+    expect(renderMermaid(hostileReport())).toContain('["x_y___q_ example.com/gpu_pipe", "x_y___q_ example.com/gpu_pipe #2", "h100-sxm5-80gb-europ~dia.com/mig-3g.40gb"]');
+    expect(chartLabel(hostileReport().cells[2])).toHaveLength(MERMAID_LABEL_MAX);
+    // Labels that coincide once escaped or shortened stay apart (Mermaid would merge their bars).
+    expect(chartLabels([{ flavor: 'a<b', resource: 'gpu' }, { flavor: 'a>b', resource: 'gpu' }, { flavor: 'a&b', resource: 'gpu' }])).toEqual(['a_b gpu', 'a_b gpu #2', 'a_b gpu #3']);
     // Past its axis (200 % at most) a bar stops at the end.
-    expect(renderMermaid(hostileReport())).toContain('0 --> 200\n    bar [50, 200]');
+    expect(renderMermaid(hostileReport())).toContain('0 --> 200\n    bar [50, 75, 200]');
     expect(mermaidLabel('a "b" `c` <d>|e#f;g')).toBe('a _b_ _c_ _d__e_f_g');
   });
 

@@ -125,6 +125,8 @@ export function hostileReport(): CapacityReport {
   return {
     cells: [
       cell('x<y>&"q\'', 'example.com/gpu|pipe', 'GPU', 4, [team('t<1>', 4), tenant('t<1>', 'a&b', 2, { mayBorrow: null })]),
+      // Escapes to the same chart label as the cell above: the chart must still draw two bars.
+      cell('x>y<&"q\'', 'example.com/gpu|pipe', 'GPU', 8, [team('t<1>', 8), tenant('t<1>', 'c', 6)]),
       // Long names and a cell far past its capacity: the layout must make room, the bar is clipped.
       cell('h100-sxm5-80gb-europe-west4-reserved', 'nvidia.com/mig-3g.40gb', 'MIG slices', 2, [team('research-platform', 16), tenant('research-platform', 'research-platform-llm-pretraining', 9)]),
     ],
