@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditPolicyProblems, DEFAULT_AUDIT } from '../lib/audit';
 import type { AuditPolicyRule } from '../lib/declarations/audit';
 import { AUDIT_FILES, auditRouteVrl, componentRouteVrl, VECTOR_IDS } from '../lib/constructs/audit';
@@ -22,7 +22,8 @@ import { orgModel } from '../lib/model/tenant';
 import { fixtureInputs } from './fixture-repo';
 import { COMPONENT_SAMPLES, componentEvent } from './support/audit-samples';
 import { entry, ROOT, validSpec } from './support/fixtures';
-import { runTool } from './support/tools';
+import type { Case } from './support/audit-routing';
+import { PLATFORM_STREAM, programsOf, routingViolation, runVrl } from './support/audit-routing';
 import { synthesize } from '../lib/synth';
 
 type Json = Record<string, unknown>;
@@ -38,7 +39,6 @@ beforeAll(async () => {
   files = new Map(synthesize(inputs.entries, platform).files);
   tenants = specs.map((s) => s.name).sort();
 });
-afterAll(() => undefined);
 
 const auditPlatform = (over: Json = {}) => definePlatform({ audit: { enabled: true, ...over } });
 const errorsOf = (p: ReturnType<typeof definePlatform>, ...s: unknown[]): string[] => validateTenants(s.map((x) => entry(x)), p).map(String);
@@ -229,44 +229,6 @@ describe('the Vector configuration, Loki overrides and routing table', () => {
 });
 
 // ------------------------------------------------------------------- the real VRL implementation
-
-interface HarnessResult {
-  readonly outputs: Json[];
-  readonly aborted: boolean;
-  readonly error: string | null;
-  readonly conditions: (boolean | string)[];
-}
-interface Case {
-  readonly program: string;
-  readonly event: unknown;
-  readonly conditions?: readonly string[];
-}
-
-/** Runs cases through test/vrl-harness (the vrl crate); the programs must compile. */
-export function runVrl(programs: Record<string, string>, cases: readonly Case[]): HarnessResult[] {
-  const out = JSON.parse(runTool('vrl-harness', [], JSON.stringify({ programs, cases }))) as { compiled: Record<string, string | null>; results: HarnessResult[] };
-  for (const [name, diag] of Object.entries(out.compiled)) expect(diag, `${name} does not compile:\n${diag}`).toBeNull();
-  return out.results;
-}
-
-const PLATFORM_STREAM = '_platform';
-const programsOf = (vector: Json): Record<string, string> =>
-  Object.fromEntries(Object.entries(vector.transforms as Record<string, Json>).map(([id, t]) => [id, t.source as string]));
-
-/** The invariant of the issue: an event routed to tenant A names A; everything else is the platform's. */
-export function routingViolation(out: Json, tenantList: readonly string[]): string | undefined {
-  const t = out.tenant;
-  if (t === PLATFORM_STREAM) return undefined;
-  if (typeof t !== 'string' || !tenantList.includes(t)) return `routed to ${JSON.stringify(t)}, neither a tenant nor the platform stream`;
-  if (out.kft_source === 'audit') {
-    const ref = (typeof out.objectRef === 'object' && out.objectRef !== null ? out.objectRef : {}) as Json;
-    if (ref.namespace === t) return undefined;
-    const byName = (ref.resource === 'profiles' && ref.apiGroup === 'kubeflow.org') || (ref.resource === 'namespaces' && (ref.apiGroup ?? '') === '');
-    if ((ref.namespace ?? '') === '' && byName && ref.name === t) return undefined;
-    return `audit event routed to ${t} names namespace ${JSON.stringify(ref.namespace)}, ${JSON.stringify(ref.resource)} ${JSON.stringify(ref.name)}`;
-  }
-  return out.kft_namespace === t ? undefined : `component line routed to ${t} is tagged ${JSON.stringify(out.kft_namespace)}`;
-}
 
 describe('the routing programs, run by the vrl crate (test/vrl-harness)', () => {
   it('both compile, and the generated Vector tests: blocks pass (inputs and conditions run as `vector test` would)', () => {
