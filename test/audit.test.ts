@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { auditPolicyProblems, DEFAULT_AUDIT } from '../lib/audit';
 import type { AuditPolicyRule } from '../lib/declarations/audit';
 import { AUDIT_FILES, auditRouteVrl, componentRouteVrl, VECTOR_IDS } from '../lib/constructs/audit';
+import { diffTrees } from '../lib/diff';
 import { definePlatform, DEFAULT_PLATFORM, PlatformError } from '../lib/platform';
 import { validateTenants } from '../lib/tenant';
 import type { TenantSpec } from '../lib/tenant';
@@ -336,5 +337,30 @@ describe('the routing programs, run by the vrl crate (test/vrl-harness)', () => 
     const model = orgModel(specs, platform).audit;
     expect(programsOf(v)[VECTOR_IDS.auditRoute]).toBe(auditRouteVrl(model));
     expect(programsOf(v)[VECTOR_IDS.componentRoute]).toBe(componentRouteVrl(model));
+  });
+});
+
+describe('the review diff', () => {
+  const flagsOf = (before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] =>
+    diffTrees(before, after).flags.filter((f) => f.kind.startsWith('audit-')).map((f) => `${f.blocking ? 'BLOCKING ' : ''}${f.kind} ${f.group}: ${f.message}`);
+  const synthWith = (mutate: (s: TenantSpec[]) => TenantSpec[], p = platform): Map<string, string> => new Map(synthesize(mutate(specs).map((s) => entry(s)), p).files);
+
+  it('flags a lowered audit level on the tenant (its own raise removed; its tier lowered)', () => {
+    const unraised = synthWith((ss) => ss.map((s) => (s.name === 'outreach' ? { ...s, audit: undefined } : s)));
+    expect(flagsOf(files, unraised)).toEqual([
+      'audit-level-lowered outreach: writes in its namespace logged at Metadata, was Request (dist/platform/audit/policy.yaml; takes effect when the API server restarts)',
+    ]);
+    const tierDown = synthWith((ss) => ss.map((s) => (s.name === 'card-ledger' ? { ...s, labels: { ...s.labels, 'compliance-tier': 'internal' } } : s)));
+    expect(flagsOf(files, tierDown)).toEqual([
+      'audit-level-lowered card-ledger: writes in its namespace logged at Request, was RequestResponse (dist/platform/audit/policy.yaml; takes effect when the API server restarts)',
+    ]);
+    expect(flagsOf(unraised, files)).toEqual([]); // raising is not flagged
+  });
+
+  it('flags a tenant leaving the audit routing (audit switched off, or the tenant gone)', () => {
+    const off = synthWith((ss) => ss, definePlatform({ audit: { enabled: false } }));
+    expect(flagsOf(files, off)).toEqual(
+      tenants.map((t) => `audit-routing-left ${t}: its audit events no longer reach kft-${t}: from the next collector reload they go to the platform stream; keep kft-${t}'s retention until it expires`),
+    );
   });
 });

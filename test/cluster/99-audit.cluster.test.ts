@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../../lib/synth';
 import { fixtureInputs } from '../fixture-repo';
 import { PLATFORM_STREAM, programsOf, routingViolation, runVrl } from '../support/audit-routing';
-import { type KubeObject, applyObjects, getObject, kubectl, kubectlOk, sleep, waitFor } from './helpers';
+import { type KubeObject, getObject, kubectl, kubectlOk, sleep, toYamlStream, waitFor } from './helpers';
 
 type Json = Record<string, unknown>;
 const LOG = process.env.KFT_AUDIT_LOG;
@@ -55,8 +55,8 @@ beforeAll(async () => {
   const objects = synthesize(inputs.entries, inputs.platform).objects.map((o) => o.manifest as unknown as KubeObject);
   const profiles = objects.filter((o) => o.kind === 'Profile');
   expect(profiles.map((p) => p.metadata.name).sort()).toEqual(tenants);
-  const applied = await applyObjects(profiles);
-  expect(applied.apply.code, applied.dryRun.stderr + applied.apply.stderr).toBe(0);
+  // kubectl create, not server-side apply: the request is a create (SSA creates with a patch).
+  kubectlOk(['create', '-f', '-'], toYamlStream(profiles));
   for (const t of tenants) {
     await waitFor(`namespace ${t} (Profile controller)`, () => getObject('namespace', t), 90_000);
     await waitFor(`default ServiceAccount in ${t}`, () => getObject('serviceaccount', 'default', t), 60_000);
@@ -141,6 +141,7 @@ describe('the audit policy in a real API server', () => {
       const created = events.filter((e) => e.verb === 'create' && ref(e).resource === 'profiles' && ref(e).apiGroup === 'kubeflow.org' && ref(e).name === t);
       expect(created.length, t).toBeGreaterThan(0);
       expect(created[0]!.level, t).toBe('RequestResponse');
+      expect(((created[0]!.requestObject as Json | undefined)?.metadata as Json | undefined)?.name, t).toBe(t);
     }
   });
 });
