@@ -332,6 +332,23 @@ describe('the routing programs, run by the vrl crate (test/vrl-harness)', () => 
     });
   });
 
+  it('webhook collector: the EventList is split into events (a root array), each routed; the config still validates', () => {
+    const p = definePlatform({ audit: { enabled: true, collector: { source: 'webhook', address: '0.0.0.0:8686' } } });
+    const v = yaml.load(synthesize(specs.map((s) => entry(s)), p).files.get(AUDIT_FILES.vector)!) as Json;
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/audit/vector-0.57-subset.json'), 'utf8')) as Json;
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+    expect(validate(v), JSON.stringify(validate.errors)).toBe(true);
+    expect((v.sources as Record<string, Json>)[VECTOR_IDS.auditSource]).toEqual({ type: 'http_server', address: '0.0.0.0:8686', method: 'POST', decoding: { codec: 'json' } });
+    expect(((v.transforms as Record<string, Json>)[VECTOR_IDS.auditRoute]!.inputs as string[])).toEqual([VECTOR_IDS.auditUnnest]);
+    const programs = programsOf(v);
+    const list = { kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [{ kind: 'Event', objectRef: { resource: 'pods', namespace: 'outreach' } }, { kind: 'Event', objectRef: { resource: 'nodes', name: 'n1' } }] };
+    const [split, notAList] = runVrl(programs, [{ program: VECTOR_IDS.auditUnnest, event: list }, { program: VECTOR_IDS.auditUnnest, event: { items: 'x' } }]);
+    expect(split!.outputs.length).toBe(2);
+    expect(notAList!.outputs).toEqual([]);
+    const routed = runVrl(programs, split!.outputs.map((e) => ({ program: VECTOR_IDS.auditRoute, event: e })));
+    expect(routed.map((r) => r.outputs[0]!.tenant)).toEqual(['outreach', PLATFORM_STREAM]);
+  });
+
   it('the programs in vector.yaml are the generator\'s (nothing between the model and the file)', () => {
     const v = yaml.load(files.get(AUDIT_FILES.vector)!) as Json;
     const model = orgModel(specs, platform).audit;
