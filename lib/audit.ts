@@ -86,13 +86,16 @@ export function checkAuditSettings(out: ErrorList, p: PlatformSettings): void {
     }
   };
   levelProblem('audit.level', a.level);
+  // A tier key must be a tier, when the platform wrote the table: the defaults name the default
+  // tiers, which a platform with its own tiers simply does not use.
+  const checkTiers = (table: object, def: object): boolean => a.enabled === true && table !== def;
   for (const [tier, level] of Object.entries(a.levelByComplianceTier)) {
-    if (!tiers.includes(tier)) out.add(at.key('audit.levelByComplianceTier', tier), 'Unsupported value', tier, `not a compliance tier (labels.complianceTiers: ${tiers.join(', ')})`);
+    if (checkTiers(a.levelByComplianceTier, DEFAULT_AUDIT.levelByComplianceTier) && !tiers.includes(tier)) out.add(at.key('audit.levelByComplianceTier', tier), 'Unsupported value', tier, `not a compliance tier (labels.complianceTiers: ${tiers.join(', ')})`);
     levelProblem(at.key('audit.levelByComplianceTier', tier), level);
   }
   if (typeof a.retention !== 'string' || !RETENTION.test(a.retention)) out.invalid('audit.retention', a.retention, RETENTION_HINT);
   for (const [tier, r] of Object.entries(a.retentionByComplianceTier)) {
-    if (!tiers.includes(tier)) out.add(at.key('audit.retentionByComplianceTier', tier), 'Unsupported value', tier, `not a compliance tier (labels.complianceTiers: ${tiers.join(', ')})`);
+    if (checkTiers(a.retentionByComplianceTier, DEFAULT_AUDIT.retentionByComplianceTier) && !tiers.includes(tier)) out.add(at.key('audit.retentionByComplianceTier', tier), 'Unsupported value', tier, `not a compliance tier (labels.complianceTiers: ${tiers.join(', ')})`);
     else if (typeof r !== 'string' || !RETENTION.test(r)) out.invalid(at.key('audit.retentionByComplianceTier', tier), r, RETENTION_HINT);
   }
   const c = a.collector as { source?: unknown; path?: unknown; address?: unknown };
@@ -159,7 +162,8 @@ export function checkTenantAudit(errs: ErrorList, spec: TenantSpec, ctx: CheckCo
 
 /** Levels as written in the policy, for comparisons. */
 const rank = auditLevelRank;
-const readsOnly = (r: AuditPolicyRule): boolean => r.verbs !== undefined && r.verbs.length > 0 && r.verbs.every((v) => !WRITE_VERBS.includes(v) && v !== '*');
+const READ_VERBS: readonly string[] = ['get', 'list', 'watch'];
+const readsOnly = (r: AuditPolicyRule): boolean => r.verbs !== undefined && r.verbs.length > 0 && r.verbs.every((v) => READ_VERBS.includes(v));
 
 /** Whether `rule` can match a request on `resource` (`group`/`resource[/subresource]`). */
 function matchesResource(rule: AuditPolicyRule, group: string, resource: string): boolean {
@@ -195,7 +199,7 @@ export const AUDIT_ALWAYS_LOGGED: readonly (readonly [string, string])[] = [
 export function auditPolicyProblems(rules: readonly AuditPolicyRule[], tenants: readonly string[]): string[] {
   const out: string[] = [];
   rules.forEach((r, i) => {
-    if (r.level === 'None' && !readsOnly(r)) out.push(`rules[${i}]: level None without a verbs list of reads only would silence writes (${WRITE_VERBS.join(', ')}); list the read verbs it silences`);
+    if (r.level === 'None' && !readsOnly(r)) out.push(`rules[${i}]: level None without a verbs list of reads only (get, list, watch) would silence writes (${WRITE_VERBS.join(', ')}) or other actions; list the read verbs it silences`);
   });
   for (const [group, resource] of AUDIT_SENSITIVE_RESOURCES) {
     for (const [i, r] of rules.entries()) {

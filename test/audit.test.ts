@@ -84,6 +84,11 @@ describe('declarations', () => {
       'tenants/fraud.ts: name: Invalid value: "fraud": is listed in platform.ts audit.platformNamespaces, so its namespace would be in two rules of the audit policy (the platform\'s at Metadata and its tier\'s); every tenant is in exactly one tier rule: remove "fraud" from audit.platformNamespaces',
       'tenants/fraud.ts: name: Invalid value: "fraud": its audit store id "kft-fraud" is the platform stream\'s (platform.ts audit.loki.platformStream), so its events would mix with every other tenant\'s unassigned events; rename the tenant or change audit.loki.platformStream',
     ]);
+    // A platform with its own tiers keeps working with the default tables; a table it writes is checked.
+    expect(platformErrors({ labels: { complianceTiers: ['low', 'high'] }, audit: { enabled: true } })).toEqual([]);
+    expect(platformErrors({ labels: { complianceTiers: ['low', 'high'] }, audit: { enabled: true, levelByComplianceTier: { pci: 'Request' } } })).toEqual([
+      'platform.ts: audit.levelByComplianceTier["pci"]: Unsupported value: "pci": not a compliance tier (labels.complianceTiers: low, high)',
+    ]);
     // Disabled audit checks only the field itself.
     expect(errorsOf(definePlatform({ audit: { platformNamespaces: ['fraud'] } }), validSpec())).toEqual([]);
   });
@@ -158,7 +163,7 @@ describe('the audit Policy', () => {
       { level: 'Metadata', verbs: ['update'], namespaces: ['a'] },
     ];
     expect(auditPolicyProblems(broken, ['a', 'b', 'c'])).toEqual([
-      'rules[0]: level None without a verbs list of reads only would silence writes (create, delete, deletecollection, patch, update); list the read verbs it silences',
+      'rules[0]: level None without a verbs list of reads only (get, list, watch) would silence writes (create, delete, deletecollection, patch, update) or other actions; list the read verbs it silences',
       'rules[1]: logs core/secrets at Request before any rule caps it at Metadata; secrets bodies must never reach the audit log',
       'rules[1]: logs core/configmaps at Request before any rule caps it at Metadata; configmaps bodies must never reach the audit log',
       'rules[3]: logs core/configmaps at Request before any rule caps it at Metadata; configmaps bodies must never reach the audit log',
