@@ -8,7 +8,8 @@
 # <key> = sha256 of the Go version, go.mod, go.sum and the harness's *.go files (Go), or of the
 # rustc version, Cargo.toml, Cargo.lock and src/*.rs (Rust); test/support/tools.ts computes the
 # same path. Tests never build: a cold cel-go or vrl build takes longer than a test timeout.
-# Rust builds keep their target directory in the cache (<cache>/.cargo-target/<tool>), so a change
+# Rust builds keep their target directory in the cache (<cache>/.cargo-target/<tool>, ~830 MB for
+# vrl-harness; delete it by hand to reclaim the space), so a change
 # of the harness's own source recompiles only the harness.
 #
 #   scripts/build-tools.sh [tool...]          (default: all; prints each build's wall time)
