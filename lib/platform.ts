@@ -7,6 +7,8 @@ import type { GpuInventory, MigModel, MigProfile, VendorGpuResource } from './gp
 import { inventoryResources, isMigModel, MIG_PROFILES_BY_MODEL, VENDOR_GPU_RESOURCES } from './gpu';
 import { DEFAULT_COMPLIANCE_TIERS, DEFAULT_RESERVED_LABELS, reservedLabelPattern } from './declarations/labels';
 import type { PlatformInput, PlatformSettings, QuantityBounds } from './declarations/platform';
+import { checkAuditSettings, DEFAULT_AUDIT, mergeAudit } from './audit';
+import type { AuditInput } from './audit';
 import { checkNetworkSettings } from './network';
 import { MAX_QUANTITY_UNITS, Quantity } from './quantity';
 import type { FieldError } from './validation';
@@ -107,6 +109,7 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     kyverno: true,
     namespaceDeleters: ['system:serviceaccount:kube-system:generic-garbage-collector', 'system:kube-controller-manager'],
   },
+  audit: DEFAULT_AUDIT,
 };
 
 /**
@@ -119,6 +122,7 @@ export function definePlatform(input: PlatformInput = {}): PlatformSettings {
     const over = (input as Record<string, unknown>)[key];
     merged[key] = Array.isArray(def) ? (over ?? def) : { ...def, ...(over as object | undefined) };
   }
+  merged.audit = mergeAudit(input.audit as AuditInput | undefined);
   const settings = merged as unknown as PlatformSettings;
   const problems = checkPlatform(settings);
   if (problems.length > 0) throw new PlatformError(problems);
@@ -188,6 +192,7 @@ function checkPlatform(p: PlatformSettings): FieldError[] {
   }
   out.errors.push(...checkLabelSettings(p));
   checkNetworkSettings(out, p);
+  checkAuditSettings(out, p);
   return out.errors;
 }
 

@@ -19,6 +19,8 @@ import type { OrgModel } from './model/tenant';
 import { orgModel } from './model/tenant';
 import type { PlatformSettings } from './platform';
 import { validateTenants } from './tenant';
+import { auditPolicyProblems } from './audit';
+import { PLATFORM_FILE } from './platform';
 import type { DeployedNames, TenantEntry } from './validation';
 import { FieldError, sortErrors, ValidationError } from './validation';
 
@@ -81,7 +83,18 @@ export function synthesize(declared: readonly TenantEntry[], platform: PlatformS
   const { entries, warnings, errors } = checkDeclarations(declared, platform, options);
   if (errors.length > 0) throw new ValidationError(errors);
   const model = orgModel(entries.map((e) => e.spec), platform);
+  const auditErrors = auditPolicyErrors(model);
+  if (auditErrors.length > 0) throw new ValidationError(auditErrors);
   return { ...render(model), tenants: model.tenants.length, warnings };
+}
+
+/**
+ * The audit policy's invariants, checked on the generated rules themselves (lib/audit.ts
+ * `auditPolicyProblems`): reported against platform.ts `audit`, whose settings produced them.
+ */
+export function auditPolicyErrors(model: OrgModel): FieldError[] {
+  if (!model.platform.audit.enabled) return [];
+  return auditPolicyProblems(model.audit.rules, model.audit.tenants.map((t) => t.name)).map((why) => new FieldError(PLATFORM_FILE, 'audit', 'Invalid value', '(generated audit policy)', why));
 }
 
 /**

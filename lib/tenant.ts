@@ -12,6 +12,7 @@ import { checkProfile } from './profile';
 import { checkQuota } from './quota';
 import { checkCredentials } from './secrets';
 import { checkCodeOwners } from './codeowners';
+import { checkTenantAudit } from './audit';
 import { todayUtc } from './deprecations';
 import type { CheckContext, DeployedNames, FieldError, TenantCheck, TenantEntry } from './validation';
 import { checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } from './validation';
@@ -20,7 +21,7 @@ import { checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } 
 export type { TenantSpec } from './declarations/tenant';
 
 /** The top-level fields of a TenantSpec, for the unknown-field check. */
-export const TENANT_FIELDS = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'network', 'credentials', 'decommissioned', 'codeOwners', 'adopt'] as const satisfies readonly (keyof TenantSpec)[];
+export const TENANT_FIELDS = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'network', 'credentials', 'decommissioned', 'codeOwners', 'adopt', 'audit'] as const satisfies readonly (keyof TenantSpec)[];
 /**
  * Compile-time check that TENANT_FIELDS names every TenantSpec field: tsc names a field left out,
  * which synth would otherwise refuse as unknown in every tenant file that uses it.
@@ -54,7 +55,7 @@ export function checkAdopt(errs: ErrorList, spec: TenantSpec, _ctx: CheckContext
 }
 
 /** Every per-tenant check, in reporting order. */
-const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkNetwork, checkCredentials, checkDecommissioned, checkCodeOwners, checkAdopt];
+const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkNetwork, checkCredentials, checkDecommissioned, checkCodeOwners, checkAdopt, checkTenantAudit];
 
 /**
  * Runs every check over every tenant and returns all errors, sorted by file. `deployed` (from

@@ -11,7 +11,7 @@ import * as yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from './support/fixtures';
 
-const STEPS = ['install', 'synth', 'build argocd-health', 'build kyverno-cel', 'build kyverno-cli', 'install chromium', 'test', 'check', 'diff', 'build cluster binaries', 'cluster tier'];
+const STEPS = ['install', 'synth', 'build argocd-health', 'build kyverno-cel', 'build kyverno-cli', 'install chromium', 'build vrl-harness', 'test', 'check', 'diff', 'build cluster binaries', 'cluster tier'];
 
 let dirs: string[] = [];
 afterEach(() => {
@@ -58,6 +58,7 @@ describe('.ci/run', () => {
       'npm run build:tools -- kyverno-cel',
       'npm run build:tools -- kyverno-cli',
       'npm run setup:chromium',
+      'npm run build:tools -- vrl-harness',
       'npm test',
       'npm run check',
       'npm run diff -- --base HEAD~1',
@@ -76,6 +77,7 @@ describe('.ci/run', () => {
     const t = table(r.stdout);
     expect(t.get('build kyverno-cli')?.[0]).toBe('ok');
     expect(t.get('install chromium')?.[0]).toBe('ok');
+    expect(t.get('build vrl-harness')?.[0]).toBe('ok');
     expect(t.get('test')).toEqual(['FAILED (3)', expect.stringMatching(/^\d+\.\d s$/)]);
     for (const s of ['check', 'diff', 'build cluster binaries', 'cluster tier']) expect(t.get(s), s).toEqual(['not run', '']);
     expect(t.get('total')?.[0]).toBe('FAILED (3)');

@@ -16,8 +16,8 @@ afterEach(() => {
   else process.env.KFT_TOOLS_CACHE = saved;
 });
 
-describe('Go test harnesses', () => {
-  it.each(['argocd-health', 'kyverno-cel', 'kyverno-cli'] as const)('%s: the tests look where scripts/build-tools.sh builds', (tool) => {
+describe('Go and Rust test harnesses', () => {
+  it.each(['argocd-health', 'kyverno-cel', 'kyverno-cli', 'vrl-harness'] as const)('%s: the tests look where scripts/build-tools.sh builds', (tool) => {
     const r = spawnSync('bash', [path.join(ROOT, 'scripts/build-tools.sh'), '--print-path', tool], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const printed = r.stdout.trim();

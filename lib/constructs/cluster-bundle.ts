@@ -17,6 +17,7 @@ import { Application, ApplicationSet, ApplicationSetSpecSyncPolicyApplicationsSy
 import { MANAGED_BY, objectMeta, TENANT_LABEL } from '../meta';
 import type { OrgModel } from '../model/tenant';
 import { AdmissionGuard } from './admission-guard';
+import { auditFiles } from './audit';
 import { DIST_PATH, PLATFORM_APP, SYNC_WAVE_ANNOTATION, tenantProject } from './argocd';
 import { KyvernoGuard } from './kyverno';
 import { namespaceLabelsFile, PLATFORM_COMPONENTS, PLATFORM_DIR, platformReadme, policyFiles } from './platform-files';
@@ -137,10 +138,11 @@ export class ClusterBundle extends Chart {
     if (platform.guards.kyverno) new KyvernoGuard(this, 'kyverno-guard', { platform, labels });
 
     const files = new Map<string, string>([
-      [`${PLATFORM_DIR}/README.md`, platformReadme()],
+      [`${PLATFORM_DIR}/README.md`, platformReadme(platform)],
       [PLATFORM_COMPONENTS['profile-controller'].file(), namespaceLabelsFile(platform)],
     ]);
     for (const t of props.model.tenants) for (const [f, content] of policyFiles(t, platform)) files.set(f, content);
+    for (const [f, content] of auditFiles(props.model.audit)) files.set(f, content);
     this.platformFiles = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 }

@@ -110,6 +110,12 @@ export const PLATFORM_COMPONENTS = {
     apply:
       'Replace the file the controller reads (`-namespace-labels-path`; in the Kubeflow manifests the `namespace-labels-data` ConfigMap of `apps/profiles/upstream`) with it and restart the controller. The controller only adds a key that is absent, so existing namespaces keep the labels they have: the tenant bundles set theirs.',
   },
+  audit: {
+    file: (): string => `${PLATFORM_DIR}/audit/README.md`,
+    what:
+      "Per-tenant audit logs (only when platform.ts enables `audit`): the API server's audit Policy, the Vector configuration that splits the audit stream and the Kubeflow component logs by tenant into Loki (`kft-<tenant>`), the Loki retention overrides, and the routing table the review diff reads.",
+    apply: '`audit/README.md` lists the API server flags, the restart every policy change needs, and the collector wiring.',
+  },
 } as const;
 
 /** Components with one file per tenant (the diff groups them with their tenant). */
@@ -137,8 +143,10 @@ export function platformFileTenant(file: string): string | undefined {
 }
 
 /** `platform/README.md`: what each component folder holds and how the platform team applies it. */
-export function platformReadme(): string {
-  const sections = Object.entries(PLATFORM_COMPONENTS).map(([name, c]) => `## \`${name}/\`\n\n${c.what}\n\n${c.apply}\n`);
+export function platformReadme(platform?: Pick<PlatformSettings, 'audit'>): string {
+  const sections = Object.entries(PLATFORM_COMPONENTS)
+    .filter(([name]) => name !== 'audit' || platform?.audit.enabled === true)
+    .map(([name, c]) => `## \`${name}/\`\n\n${c.what}\n\n${c.apply}\n`);
   return [
     '# dist/platform/: applied by the platform team, not by Argo CD',
     '',

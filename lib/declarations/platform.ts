@@ -1,4 +1,5 @@
 /** Platform settings as platform.ts declares them. Defaults, merge and checks: lib/platform.ts. */
+import type { AuditSettings } from './audit';
 import type { GpuInventory } from './gpu';
 import type { LabelSettings } from './labels';
 import type { EgressRule, PodSecurityLevel } from './network';
@@ -226,11 +227,16 @@ export interface PlatformSettings {
   readonly grants: GrantSettings;
   /** @default see {@link GuardSettings} */
   readonly guards: GuardSettings;
+  /** Per-tenant audit logs (dist/platform/audit/). @default disabled; see {@link AuditSettings} */
+  readonly audit: AuditSettings;
 }
 
 /** Overrides accepted by `definePlatform`: every section optional, each field within it optional. */
 export type PlatformInput = {
-  readonly [K in keyof PlatformSettings]?: PlatformSettings[K] extends readonly unknown[]
+  readonly [K in Exclude<keyof PlatformSettings, 'audit'>]?: PlatformSettings[K] extends readonly unknown[]
     ? PlatformSettings[K]
     : Partial<PlatformSettings[K]>;
+} & {
+  /** Merged over the defaults, `loki` field by field. */
+  readonly audit?: Partial<Omit<AuditSettings, 'loki'>> & { readonly loki?: Partial<AuditSettings['loki']> };
 };

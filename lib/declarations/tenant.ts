@@ -1,4 +1,5 @@
 /** The tenant declaration: what `tenants/<team>.ts` exports. Checks and composition: lib/tenant.ts. */
+import type { TenantAuditSpec } from './audit';
 import type { ContributorSpec } from './contributors';
 import type { CredentialsSpec } from './credentials';
 import type { GrantSpec } from './grants';
@@ -61,4 +62,9 @@ export interface TenantSpec {
    * @default none (the repository's default owners review the file)
    */
   readonly codeOwners?: readonly string[];
+  /**
+   * The tenant's audit logging (platform.ts `audit`): `level` may raise the level of writes in its
+   * namespace above its compliance tier's, never lower it. @default the tier's level
+   */
+  readonly audit?: TenantAuditSpec;
 }

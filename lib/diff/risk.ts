@@ -7,7 +7,9 @@
  */
 import { PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from '../constructs/argocd';
 import { PROFILE_GUARD_POLICY } from '../constructs/admission-guard';
+import { AUDIT_FILES } from '../constructs/audit';
 import { platformFileTenant } from '../constructs/platform-files';
+import { auditLevelRank } from '../declarations/audit';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
 import { ADOPTED_ANNOTATION, REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
 import { KFAM_ANNOTATION, KUBEFLOW_ROLE_RANK, RBAC_API_GROUP } from '../declarations/kubeflow';
@@ -31,6 +33,8 @@ export const RISK_KINDS = [
   { kind: 'deletion-protection-removed', label: 'deletion protection removed' },
   { kind: 'isolation-weakened', label: 'isolation weakened' },
   { kind: 'compliance-tier-lowered', label: 'compliance tier lowered' },
+  { kind: 'audit-level-lowered', label: 'audit level lowered' },
+  { kind: 'audit-routing-left', label: 'tenant left the audit routing' },
   { kind: 'team-changed', label: 'team changed' },
   { kind: 'owner-changed', label: 'owner changed' },
   { kind: 'tenant-added', label: 'tenant added' },
@@ -689,7 +693,7 @@ export function riskFlags(
     for (const check of CLUSTER_CHECKS) check(b, a, flag);
     return out;
   }
-  if (g === OTHER_GROUP) return out;
+  if (g === OTHER_GROUP) return auditFlags(b, a);
   const t: TenantSides = {
     b,
     a,
@@ -700,6 +704,34 @@ export function riskFlags(
     ctx,
   };
   for (const check of TENANT_CHECKS) check(t, flag);
+  return out;
+}
+
+/** Tenants of `dist/platform/audit/routing.json` on one side (none when audit is off there). */
+function auditRouting(side: Side): Map<string, { level: string; storeId: string }> {
+  const file = [...side.values()].find((p) => p.file === AUDIT_FILES.routing);
+  const tenants = file && isObj(file.body.tenants) ? file.body.tenants : {};
+  return new Map(Object.entries(tenants).filter((e): e is [string, Json] => isObj(e[1])).map(([t, v]) => [t, { level: String(v.level), storeId: String(v.storeId) }]));
+}
+
+/**
+ * Audit flags, from the routing table (lib/constructs/audit.ts): a tenant whose writes are now
+ * logged at a lower level (its tier lowered, its own raise removed, the platform's levels changed),
+ * and a tenant whose events no longer reach a stream of its own (removed, or audit switched off),
+ * each reported on the tenant. The policy only changes in the API server at its next restart.
+ */
+function auditFlags(b: Side, a: Side): RiskFlag[] {
+  const before = auditRouting(b);
+  const after = auditRouting(a);
+  const out: RiskFlag[] = [];
+  for (const [t, was] of before) {
+    const now = after.get(t);
+    if (!now) {
+      out.push({ kind: 'audit-routing-left', group: t, message: `its audit events no longer reach ${was.storeId}: from the next collector reload they go to the platform stream; keep ${was.storeId}'s retention until it expires`, blocking: false });
+    } else if (auditLevelRank(now.level) < auditLevelRank(was.level)) {
+      out.push({ kind: 'audit-level-lowered', group: t, message: `writes in its namespace logged at ${now.level}, was ${was.level} (dist/platform/audit/policy.yaml; takes effect when the API server restarts)`, blocking: false });
+    }
+  }
   return out;
 }
 

@@ -20,6 +20,8 @@ import type { Quantity } from '../quantity';
 import { effectiveLimits, quotaHard } from '../quota';
 import type { ResolvedCredentials } from '../secrets';
 import { resolveCredentials, tenantBucketPrefix, tenantVaultPrefix } from '../secrets';
+import type { AuditModel } from './audit';
+import { auditModel } from './audit';
 import type { GroupKind } from './catalogue';
 import { TENANT_NAMESPACED_KINDS } from './catalogue';
 import { isDecommissioned } from './decommission';
@@ -118,6 +120,8 @@ export interface OrgModel {
   readonly names: readonly string[];
   /** Namespaced kinds tenant bundles emit (the catalogue), for the AppProject whitelists. */
   readonly namespacedKinds: readonly GroupKind[];
+  /** Per-tenant audit logging: levels, store ids, the audit Policy's rules (lib/model/audit.ts). */
+  readonly audit: AuditModel;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -210,5 +214,5 @@ export function orgModel(specs: readonly TenantSpec[], platform: PlatformSetting
           });
     return { ...t, grantsIn: [...(grantsIn.get(t.name) ?? [])].sort(cmp), artifactGrantsIn };
   });
-  return { platform, tenants, names: tenants.map((t) => t.name), namespacedKinds: TENANT_NAMESPACED_KINDS };
+  return { platform, tenants, names: tenants.map((t) => t.name), namespacedKinds: TENANT_NAMESPACED_KINDS, audit: auditModel(specs, platform) };
 }

@@ -207,6 +207,19 @@ wait_for() { # description timeout-seconds command...
   done
 }
 
+# ---------------------------------------------------------------- audit policy (issue 13)
+# The API server logs to the run directory with the audit policy synth emits for the `audit`
+# fixture repository (test/fixtures/audit); 99-audit.cluster.test.ts, which runs last, asserts on
+# the real events. A policy the server can only load leniently fails the run (checked below).
+AUDIT_DIR="$RUN/audit"
+(cd "$ROOT" && node_modules/.bin/tsx test/cluster/audit-fixture.ts "$AUDIT_DIR") >"$RUN/logs/audit-fixture.log" 2>&1 \
+  || { cat "$RUN/logs/audit-fixture.log" >&2; die "synthesizing the audit fixture (audit-fixture.ts)"; }
+AUDIT_LOG="$AUDIT_DIR/audit.log"
+LENIENT="falling back to lenient decoding"
+check_audit_policy_strict() {
+  ! grep -q "$LENIENT" "$RUN/logs/kube-apiserver.log" || { grep "$LENIENT" "$RUN/logs/kube-apiserver.log" >&2; die "kube-apiserver loaded the audit policy only leniently"; }
+}
+
 # ---------------------------------------------------------------- control plane
 TS=$(date +%s)
 start etcd "$ETCD" --name kft --data-dir "$ETCD_DATA" \
@@ -226,9 +239,12 @@ start kube-apiserver "$BIN/kube-apiserver" \
   --authorization-mode RBAC \
   --enable-admission-plugins NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,DefaultTolerationSeconds,MutatingAdmissionWebhook,ValidatingAdmissionWebhook \
   --allow-privileged=true --enable-priority-and-fairness=false --profiling=false \
+  --audit-policy-file "$AUDIT_DIR/policy.yaml" --audit-log-path "$AUDIT_LOG" --audit-log-format json \
+  --audit-log-mode blocking --audit-log-maxsize 0 \
   --v 1
 
 wait_for "kube-apiserver /readyz" 90 k get --raw /readyz
+check_audit_policy_strict
 log "kube-apiserver ready on https://127.0.0.1:$API_PORT (etcd $($ETCD --version | awk 'NR==1{print $3}'))"
 
 # CRDs and the Kubeflow ClusterRoles (the aggregation controller fills kubeflow-admin/edit/view),
@@ -284,12 +300,14 @@ set +e
   cd "$ROOT" &&
   KFT_KUBECONFIG="$KUBECONFIG_FILE" KFT_KUBECTL="$KUBECTL" KFT_ROOT="$ROOT" KFT_CLUSTER_SEED="$KFT_CLUSTER_SEED" \
   KFT_PROFILE_CONTROLLER_LOG="$RUN/logs/profile-controller.log" KFT_RUN_DIR="$RUN" KFT_NAMESPACE_LABELS="$NAMESPACE_LABELS" \
+  KFT_AUDIT_LOG="$AUDIT_LOG" KFT_AUDIT_DIR="$AUDIT_DIR" \
   node node_modules/vitest/vitest.mjs run --config test/cluster/vitest.config.ts "$@"
 )
 TEST_RC=$?
 set -e
 TEST_SECS=$(($(date +%s) - TT))
 alive
+check_audit_policy_strict
 
 if [ "${KFT_CLUSTER_HOLD:-}" = 1 ]; then
   log "holding the cluster: export KUBECONFIG=$KUBECONFIG_FILE KUBECACHEDIR=$KUBECACHEDIR  (Ctrl-C to stop)"
