@@ -70,6 +70,14 @@ module.exports = {
       to: { path: '^lib/(constructs|pipeline)/|^lib/(synth|deployed|diff|toolchange)\\.ts$' },
     },
     {
+      name: 'capacity-reads-only-the-model',
+      severity: 'error',
+      comment:
+        'lib/capacity/ (the capacity report: its data from the org model, its renderers) reads the resolved model and declarations only; commands and the diff call it, it never calls them or the checks.',
+      from: { path: '^lib/capacity/' },
+      to: { path: '^lib/', pathNot: ['^lib/(model|declarations|capacity)/', '^lib/quantity\\.ts$'] },
+    },
+    {
       name: 'lib-not-to-commands-or-tests',
       severity: 'error',
       comment: 'lib/ is imported by main.ts, scripts/ and test/, never the other way round.',
