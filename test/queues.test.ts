@@ -293,6 +293,13 @@ describe('checks at synth: a tenant\'s queue', () => {
     ]);
   });
 
+  it('a per-pod GPU cap is compared with the GPU quota derived from the queue', () => {
+    expect(errs(platform, queueTenant('fraud', { flavors: gpu(2) }, { limits: { pod: { max: { gpu: { 'nvidia.com/gpu': 2 } } } } }))).toEqual([]);
+    expect(errs(platform, queueTenant('fraud', { flavors: gpu(2) }, { limits: { pod: { max: { gpu: { 'nvidia.com/gpu': 3 } } } } }))).toEqual([
+      'tenants/fraud.ts: limits.pod.max.gpu["nvidia.com/gpu"]: Invalid value: 3: exceeds the tenant\'s GPU quota requests.nvidia.com/gpu (2, derived from its queue: nominal + borrowingLimit + outsideKueue); lower the per-pod cap or raise the queue\'s quota',
+    ]);
+  });
+
   it('a queue on a platform without Kueue capacity is refused', () => {
     expect(errs(definePlatform({}), queueTenant('fraud', { flavors: gpu(1) }))).toEqual([
       'tenants/fraud.ts: queue: Forbidden: {...}: the platform declares no Kueue capacity (platform.ts kueue.flavors); ask the platform team, or use quota.gpu',
