@@ -65,6 +65,12 @@ describe('npm run diff: the capacity change', () => {
     expect(r.stdout).toContain('CAPACITY CHANGE (1 flavor/resource(s); npm run capacity for the whole picture)\n  a100-80gb nvidia.com/gpu: this PR takes 4 more GPU');
     expect(r.stdout).toContain('2 GPU remain unallocated of 64 GPU');
     expect(r.stdout).not.toContain('capacity.json');
+    // A new personal queue is a risk flag: who may use part of the tenant's quota.
+    const users = path.join(repo, 'tenants', 'fraud-modelling.ts');
+    fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace("'bob@example.com': {", "'carol@example.com': { flavors: { 'a100-80gb': { 'nvidia.com/gpu': { nominal: 2 } } } },\n      'bob@example.com': {"));
+    const flagged = runScript(repo, 'scripts/diff.ts');
+    expect(flagged.stdout).toMatch(/personal queue added +fraud-modelling: carol@example\.com gets the personal queue user-carol-example-com: only their own API server identity may submit to it/);
+    expect(flagged.stdout).not.toMatch(/personal queue added +fraud-modelling: (alice|bob)/);
     const md = runScript(repo, 'scripts/diff.ts', '--format', 'markdown');
     expect(md.stdout).toContain('### Capacity change (1)\n\n- a100-80gb nvidia.com/gpu: this PR takes 4 more GPU');
   });
