@@ -10,6 +10,7 @@ import type { PlatformInput, PlatformSettings, QuantityBounds } from './declarat
 import { checkAuditSettings, DEFAULT_AUDIT, mergeAudit } from './audit';
 import type { AuditInput } from './audit';
 import { checkNetworkSettings } from './network';
+import { checkKueueSettings } from './queues';
 import { MAX_QUANTITY_UNITS, Quantity } from './quantity';
 import type { FieldError } from './validation';
 import { at, ErrorList, isLabelKey, isLabelValue } from './validation';
@@ -110,6 +111,19 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     namespaceDeleters: ['system:serviceaccount:kube-system:generic-garbage-collector', 'system:kube-controller-manager'],
   },
   audit: DEFAULT_AUDIT,
+  kueue: {
+    flavors: {},
+    teams: {},
+    excludeResources: [],
+    allowOvercommit: false,
+    rootCohort: 'kubeflow-tenants',
+    namespace: 'kueue-system',
+    // Job-like integrations only: pod-based ones (pod, deployment, statefulset) would gate
+    // notebooks, KFP step pods and KServe predictors too (docs/queues.md "Integrations").
+    integrations: ['batch/job', 'jobset.x-k8s.io/jobset', 'kubeflow.org/mpijob', 'kubeflow.org/pytorchjob', 'kubeflow.org/tfjob', 'kubeflow.org/xgboostjob', 'trainer.kubeflow.org/trainjob'],
+    apiServerUsernamePrefix: 'oidc:',
+    exemptUsers: ['system:kube-controller-manager', 'system:serviceaccount:kube-system:job-controller', 'system:serviceaccount:kueue-system:kueue-controller-manager'],
+  },
 };
 
 /**
@@ -193,6 +207,7 @@ function checkPlatform(p: PlatformSettings): FieldError[] {
   out.errors.push(...checkLabelSettings(p));
   checkNetworkSettings(out, p);
   checkAuditSettings(out, p);
+  checkKueueSettings(out, p);
   return out.errors;
 }
 

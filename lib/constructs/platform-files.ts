@@ -116,7 +116,16 @@ export const PLATFORM_COMPONENTS = {
       "Per-tenant audit logs (only when platform.ts enables `audit`): the API server's audit Policy, the Vector configuration that splits the audit stream and the Kubeflow component logs by tenant into Loki (`kft-<tenant>`), the Loki retention overrides, and the routing table the review diff reads.",
     apply: '`audit/README.md` lists the API server flags, the restart every policy change needs, and the collector wiring.',
   },
+  kueue: {
+    file: (): string => `${PLATFORM_DIR}/kueue/configuration.yaml`,
+    what:
+      "The Kueue Configuration fragment (only when platform.ts declares Kueue capacity): the tenant namespaces Kueue manages, the integrations chosen (Job-like kinds only, so notebooks, pipeline step pods and KServe predictors are not gated), the resources queues do not cover, fair sharing between teams. docs/queues.md explains each choice. `capacity.json` beside it is not applied anywhere: it is the capacity report's data (`npm run capacity`), which `npm run diff` compares with the base's to show the capacity a pull request takes or frees.",
+    apply: "Merge its fields into the Configuration in Kueue's `kueue-manager-config` ConfigMap (controller_manager_config.yaml) and restart Kueue; re-apply when a tenant gains or loses its queue (the managed namespaces change).",
+  },
 } as const;
+
+/** Components listed only when the platform uses them, so repositories without them keep their README. */
+const OPTIONAL_COMPONENTS: ReadonlySet<string> = new Set(['audit', 'kueue']);
 
 /** Components with one file per tenant (the diff groups them with their tenant). */
 const PER_TENANT_COMPONENTS: ReadonlySet<string> = new Set(['vault', 's3']);
@@ -143,10 +152,8 @@ export function platformFileTenant(file: string): string | undefined {
 }
 
 /** `platform/README.md`: what each component folder holds and how the platform team applies it. */
-export function platformReadme(platform?: Pick<PlatformSettings, 'audit'>): string {
-  const sections = Object.entries(PLATFORM_COMPONENTS)
-    .filter(([name]) => name !== 'audit' || platform?.audit.enabled === true)
-    .map(([name, c]) => `## \`${name}/\`\n\n${c.what}\n\n${c.apply}\n`);
+export function platformReadme(used: ReadonlySet<string> = new Set()): string {
+  const sections = Object.entries(PLATFORM_COMPONENTS).filter(([name]) => !OPTIONAL_COMPONENTS.has(name) || used.has(name)).map(([name, c]) => `## \`${name}/\`\n\n${c.what}\n\n${c.apply}\n`);
   return [
     '# dist/platform/: applied by the platform team, not by Argo CD',
     '',

@@ -4,6 +4,7 @@ import type { GpuInventory } from './gpu';
 import type { LabelSettings } from './labels';
 import type { EgressRule, PodSecurityLevel } from './network';
 import type { QuantityInput } from './quota';
+import type { KueueSettings } from './queues';
 
 /** How users are identified by the Kubeflow auth chain (the Profile controller's flags). */
 export interface IdentitySettings {
@@ -229,6 +230,8 @@ export interface PlatformSettings {
   readonly guards: GuardSettings;
   /** Per-tenant audit logs (dist/platform/audit/). @default disabled; see {@link AuditSettings} */
   readonly audit: AuditSettings;
+  /** Kueue queues: capacity, teams, the user-queue policy (docs/queues.md). @default see {@link KueueSettings} (no capacity: no Kueue output) */
+  readonly kueue: KueueSettings;
 }
 
 /** Overrides accepted by `definePlatform`: every section optional, each field within it optional. */
