@@ -34,3 +34,14 @@ export const SECRET_NAMES = {
 export const GIT_MOUNT_PATH = '/var/run/secrets/kubeflow-tenants/git';
 /** Name of the tenant's Vault policy. */
 export const vaultPolicyName = (tenant: string): string => `tenant-${tenant}`;
+
+/**
+ * Annotations on every object of a contributor (their KFAM binding, further bindings, policy), for
+ * the diff and the access report; KFAM reads only its own `user` and `role`. `roles`: the
+ * catalogue roles, comma-separated; `via`: `direct` and/or `group <name>`, comma-separated.
+ */
+export const CONTRIBUTOR_ANNOTATIONS = {
+  identity: 'kubeflow-tenants/contributor',
+  roles: 'kubeflow-tenants/roles',
+  via: 'kubeflow-tenants/via',
+} as const;

@@ -10,6 +10,7 @@ import { identityOf } from '../../lib/model/identity';
 import type { Manifest, SynthResult } from '../../lib/synth';
 import type { TenantSpec } from '../../lib/tenant';
 import type { TenantEntry } from '../../lib/validation';
+import { clusterRolesOfRole, personEntries } from './fixtures';
 import { validateManifest } from './schemas';
 
 interface Subject {
@@ -94,8 +95,8 @@ function tenantViolations(t: string, own: readonly Manifest[], spec: TenantSpec,
   if (pas.join() !== '{"mtls":{"mode":"STRICT"}}') out.push(`${t}: PeerAuthentication ${pas.join() || 'missing'}, want one STRICT`);
 
   const retired = isDecommissioned(spec);
-  const contributors = new Map<string, string>();
-  if (!retired) for (const c of spec.contributors ?? []) contributors.set(identityOf(c.subject === undefined ? { email: c.user } : { email: c.user, subject: c.subject }, platform), `kubeflow-${c.role}`);
+  const contributors = new Map<string, Set<string>>();
+  if (!retired) for (const c of personEntries(spec)) contributors.set(identityOf(c.subject === undefined ? { email: c.user } : { email: c.user, subject: c.subject }, platform), new Set(clusterRolesOfRole(c.role)));
   const grantees = new Map<string, Set<string>>();
   if (!retired) {
     for (const g of spec.grants ?? []) {
@@ -110,7 +111,7 @@ function tenantViolations(t: string, own: readonly Manifest[], spec: TenantSpec,
     for (const s of (rb.subjects as Subject[] | undefined) ?? []) {
       if (s.kind === 'User') {
         seenUsers.add(s.name);
-        if (contributors.get(s.name) !== roleRef.name || roleRef.kind !== 'ClusterRole') out.push(`${where(rb)}: User ${s.name} -> ${roleRef.kind} ${roleRef.name} is not a declared contributor role`);
+        if (!contributors.get(s.name)?.has(roleRef.name) || roleRef.kind !== 'ClusterRole') out.push(`${where(rb)}: User ${s.name} -> ${roleRef.kind} ${roleRef.name} is not a declared contributor role`);
       } else if (s.kind === 'ServiceAccount') {
         const from = s.namespace ?? t;
         if (from === t) out.push(`${where(rb)}: binds the tenant's own ServiceAccount ${s.name} (the Profile controller's job)`);
