@@ -77,7 +77,7 @@ describe(`a generated 30-tenant org with its own platform.ts (seed ${SEED})`, ()
       expect(changed.stderr).toBe('');
       expect(changed.stdout).toContain('1 tenant(s) changed; 0 added; 0 removed; 29 unchanged');
       // E-mails compare case-insensitively: the flag names the lowercased identity.
-      expect(changed.stdout).toMatch(new RegExp(`contributor added +${t.name}: new\\.person@corp\\.example\\.com as edit`));
+      expect(changed.stdout).toMatch(new RegExp(`contributor added +${t.name}: new\\.person@corp\\.example\\.com as editor`));
     } finally {
       git(dir, 'checkout', '--', 'tenants');
     }

@@ -9,7 +9,10 @@ import { PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from '../constructs/argoc
 import { PROFILE_DELETION_POLICY } from '../constructs/kyverno';
 import { platformFileTenant } from '../constructs/platform-files';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
-import { REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
+import { CONTRIBUTOR_ANNOTATIONS, REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
+import type { RoleAlias, RoleName } from '../declarations/contributors';
+import { ROLE_ALIASES, ROLES } from '../declarations/contributors';
+import type { KubeflowRole } from '../declarations/kubeflow';
 import { KFAM_ANNOTATION, KUBEFLOW_ROLE_RANK, RBAC_API_GROUP } from '../declarations/kubeflow';
 import type { LabelSettings } from '../declarations/labels';
 import { DEFAULT_PLATFORM } from '../platform';
@@ -124,24 +127,43 @@ function humanBytesOrUnits(n: number): string {
   return round(n);
 }
 
-/** KFAM-style contributor bindings: user -> role (`edit`/`view`) from their annotations. */
-function contributors(side: Side): Map<string, string> {
-  const out = new Map<string, string>();
+/** A person's access as their objects say it: catalogue roles and how they got them. */
+interface PersonAccess {
+  readonly user: string;
+  readonly roles: readonly string[];
+  readonly via: string;
+}
+
+/**
+ * Contributors by identity (lowercased): the catalogue roles and paths from this tool's annotations
+ * (lib/model/names.ts `CONTRIBUTOR_ANNOTATIONS`), or, on objects written before them, the KFAM
+ * `role` annotation read as its catalogue name (`edit` is `editor`).
+ */
+function contributors(side: Side): Map<string, PersonAccess> {
+  const out = new Map<string, PersonAccess>();
   for (const p of byKind(side, 'RoleBinding', RBAC_API_GROUP)) {
     const a = annotationsOf(p.body);
-    const user = str(a[KFAM_ANNOTATION.user]);
-    const role = str(a[KFAM_ANNOTATION.role]);
-    if (user && role) out.set(user.toLowerCase(), role);
+    const ours = str(a[CONTRIBUTOR_ANNOTATIONS.identity]);
+    const user = ours ?? str(a[KFAM_ANNOTATION.user]);
+    const kfam = str(a[KFAM_ANNOTATION.role]);
+    const roles = ours ? (str(a[CONTRIBUTOR_ANNOTATIONS.roles]) ?? '').split(',').filter((r) => r !== '') : kfam ? [ROLE_ALIASES[kfam as RoleAlias] ?? kfam] : [];
+    if (user && roles.length > 0) out.set(user.toLowerCase(), { user, roles, via: str(a[CONTRIBUTOR_ANNOTATIONS.via]) ?? 'direct' });
   }
   return out;
 }
 
-// Read from emitted objects, so any string: an unknown role ranks 0.
-const ROLE_RANK: Readonly<Record<string, number>> = KUBEFLOW_ROLE_RANK;
+/** Whether `after` gives something `before` did not: a role none of the old ones covers. */
+function raised(before: readonly string[], after: readonly string[]): boolean {
+  const covered = (r: string): boolean =>
+    before.some((o) => o === r || (o in ROLES && ROLES[o as RoleName].covers.includes(r as RoleName)) || (KUBEFLOW_ROLE_RANK[o as KubeflowRole] ?? 0) >= (KUBEFLOW_ROLE_RANK[r as KubeflowRole] ?? 99));
+  return after.some((r) => !covered(r));
+}
+
+const viaText = (via: string): string => (via === 'direct' ? '' : ` (${via.split(',').map((v) => (v === 'direct' ? 'own entry' : `via ${v}`)).join(', ')})`);
 
 const isContributorObject = (p: Parsed): boolean => {
   const a = annotationsOf(p.body);
-  return typeof a[KFAM_ANNOTATION.user] === 'string' && typeof a[KFAM_ANNOTATION.role] === 'string';
+  return typeof a[CONTRIBUTOR_ANNOTATIONS.identity] === 'string' || (typeof a[KFAM_ANNOTATION.user] === 'string' && typeof a[KFAM_ANNOTATION.role] === 'string');
 };
 
 /** RBAC rules as `group/resource:verb[@name]` tuples; `*` stays `*`. */
@@ -351,10 +373,10 @@ function gpuQuotaFlags({ pb, pa, existedBefore }: TenantSides, flag: Emit): void
 function contributorFlags({ b, a }: TenantSides, flag: Emit): void {
   const cb = contributors(b);
   const ca = contributors(a);
-  for (const [user, role] of [...ca.entries()].sort(([x], [y]) => cmp(x, y))) {
-    const prev = cb.get(user);
-    if (prev === undefined) flag('contributor-added', `${user} as ${role}`);
-    else if ((ROLE_RANK[role] ?? 0) > (ROLE_RANK[prev] ?? 0)) flag('contributor-role-raised', `${user}: ${prev} → ${role}`);
+  for (const [key, now] of [...ca.entries()].sort(([x], [y]) => cmp(x, y))) {
+    const prev = cb.get(key);
+    if (prev === undefined) flag('contributor-added', `${key} as ${now.roles.join(' + ')}${viaText(now.via)}`);
+    else if (raised(prev.roles, now.roles)) flag('contributor-role-raised', `${key}: ${prev.roles.join(' + ')} → ${now.roles.join(' + ')}${viaText(now.via)}`);
   }
 }
 
