@@ -30,6 +30,7 @@ afterAll(() => {
 /** Fixture repositories by golden name; each returns a temporary repository. */
 const FIXTURE_REPOS: Record<string, () => string> = {
   examples: () => fixtureRepo('examples'),
+  roles: () => fixtureRepo('roles'),
   'gen-org': () => {
     const org = generateOrg(ORG_SEED, 12);
     return makeRepo({ ...org.tenantFiles }, { platform: org.platformSource });
