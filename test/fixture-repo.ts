@@ -141,7 +141,7 @@ export function writeTenants(dir: string, tenants: Record<string, string | null>
  */
 export function typeCheck(dir: string): Promise<{ code: number; output: string }> {
   const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: object };
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['platform.ts', 'tenants/**/*.ts'] }));
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['platform.ts', 'tenants/**/*.ts', 'groups/**/*.ts'] }));
   // Asynchronous: tsc can take a minute on a loaded machine, and a worker blocked that long in
   // spawnSync misses vitest's RPC deadline ("Timeout calling onTaskUpdate").
   return new Promise((resolve, reject) => {

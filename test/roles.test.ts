@@ -19,6 +19,7 @@ import type { Manifest } from '../lib/synth';
 import { synthesize } from '../lib/synth';
 import { validateTenants } from '../lib/tenant';
 import { accessReport } from '../lib/access';
+import { diffTrees, renderMarkdown, renderText } from '../lib/diff';
 import { fixtureRepo, removeRepo, synthFixture } from './fixture-repo';
 import { entry, validSpec } from './support/fixtures';
 import { validateManifest } from './support/schemas';
@@ -291,5 +292,35 @@ describe('properties: however groups and roles combine', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('the diff of a group membership change', () => {
+  it('shows, per tenant naming the group, the people it adds and removes; an added person is flagged', () => {
+    const tenants = [
+      entry(validSpec({ contributors: [{ group: 'data-science', role: 'member' }] })),
+      entry(validSpec({ name: 'serving', owner: { email: 's@example.com' }, contributors: [{ group: 'data-science', role: 'viewer' }] })),
+    ];
+    const side = (members: string[]) =>
+      synthesize(tenants, DEFAULT_PLATFORM, { groups: [{ file: 'groups/data-science.ts', spec: { name: 'data-science', members: members.map((email) => ({ email })) } }] }).files;
+    const r = diffTrees(side(['a@example.com', 'b@example.com']), side(['a@example.com', 'c@example.com']));
+    expect(Object.fromEntries(r.people!)).toEqual({
+      fraud: { added: ['c@example.com as member (via group data-science)'], removed: ['b@example.com (was member (via group data-science))'], changed: [] },
+      serving: { added: ['c@example.com as viewer (via group data-science)'], removed: ['b@example.com (was viewer (via group data-science))'], changed: [] },
+    });
+    expect(r.flags.map((f) => `${f.kind} ${f.group}: ${f.message}`)).toEqual([
+      'contributor-added fraud: c@example.com as member (via group data-science)',
+      'contributor-added serving: c@example.com as viewer (via group data-science)',
+    ]);
+    const text = renderText(r);
+    expect(text).toContain('\nfraud (changed)\n  people added: c@example.com as member (via group data-science)\n  people removed: b@example.com (was member (via group data-science))\n');
+    expect(renderMarkdown(r)).toContain('- people removed: b@example.com (was viewer (via group data-science))');
+  });
+
+  it('a role raised through a group is flagged with the group', () => {
+    const spec = (role: string) => [entry(validSpec({ contributors: [{ group: 'data-science', role }] }))];
+    const groups = [{ file: 'groups/data-science.ts', spec: { name: 'data-science', members: [{ email: 'a@example.com' }] } }];
+    const r = diffTrees(synthesize(spec('viewer'), DEFAULT_PLATFORM, { groups }).files, synthesize(spec('member'), DEFAULT_PLATFORM, { groups }).files);
+    expect(r.flags.map((f) => `${f.kind} ${f.group}: ${f.message}`)).toEqual(['contributor-role-raised fraud: a@example.com: viewer → member (via group data-science)']);
   });
 });

@@ -152,6 +152,28 @@ function contributors(side: Side): Map<string, PersonAccess> {
   return out;
 }
 
+/**
+ * People whose access to the tenant changed, for the report (lib/diff/report.ts): added (with
+ * their roles and paths), removed (with the roles they had), roles changed either way. A group
+ * membership change shows here as the people it adds or removes in every tenant naming the group.
+ */
+export function peopleChanges(before: Side, after: Side): { added: string[]; removed: string[]; changed: string[] } {
+  const b = contributors(before);
+  const a = contributors(after);
+  const keys = [...new Set([...b.keys(), ...a.keys()])].sort(cmp);
+  const added: string[] = [];
+  const removed: string[] = [];
+  const changed: string[] = [];
+  for (const k of keys) {
+    const x = b.get(k);
+    const y = a.get(k);
+    if (!x && y) added.push(`${y.user} as ${y.roles.join(' + ')}${viaText(y.via)}`);
+    else if (x && !y) removed.push(`${x.user} (was ${x.roles.join(' + ')}${viaText(x.via)})`);
+    else if (x && y && (x.roles.join() !== y.roles.join() || x.via !== y.via)) changed.push(`${y.user}: ${x.roles.join(' + ')}${viaText(x.via)} → ${y.roles.join(' + ')}${viaText(y.via)}`);
+  }
+  return { added, removed, changed };
+}
+
 /** Whether `after` gives something `before` did not: a role none of the old ones covers. */
 function raised(before: readonly string[], after: readonly string[]): boolean {
   const covered = (r: string): boolean =>
