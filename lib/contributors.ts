@@ -108,6 +108,13 @@ export function checkContributors(errs: ErrorList, spec: TenantSpec, ctx: CheckC
   }
 }
 
+/** The `{ group, role }` entries of a tenant, by group name. */
+export function groupEntries(spec: TenantSpec): Extract<ContributorSpec, { group: string }>[] {
+  return ((spec.contributors ?? []) as readonly ContributorSpec[])
+    .filter((x): x is Extract<ContributorSpec, { group: string }> => 'group' in x)
+    .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+}
+
 /** One way a person got a role: their own entry, or a group. */
 export interface RolePath {
   readonly role: RoleName;
@@ -125,11 +132,11 @@ export interface ResolvedContributor {
 }
 
 /**
- * Every person with a role in the tenant, from its own entries and its groups (expanded), in
- * first-appearance order; the owner is left out (the controller binds them as admin). Assumes
- * {@link checkContributors} found no error.
+ * Every person with a role in the tenant, from its own entries and its groups (expanded unless
+ * `expand` is false: the platform binds groups themselves), in first-appearance order; the owner is
+ * left out (the controller binds them as admin). Assumes {@link checkContributors} found no error.
  */
-export function resolveContributors(spec: TenantSpec, groups: ReadonlyMap<string, GroupSpec> = new Map()): ResolvedContributor[] {
+export function resolveContributors(spec: TenantSpec, groups: ReadonlyMap<string, GroupSpec> = new Map(), expand = true): ResolvedContributor[] {
   const owner = spec.owner.email.toLowerCase();
   const byKey = new Map<string, { person: Person; own?: RoleName; groups: { name: string; role: RoleName }[] }>();
   const entries = (spec.contributors ?? []) as readonly ContributorSpec[];
@@ -143,7 +150,7 @@ export function resolveContributors(spec: TenantSpec, groups: ReadonlyMap<string
     return e;
   };
   for (const c of entries) if ('user' in c) add(c.subject === undefined ? { email: c.user } : { email: c.user, subject: c.subject }).own = roleName(c.role);
-  for (const c of [...entries].filter((x): x is Extract<ContributorSpec, { group: string }> => 'group' in x).sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0))) {
+  for (const c of expand ? groupEntries(spec) : []) {
     for (const m of groups.get(c.group)?.members ?? []) {
       if (m.email.toLowerCase() === owner) continue;
       const e = byKey.get(m.email.toLowerCase()) ?? add(m.subject === undefined ? { email: m.email } : { email: m.email, subject: m.subject });

@@ -11,7 +11,7 @@ import { KUBEFLOW_APP_EDIT_ROLES } from '../lib/declarations/kubeflow';
 import { checkGroups } from '../lib/groups';
 import type { GroupEntry } from '../lib/groups';
 import { resolveContributors } from '../lib/contributors';
-import { DEFAULT_PLATFORM } from '../lib/platform';
+import { definePlatform, DEFAULT_PLATFORM } from '../lib/platform';
 import type { AccessQuestion } from '../lib/rbac';
 import { loadKubeflowClusterRoles, rbacModel } from '../lib/rbac';
 import { isReadVerb, matrixCells, MATRIX_RESOURCES, MATRIX_VERBS } from '../lib/role-matrix';
@@ -322,5 +322,48 @@ describe('the diff of a group membership change', () => {
     const groups = [{ file: 'groups/data-science.ts', spec: { name: 'data-science', members: [{ email: 'a@example.com' }] } }];
     const r = diffTrees(synthesize(spec('viewer'), DEFAULT_PLATFORM, { groups }).files, synthesize(spec('member'), DEFAULT_PLATFORM, { groups }).files);
     expect(r.flags.map((f) => `${f.kind} ${f.group}: ${f.message}`)).toEqual(['contributor-role-raised fraud: a@example.com: viewer → member (via group data-science)']);
+  });
+});
+
+describe("platform groups.mode 'bind': the group itself is bound", () => {
+  const platform = definePlatform({ groups: { mode: 'bind', subjectPrefix: 'oidc:' } });
+  const ds2: GroupSpec = { name: 'data-science', members: [{ email: 'ds1@example.com' }, { email: 'ds2@example.com' }] };
+  const groupFiles = [{ file: 'groups/data-science.ts', spec: ds2 }];
+  const spec = validSpec({ contributors: [{ user: 'ds1@example.com', role: 'member' }, { group: 'data-science', role: 'member' }] });
+  const objs = () => synthesize([entry(spec)], platform, { groups: groupFiles }).objects.map((o) => o.manifest);
+
+  it('RBAC Group subjects with the API server prefix, an AuthorizationPolicy on the groups claim, no per-member objects', () => {
+    const o = objs();
+    const groupRbs = o.filter((m) => m.kind === 'RoleBinding' && m.metadata.name.startsWith('group-data-science-'));
+    expect(groupRbs.map((b) => (b.roleRef as { name: string }).name).sort()).toEqual(['kubeflow-view', ...KUBEFLOW_APP_EDIT_ROLES].sort());
+    for (const b of groupRbs) expect(b.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'oidc:data-science' }]);
+    expect(groupRbs.find((b) => b.metadata.name === 'group-data-science-clusterrole-view')!.metadata.annotations).not.toHaveProperty('user');
+    const ap = o.find((m) => m.kind === 'AuthorizationPolicy' && m.metadata.name === 'group-data-science-clusterrole-view')!;
+    expect(ap.spec).toEqual({
+      rules: [{ from: [{ source: { principals: [platform.istio.ingressGatewayPrincipal, platform.istio.pipelineUiPrincipal] } }], when: [{ key: 'request.auth.claims[groups]', values: ['data-science'] }] }],
+    });
+    // ds2 has nothing of their own; ds1 keeps their own entry.
+    expect(o.filter((m) => m.metadata.annotations?.['kubeflow-tenants/contributor'] === 'ds2@example.com')).toEqual([]);
+    expect(o.filter((m) => m.metadata.annotations?.['kubeflow-tenants/contributor'] === 'ds1@example.com').length).toBeGreaterThan(0);
+    expect(o.flatMap((m) => validateManifest(m))).toEqual([]);
+  });
+
+  it('the API server answers for the group: can-i with --as-group', () => {
+    const model = rbacModel(objs(), clusterRoles);
+    const q = { verb: 'create', group: 'kubeflow.org', resource: 'notebooks', namespace: 'fraud' };
+    expect(model.can({ ...q, user: 'ds2@example.com', groups: ['oidc:data-science'] })).toBe(true);
+    expect(model.can({ ...q, user: 'ds2@example.com' })).toBe(false);
+    expect(model.can({ ...q, verb: 'create', group: 'serving.kserve.io', resource: 'inferenceservices', user: 'ds2@example.com', groups: ['oidc:data-science'] })).toBe(false);
+  });
+
+  it('the same checks apply: a group may not give more than a member\'s explicit role', () => {
+    const bad = validSpec({ contributors: [{ user: 'ds1@example.com', role: 'viewer' }, { group: 'data-science', role: 'editor' }] });
+    expect(validateTenants([entry(bad)], platform, undefined, undefined, new Map([['data-science', ds2]])).map(String)).toEqual([
+      'tenants/fraud.ts: contributors[0].role: Invalid value: "viewer": ds1@example.com is also in group "data-science" (contributors[1]), which gives "editor", more than "viewer": the explicit entry would no longer say what they can do; raise this entry to "editor", remove it so the group decides, or take them out of the group',
+    ]);
+  });
+
+  it('platform errors: an unknown mode', () => {
+    expect(() => definePlatform({ groups: { mode: 'nested' as 'bind' } })).toThrow('platform.ts: groups.mode: Unsupported value: "nested": supported values: "expand", "bind"');
   });
 });

@@ -17,9 +17,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { AuthorizationPolicy } from '../../imports/security.istio.io';
 import type { PlatformSettings } from '../declarations/platform';
 import { objectMeta } from '../meta';
-import { userSubject } from '../model/identity';
+import { groupSubject, userSubject } from '../model/identity';
 import { CONTRIBUTOR_ANNOTATIONS } from '../model/names';
-import type { ContributorModel } from '../model/tenant';
+import type { ContributorModel, GroupBindingModel } from '../model/tenant';
 import { KFAM_ANNOTATION, KUBEFLOW_CLUSTER_ROLES, RBAC_API_GROUP } from '../declarations/kubeflow';
 
 /** Props of {@link Contributors}. */
@@ -28,6 +28,8 @@ export interface ContributorsProps {
   /** Resolved contributors, emitted in the given order (the model sorts them by binding name). */
   readonly contributors: readonly ContributorModel[];
   readonly platform: PlatformSettings;
+  /** Groups bound as groups (platform `groups.mode: 'bind'`), emitted after the people. @default none */
+  readonly groupBindings?: readonly GroupBindingModel[];
   /** Labels of every object. @default none */
   readonly labels?: Record<string, string>;
 }
@@ -65,6 +67,31 @@ export class Contributors extends Construct {
               // admitted: a viewer cannot drive a Jupyter server (kubeflow/kubeflow#6669).
               from: [{ source: { principals: c.gateway ? [istio.ingressGatewayPrincipal, istio.pipelineUiPrincipal] : [istio.pipelineUiPrincipal] } }],
               when: [{ key: `request.headers[${identity.header}]`, values: [`${identity.prefix}${who}`] }],
+            },
+          ],
+        },
+      });
+    }
+    // A group bound as a group: no KFAM annotations (KFAM v1.10 knows no group bindings), and an
+    // Istio condition on the token's groups claim: a header condition cannot pick one group out of
+    // the comma-separated kubeflow-groups header.
+    for (const g of props.groupBindings ?? []) {
+      const ours = { [CONTRIBUTOR_ANNOTATIONS.identity]: `group ${g.group}`, [CONTRIBUTOR_ANNOTATIONS.roles]: g.role, [CONTRIBUTOR_ANNOTATIONS.via]: `group ${g.group}` };
+      const bindings = [...(g.kfamRole ? [{ name: g.bindingName, clusterRole: KUBEFLOW_CLUSTER_ROLES[g.kfamRole] }] : []), ...g.extraBindings];
+      for (const b of bindings) {
+        new k8s.KubeRoleBinding(this, `${b.name}-rb`, {
+          metadata: objectMeta(b.name, props.namespace, props.labels, ours),
+          roleRef: { apiGroup: RBAC_API_GROUP, kind: 'ClusterRole', name: b.clusterRole },
+          subjects: [groupSubject(g.subject)],
+        });
+      }
+      new AuthorizationPolicy(this, `${g.bindingName}-ap`, {
+        metadata: objectMeta(g.bindingName, props.namespace, props.labels, ours),
+        spec: {
+          rules: [
+            {
+              from: [{ source: { principals: g.gateway ? [istio.ingressGatewayPrincipal, istio.pipelineUiPrincipal] : [istio.pipelineUiPrincipal] } }],
+              when: [{ key: `request.auth.claims[${props.platform.groups.claim}]`, values: [g.group] }],
             },
           ],
         },

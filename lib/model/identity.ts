@@ -33,6 +33,24 @@ export interface ServiceAccountSubject {
  */
 export const userSubject = (identity: string): UserSubject => ({ apiGroup: RBAC_API_GROUP, kind: SUBJECT_KIND.user, name: identity });
 
+/** An RBAC `Group` subject (a group as the API server names it: its groups prefix, then the name). */
+export interface GroupSubject {
+  readonly apiGroup: typeof RBAC_API_GROUP;
+  readonly kind: typeof SUBJECT_KIND.group;
+  readonly name: string;
+}
+
+/** The subject of a group bound as a group (platform `groups.mode: 'bind'`). */
+export const groupSubject = (name: string): GroupSubject => ({ apiGroup: RBAC_API_GROUP, kind: SUBJECT_KIND.group, name });
+
+/**
+ * Name of a group's binding to `role` (a KFAM role or a ClusterRole): `group-<name>-clusterrole-<role>`,
+ * the scheme of KFAM's proposed group bindings (kubeflow/dashboard#317).
+ */
+export function groupBindingName(group: string, role: string): string {
+  return `Group-${group}-ClusterRole-${role}`.toLowerCase().replace(/[^a-zA-Z0-9]+/g, '-');
+}
+
 /** The subject of a ServiceAccount of `namespace`. */
 export const serviceAccountSubject = (namespace: string, name: string): ServiceAccountSubject => ({ kind: SUBJECT_KIND.serviceAccount, name, namespace });
 

@@ -8,8 +8,8 @@
  * and the resolution it guarantees are easiest to keep in step side by side.
  */
 import type { GroupSpec, RoleName } from '../declarations/contributors';
-import { KFAM_RANK, ROLES } from '../declarations/contributors';
-import { resolveContributors } from '../contributors';
+import { KFAM_RANK, ROLES, roleName } from '../declarations/contributors';
+import { groupEntries, resolveContributors } from '../contributors';
 import type { GrantRole, GrantSpec, ReviewedException } from '../declarations/grants';
 import type { EgressRuleModel, PodSecurityLevel } from '../declarations/network';
 import { GRANT_ROLES } from '../declarations/grants';
@@ -25,7 +25,7 @@ import { resolveCredentials, tenantBucketPrefix, tenantVaultPrefix } from '../se
 import type { GroupKind } from './catalogue';
 import { TENANT_NAMESPACED_KINDS } from './catalogue';
 import { isDecommissioned } from './decommission';
-import { extraBindingName, identityOf, kfamBindingName } from './identity';
+import { extraBindingName, groupBindingName, identityOf, kfamBindingName } from './identity';
 import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS, grantObjectName } from './names';
 
 export type { GrantRule } from '../grants';
@@ -50,6 +50,19 @@ export interface ContributorModel {
   /** Further RoleBindings (no KFAM annotations), sorted by name. */
   readonly extraBindings: readonly { readonly name: string; readonly clusterRole: string }[];
   /** Whether the AuthorizationPolicy admits the ingress gateway (some role has `gateway`). */
+  readonly gateway: boolean;
+}
+
+/** A group bound as a group (platform `groups.mode: 'bind'`): its RBAC subject, role and objects. */
+export interface GroupBindingModel {
+  readonly group: string;
+  /** The RBAC `Group` subject's name: the platform's `groups.subjectPrefix`, then the group. */
+  readonly subject: string;
+  readonly role: RoleName;
+  /** Name of the base RoleBinding (and of the AuthorizationPolicy); undefined base for an auditor, whose policy takes its auditor binding's name. */
+  readonly bindingName: string;
+  readonly kfamRole?: 'edit' | 'view';
+  readonly extraBindings: readonly { readonly name: string; readonly clusterRole: string }[];
   readonly gateway: boolean;
 }
 
@@ -104,6 +117,8 @@ export interface TenantModel {
   readonly egress: readonly EgressRuleModel[];
   /** Sorted by binding name; empty when decommissioned. */
   readonly contributors: readonly ContributorModel[];
+  /** Groups bound as groups (platform `groups.mode: 'bind'`), by name; empty otherwise and when decommissioned. */
+  readonly groupBindings: readonly GroupBindingModel[];
   /** Sorted by grantee; empty when decommissioned. */
   readonly grantsOut: readonly GrantOut[];
   /** Tenants whose grants name this one, sorted (their objects live in their namespaces). */
@@ -131,6 +146,20 @@ export interface OrgModel {
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function groupBindingModel(group: string, role: RoleName, platform: PlatformSettings): GroupBindingModel {
+  const r = ROLES[role];
+  const extraBindings = [...r.extraClusterRoles].sort(cmp).map((clusterRole) => ({ name: groupBindingName(group, clusterRole), clusterRole }));
+  return {
+    group,
+    subject: `${platform.groups.subjectPrefix}${group}`,
+    role,
+    ...(r.kfam ? { kfamRole: r.kfam } : {}),
+    bindingName: r.kfam ? groupBindingName(group, r.kfam) : extraBindings[0]!.name,
+    extraBindings,
+    gateway: r.gateway,
+  };
+}
 
 /** A person's objects from their resolved roles (the union semantics of lib/contributors.ts). */
 export function contributorModel(person: Person, roles: readonly RoleName[], via: readonly string[], disagreement: boolean, platform: PlatformSettings): ContributorModel {
@@ -179,7 +208,7 @@ function ownModel(spec: TenantSpec, platform: PlatformSettings, groups: Readonly
   const credentials = decommissioned ? undefined : resolveCredentials(spec, platform);
   const contributors = decommissioned
     ? []
-    : resolveContributors(spec, groups)
+    : resolveContributors(spec, groups, platform.groups.mode === 'expand')
         .map((c) =>
           contributorModel(
             c.person,
@@ -199,6 +228,7 @@ function ownModel(spec: TenantSpec, platform: PlatformSettings, groups: Readonly
     podSecurity: podSecurityLevel(spec.labels, platform),
     egress: resolveEgress(spec, platform),
     contributors,
+    groupBindings: decommissioned || platform.groups.mode !== 'bind' ? [] : groupEntries(spec).map((g) => groupBindingModel(g.group, roleName(g.role), platform)),
     grantsOut: decommissioned ? [] : [...grantsByGrantee(spec.grants ?? [])].map(([to, gs]) => grantOut(to, gs)),
     grantsIn: [],
     artifactGrantsIn: [],
