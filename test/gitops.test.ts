@@ -79,6 +79,7 @@ describe('synthesized example tenants (fixture repository)', () => {
       'argoproj.io/v1alpha1/Application',
       'argoproj.io/v1alpha1/ApplicationSet',
       'kyverno.io/v1/ClusterPolicy',
+      'rbac.authorization.k8s.io/v1/ClusterRole',
     ]);
   });
 
@@ -147,6 +148,7 @@ describe('synthesized example tenants (fixture repository)', () => {
     expect(app.spec.source.path).toBe('dist/cluster');
     const proj = one(result, 'AppProject', 'kubeflow-tenants');
     expect(proj.spec.clusterResourceWhitelist).toEqual([
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
       { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
       { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
       { group: 'kyverno.io', kind: 'ClusterPolicy' },
@@ -185,8 +187,8 @@ describe('platform settings drive the Argo CD objects', () => {
     });
     const r = synthesize([entry(validSpec({ labels: { team: 'fraud' } }))], platform);
     for (const o of cluster(r)) {
-      // Cluster-scoped: the guards.
-      if (!['ClusterPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(o.manifest.kind)) expect(o.manifest.metadata.namespace).toBe('gitops');
+      // Cluster-scoped: the guards and the role catalogue's ClusterRole.
+      if (!['ClusterPolicy', 'ClusterRole', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(o.manifest.kind)) expect(o.manifest.metadata.namespace).toBe('gitops');
       expect(validateManifest(o.manifest)).toEqual([]);
     }
     const as = one(r, 'ApplicationSet', 'kubeflow-tenants');

@@ -12,6 +12,7 @@ import type { CatalogueEntry, GrantSpec, GrantableResource, GrantVerb, VerbClass
 import { GRANT_ROLES, GRANTABLE_RESOURCES, STANDARD_VERBS } from '../lib/grants';
 import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS } from '../lib/model/names';
 import { PROFILE_CONTROLLER } from '../lib/declarations/kubeflow';
+import { AUDITOR_CLUSTER_ROLE } from '../lib/declarations/contributors';
 import { definePlatform, DEFAULT_PLATFORM } from '../lib/platform';
 import type { AccessQuestion } from '../lib/rbac';
 import { aggregateClusterRoles, can, canThroughWorkloads, controllerObjects, kubernetesBootstrapRbac, loadKubeflowClusterRoles, rbacModel, ruleAllows, serviceAccountUser } from '../lib/rbac';
@@ -294,7 +295,8 @@ describe('property: emitted RBAC gives access only to declared principals, and g
         const r = synthesize(entriesOf(specs), DEFAULT_PLATFORM);
         const objects = r.objects.map((o) => o.manifest as object);
         for (const m of objects) expect(validateManifest(m)).toEqual([]);
-        expect(objects.filter((m) => (m as { kind: string }).kind === 'ClusterRoleBinding' || (m as { kind: string }).kind === 'ClusterRole')).toEqual([]);
+        // No cluster-wide grant; the one ClusterRole is the role catalogue's auditor role, bound only by RoleBindings.
+        expect(objects.filter((m) => (m as { kind: string }).kind === 'ClusterRoleBinding' || ((m as { kind: string }).kind === 'ClusterRole' && (m as { metadata: { name: string } }).metadata.name !== AUDITOR_CLUSTER_ROLE))).toEqual([]);
         const model = rbacModel(objects, clusterRoles);
         const names = specs.map((s) => s.name);
         const principals = [

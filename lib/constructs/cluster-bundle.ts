@@ -139,7 +139,8 @@ export class ClusterBundle extends Chart {
 
     // The role catalogue's own ClusterRole, once for every tenant (lib/declarations/contributors.ts).
     new k8s.KubeClusterRole(this, 'auditor-role', {
-      metadata: objectMeta(AUDITOR_CLUSTER_ROLE, undefined, labels),
+      // Before the tenant bundles whose bindings name it.
+      metadata: objectMeta(AUDITOR_CLUSTER_ROLE, undefined, labels, { [SYNC_WAVE_ANNOTATION]: '-1' }),
       rules: AUDITOR_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
     });
 

@@ -10,6 +10,7 @@ import { identityOf } from '../../lib/model/identity';
 import type { Manifest, SynthResult } from '../../lib/synth';
 import type { TenantSpec } from '../../lib/tenant';
 import type { TenantEntry } from '../../lib/validation';
+import { AUDITOR_CLUSTER_ROLE } from '../../lib/declarations/contributors';
 import { clusterRolesOfRole, personEntries } from './fixtures';
 import { validateManifest } from './schemas';
 
@@ -39,8 +40,14 @@ export function isolationViolations(result: SynthResult, entries: readonly Tenan
     const m = /^tenants\/([^/]+)\//.exec(file);
     if (!m) {
       if (!file.startsWith('cluster/')) out.push(`${file}: neither in a tenant folder nor in cluster/`);
-      // Validating admission policies only refuse requests: they grant nothing.
-      else if (!['AppProject', 'Application', 'ApplicationSet', 'ClusterPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(manifest.kind)) {
+      // Validating admission policies only refuse requests: they grant nothing. The role catalogue's
+      // ClusterRole grants only through the tenants' own RoleBindings (no ClusterRoleBinding).
+      else if (manifest.kind === 'ClusterRole' && manifest.metadata.name === AUDITOR_CLUSTER_ROLE) {
+        const rules = (manifest.rules as { verbs: string[]; resources: string[]; apiGroups: string[] }[] | undefined) ?? [];
+        if (rules.some((r) => r.verbs.some((v) => !['get', 'list', 'watch', 'readArtifact'].includes(v)) || (r.apiGroups.includes('') && (r.resources.includes('secrets') || r.resources.includes('*'))))) {
+          out.push(`${file}: the auditor ClusterRole writes or reads Secrets`);
+        }
+      } else if (!['AppProject', 'Application', 'ApplicationSet', 'ClusterPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(manifest.kind)) {
         out.push(`${file}: unexpected cluster-level ${manifest.kind}`);
       }
       continue;
