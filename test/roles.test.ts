@@ -128,8 +128,11 @@ describe('role catalogue: the objects of each role', () => {
     expect(row('owner@example.com')).toMatchObject({ role: 'owner', dashboard: 'owner' });
   });
 
-  it('every object is schema-valid', () => {
-    expect(objects.flatMap((m) => validateManifest(m))).toEqual([]);
+  it('every object of the catalogue (bindings, policies, the ClusterRole) is schema-valid', () => {
+    // The other kinds are the examples' (test/schema.test.ts); compiling their schemas here would only cost time.
+    const ours = objects.filter((m) => ['RoleBinding', 'AuthorizationPolicy', 'ClusterRole'].includes(m.kind));
+    expect(ours.length).toBeGreaterThan(40);
+    expect(ours.flatMap((m) => validateManifest(m))).toEqual([]);
   });
 
   it('roles cover what their definitions say: a covering role is allowed every matrix question the covered one is', () => {
