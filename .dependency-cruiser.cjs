@@ -45,7 +45,7 @@ module.exports = {
       comment:
         'lib/model/ is built from validated declarations: it imports declarations, other model modules and the resolvers next to the checks, never constructs, the pipeline or validation itself (lib/validation.ts).',
       from: { path: '^lib/model/' },
-      to: { path: '^lib/(constructs|pipeline)/|^lib/(validation|synth|deployed|diff|toolchange|access|cli|git|inputs-digest|yaml|rbac)\\.ts$' },
+      to: { path: '^lib/(constructs|pipeline)/|^lib/(validation|synth|deployed|diff|toolchange|access|cli|git|inputs-digest|yaml|rbac|can-i|role-matrix)\\.ts$' },
     },
     {
       name: 'constructs-not-to-validation',

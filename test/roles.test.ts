@@ -20,7 +20,9 @@ import { synthesize } from '../lib/synth';
 import { validateTenants } from '../lib/tenant';
 import { accessReport } from '../lib/access';
 import { diffTrees, renderMarkdown, renderText } from '../lib/diff';
-import { fixtureRepo, removeRepo, synthFixture } from './fixture-repo';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fixtureRepo, makeRepo, removeRepo, synthFixture } from './fixture-repo';
 import { entry, validSpec } from './support/fixtures';
 import { validateManifest } from './support/schemas';
 
@@ -369,4 +371,35 @@ describe("platform groups.mode 'bind': the group itself is bound", () => {
   it('platform errors: an unknown mode', () => {
     expect(() => definePlatform({ groups: { mode: 'nested' as 'bind' } })).toThrow('platform.ts: groups.mode: Unsupported value: "nested": supported values: "expand", "bind"');
   });
+});
+
+describe('groups/ through the pipeline (synthRepo)', () => {
+  it('loads group files; a stray file, a group error and a tenant naming an unknown group are reported together', async () => {
+    const tenantSrc = (contributors: object[]) =>
+      `import { tenant } from '../lib/tenant';\nexport default tenant(${JSON.stringify({ name: 'fraud', owner: { email: 'lead@example.com' }, labels: { team: 'fraud', 'cost-centre': 'cc-1', 'compliance-tier': 'internal' }, contributors })});\n`;
+    const repo = makeRepo({ 'fraud.ts': tenantSrc([{ group: 'data-science', role: 'member' }, { group: 'nobody', role: 'viewer' }]) });
+    try {
+      fs.mkdirSync(path.join(repo, 'groups'));
+      fs.writeFileSync(path.join(repo, 'groups', 'data-science.ts'), "import { group } from '../lib/groups';\nexport default group({ name: 'data-science', members: [{ email: 'a@example.com' }] });\n");
+      fs.writeFileSync(path.join(repo, 'groups', 'empty.ts'), "import { group } from '../lib/groups';\nexport default group({ name: 'empty', members: [] });\n");
+      fs.writeFileSync(path.join(repo, 'groups', 'team.yaml'), 'members: []\n');
+      const err = await synthFixture(repo).then(
+        () => undefined,
+        (e: unknown) => e as { errors?: unknown[] },
+      );
+      expect((err?.errors ?? []).map(String)).toEqual([
+        'groups/empty.ts: members: Invalid value: []: an empty group gives nobody anything and hides a mistake; add its members, or remove the group and every tenant entry naming it',
+        'groups/team.yaml: (file): Invalid value: "team.yaml": not a group file: each group is declared in TypeScript as groups/<name>.ts; remove it, or rename it to _team.yaml if group files read it',
+        'tenants/fraud.ts: contributors[1].group: Not found: "nobody": no group "nobody" in groups/; declared groups: data-science, empty; add groups/nobody.ts or correct the name',
+      ]);
+      fs.rmSync(path.join(repo, 'groups', 'empty.ts'));
+      fs.rmSync(path.join(repo, 'groups', 'team.yaml'));
+      fs.writeFileSync(path.join(repo, 'tenants', 'fraud.ts'), tenantSrc([{ group: 'data-science', role: 'member' }]));
+      const ok = await synthFixture(repo);
+      expect(ok.groups.map((g) => g.file)).toEqual(['groups/data-science.ts']);
+      expect(ok.result.objects.some((o) => o.manifest.metadata.annotations?.['kubeflow-tenants/via'] === 'group data-science')).toBe(true);
+    } finally {
+      removeRepo(repo);
+    }
+  }, 120_000);
 });
