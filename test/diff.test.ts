@@ -273,7 +273,7 @@ describe('rendering', () => {
       '  quota raised       alpha: requests.cpu: 10 → 16 (+6, +60%)',
       '  contributor added  alpha: carol@example.com as editor',
     ]);
-    expect(text).toContain('\nalpha (changed)\n  + AuthorizationPolicy alpha/user-carol-example-com-clusterrole-edit\n');
+    expect(text).toContain('\nalpha (changed)\n  people added: carol@example.com as editor\n  + AuthorizationPolicy alpha/user-carol-example-com-clusterrole-edit\n');
     expect(text).toContain('  ~ Profile alpha\n      spec.resourceQuotaSpec.hard["requests.cpu"]: "10" → "16"\n');
     expect(lines.filter((l) => l.includes('beta'))).toEqual(['1 tenant(s) unchanged: beta']);
   });
