@@ -24,7 +24,7 @@
  * a construct renders the model, it never re-reads or re-checks a declaration.
  */
 /** Declaration validation: lib/validation.ts and the check modules (checks plus their resolvers). */
-const VALIDATION = '^lib/(validation|tenant|profile|quota|contributors|grants|secrets|codeowners|platform|gpu|network|deprecations|audit|queues)\\.ts$';
+const VALIDATION = '^lib/(validation|tenant|profile|quota|contributors|groups|grants|secrets|codeowners|platform|gpu|network|deprecations|audit|queues)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -50,7 +50,7 @@ module.exports = {
       comment:
         'lib/model/ is built from validated declarations: it imports declarations, other model modules and the resolvers next to the checks, never constructs, the pipeline or validation itself (lib/validation.ts).',
       from: { path: '^lib/model/' },
-      to: { path: '^lib/(constructs|pipeline|capacity)/|^lib/(validation|synth|deployed|diff|toolchange|access|cli|git|inputs-digest|yaml|rbac)\\.ts$' },
+      to: { path: '^lib/(constructs|pipeline|capacity)/|^lib/(validation|synth|deployed|diff|toolchange|access|cli|git|inputs-digest|yaml|rbac|can-i|role-matrix)\\.ts$' },
     },
     {
       name: 'constructs-not-to-validation',

@@ -6,6 +6,7 @@
  */
 import type { AccessQuestion } from './rbac';
 import { KFAM_ANNOTATION, PROFILE_CONTROLLER, RBAC_API_GROUP, SUBJECT_KIND } from './declarations/kubeflow';
+import { CONTRIBUTOR_ANNOTATIONS } from './model/names';
 import type { WorkloadStep } from './rbac';
 import { controllerObjects, rbacModel, serviceAccountOf, serviceAccountUser } from './rbac';
 
@@ -53,17 +54,24 @@ export interface AccessRow {
    * contributor exists for RBAC and KFAM's API but not on the page. `-` for ServiceAccounts and groups.
    */
   readonly dashboard: DashboardListing;
+  /**
+   * The person's catalogue roles in the namespace and how they got them, from the annotations of
+   * their objects: `member (direct, group ml-eng)`; `owner` for the Profile's owner; `-` otherwise.
+   * `paths disagree` is added when the paths gave different roles (the union is bound).
+   */
+  readonly role: string;
 }
 
 /** What the dashboard shows of a principal (see {@link AccessRow.dashboard}). */
-export type DashboardListing = 'owner' | 'listed' | 'not listed (view)' | 'not listed' | '-';
+export type DashboardListing = 'owner' | 'listed' | 'not listed (view)' | 'not listed (no KFAM binding)' | 'not listed' | '-';
 
 /** The dashboard's listing of a User, from the KFAM roles of the bindings that name it. */
-function dashboardListing(isUser: boolean, roles: ReadonlySet<string>, owner: boolean): DashboardListing {
+function dashboardListing(isUser: boolean, roles: ReadonlySet<string>, owner: boolean, contributor: boolean): DashboardListing {
   if (!isUser) return '-';
   if (owner) return 'owner';
   if (roles.has('edit')) return 'listed';
-  return roles.has('view') ? 'not listed (view)' : 'not listed';
+  if (roles.has('view')) return 'not listed (view)';
+  return contributor ? 'not listed (no KFAM binding)' : 'not listed';
 }
 
 export interface NamespaceAccess {
@@ -103,7 +111,7 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
   const namespaces = (objects as Obj[]).filter((o) => o.kind === 'Profile').map((o) => String(o.metadata?.name)).sort();
   // Every principal of every RoleBinding, with its bindings per namespace.
   // Per namespace also the KFAM roles of its bindings and whether it is the owner (the dashboard column).
-  const principals = new Map<string, { q: Who; isUser: boolean; via: Map<string, Set<string>>; roles: Map<string, Set<string>>; owner: Set<string> }>();
+  const principals = new Map<string, { q: Who; isUser: boolean; via: Map<string, Set<string>>; roles: Map<string, Set<string>>; owner: Set<string>; catalogue: Map<string, string> }>();
   for (const b of all) {
     if (b.kind !== 'RoleBinding' || typeof b.metadata?.namespace !== 'string') continue;
     const ns = b.metadata.namespace;
@@ -123,7 +131,21 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
         key = `User ${name}`;
         q = { user: name };
       }
-      const entry = principals.get(key) ?? { q, isUser: s.kind === SUBJECT_KIND.user, via: new Map<string, Set<string>>(), roles: new Map<string, Set<string>>(), owner: new Set<string>() };
+      const entry = principals.get(key) ?? {
+        q,
+        isUser: s.kind === SUBJECT_KIND.user,
+        via: new Map<string, Set<string>>(),
+        roles: new Map<string, Set<string>>(),
+        owner: new Set<string>(),
+        catalogue: new Map<string, string>(),
+      };
+      const ours = b.metadata?.annotations;
+      const catalogueRoles = ours?.[CONTRIBUTOR_ANNOTATIONS.roles];
+      if (typeof catalogueRoles === 'string') {
+        const paths = String(ours?.[CONTRIBUTOR_ANNOTATIONS.via] ?? 'direct');
+        // Two paths disagree when they gave different roles; the union is what is bound.
+        entry.catalogue.set(ns, `${catalogueRoles.split(',').join(' + ')} (${paths.split(',').join(', ')})`);
+      }
       entry.via.set(ns, (entry.via.get(ns) ?? new Set<string>()).add(via));
       const role = b.metadata?.annotations?.[KFAM_ANNOTATION.role];
       if (typeof role === 'string') entry.roles.set(ns, (entry.roles.get(ns) ?? new Set<string>()).add(role));
@@ -147,7 +169,7 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
     const rows: AccessRow[] = [];
     for (const key of keys) {
       if (!relevant.get(key)!.has(ns)) continue;
-      const { q, via, isUser, roles, owner } = principals.get(key)!;
+      const { q, via, isUser, roles, owner, catalogue } = principals.get(key)!;
       const direct = via.get(ns);
       const found = CAPABILITIES.map((c) => model.canThroughWorkloads({ ...q, verb: c.verb, group: c.group, resource: c.resource, namespace: ns }));
       if (!direct && found.every((f) => f === undefined)) continue;
@@ -157,7 +179,8 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
         via: [...[...(direct ?? [])].sort(), ...chains],
         can: found.map((f) => f !== undefined),
         as: found.map((f) => (f && f.path.length > 0 ? saName(f.path.at(-1)!.as, ns) : undefined)),
-        dashboard: dashboardListing(isUser, roles.get(ns) ?? new Set<string>(), owner.has(ns)),
+        dashboard: dashboardListing(isUser, roles.get(ns) ?? new Set<string>(), owner.has(ns), catalogue.has(ns)),
+        role: owner.has(ns) ? 'owner' : (catalogue.get(ns) ?? '-'),
       });
     }
     return { namespace: ns, rows };
@@ -171,12 +194,13 @@ export function renderAccessMarkdown(report: readonly NamespaceAccess[]): string
     '',
     'Effective RBAC in each tenant namespace (emitted objects plus what the Profile controller creates), evaluated offline.',
     '`as <ServiceAccount>`: not granted to the principal itself, but it can create workloads that run as that ServiceAccount (via `workload creation ...`), and so do what it does.',
-    'Column "dashboard": whether the central dashboard\'s "Manage contributors" page shows the person; it lists `edit` contributors only, so `view` contributors are "not listed (view)" and cannot be removed there.',
+    'Column "role": the catalogue roles (docs/roles-and-groups.md) and how the person got them (`direct`, `group <name>`); several roles are their union.',
+    'Column "dashboard": whether the central dashboard\'s "Manage contributors" page shows the person; it lists `kubeflow-edit` contributors only, so `view` contributors (viewers and members) are "not listed (view)" and cannot be removed there; auditors have no KFAM binding.',
     '',
   ];
   for (const { namespace, rows } of report) {
-    out.push(`## ${namespace}`, '', `| principal | ${CAPABILITIES.map((c) => c.title).join(' | ')} | dashboard | via |`, `|---|${CAPABILITIES.map(() => ':-:').join('|')}|---|---|`);
-    for (const r of rows) out.push(`| ${r.principal} | ${r.can.map((c, i) => (!c ? '-' : r.as[i] === undefined ? 'yes' : `as ${r.as[i]}`)).join(' | ')} | ${r.dashboard} | ${r.via.join('<br>')} |`);
+    out.push(`## ${namespace}`, '', `| principal | ${CAPABILITIES.map((c) => c.title).join(' | ')} | role | dashboard | via |`, `|---|${CAPABILITIES.map(() => ':-:').join('|')}|---|---|---|`);
+    for (const r of rows) out.push(`| ${r.principal} | ${r.can.map((c, i) => (!c ? '-' : r.as[i] === undefined ? 'yes' : `as ${r.as[i]}`)).join(' | ')} | ${r.role} | ${r.dashboard} | ${r.via.join('<br>')} |`);
     out.push('');
   }
   return out.join('\n');

@@ -24,6 +24,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as vm from 'node:vm';
 import * as esbuild from 'esbuild';
+import type { GroupSpec } from './declarations/contributors';
+import type { GroupEntry } from './groups';
+import { GROUPS_DIR } from './groups';
 import type { PlatformSettings } from './platform';
 import { PLATFORM_FILE, PlatformError } from './platform';
 import { describeThrown, oneLine, snapshot } from './snapshot';
@@ -118,6 +121,54 @@ export async function loadTenants(root: string): Promise<LoadedTenants> {
     const snap = snapshot(value, rel);
     errors.push(...snap.errors);
     if (snap.value !== undefined) entries.push({ file: rel, spec: snap.value as TenantSpec });
+  }
+  return { entries, errors };
+}
+
+/** What `loadGroups` returns: the group declarations (plain data) and every loading error. */
+export interface LoadedGroups {
+  readonly entries: GroupEntry[];
+  readonly errors: FieldError[];
+}
+
+/**
+ * Loads `groups/*.ts` (lib/groups.ts), by the rules of tenant files: top-level `*.ts` files are
+ * groups, `_*` helpers and dotfiles are ignored, `README.md` is allowed, anything else is an error.
+ * No `groups/` folder: no groups.
+ */
+export async function loadGroups(root: string): Promise<LoadedGroups> {
+  const dir = path.join(root, GROUPS_DIR);
+  const errors: FieldError[] = [];
+  const entries: GroupEntry[] = [];
+  if (!fs.existsSync(dir)) return { entries, errors };
+  const rels: string[] = [];
+  for (const name of fs.readdirSync(dir).sort()) {
+    if (name.startsWith('_') || name.startsWith('.') || name === 'README.md') continue;
+    const rel = `${GROUPS_DIR}/${name}`;
+    if (name.endsWith('.ts') && !name.endsWith('.d.ts') && fs.statSync(path.join(dir, name)).isFile()) rels.push(rel);
+    else errors.push(new FieldError(rel, '(file)', 'Invalid value', name, `not a group file: each group is declared in TypeScript as ${GROUPS_DIR}/<name>.ts; remove it, or rename it to _${name} if group files read it`));
+  }
+  const loaded = await loadModules(root, rels, externalsOutside(root, GROUPS_DIR));
+  for (const rel of rels) {
+    const r = loaded.get(rel)!;
+    if (!r.ok) {
+      errors.push(...r.errors);
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = r.exports.default;
+    } catch (err) {
+      errors.push(new FieldError(rel, '(default export)', 'Invalid value', undefined, `reading it failed: ${describeThrown(err)}`));
+      continue;
+    }
+    if (value === undefined) {
+      errors.push(new FieldError(rel, '(default export)', 'Required value', undefined, 'the file must `export default group({ name, members: [{ email }] })`'));
+      continue;
+    }
+    const snap = snapshot(value, rel);
+    errors.push(...snap.errors);
+    if (snap.value !== undefined) entries.push({ file: rel, spec: snap.value as GroupSpec });
   }
   return { entries, errors };
 }

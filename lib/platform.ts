@@ -22,6 +22,7 @@ export type {
   CredentialSettings,
   GitOpsSettings,
   GrantSettings,
+  GroupSettings,
   GuardSettings,
   IdentitySettings,
   IstioSettings,
@@ -38,6 +39,7 @@ export type {
 
 export const DEFAULT_PLATFORM: PlatformSettings = {
   identity: { header: 'kubeflow-userid', prefix: '', use: 'email' },
+  groups: { mode: 'expand', subjectPrefix: '', claim: 'groups' },
   istio: {
     ingressGatewayPrincipal: 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account',
     pipelineUiPrincipal: 'cluster.local/ns/kubeflow/sa/ml-pipeline-ui',
@@ -186,6 +188,8 @@ function checkPlatform(p: PlatformSettings): FieldError[] {
       if (why) out.invalid(`podDefaults.${section}.${r}`, String(raw), why);
     }
   }
+  if (!['expand', 'bind'].includes(p.groups.mode)) out.add('groups.mode', 'Unsupported value', p.groups.mode, 'supported values: "expand", "bind"');
+  if (typeof p.groups.claim !== 'string' || !/^[A-Za-z0-9_.:/-]+$/.test(p.groups.claim)) out.invalid('groups.claim', p.groups.claim, 'the name of the JWT claim carrying the groups, e.g. "groups"');
   if (!['email', 'subject'].includes(p.identity.use)) {
     out.add('identity.use', 'Unsupported value', p.identity.use, 'supported values: "email", "subject"');
   }

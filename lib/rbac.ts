@@ -350,6 +350,20 @@ export class RbacModel {
     return false;
   }
 
+  /**
+   * The rules that apply to the principal's requests in `namespace` (its RoleBindings there and its
+   * ClusterRoleBindings), with the binding each came from, as `kubectl auth can-i --list` lists them.
+   */
+  rulesFor(p: Principal, namespace: string): { rule: PolicyRule; binding: string }[] {
+    const groups = p.groups ? withAuthenticated(p.groups) : defaultGroups(p.user);
+    const out: { rule: PolicyRule; binding: string }[] = [];
+    for (const b of [...this.clusterBindings, ...(this.byNamespace.get(namespace) ?? [])]) {
+      if (!b.subjects.some((s) => subjectMatches(s, b.namespace, p.user, groups))) continue;
+      for (const rule of this.rulesOf(b)) out.push({ rule, binding: `${b.namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding'} -> ${b.roleRef.kind} ${b.roleRef.name}` });
+    }
+    return out;
+  }
+
   /** Every binding (namespace, roleRef) whose subjects include the user, for explanations. */
   bindingsOf(user: string, groups?: readonly string[]): { namespace?: string; roleRef: RoleRef }[] {
     const gs = groups ? withAuthenticated(groups) : defaultGroups(user);

@@ -19,6 +19,8 @@ import { TenantBundle } from './constructs/tenant-bundle';
 import { apiGroupOf } from './model/catalogue';
 import type { OrgModel } from './model/tenant';
 import { orgModel } from './model/tenant';
+import type { GroupEntry } from './groups';
+import { checkGroups, groupsByName } from './groups';
 import type { PlatformSettings } from './platform';
 import { validateTenants } from './tenant';
 import { auditPolicyProblems } from './audit';
@@ -63,6 +65,8 @@ export interface SynthOptions {
    * the validation errors, so one run reports everything. @default none
    */
   readonly loadErrors?: readonly FieldError[];
+  /** The declared groups (`groups/*.ts`, lib/load.ts `loadGroups`), checked with the tenants. @default none */
+  readonly groups?: readonly GroupEntry[];
 }
 
 /** Folder of one tenant's bundle inside `dist/`; Argo CD's generator globs `tenants/*`. */
@@ -86,7 +90,7 @@ export function toYaml(m: unknown): string {
 export function synthesize(declared: readonly TenantEntry[], platform: PlatformSettings, options: SynthOptions = {}): SynthResult {
   const { entries, warnings, errors } = checkDeclarations(declared, platform, options);
   if (errors.length > 0) throw new ValidationError(errors);
-  const model = orgModel(entries.map((e) => e.spec), platform);
+  const model = orgModel(entries.map((e) => e.spec), platform, groupsByName(options.groups ?? []));
   const auditErrors = auditPolicyErrors(model);
   if (auditErrors.length > 0) throw new ValidationError(auditErrors);
   return { ...render(model), tenants: model.tenants.length, warnings, capacity: capacityReport(model) };
@@ -112,12 +116,13 @@ export function checkDeclarations(
 ): { entries: TenantEntry[]; warnings: DeprecationWarning[]; errors: FieldError[] } {
   const today = options.today ?? todayUtc();
   const { entries, warnings, errors: renamed, moved } = migrateEntries(declared, options.deprecations ?? DEPRECATIONS, today);
-  const invalid = atOldSpelling(validateTenants(entries, platform, options.deployed, today), moved);
+  const groups = options.groups ?? [];
+  const invalid = [...checkGroups(groups, platform), ...atOldSpelling(validateTenants(entries, platform, options.deployed, today, groupsByName(groups)), moved)];
   // Errors found while loading the same repository are reported together with these; validation
   // errors under a field the loader already refused would only repeat it (lib/load.ts).
   const loadErrors = options.loadErrors ?? [];
   const found = renamed.length > 0 ? [...renamed, ...invalid] : invalid;
-  const errors = loadErrors.length > 0 || renamed.length > 0 ? sortErrors([...loadErrors, ...withoutRepeats(loadErrors, found)]) : invalid;
+  const errors = loadErrors.length > 0 || renamed.length > 0 || groups.length > 0 ? sortErrors([...loadErrors, ...withoutRepeats(loadErrors, found)]) : invalid;
   return { entries, warnings, errors };
 }
 
@@ -167,7 +172,7 @@ function renderChart(chart: Chart): Manifest[] {
 }
 
 // Loading lives in lib/load.ts; re-exported here, where callers have always imported it from.
-export { loadPlatform, loadTenants, tenantFiles } from './load';
+export { loadGroups, loadPlatform, loadTenants, tenantFiles } from './load';
 import { withoutRepeats } from './load';
 
 /**

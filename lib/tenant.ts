@@ -5,6 +5,7 @@
  */
 import { checkContributors } from './contributors';
 import { checkGrants } from './grants';
+import type { GroupSpec } from './declarations/contributors';
 import type { PlatformSettings } from './declarations/platform';
 import type { TenantSpec } from './declarations/tenant';
 import { checkNetwork } from './network';
@@ -61,12 +62,19 @@ const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContribut
 /**
  * Runs every check over every tenant and returns all errors, sorted by file. `deployed` (from
  * lib/deployed.ts) decides which file a clash between two tenants is reported on; `today`
- * (`YYYY-MM-DD`, default today in UTC) is the clock exception expiry dates are compared with.
+ * (`YYYY-MM-DD`, default today in UTC) is the clock exception expiry dates are compared with;
+ * `groups` are the declared groups (lib/groups.ts `groupsByName`) tenants may name.
  */
-export function validateTenants(entries: readonly TenantEntry[], platform: PlatformSettings, deployed?: DeployedNames, today: string = todayUtc()): FieldError[] {
+export function validateTenants(
+  entries: readonly TenantEntry[],
+  platform: PlatformSettings,
+  deployed?: DeployedNames,
+  today: string = todayUtc(),
+  groups?: ReadonlyMap<string, GroupSpec>,
+): FieldError[] {
   const tenants = new Map<string, TenantSpec>();
   for (const e of entries) if (isPlainObject(e.spec) && typeof e.spec.name === 'string' && !tenants.has(e.spec.name)) tenants.set(e.spec.name, e.spec);
-  const ctx: CheckContext = { platform, tenants, today };
+  const ctx: CheckContext = { platform, tenants, today, ...(groups ? { groups } : {}) };
   const errors: FieldError[] = [];
   for (const e of entries) {
     const errs = new ErrorList(e.file);

@@ -7,6 +7,7 @@
  * the tenant file, and the detail always says how to fix the input.
  */
 import type { PlatformSettings } from './declarations/platform';
+import type { GroupSpec } from './declarations/contributors';
 import type { TenantSpec } from './declarations/tenant';
 import { Quantity } from './quantity';
 
@@ -17,6 +18,7 @@ export type FieldErrorType =
   | 'Duplicate value'
   | 'Unsupported value'
   | 'Forbidden'
+  | 'Not found'
   | 'Too long';
 
 /** Where in a file an error is (1-based line and column, as editors count them). */
@@ -264,6 +266,8 @@ export interface CheckContext {
   readonly tenants: ReadonlyMap<string, TenantSpec>;
   /** `YYYY-MM-DD` (UTC), the clock dated declarations (exception expiry) are compared with; injectable so synth stays testable. */
   readonly today: string;
+  /** Every declared group (`groups/*.ts`) by name, for `contributors[*].group`. @default none */
+  readonly groups?: ReadonlyMap<string, GroupSpec>;
 }
 
 /**

@@ -16,6 +16,7 @@ import { readTree, synthesize } from '../lib/synth';
 import type { TenantEntry } from '../lib/validation';
 import { INPUTS_FILE } from '../lib/inputs-digest';
 import { git, makeRepo, removeRepo, repoInputsOf, runScript, typeCheck } from './fixture-repo';
+import { personEntries } from './support/fixtures';
 import { generateOrg, orgSeed, tenantFileSource, writeOrg } from './support/gen-org';
 import { isolationViolations, schemaViolations } from './support/invariants';
 
@@ -40,7 +41,7 @@ describe(`a generated 30-tenant org with its own platform.ts (seed ${SEED})`, ()
     expect(org.specs.some((s) => s.credentials?.s3 === true)).toBe(true);
     expect(org.specs.some((s) => s.credentials?.registry !== undefined)).toBe(true);
     expect(org.specs.filter((s) => s.decommissioned === true)).toHaveLength(1);
-    expect(org.specs.some((s) => [s.owner.email, ...(s.contributors ?? []).map((c) => c.user)].some((e) => e !== e.toLowerCase()))).toBe(true);
+    expect(org.specs.some((s) => [s.owner.email, ...personEntries(s).map((c) => c.user)].some((e) => e !== e.toLowerCase()))).toBe(true);
   });
 
   it('its tenant files and platform.ts type-check', async () => {
@@ -76,7 +77,7 @@ describe(`a generated 30-tenant org with its own platform.ts (seed ${SEED})`, ()
       expect(changed.stderr).toBe('');
       expect(changed.stdout).toContain('1 tenant(s) changed; 0 added; 0 removed; 29 unchanged');
       // E-mails compare case-insensitively: the flag names the lowercased identity.
-      expect(changed.stdout).toMatch(new RegExp(`contributor added +${t.name}: new\\.person@corp\\.example\\.com as edit`));
+      expect(changed.stdout).toMatch(new RegExp(`contributor added +${t.name}: new\\.person@corp\\.example\\.com as editor`));
     } finally {
       git(dir, 'checkout', '--', 'tenants');
     }

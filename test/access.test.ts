@@ -48,7 +48,7 @@ describe('access report', () => {
   it('renders one Markdown table per tenant', () => {
     const md = renderAccessMarkdown(report);
     expect(md).toContain('## risk-modeling');
-    expect(md).toContain('| ServiceAccount payments-engineering/default-editor | - | - | yes | - | - | - | - | - | - | RoleBinding grant-to-payments-engineering -> Role grant-to-payments-engineering |');
+    expect(md).toContain('| ServiceAccount payments-engineering/default-editor | - | - | yes | - | - | - | - | - | - | - | RoleBinding grant-to-payments-engineering -> Role grant-to-payments-engineering |');
   });
 });
 
@@ -70,12 +70,12 @@ describe('access through workloads: a grant that runs code is a grant of everyth
     const md = renderAccessMarkdown(accessReport(objects, clusterRoles));
     const rows = md.split('\n').filter((l) => l.startsWith('| ServiceAccount payments/default-editor |') || l.startsWith('| User p@example.com |'));
     expect(rows).toEqual([
-      '| ServiceAccount payments/default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | - | - | RoleBinding grant-to-payments -> Role grant-to-payments<br>workload creation as default-editor |',
+      '| ServiceAccount payments/default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | - | - | - | RoleBinding grant-to-payments -> Role grant-to-payments<br>workload creation as default-editor |',
       // payments' owner creates workloads in payments, which run as payments/default-editor.
-      '| User p@example.com | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | - | not listed | workload creation in payments as default-editor, then workload creation as default-editor |',
+      '| User p@example.com | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | as default-editor | - | - | not listed | workload creation in payments as default-editor, then workload creation as default-editor |',
       // And in its own namespace, its own rows.
-      '| ServiceAccount payments/default-editor | yes | yes | yes | yes | yes | yes | yes | - | - | RoleBinding default-editor -> ClusterRole kubeflow-edit |',
-      '| User p@example.com | yes | yes | yes | yes | yes | yes | yes | yes | owner | RoleBinding namespaceAdmin -> ClusterRole kubeflow-admin |',
+      '| ServiceAccount payments/default-editor | yes | yes | yes | yes | yes | yes | yes | - | - | - | RoleBinding default-editor -> ClusterRole kubeflow-edit |',
+      '| User p@example.com | yes | yes | yes | yes | yes | yes | yes | yes | owner | owner | RoleBinding namespaceAdmin -> ClusterRole kubeflow-admin |',
     ]);
     expect(fraudRows().map((r) => r.principal)).toEqual([
       'ServiceAccount fraud/default-editor',

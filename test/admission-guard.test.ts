@@ -104,16 +104,16 @@ describe('the emitted guard', () => {
     expect(text).not.toContain("'team'");
   });
 
-  it('the platform chooses the guards, and the platform AppProject allows exactly their kinds', () => {
+  it('the platform chooses the guards, and the platform AppProject allows exactly their kinds (and the role catalogue\'s ClusterRole)', () => {
     // Cluster-scoped objects of the cluster bundle (a tenant bundle's Profile and Namespace belong to its own AppProject).
     const kinds = (objs: Json[]) => [...new Set(objs.filter((o) => o.metadata.namespace === undefined && o.kind !== 'Profile' && o.kind !== 'Namespace').map((o) => o.kind))].sort();
     const whitelist = (objs: Json[]) =>
       objs.find((o) => o.kind === 'AppProject' && o.metadata.name === 'kubeflow-tenants')!.spec.clusterResourceWhitelist.map((w: Json) => w.kind).sort();
     for (const [admissionPolicy, kyverno, expected] of [
-      [true, true, ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingPolicy']],
-      [true, false, ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
-      [false, true, ['ValidatingPolicy']],
-      [false, false, []],
+      [true, true, ['ClusterRole', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingPolicy']],
+      [true, false, ['ClusterRole', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
+      [false, true, ['ClusterRole', 'ValidatingPolicy']],
+      [false, false, ['ClusterRole']],
     ] as const) {
       const objs = manifests(definePlatform({ guards: { admissionPolicy, kyverno } }));
       expect(kinds(objs), `${admissionPolicy} ${kyverno}`).toEqual(expected);

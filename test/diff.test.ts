@@ -114,9 +114,9 @@ describe('risk flags', () => {
 
   it('contributor added, role raised; a role lowered or a contributor removed is not flagged', () => {
     const added = diffTrees(base, withAlpha({ contributors: [...alpha.contributors!, { user: 'carol@example.com', role: 'edit' }] }));
-    expect(flags(added)).toEqual(['contributor-added alpha: carol@example.com as edit']);
+    expect(flags(added)).toEqual(['contributor-added alpha: carol@example.com as editor']);
     const raised = diffTrees(base, withAlpha({ contributors: [{ user: 'bob@example.com', role: 'edit' }] }));
-    expect(flags(raised)).toEqual(['contributor-role-raised alpha: bob@example.com: view → edit']);
+    expect(flags(raised)).toEqual(['contributor-role-raised alpha: bob@example.com: viewer → editor']);
     const edit = withAlpha({ contributors: [{ user: 'bob@example.com', role: 'edit' }] });
     expect(flags(diffTrees(edit, base))).toEqual([]);
     const removed = diffTrees(base, withAlpha({ contributors: [] }));
@@ -245,7 +245,7 @@ describe('risk flags', () => {
     expect(flags(r)).toEqual([
       'tenant-added gamma: owner g@example.com; quota cpu 10, memory 40Gi; GPUs nvidia.com/gpu 2',
       'gpu-quota-changed gamma: GPU requests.nvidia.com/gpu: 2 (new tenant)',
-      'contributor-added gamma: bob@example.com as view',
+      'contributor-added gamma: bob@example.com as viewer',
     ]);
   });
 
@@ -290,9 +290,9 @@ describe('rendering', () => {
     expect(lines.slice(3, 6)).toEqual([
       'RISK FLAGS (2)',
       '  quota raised       alpha: requests.cpu: 10 → 16 (+6, +60%)',
-      '  contributor added  alpha: carol@example.com as edit',
+      '  contributor added  alpha: carol@example.com as editor',
     ]);
-    expect(text).toContain('\nalpha (changed)\n  + AuthorizationPolicy alpha/user-carol-example-com-clusterrole-edit\n');
+    expect(text).toContain('\nalpha (changed)\n  people added: carol@example.com as editor\n  + AuthorizationPolicy alpha/user-carol-example-com-clusterrole-edit\n');
     expect(text).toContain('  ~ Profile alpha\n      spec.resourceQuotaSpec.hard["requests.cpu"]: "10" → "16"\n');
     expect(lines.filter((l) => l.includes('beta'))).toEqual(['1 tenant(s) unchanged: beta']);
   });

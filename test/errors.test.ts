@@ -67,7 +67,7 @@ const cases: [string, Record<string, unknown>, string][] = [
   [
     'unknown role',
     { contributors: [{ user: 'bob@example.com', role: 'admin' }] },
-    'tenants/fraud.ts: contributors[0].role: Unsupported value: "admin": supported values: "edit", "view" (the owner already has admin)',
+    'tenants/fraud.ts: contributors[0].role: Unsupported value: "admin": supported values: "team-admin", "editor", "member", "viewer", "auditor", "edit", "view" (the owner already has admin)',
   ],
   [
     'unparsable quantity',
@@ -275,7 +275,7 @@ describe('errors across tenants', () => {
     expect(errs).toEqual([
       'tenants/alpha.ts: quota.cpu: Invalid value: "-1": must be greater than or equal to 0',
       'tenants/zeta.ts: owner.email: Invalid value: "nope": not an e-mail address; write it as user@domain.tld, e.g. "alice@example.com"',
-      'tenants/zeta.ts: contributors[0].role: Unsupported value: "own": supported values: "edit", "view" (the owner already has admin)',
+      'tenants/zeta.ts: contributors[0].role: Unsupported value: "own": supported values: "team-admin", "editor", "member", "viewer", "auditor", "edit", "view" (the owner already has admin)',
     ]);
   });
 });

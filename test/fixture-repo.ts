@@ -10,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RepoSynth, SynthRepoOptions } from '../lib/pipeline/repo';
 import { synthRepo } from '../lib/pipeline/repo';
-import { loadPlatform, loadTenants } from '../lib/synth';
+import type { GroupEntry } from '../lib/groups';
+import { loadGroups, loadPlatform, loadTenants } from '../lib/synth';
 import type { PlatformSettings } from '../lib/platform';
 import type { TenantEntry } from '../lib/validation';
 import { ROOT, tsxBin } from './support/fixtures';
@@ -99,11 +100,12 @@ export function fixtureRepo(name: string, opts: { gitInit?: boolean; only?: read
 }
 
 /** Loads a repository's platform and tenant files in this process; a load error throws. */
-export async function repoInputsOf(dir: string): Promise<{ platform: PlatformSettings; entries: TenantEntry[] }> {
+export async function repoInputsOf(dir: string): Promise<{ platform: PlatformSettings; entries: TenantEntry[]; groups: GroupEntry[] }> {
   const platform = await loadPlatform(dir);
   const { entries, errors } = await loadTenants(dir);
-  if (errors.length > 0) throw new Error(errors.join('\n'));
-  return { platform, entries };
+  const groups = await loadGroups(dir);
+  if (errors.length + groups.errors.length > 0) throw new Error([...errors, ...groups.errors].join('\n'));
+  return { platform, entries, groups: groups.entries };
 }
 
 /**
@@ -115,7 +117,7 @@ export function synthFixture(dir: string, opts: SynthRepoOptions = {}): Promise<
 }
 
 /** The platform and tenants of the fixture repository `name`, loaded from a temporary copy. */
-export async function fixtureInputs(name: string): Promise<{ platform: PlatformSettings; entries: TenantEntry[] }> {
+export async function fixtureInputs(name: string): Promise<{ platform: PlatformSettings; entries: TenantEntry[]; groups: GroupEntry[] }> {
   const dir = fixtureRepo(name);
   try {
     return await repoInputsOf(dir);
@@ -139,7 +141,7 @@ export function writeTenants(dir: string, tenants: Record<string, string | null>
  */
 export function typeCheck(dir: string): Promise<{ code: number; output: string }> {
   const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: object };
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['platform.ts', 'tenants/**/*.ts'] }));
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['platform.ts', 'tenants/**/*.ts', 'groups/**/*.ts'] }));
   // Asynchronous: tsc can take a minute on a loaded machine, and a worker blocked that long in
   // spawnSync misses vitest's RPC deadline ("Timeout calling onTaskUpdate").
   return new Promise((resolve, reject) => {

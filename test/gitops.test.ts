@@ -80,6 +80,7 @@ describe('synthesized example tenants (fixture repository)', () => {
       'argoproj.io/v1alpha1/ApplicationSet',
       // Kyverno's ValidatingPolicy at v1 (not the deprecated kyverno.io ClusterPolicy, not the v1beta1 storage version).
       'policies.kyverno.io/v1/ValidatingPolicy',
+      'rbac.authorization.k8s.io/v1/ClusterRole',
     ]);
   });
 
@@ -148,6 +149,7 @@ describe('synthesized example tenants (fixture repository)', () => {
     expect(app.spec.source.path).toBe('dist/cluster');
     const proj = one(result, 'AppProject', 'kubeflow-tenants');
     expect(proj.spec.clusterResourceWhitelist).toEqual([
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
       { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
       { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
       { group: 'policies.kyverno.io', kind: 'ValidatingPolicy' },
@@ -193,8 +195,8 @@ describe('platform settings drive the Argo CD objects', () => {
     });
     const r = synthesize([entry(validSpec({ labels: { team: 'fraud' } }))], platform);
     for (const o of cluster(r)) {
-      // Cluster-scoped: the guards.
-      if (!['ValidatingPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(o.manifest.kind)) expect(o.manifest.metadata.namespace).toBe('gitops');
+      // Cluster-scoped: the guards and the role catalogue's ClusterRole.
+      if (!['ValidatingPolicy', 'ClusterRole', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(o.manifest.kind)) expect(o.manifest.metadata.namespace).toBe('gitops');
       expect(validateManifest(o.manifest)).toEqual([]);
     }
     const as = one(r, 'ApplicationSet', 'kubeflow-tenants');

@@ -33,6 +33,7 @@ const FIXTURE_REPOS: Record<string, () => string> = {
   audit: () => fixtureRepo('audit'),
   // Kueue queues: capacity flavors, teams, the seed's fraud team with user sub-quotas (issue 12).
   kueue: () => fixtureRepo('kueue'),
+  roles: () => fixtureRepo('roles'),
   'gen-org': () => {
     const org = generateOrg(ORG_SEED, 12);
     return makeRepo({ ...org.tenantFiles }, { platform: org.platformSource });

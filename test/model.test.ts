@@ -73,8 +73,8 @@ describe('orgModel', () => {
     const t = tenantOf([{ ...spec, owner: { email: 'lead@example.com', subject: 'sub-lead' } } as TenantSpec], 'fraud', bySubject);
     expect(t.owner).toBe('sub-lead');
     expect(t.contributors).toEqual([
-      { identity: 'sub-a', role: 'view', bindingName: 'user-sub-a-clusterrole-view' },
-      { identity: 'sub-z', role: 'edit', bindingName: 'user-sub-z-clusterrole-edit' },
+      { identity: 'sub-a', roles: ['viewer'], via: ['direct'], disagreement: false, kfamRole: 'view', bindingName: 'user-sub-a-clusterrole-view', extraBindings: [], gateway: false },
+      { identity: 'sub-z', roles: ['editor'], via: ['direct'], disagreement: false, kfamRole: 'edit', bindingName: 'user-sub-z-clusterrole-edit', extraBindings: [], gateway: true },
     ]);
     expect(tenantOf([spec], 'fraud').contributors.map((c) => c.identity)).toEqual(['amy@example.com', 'Zed@Example.com']);
   });

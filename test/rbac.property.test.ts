@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import type { CatalogueEntry, GrantSpec, GrantableResource, GrantVerb, VerbClass } from '../lib/grants';
 import { GRANT_ROLES, GRANTABLE_RESOURCES, STANDARD_VERBS } from '../lib/grants';
 import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS } from '../lib/model/names';
-import { KUBEFLOW_CLUSTER_ROLES, PROFILE_CONTROLLER } from '../lib/declarations/kubeflow';
+import { PROFILE_CONTROLLER } from '../lib/declarations/kubeflow';
+import { AUDITOR_CLUSTER_ROLE } from '../lib/declarations/contributors';
 import { definePlatform, DEFAULT_PLATFORM } from '../lib/platform';
 import type { AccessQuestion } from '../lib/rbac';
 import { aggregateClusterRoles, can, canThroughWorkloads, controllerObjects, kubernetesBootstrapRbac, loadKubeflowClusterRoles, rbacModel, ruleAllows, serviceAccountUser } from '../lib/rbac';
@@ -22,6 +23,7 @@ import { render, synthesize } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
 import { validateTenants } from '../lib/tenant';
 import type { TenantEntry } from '../lib/validation';
+import { clusterRolesOfRole, personEntries } from './support/fixtures';
 import { validateManifest } from './support/schemas';
 
 const clusterRoles = loadKubeflowClusterRoles();
@@ -293,7 +295,8 @@ describe('property: emitted RBAC gives access only to declared principals, and g
         const r = synthesize(entriesOf(specs), DEFAULT_PLATFORM);
         const objects = r.objects.map((o) => o.manifest as object);
         for (const m of objects) expect(validateManifest(m)).toEqual([]);
-        expect(objects.filter((m) => (m as { kind: string }).kind === 'ClusterRoleBinding' || (m as { kind: string }).kind === 'ClusterRole')).toEqual([]);
+        // No cluster-wide grant; the one ClusterRole is the role catalogue's auditor role, bound only by RoleBindings.
+        expect(objects.filter((m) => (m as { kind: string }).kind === 'ClusterRoleBinding' || ((m as { kind: string }).kind === 'ClusterRole' && (m as { metadata: { name: string } }).metadata.name !== AUDITOR_CLUSTER_ROLE))).toEqual([]);
         const model = rbacModel(objects, clusterRoles);
         const names = specs.map((s) => s.name);
         const principals = [
@@ -308,7 +311,7 @@ describe('property: emitted RBAC gives access only to declared principals, and g
           const add = (p: string) => declared.get(p) ?? declared.set(p, { clusterRoles: [], exact: new Map() }).get(p)!;
           if (spec) {
             add(spec.owner.email).clusterRoles.push(PROFILE_CONTROLLER.adminClusterRole);
-            for (const c of spec.contributors ?? []) add(c.user).clusterRoles.push(KUBEFLOW_CLUSTER_ROLES[c.role]);
+            for (const c of personEntries(spec)) add(c.user).clusterRoles.push(...clusterRolesOfRole(c.role));
             add(serviceAccountUser(target, PROFILE_CONTROLLER.editorServiceAccount)).clusterRoles.push(PROFILE_CONTROLLER.editClusterRole);
             add(serviceAccountUser(target, PROFILE_CONTROLLER.viewerServiceAccount)).clusterRoles.push(PROFILE_CONTROLLER.viewClusterRole);
             for (const g of spec.grants ?? []) {
@@ -425,7 +428,7 @@ function secretLeaks(specs: readonly TenantSpec[], objects: readonly object[]): 
   const names = specs.map((s) => s.name);
   for (const b of specs) {
     if ((b.grants ?? []).some((g) => g.reviewedException !== undefined)) continue;
-    const members = new Set([b.owner.email, ...(b.contributors ?? []).map((c) => c.user)]);
+    const members = new Set([b.owner.email, ...personEntries(b).map((c) => c.user)]);
     const outsiders = [
       ...people.filter((p) => !members.has(p)),
       ...names.filter((n) => n !== b.name).flatMap((n) => ['default', PROFILE_CONTROLLER.editorServiceAccount, PROFILE_CONTROLLER.viewerServiceAccount].map((sa) => serviceAccountUser(n, sa))),

@@ -87,7 +87,7 @@ describe('fraud-modelling (exercise 1: 50 vCPU, 200Gi, 8 GPUs; no pod above 8 CP
 });
 
 describe('alice-research (exercise 3: alice owns it, bob reads)', () => {
-  it('bob is a view contributor exactly as KFAM makes him', () => {
+  it('bob is a view contributor as KFAM makes him, except that his policy does not admit the ingress gateway (a viewer cannot drive a notebook server)', () => {
     const name = 'user-bob-example-com-clusterrole-view';
     const rb = find('alice-research', 'RoleBinding', name);
     expect(rb.metadata).toMatchObject({ name, namespace: 'alice-research', annotations: { role: 'view', user: 'bob@example.com' } });
@@ -98,7 +98,7 @@ describe('alice-research (exercise 3: alice owns it, bob reads)', () => {
     expect(ap.spec).toEqual({
       rules: [
         {
-          from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account', 'cluster.local/ns/kubeflow/sa/ml-pipeline-ui'] } }],
+          from: [{ source: { principals: ['cluster.local/ns/kubeflow/sa/ml-pipeline-ui'] } }],
           when: [{ key: 'request.headers[kubeflow-userid]', values: ['bob@example.com'] }],
         },
       ],

@@ -7,6 +7,7 @@
  *   object (Pod Security labels); its namespaced
  *   whitelist is the model's catalogue of kinds tenant bundles emit.
  * - The platform AppProject and Application that sync `dist/cluster/` itself.
+ * - The role catalogue's ClusterRole `kubeflow-tenants-auditor` (read-only, no Secrets).
  * - The in-cluster guards the platform's `guards` choose: the ValidatingAdmissionPolicies
  *   (lib/constructs/admission-guard.ts) and the same rules as Kyverno ValidatingPolicies (lib/constructs/kyverno.ts).
  * - Platform files ({@link ClusterBundle.platformFiles}, lib/constructs/platform-files.ts).
@@ -14,6 +15,8 @@
 import type { App } from 'cdk8s';
 import { Chart } from 'cdk8s';
 import { Application, ApplicationSet, ApplicationSetSpecSyncPolicyApplicationsSync, AppProject } from '../../imports/argoproj.io';
+import { k8s } from 'cdk8s-plus-28';
+import { AUDITOR_CLUSTER_ROLE, AUDITOR_RULES } from '../declarations/contributors';
 import { MANAGED_BY, objectMeta, TENANT_LABEL } from '../meta';
 import type { OrgModel } from '../model/tenant';
 import { AdmissionGuard } from './admission-guard';
@@ -102,11 +105,12 @@ export class ClusterBundle extends Chart {
     new AppProject(this, 'platform-project', {
       metadata: objectMeta(PLATFORM_APP, ns, labels, { [SYNC_WAVE_ANNOTATION]: '-1' }),
       spec: {
-        description: 'kubeflow-tenants platform objects: tenant ApplicationSet and AppProjects, the in-cluster guards',
+        description: 'kubeflow-tenants platform objects: tenant ApplicationSet and AppProjects, the role catalogue\'s ClusterRoles, the in-cluster guards',
         sourceRepos: [g.repoURL],
         destinations: [{ server: g.destinationServer, namespace: ns }],
         // Only the kinds of the guards this platform emits.
         clusterResourceWhitelist: [
+          { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
           ...(platform.guards.admissionPolicy
             ? [
                 { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
@@ -149,6 +153,13 @@ export class ClusterBundle extends Chart {
           retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
         },
       },
+    });
+
+    // The role catalogue's own ClusterRole, once for every tenant (lib/declarations/contributors.ts).
+    new k8s.KubeClusterRole(this, 'auditor-role', {
+      // Before the tenant bundles whose bindings name it.
+      metadata: objectMeta(AUDITOR_CLUSTER_ROLE, undefined, labels, { [SYNC_WAVE_ANNOTATION]: '-1' }),
+      rules: AUDITOR_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
     });
 
     if (platform.guards.admissionPolicy) new AdmissionGuard(this, 'admission-guard', { platform, labels });

@@ -34,7 +34,7 @@ export class TenantBundle extends Chart {
     const common = tenantLabels(ns);
     new TenantProfile(this, 'Profile', { name: ns, owner: t.owner, labels: { ...t.labels, ...common }, hard: t.quotaHard, decommissioned: t.decommissioned, adopted: t.adopted });
     new TenantLimitRange(this, 'LimitRange', { namespace: ns, limits: t.limits, labels: common });
-    new Contributors(this, 'Contributors', { namespace: ns, contributors: t.contributors, platform, labels: common });
+    new Contributors(this, 'Contributors', { namespace: ns, contributors: t.contributors, groupBindings: t.groupBindings, platform, labels: common });
     new Grants(this, 'Grants', { namespace: ns, grants: t.grantsOut, labels: common });
     if (t.credentials) new Credentials(this, 'Credentials', { tenant: ns, credentials: t.credentials, bucketPrefix: t.bucketPrefix, platform, labels: common });
     new TenantIsolation(this, 'Isolation', { namespace: ns, allowIngressFromNamespaces: platform.network.allowIngressFromNamespaces, egress: t.egress, labels: common });

@@ -20,6 +20,22 @@ export const KFAM_ANNOTATION = { user: 'user', role: 'role' } as const;
 export const KUBEFLOW_CLUSTER_ROLES = { admin: 'kubeflow-admin', edit: 'kubeflow-edit', view: 'kubeflow-view' } as const;
 export type KubeflowRole = keyof typeof KUBEFLOW_CLUSTER_ROLES;
 
+/**
+ * The per-application `*-edit` ClusterRoles (kubeflow/manifests, aggregated into kubeflow-edit) a
+ * `member` is bound to instead of kubeflow-edit: everything but serving (kubeflow-kserve-edit),
+ * Ray (RayService serves models), Spark, PodDefaults and kubeflow-kubernetes-edit (Secrets, pods/exec).
+ */
+export const KUBEFLOW_APP_EDIT_ROLES = [
+  'kubeflow-katib-edit',
+  'kubeflow-notebook-ui-edit',
+  'kubeflow-notebooks-edit',
+  'kubeflow-pipelines-edit',
+  'kubeflow-tensorboard-ui-edit',
+  'kubeflow-trainer-edit',
+  'kubeflow-training-edit',
+  'kubeflow-volume-ui-edit',
+] as const;
+
 /** Roles by the access they give: a contributor moving up raises a review flag. */
 export const KUBEFLOW_ROLE_RANK = { view: 1, edit: 2, admin: 3 } as const satisfies Record<KubeflowRole, number>;
 

@@ -19,6 +19,22 @@ export interface IdentitySettings {
   readonly use: 'email' | 'subject';
 }
 
+/**
+ * How a tenant's `{ group, role }` entries are rendered (docs/roles-and-groups.md "Groups").
+ * `expand`: each member of the group gets their own bindings (works with every Kubeflow component).
+ * `bind`: the group itself is bound: RBAC `Group` subjects (the API server must carry the IdP's
+ * groups, e.g. `--oidc-groups-claim`) and an AuthorizationPolicy on the token's groups claim;
+ * Kubeflow's web apps and dashboard check users only and do not honour it.
+ */
+export interface GroupSettings {
+  /** @default 'expand' */
+  readonly mode: 'expand' | 'bind';
+  /** The API server's groups prefix (`--oidc-groups-prefix`), before the group's name in RBAC subjects. @default '' */
+  readonly subjectPrefix: string;
+  /** The JWT claim carrying the groups, read by the AuthorizationPolicy as `request.auth.claims[<claim>]`. @default 'groups' */
+  readonly claim: string;
+}
+
 /** Istio principals allowed to carry a user's identity header into a tenant namespace. */
 export interface IstioSettings {
   /** @default 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account' */
@@ -202,6 +218,8 @@ export interface GuardSettings {
 
 export interface PlatformSettings {
   readonly identity: IdentitySettings;
+  /** @default see {@link GroupSettings} */
+  readonly groups: GroupSettings;
   readonly istio: IstioSettings;
   readonly network: NetworkSettings;
   readonly podSecurity: PodSecuritySettings;

@@ -39,7 +39,7 @@ export interface TenantSpec {
   readonly queue?: TenantQueueSpec;
   /** Per-pod and per-container caps and default requests. @default the platform's `podDefaults` */
   readonly limits?: LimitsSpec;
-  /** People besides the owner, with `edit` or `view`. @default none */
+  /** People and groups (`groups/<name>.ts`) besides the owner, each with a catalogue role (`team-admin`, `editor`, `member`, `viewer`, `auditor`; `edit`/`view` aliases): docs/roles-and-groups.md. @default none */
   readonly contributors?: readonly ContributorSpec[];
   /** Access this tenant gives other tenants' workloads in its namespace and bucket area. @default none */
   readonly grants?: readonly GrantSpec[];

@@ -127,12 +127,24 @@ function textGroups(r: DiffReport): string[] {
   const lines: string[] = [];
   for (const g of r.groups) {
     lines.push('', `${g.group} (${g.status})`);
+    lines.push(...peopleLines(r, g.group).map((l) => `  ${l}`));
     for (const o of g.objects) {
       lines.push(`  ${objectTitle(o)}`);
       for (const f of o.fields) lines.push(`      ${fieldLine(f)}`);
     }
   }
   return lines;
+}
+
+/** The people whose access to a tenant changed: `people added: ...`, `people removed: ...`, `roles changed: ...`. */
+function peopleLines(r: DiffReport, group: string): string[] {
+  const p = r.people?.get(group);
+  if (!p) return [];
+  return [
+    ...(p.added.length > 0 ? [`people added: ${p.added.join('; ')}`] : []),
+    ...(p.removed.length > 0 ? [`people removed: ${p.removed.join('; ')}`] : []),
+    ...(p.changed.length > 0 ? [`roles changed: ${p.changed.join('; ')}`] : []),
+  ];
 }
 
 const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
@@ -218,7 +230,10 @@ function markdownGroups(r: DiffReport, budget: number): { lines: string[]; size:
   let omitted = 0;
   for (const g of r.groups) {
     const section: string[] = [];
-    section.push('', `<details><summary><b>${g.group}</b>: ${g.status}, ${g.objects.length} object(s)</summary>`, '', '```diff');
+    section.push('', `<details><summary><b>${g.group}</b>: ${g.status}, ${g.objects.length} object(s)</summary>`, '');
+    const people = peopleLines(r, g.group);
+    if (people.length > 0) section.push(...people.map((l) => `- ${mdCell(l)}`), '');
+    section.push('```diff');
     for (const o of g.objects) {
       section.push(objectTitle(o));
       for (const f of o.fields) section.push(`    ${fieldLine(f)}`);

@@ -3,7 +3,7 @@
  * Apart from tree.ts so that the tree diff does not depend on the risk checks that read it.
  */
 import type { RiskContext, RiskFlag } from './risk';
-import { DEFAULT_RISK_CONTEXT, riskFlags, sortFlags, staleAckFlags } from './risk';
+import { DEFAULT_RISK_CONTEXT, peopleChanges, riskFlags, sortFlags, staleAckFlags } from './risk';
 import type { GroupChange } from './tree';
 import { diffGroups } from './tree';
 
@@ -15,6 +15,8 @@ export interface DiffReport {
   /** Risk flags in {@link RISK_KINDS} order, then by group. */
   readonly flags: readonly RiskFlag[];
   readonly stats: { readonly added: number; readonly removed: number; readonly changed: number };
+  /** Per changed tenant with people gained, lost or changed (lib/diff/risk.ts `peopleChanges`); tenants without are left out. @default none */
+  readonly people?: ReadonlyMap<string, { readonly added: readonly string[]; readonly removed: readonly string[]; readonly changed: readonly string[] }>;
 }
 
 /**
@@ -30,5 +32,11 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
     return riskFlags(g.group, s.before, s.after, before, after, full);
   });
   flags.push(...staleAckFlags(full.acks, flags));
-  return { groups: t.groups, unchanged: t.unchanged, flags: sortFlags(flags), stats: t.stats };
+  const people = new Map<string, { added: string[]; removed: string[]; changed: string[] }>();
+  for (const g of t.groups) {
+    const s = t.sides.get(g.group)!;
+    const p = peopleChanges(s.before, s.after);
+    if (p.added.length + p.removed.length + p.changed.length > 0) people.set(g.group, p);
+  }
+  return { groups: t.groups, unchanged: t.unchanged, flags: sortFlags(flags), stats: t.stats, people };
 }

@@ -11,7 +11,10 @@ import { AUDIT_FILES } from '../constructs/audit';
 import { platformFileTenant } from '../constructs/platform-files';
 import { auditLevelRank } from '../declarations/audit';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
-import { ADOPTED_ANNOTATION, REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
+import { ADOPTED_ANNOTATION, CONTRIBUTOR_ANNOTATIONS, REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
+import type { RoleAlias, RoleName } from '../declarations/contributors';
+import { ROLE_ALIASES, ROLES } from '../declarations/contributors';
+import type { KubeflowRole } from '../declarations/kubeflow';
 import { KFAM_ANNOTATION, KUBEFLOW_ROLE_RANK, RBAC_API_GROUP } from '../declarations/kubeflow';
 import type { LabelSettings } from '../declarations/labels';
 import { DEFAULT_PLATFORM } from '../platform';
@@ -131,24 +134,65 @@ function humanBytesOrUnits(n: number): string {
   return round(n);
 }
 
-/** KFAM-style contributor bindings: user -> role (`edit`/`view`) from their annotations. */
-function contributors(side: Side): Map<string, string> {
-  const out = new Map<string, string>();
+/** A person's access as their objects say it: catalogue roles and how they got them. */
+interface PersonAccess {
+  readonly user: string;
+  readonly roles: readonly string[];
+  readonly via: string;
+}
+
+/**
+ * Contributors by identity (lowercased): the catalogue roles and paths from this tool's annotations
+ * (lib/model/names.ts `CONTRIBUTOR_ANNOTATIONS`), or, on objects written before them, the KFAM
+ * `role` annotation read as its catalogue name (`edit` is `editor`).
+ */
+function contributors(side: Side): Map<string, PersonAccess> {
+  const out = new Map<string, PersonAccess>();
   for (const p of byKind(side, 'RoleBinding', RBAC_API_GROUP)) {
     const a = annotationsOf(p.body);
-    const user = str(a[KFAM_ANNOTATION.user]);
-    const role = str(a[KFAM_ANNOTATION.role]);
-    if (user && role) out.set(user.toLowerCase(), role);
+    const ours = str(a[CONTRIBUTOR_ANNOTATIONS.identity]);
+    const user = ours ?? str(a[KFAM_ANNOTATION.user]);
+    const kfam = str(a[KFAM_ANNOTATION.role]);
+    const roles = ours ? (str(a[CONTRIBUTOR_ANNOTATIONS.roles]) ?? '').split(',').filter((r) => r !== '') : kfam ? [ROLE_ALIASES[kfam as RoleAlias] ?? kfam] : [];
+    if (user && roles.length > 0) out.set(user.toLowerCase(), { user, roles, via: str(a[CONTRIBUTOR_ANNOTATIONS.via]) ?? 'direct' });
   }
   return out;
 }
 
-// Read from emitted objects, so any string: an unknown role ranks 0.
-const ROLE_RANK: Readonly<Record<string, number>> = KUBEFLOW_ROLE_RANK;
+/**
+ * People whose access to the tenant changed, for the report (lib/diff/report.ts): added (with
+ * their roles and paths), removed (with the roles they had), roles changed either way. A group
+ * membership change shows here as the people it adds or removes in every tenant naming the group.
+ */
+export function peopleChanges(before: Side, after: Side): { added: string[]; removed: string[]; changed: string[] } {
+  const b = contributors(before);
+  const a = contributors(after);
+  const keys = [...new Set([...b.keys(), ...a.keys()])].sort(cmp);
+  const added: string[] = [];
+  const removed: string[] = [];
+  const changed: string[] = [];
+  for (const k of keys) {
+    const x = b.get(k);
+    const y = a.get(k);
+    if (!x && y) added.push(`${y.user} as ${y.roles.join(' + ')}${viaText(y.via)}`);
+    else if (x && !y) removed.push(`${x.user} (was ${x.roles.join(' + ')}${viaText(x.via)})`);
+    else if (x && y && (x.roles.join() !== y.roles.join() || x.via !== y.via)) changed.push(`${y.user}: ${x.roles.join(' + ')}${viaText(x.via)} → ${y.roles.join(' + ')}${viaText(y.via)}`);
+  }
+  return { added, removed, changed };
+}
+
+/** Whether `after` gives something `before` did not: a role none of the old ones covers. */
+function raised(before: readonly string[], after: readonly string[]): boolean {
+  const covered = (r: string): boolean =>
+    before.some((o) => o === r || (o in ROLES && ROLES[o as RoleName].covers.includes(r as RoleName)) || (KUBEFLOW_ROLE_RANK[o as KubeflowRole] ?? 0) >= (KUBEFLOW_ROLE_RANK[r as KubeflowRole] ?? 99));
+  return after.some((r) => !covered(r));
+}
+
+const viaText = (via: string): string => (via === 'direct' ? '' : ` (${via.split(',').map((v) => (v === 'direct' ? 'own entry' : `via ${v}`)).join(', ')})`);
 
 const isContributorObject = (p: Parsed): boolean => {
   const a = annotationsOf(p.body);
-  return typeof a[KFAM_ANNOTATION.user] === 'string' && typeof a[KFAM_ANNOTATION.role] === 'string';
+  return typeof a[CONTRIBUTOR_ANNOTATIONS.identity] === 'string' || (typeof a[KFAM_ANNOTATION.user] === 'string' && typeof a[KFAM_ANNOTATION.role] === 'string');
 };
 
 /** RBAC rules as `group/resource:verb[@name]` tuples; `*` stays `*`. */
@@ -399,10 +443,10 @@ function gpuQuotaFlags({ pb, pa, existedBefore }: TenantSides, flag: Emit): void
 function contributorFlags({ b, a }: TenantSides, flag: Emit): void {
   const cb = contributors(b);
   const ca = contributors(a);
-  for (const [user, role] of [...ca.entries()].sort(([x], [y]) => cmp(x, y))) {
-    const prev = cb.get(user);
-    if (prev === undefined) flag('contributor-added', `${user} as ${role}`);
-    else if ((ROLE_RANK[role] ?? 0) > (ROLE_RANK[prev] ?? 0)) flag('contributor-role-raised', `${user}: ${prev} → ${role}`);
+  for (const [key, now] of [...ca.entries()].sort(([x], [y]) => cmp(x, y))) {
+    const prev = cb.get(key);
+    if (prev === undefined) flag('contributor-added', `${key} as ${now.roles.join(' + ')}${viaText(now.via)}`);
+    else if (raised(prev.roles, now.roles)) flag('contributor-role-raised', `${key}: ${prev.roles.join(' + ')} → ${now.roles.join(' + ')}${viaText(now.via)}`);
   }
 }
 

@@ -37,3 +37,13 @@ export const vaultPolicyName = (tenant: string): string => `tenant-${tenant}`;
 
 /** Annotation on the Profile of a tenant that took over an existing namespace (`adopt: true`). */
 export const ADOPTED_ANNOTATION = 'kubeflow-tenants/adopted';
+/**
+ * Annotations on every object of a contributor (their KFAM binding, further bindings, policy), for
+ * the diff and the access report; KFAM reads only its own `user` and `role`. `roles`: the
+ * catalogue roles, comma-separated; `via`: `direct` and/or `group <name>`, comma-separated.
+ */
+export const CONTRIBUTOR_ANNOTATIONS = {
+  identity: 'kubeflow-tenants/contributor',
+  roles: 'kubeflow-tenants/roles',
+  via: 'kubeflow-tenants/via',
+} as const;

@@ -7,7 +7,9 @@
  * The resolvers stay next to the checks of their concept (quota.ts, secrets.ts, grants.ts): a check
  * and the resolution it guarantees are easiest to keep in step side by side.
  */
-import type { ContributorRole } from '../declarations/contributors';
+import type { GroupSpec, RoleName } from '../declarations/contributors';
+import { KFAM_RANK, ROLES, roleName } from '../declarations/contributors';
+import { groupEntries, resolveContributors } from '../contributors';
 import type { GrantRole, GrantSpec, ReviewedException } from '../declarations/grants';
 import type { EgressRuleModel, PodSecurityLevel } from '../declarations/network';
 import { GRANT_ROLES } from '../declarations/grants';
@@ -29,18 +31,45 @@ import { auditModel } from './audit';
 import type { GroupKind } from './catalogue';
 import { KUEUE_NAMESPACED_KINDS, TENANT_NAMESPACED_KINDS } from './catalogue';
 import { isDecommissioned } from './decommission';
-import { identityOf, kfamBindingName } from './identity';
+import { extraBindingName, groupBindingName, identityOf, kfamBindingName } from './identity';
 import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS, grantObjectName } from './names';
 
 export type { GrantRule } from '../grants';
 export type { ResolvedCredentials } from '../secrets';
 
-/** A contributor, resolved: the identity Kubeflow sees, the role, KFAM's binding name. */
+/** A contributor, resolved: the identity Kubeflow sees, their roles and how they got them, their objects. */
 export interface ContributorModel {
   readonly identity: string;
-  readonly role: ContributorRole;
-  /** Name of the RoleBinding and AuthorizationPolicy (lib/model/identity.ts `kfamBindingName`). */
+  /** The catalogue roles bound (union of every path, minus covered ones), highest first. */
+  readonly roles: readonly RoleName[];
+  /** How: `direct` for the person's own entry, `group <name>` per group, in that order. */
+  readonly via: readonly string[];
+  /** Whether two paths gave different roles (shown by `npm run access`). */
+  readonly disagreement: boolean;
+  /** KFAM's role of the one KFAM-shaped binding; undefined when no role has one (auditor). */
+  readonly kfamRole?: 'edit' | 'view';
+  /**
+   * Name of the KFAM-shaped RoleBinding and of the AuthorizationPolicy (lib/model/identity.ts
+   * `kfamBindingName`; an auditor's: `extraBindingName` of the auditor role).
+   */
   readonly bindingName: string;
+  /** Further RoleBindings (no KFAM annotations), sorted by name. */
+  readonly extraBindings: readonly { readonly name: string; readonly clusterRole: string }[];
+  /** Whether the AuthorizationPolicy admits the ingress gateway (some role has `gateway`). */
+  readonly gateway: boolean;
+}
+
+/** A group bound as a group (platform `groups.mode: 'bind'`): its RBAC subject, role and objects. */
+export interface GroupBindingModel {
+  readonly group: string;
+  /** The RBAC `Group` subject's name: the platform's `groups.subjectPrefix`, then the group. */
+  readonly subject: string;
+  readonly role: RoleName;
+  /** Name of the base RoleBinding (and of the AuthorizationPolicy); undefined base for an auditor, whose policy takes its auditor binding's name. */
+  readonly bindingName: string;
+  readonly kfamRole?: 'edit' | 'view';
+  readonly extraBindings: readonly { readonly name: string; readonly clusterRole: string }[];
+  readonly gateway: boolean;
 }
 
 /** Everything one tenant grants one grantee, merged (one Role and RoleBinding per grantee). */
@@ -94,6 +123,8 @@ export interface TenantModel {
   readonly egress: readonly EgressRuleModel[];
   /** Sorted by binding name; empty when decommissioned. */
   readonly contributors: readonly ContributorModel[];
+  /** Groups bound as groups (platform `groups.mode: 'bind'`), by name; empty otherwise and when decommissioned. */
+  readonly groupBindings: readonly GroupBindingModel[];
   /** Sorted by grantee; empty when decommissioned. */
   readonly grantsOut: readonly GrantOut[];
   /** Tenants whose grants name this one, sorted (their objects live in their namespaces). */
@@ -134,8 +165,37 @@ export interface OrgModel {
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function person(c: { readonly user: string; readonly subject?: string }): Person {
-  return c.subject === undefined ? { email: c.user } : { email: c.user, subject: c.subject };
+function groupBindingModel(group: string, role: RoleName, platform: PlatformSettings): GroupBindingModel {
+  const r = ROLES[role];
+  const extraBindings = [...r.extraClusterRoles].sort(cmp).map((clusterRole) => ({ name: groupBindingName(group, clusterRole), clusterRole }));
+  return {
+    group,
+    subject: `${platform.groups.subjectPrefix}${group}`,
+    role,
+    ...(r.kfam ? { kfamRole: r.kfam } : {}),
+    bindingName: r.kfam ? groupBindingName(group, r.kfam) : extraBindings[0]!.name,
+    extraBindings,
+    gateway: r.gateway,
+  };
+}
+
+/** A person's objects from their resolved roles (the union semantics of lib/contributors.ts). */
+export function contributorModel(person: Person, roles: readonly RoleName[], via: readonly string[], disagreement: boolean, platform: PlatformSettings): ContributorModel {
+  const identity = identityOf(person, platform);
+  const kfams = roles.map((r) => ROLES[r].kfam).filter((k): k is 'edit' | 'view' => k !== undefined);
+  const kfamRole = kfams.sort((a, b) => KFAM_RANK[b] - KFAM_RANK[a])[0];
+  const extra = [...new Set(roles.flatMap((r) => ROLES[r].extraClusterRoles))].sort(cmp);
+  const extraBindings = extra.map((clusterRole) => ({ name: extraBindingName(identity, clusterRole), clusterRole })).sort((a, b) => cmp(a.name, b.name));
+  return {
+    identity,
+    roles,
+    via,
+    disagreement,
+    ...(kfamRole ? { kfamRole } : {}),
+    bindingName: kfamRole ? kfamBindingName(identity, kfamRole) : extraBindings[0]!.name,
+    extraBindings,
+    gateway: roles.some((r) => ROLES[r].gateway),
+  };
 }
 
 function exceptionsOf(grants: readonly GrantSpec[]): ReviewedException[] {
@@ -161,16 +221,21 @@ function grantOut(grantee: string, grants: readonly GrantSpec[]): GrantOut {
 }
 
 /** One tenant without its incoming facts; decommissioning is applied here and nowhere else. */
-function ownModel(spec: TenantSpec, platform: PlatformSettings): TenantModel {
+function ownModel(spec: TenantSpec, platform: PlatformSettings, groups: ReadonlyMap<string, GroupSpec>): TenantModel {
   const decommissioned = isDecommissioned(spec);
   const credentials = decommissioned ? undefined : resolveCredentials(spec, platform);
   const contributors = decommissioned
     ? []
-    : (spec.contributors ?? [])
-        .map((c) => {
-          const identity = identityOf(person(c), platform);
-          return { identity, role: c.role, bindingName: kfamBindingName(identity, c.role) };
-        })
+    : resolveContributors(spec, groups, platform.groups.mode === 'expand')
+        .map((c) =>
+          contributorModel(
+            c.person,
+            c.roles,
+            c.paths.map((p) => (p.group === undefined ? 'direct' : `group ${p.group}`)),
+            new Set(c.paths.map((p) => p.role)).size > 1,
+            platform,
+          ),
+        )
         .sort((a, b) => cmp(a.bindingName, b.bindingName));
   return {
     name: spec.name,
@@ -181,6 +246,7 @@ function ownModel(spec: TenantSpec, platform: PlatformSettings): TenantModel {
     podSecurity: podSecurityLevel(spec.labels, platform),
     egress: resolveEgress(spec, platform),
     contributors,
+    groupBindings: decommissioned || platform.groups.mode !== 'bind' ? [] : groupEntries(spec).map((g) => groupBindingModel(g.group, roleName(g.role), platform)),
     grantsOut: decommissioned ? [] : [...grantsByGrantee(spec.grants ?? [])].map(([to, gs]) => grantOut(to, gs)),
     grantsIn: [],
     artifactGrantsIn: [],
@@ -209,8 +275,8 @@ function withQueueGpu(hard: Record<string, string>, spec: TenantSpec, platform: 
  * The resolved model of validated declarations (lib/tenant.ts `validateTenants` found no error).
  * Deterministic: tenants sorted by name, whatever the input order.
  */
-export function orgModel(specs: readonly TenantSpec[], platform: PlatformSettings): OrgModel {
-  const own = [...specs].sort((a, b) => cmp(a.name, b.name)).map((s) => ownModel(s, platform));
+export function orgModel(specs: readonly TenantSpec[], platform: PlatformSettings, groups: ReadonlyMap<string, GroupSpec> = new Map()): OrgModel {
+  const own = [...specs].sort((a, b) => cmp(a.name, b.name)).map((s) => ownModel(s, platform, groups));
   const kueue = kueueModel(specs, platform);
   const grantsIn = new Map<string, Set<string>>();
   const artifactsIn = new Map<string, ArtifactGrantIn[]>();

@@ -12,7 +12,8 @@ import type { InputsDigest } from '../inputs-digest';
 import { INPUTS_FILE, inputsDigest, renderInputsDigest } from '../inputs-digest';
 import type { PlatformSettings } from '../platform';
 import type { SynthResult } from '../synth';
-import { loadPlatform, loadTenants, synthesize } from '../synth';
+import { loadGroups, loadPlatform, loadTenants, synthesize } from '../synth';
+import type { GroupEntry } from '../groups';
 import type { FieldError, TenantEntry } from '../validation';
 
 /** Options of {@link synthRepo}. */
@@ -42,6 +43,8 @@ export interface RepoSynth {
   readonly platform: PlatformSettings;
   /** The loaded declarations, as written (before deprecation rewrites). */
   readonly entries: readonly TenantEntry[];
+  /** The loaded group declarations (`groups/*.ts`). */
+  readonly groups: readonly GroupEntry[];
   /** The deployed state validation and the removal guard used. */
   readonly deployed: Deployed;
   /** Removal-guard errors; always empty unless `removalGuard: 'return'`. */
@@ -60,7 +63,9 @@ export interface RepoSynth {
  */
 export async function synthRepo(root: string, opts: SynthRepoOptions = {}): Promise<RepoSynth> {
   const platform = await loadPlatform(root);
-  const { entries, errors: loadErrors } = await loadTenants(root);
+  const { entries, errors: tenantLoadErrors } = await loadTenants(root);
+  const groups = await loadGroups(root);
+  const loadErrors = [...tenantLoadErrors, ...groups.errors];
   const deployed = readDeployed(root, { ...(opts.distDir !== undefined ? { distDir: opts.distDir } : {}), ...(opts.base !== undefined ? { base: opts.base } : {}) });
   // A deployed tenant may only disappear after it was decommissioned (lib/deployed.ts).
   const removed = checkRemovedTenants(entries, deployed.tenants, loadErrors, deployed.unmergedDecommissions);
@@ -69,6 +74,7 @@ export async function synthRepo(root: string, opts: SynthRepoOptions = {}): Prom
   const result = synthesize(entries, platform, {
     deployed: declaringFiles(deployed, entries),
     loadErrors: [...loadErrors, ...guardErrors],
+    groups: groups.entries,
     ...(opts.deprecations !== undefined ? { deprecations: opts.deprecations } : {}),
     ...(opts.today !== undefined ? { today: opts.today } : {}),
   });
@@ -77,6 +83,7 @@ export async function synthRepo(root: string, opts: SynthRepoOptions = {}): Prom
   return {
     platform,
     entries,
+    groups: groups.entries,
     deployed,
     removed: opts.removalGuard === 'return' ? removed : [],
     result,

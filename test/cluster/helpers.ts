@@ -159,12 +159,12 @@ const fixtureDists = new Map<string, string>();
 export async function loadFixtureDist(name = 'examples'): Promise<Emitted[]> {
   let dir = fixtureDists.get(name);
   if (!dir) {
-    const { platform, entries } = await fixtureInputs(name);
+    const { platform, entries, groups } = await fixtureInputs(name);
     const renamed = entries.map((e) => ({
       file: `tenants/${fx(e.spec.name)}.ts`,
       spec: { ...e.spec, name: fx(e.spec.name), ...(e.spec.grants ? { grants: e.spec.grants.map((g) => ({ ...g, to: fx(g.to) })) } : {}) },
     }));
-    const files = new Map([...synthesize(renamed, platform).files].filter(([f]) => f.startsWith('tenants/')));
+    const files = new Map([...synthesize(renamed, platform, { groups }).files].filter(([f]) => f.startsWith('tenants/')));
     const parent = process.env.KFT_RUN_DIR ? join(process.env.KFT_RUN_DIR, `fixture-${name}-${process.pid}`) : mkdtempSync(join(tmpdir(), `kft-fixture-${name}-`));
     mkdirSync(parent, { recursive: true });
     dir = join(parent, 'dist');

@@ -4,6 +4,9 @@
  * the repository's own tenants/ or platform.ts.
  */
 import * as path from 'node:path';
+import type { ContributorRole, PersonContributorSpec } from '../../lib/declarations/contributors';
+import { ROLES, roleName } from '../../lib/declarations/contributors';
+import { KUBEFLOW_CLUSTER_ROLES } from '../../lib/declarations/kubeflow';
 import type { TenantSpec } from '../../lib/tenant';
 import type { TenantEntry } from '../../lib/validation';
 import { ROOT } from './schemas';
@@ -29,3 +32,14 @@ export function entry(spec: unknown, file?: string): TenantEntry {
 }
 
 export const tsxBin = path.join(ROOT, 'node_modules/.bin/tsx');
+
+/** The person entries of a tenant's contributors (group entries left out). */
+export function personEntries(spec: TenantSpec): PersonContributorSpec[] {
+  return (spec.contributors ?? []).filter((c): c is PersonContributorSpec => 'user' in c);
+}
+
+/** The ClusterRoles a role binds: its KFAM binding's, then its further ones (lib/declarations/contributors.ts ROLES). */
+export function clusterRolesOfRole(role: ContributorRole): string[] {
+  const r = ROLES[roleName(role)];
+  return [...(r.kfam ? [KUBEFLOW_CLUSTER_ROLES[r.kfam]] : []), ...r.extraClusterRoles];
+}

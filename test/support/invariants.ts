@@ -10,6 +10,8 @@ import { identityOf } from '../../lib/model/identity';
 import type { Manifest, SynthResult } from '../../lib/synth';
 import type { TenantSpec } from '../../lib/tenant';
 import type { TenantEntry } from '../../lib/validation';
+import { AUDITOR_CLUSTER_ROLE } from '../../lib/declarations/contributors';
+import { clusterRolesOfRole, personEntries } from './fixtures';
 import { validateManifest } from './schemas';
 
 interface Subject {
@@ -38,8 +40,14 @@ export function isolationViolations(result: SynthResult, entries: readonly Tenan
     const m = /^tenants\/([^/]+)\//.exec(file);
     if (!m) {
       if (!file.startsWith('cluster/')) out.push(`${file}: neither in a tenant folder nor in cluster/`);
-      // Validating admission policies only refuse requests: they grant nothing.
-      else if (!['AppProject', 'Application', 'ApplicationSet', 'ValidatingPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(manifest.kind)) {
+      // Validating admission policies only refuse requests: they grant nothing. The role catalogue's
+      // ClusterRole grants only through the tenants' own RoleBindings (no ClusterRoleBinding).
+      else if (manifest.kind === 'ClusterRole' && manifest.metadata.name === AUDITOR_CLUSTER_ROLE) {
+        const rules = (manifest.rules as { verbs: string[]; resources: string[]; apiGroups: string[] }[] | undefined) ?? [];
+        if (rules.some((r) => r.verbs.some((v) => !['get', 'list', 'watch', 'readArtifact'].includes(v)) || (r.apiGroups.includes('') && (r.resources.includes('secrets') || r.resources.includes('*'))))) {
+          out.push(`${file}: the auditor ClusterRole writes or reads Secrets`);
+        }
+      } else if (!['AppProject', 'Application', 'ApplicationSet', 'ValidatingPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(manifest.kind)) {
         out.push(`${file}: unexpected cluster-level ${manifest.kind}`);
       }
       continue;
@@ -94,8 +102,8 @@ function tenantViolations(t: string, own: readonly Manifest[], spec: TenantSpec,
   if (pas.join() !== '{"mtls":{"mode":"STRICT"}}') out.push(`${t}: PeerAuthentication ${pas.join() || 'missing'}, want one STRICT`);
 
   const retired = isDecommissioned(spec);
-  const contributors = new Map<string, string>();
-  if (!retired) for (const c of spec.contributors ?? []) contributors.set(identityOf(c.subject === undefined ? { email: c.user } : { email: c.user, subject: c.subject }, platform), `kubeflow-${c.role}`);
+  const contributors = new Map<string, Set<string>>();
+  if (!retired) for (const c of personEntries(spec)) contributors.set(identityOf(c.subject === undefined ? { email: c.user } : { email: c.user, subject: c.subject }, platform), new Set(clusterRolesOfRole(c.role)));
   const grantees = new Map<string, Set<string>>();
   if (!retired) {
     for (const g of spec.grants ?? []) {
@@ -110,7 +118,7 @@ function tenantViolations(t: string, own: readonly Manifest[], spec: TenantSpec,
     for (const s of (rb.subjects as Subject[] | undefined) ?? []) {
       if (s.kind === 'User') {
         seenUsers.add(s.name);
-        if (contributors.get(s.name) !== roleRef.name || roleRef.kind !== 'ClusterRole') out.push(`${where(rb)}: User ${s.name} -> ${roleRef.kind} ${roleRef.name} is not a declared contributor role`);
+        if (!contributors.get(s.name)?.has(roleRef.name) || roleRef.kind !== 'ClusterRole') out.push(`${where(rb)}: User ${s.name} -> ${roleRef.kind} ${roleRef.name} is not a declared contributor role`);
       } else if (s.kind === 'ServiceAccount') {
         const from = s.namespace ?? t;
         if (from === t) out.push(`${where(rb)}: binds the tenant's own ServiceAccount ${s.name} (the Profile controller's job)`);
