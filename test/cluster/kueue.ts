@@ -11,14 +11,13 @@ export interface JobRequest {
   namespace: string;
   /** LocalQueue; none: no label (a `default` LocalQueue, if any, labels it) */
   queue?: string;
-  /** per pod; extended resources (GPUs, MIG slices) go into limits too, as the API server requires */
+  /** per pod, requests = limits (extended resources need both equal; a LimitRange's defaults then change nothing) */
   requests: Record<string, string>;
   /** pods running at once (and completions) */
   parallelism?: number;
 }
 
 export function jobManifest(j: JobRequest): KubeObject {
-  const extended = Object.fromEntries(Object.entries(j.requests).filter(([r]) => r.includes('/')));
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -31,7 +30,7 @@ export function jobManifest(j: JobRequest): KubeObject {
         spec: {
           restartPolicy: 'Never',
           terminationGracePeriodSeconds: 0,
-          containers: [{ name: 'main', image: IMAGE, resources: { requests: j.requests, ...(Object.keys(extended).length ? { limits: extended } : {}) } }],
+          containers: [{ name: 'main', image: IMAGE, resources: { requests: j.requests, limits: j.requests } }],
         },
       },
     },
