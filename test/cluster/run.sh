@@ -125,7 +125,8 @@ want control-plane && log "control-plane binaries ($BUILD_KIND, ${CP_BUILD_SECS}
 # (config/components/crd/bases), webhook manifests and the manager's ClusterRoles; each run copies
 # them into its run directory. Version stamped like upstream's Makefile (pkg/version).
 KUEUE_DIR="$HERE/build/kueue"
-KUEUE_VERSION=$(awk '$1=="sigs.k8s.io/kueue" && $2 ~ /^v/ {print $2; exit}' "$KUEUE_DIR/go.mod")
+KUEUE_VERSION=$(awk '{ for (i = 1; i < NF; i++) if ($i == "sigs.k8s.io/kueue" && $(i + 1) ~ /^v/) { print $(i + 1); exit } }' "$KUEUE_DIR/go.mod")
+[ -n "$KUEUE_VERSION" ] || die "no sigs.k8s.io/kueue version in $KUEUE_DIR/go.mod"
 KUEUE_LDFLAGS="-s -w -X sigs.k8s.io/kueue/pkg/version.GitVersion=$KUEUE_VERSION -X sigs.k8s.io/kueue/pkg/version.GitCommit=$KUEUE_VERSION -X sigs.k8s.io/kueue/pkg/version.BuildDate=1970-01-01T00:00:00Z"
 KUEUE_HASH=$(cd "$KUEUE_DIR" && { echo "$GO_VERSION"; echo "$KUEUE_LDFLAGS"; cat go.mod go.sum; } | sha256sum | cut -c1-12)
 KUEUE_HOME="$CACHE_ROOT/kueue-$KUEUE_VERSION-$GO_VERSION-$KUEUE_HASH"
@@ -148,7 +149,7 @@ if want kueue && [ ! -x "$KUEUE_HOME/bin/kueue" ]; then
     cp "$KUEUE_MOD/config/components/rbac/role.yaml" "$TMP_K/manager-role.yaml"
     cp "$KUEUE_MOD/config/components/rbac/metrics_auth_role.yaml" "$TMP_K/metrics-auth-role.yaml"
     chmod -R u+w "$TMP_K" # files from the module cache are read-only
-    find "$CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d -name 'kueue-v*' ! -path "$KUEUE_HOME" -exec rm -rf {} + 2>/dev/null || true
+    find "$CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d -name 'kueue-v*' ! -name '*.tmp.*' ! -path "$KUEUE_HOME" -exec rm -rf {} + 2>/dev/null || true
     rm -rf "$KUEUE_HOME"; mv "$TMP_K" "$KUEUE_HOME"
   fi
   flock -u 8
