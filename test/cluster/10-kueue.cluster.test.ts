@@ -14,7 +14,7 @@ const config = yaml.load(readFileSync(process.env.KFT_KUEUE_CONFIG ?? '/dev/null
 describe('Kueue runs against the tier', () => {
   const NS = 'kft-kueue-smoke';
   const objects: KubeObject[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: (config?.managedJobsNamespaceSelector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ?? {} } },
     { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'ResourceFlavor', metadata: { name: 'kft-smoke-flavor' }, spec: {} },
     {
       apiVersion: 'kueue.x-k8s.io/v1beta2',

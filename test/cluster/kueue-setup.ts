@@ -6,13 +6,16 @@
 //     replaced by `url: https://127.0.0.1:<port><path>` (the tier has no Services to route) and the
 //     run's CA as caBundle; the namespaceSelector upstream's kustomization adds to the pod-level
 //     webhooks (not kube-system, not kueue-system) is added the same way.
+//   tsx test/cluster/kueue-setup.ts rbac <dir>
+//     the manager's RBAC from the module (see rbac() below).
 //   tsx test/cluster/kueue-setup.ts config <out> <base.yaml|-> <webhook port> <cert dir> <metrics port> <health port>
 //     the Kueue Configuration: <base.yaml> (the fragment synth emits for the platform team) with
 //     the settings that only concern where this process runs replaced: webhook host/port/certDir,
 //     metrics and health addresses on 127.0.0.1, leader election and internal certificate
 //     management off. Everything that decides behaviour (managed namespaces, integrations,
 //     resources, fair sharing) is the base's, unchanged.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 
 interface Webhook {
@@ -53,6 +56,32 @@ function webhooks(file: string, port: string, caFile: string): string {
   return docs.map((d) => yaml.dump(d, { lineWidth: -1 })).join('---\n');
 }
 
+interface RbacObject {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  roleRef?: { name: string };
+  subjects?: { name: string; namespace?: string }[];
+}
+
+/**
+ * The manager's RBAC files of the module (config/components/rbac: role, secrets role, metrics auth
+ * role and their bindings) as upstream's kustomization installs them: names prefixed `kueue-`,
+ * namespace `system` as `kueue-system`.
+ */
+function rbac(dir: string): string {
+  const ns = (n?: string) => (n === undefined ? undefined : n === 'system' ? 'kueue-system' : n);
+  const objs = readdirSync(dir)
+    .sort()
+    .flatMap((f) => yaml.loadAll(readFileSync(join(dir, f), 'utf8')).filter(Boolean) as RbacObject[]);
+  for (const o of objs) {
+    o.metadata.name = `kueue-${o.metadata.name}`;
+    if (o.metadata.namespace) o.metadata.namespace = ns(o.metadata.namespace);
+    if (o.roleRef) o.roleRef.name = `kueue-${o.roleRef.name}`;
+    for (const s of o.subjects ?? []) Object.assign(s, { name: `kueue-${s.name}`, namespace: ns(s.namespace) });
+  }
+  return objs.map((o) => yaml.dump(o, { lineWidth: -1 })).join('---\n');
+}
+
 type Config = Record<string, unknown> & { apiVersion?: string; kind?: string };
 
 function config(base: string, webhookPort: string, certDir: string, metricsPort: string, healthPort: string): string {
@@ -80,8 +109,9 @@ function config(base: string, webhookPort: string, certDir: string, metricsPort:
 
 const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'webhooks' && args.length === 3) process.stdout.write(webhooks(args[0]!, args[1]!, args[2]!));
+else if (cmd === 'rbac' && args.length === 1) process.stdout.write(rbac(args[0]!));
 else if (cmd === 'config' && args.length === 6) writeFileSync(args[0]!, config(args[1]!, args[2]!, args[3]!, args[4]!, args[5]!));
 else {
-  console.error('usage: kueue-setup.ts webhooks <manifests> <port> <ca> | config <out> <base|-> <webhook port> <cert dir> <metrics port> <health port>');
+  console.error('usage: kueue-setup.ts webhooks <manifests> <port> <ca> | rbac <dir> | config <out> <base|-> <webhook port> <cert dir> <metrics port> <health port>');
   process.exit(2);
 }

@@ -128,7 +128,9 @@ KUEUE_DIR="$HERE/build/kueue"
 KUEUE_VERSION=$(awk '{ for (i = 1; i < NF; i++) if ($i == "sigs.k8s.io/kueue" && $(i + 1) ~ /^v/) { print $(i + 1); exit } }' "$KUEUE_DIR/go.mod")
 [ -n "$KUEUE_VERSION" ] || die "no sigs.k8s.io/kueue version in $KUEUE_DIR/go.mod"
 KUEUE_LDFLAGS="-s -w -X sigs.k8s.io/kueue/pkg/version.GitVersion=$KUEUE_VERSION -X sigs.k8s.io/kueue/pkg/version.GitCommit=$KUEUE_VERSION -X sigs.k8s.io/kueue/pkg/version.BuildDate=1970-01-01T00:00:00Z"
-KUEUE_HASH=$(cd "$KUEUE_DIR" && { echo "$GO_VERSION"; echo "$KUEUE_LDFLAGS"; cat go.mod go.sum; } | sha256sum | cut -c1-12)
+# the manager's RBAC files copied from the module (part of the key: the cache's contents)
+KUEUE_RBAC_FILES="role role_binding manager_secrets_role manager_secrets_role_binding metrics_auth_role metrics_auth_role_binding"
+KUEUE_HASH=$(cd "$KUEUE_DIR" && { echo "$GO_VERSION"; echo "$KUEUE_LDFLAGS"; echo "$KUEUE_RBAC_FILES"; cat go.mod go.sum; } | sha256sum | cut -c1-12)
 KUEUE_HOME="$CACHE_ROOT/kueue-$KUEUE_VERSION-$GO_VERSION-$KUEUE_HASH"
 KUEUE_BUILD_KIND=warm
 TK=$(date +%s)
@@ -146,8 +148,10 @@ if want kueue && [ ! -x "$KUEUE_HOME/bin/kueue" ]; then
     KUEUE_MOD=$(cd "$KUEUE_DIR" && go list -mod=readonly -m -f '{{.Dir}}' sigs.k8s.io/kueue) || die "locating the Kueue module"
     cp "$KUEUE_MOD"/config/components/crd/bases/*.yaml "$TMP_K/crds/"
     cp "$KUEUE_MOD/config/components/webhook/manifests.yaml" "$TMP_K/webhook-manifests.yaml"
-    cp "$KUEUE_MOD/config/components/rbac/role.yaml" "$TMP_K/manager-role.yaml"
-    cp "$KUEUE_MOD/config/components/rbac/metrics_auth_role.yaml" "$TMP_K/metrics-auth-role.yaml"
+    mkdir -p "$TMP_K/rbac"
+    for f in $KUEUE_RBAC_FILES; do
+      cp "$KUEUE_MOD/config/components/rbac/$f.yaml" "$TMP_K/rbac/"
+    done
     chmod -R u+w "$TMP_K" # files from the module cache are read-only
     find "$CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d -name 'kueue-v*' ! -name '*.tmp.*' ! -path "$KUEUE_HOME" -exec rm -rf {} + 2>/dev/null || true
     rm -rf "$KUEUE_HOME"; mv "$TMP_K" "$KUEUE_HOME"
@@ -328,7 +332,7 @@ wait_for "profile controller start" 30 grep -q ' started ' "$RUN/logs/profile-co
 TKQ=$(date +%s)
 KQ="$RUN/kueue"
 mkdir -p "$KQ/webhook-certs" "$KQ/metrics-certs"
-cp -r "$KUEUE_HOME/crds" "$KUEUE_HOME/webhook-manifests.yaml" "$KUEUE_HOME/manager-role.yaml" "$KUEUE_HOME/metrics-auth-role.yaml" "$KQ/"
+cp -r "$KUEUE_HOME/crds" "$KUEUE_HOME/rbac" "$KUEUE_HOME/webhook-manifests.yaml" "$KQ/"
 cp "$P/kueue-webhook.crt" "$KQ/webhook-certs/tls.crt"; cp "$P/kueue-webhook.key" "$KQ/webhook-certs/tls.key"
 cp "$P/kueue-metrics.crt" "$KQ/metrics-certs/tls.crt"; cp "$P/kueue-metrics.key" "$KQ/metrics-certs/tls.key"
 # crds/ vendors four of these kinds from the same version; the module's files take them over.
@@ -338,30 +342,10 @@ k wait --for condition=established --timeout 60s -f "$KQ/crds/" >>"$RUN/logs/ins
 # Kueue exits at start ("no matches for kind Workload") unless discovery already serves v1beta2.
 served_workloads() { k get --raw /apis/kueue.x-k8s.io/v1beta2 | grep -q '"name":"workloads"'; }
 wait_for "discovery of kueue.x-k8s.io/v1beta2 workloads" 60 served_workloads
-sed 's/^  name: manager-role$/  name: kueue-manager-role/' "$KQ/manager-role.yaml" >"$KQ/rbac.yaml"
-sed 's/^  name: metrics-auth-role$/  name: kueue-metrics-auth-role/' "$KQ/metrics-auth-role.yaml" | { echo ---; cat; } >>"$KQ/rbac.yaml"
-cat >>"$KQ/rbac.yaml" <<EOF
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: kueue-system}
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: kueue-controller-manager, namespace: kueue-system}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: kueue-manager-rolebinding}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kueue-manager-role}
-subjects: [{kind: ServiceAccount, name: kueue-controller-manager, namespace: kueue-system}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: kueue-metrics-auth-rolebinding}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: kueue-metrics-auth-role}
-subjects: [{kind: ServiceAccount, name: kueue-controller-manager, namespace: kueue-system}]
-EOF
+# upstream's RBAC for the manager, as its kustomization installs it (kueue- prefix, kueue-system)
+k create namespace kueue-system >>"$RUN/logs/install-kueue.log" 2>&1 || die "creating namespace kueue-system"
+k create serviceaccount kueue-controller-manager -n kueue-system >>"$RUN/logs/install-kueue.log" 2>&1 || die "creating Kueue's ServiceAccount"
+(cd "$ROOT" && node_modules/.bin/tsx test/cluster/kueue-setup.ts rbac "$KQ/rbac") >"$KQ/rbac.yaml" || die "kueue-setup.ts rbac"
 k apply --server-side --field-manager kft-cluster-test -f "$KQ/rbac.yaml" >>"$RUN/logs/install-kueue.log" 2>&1 \
   || { cat "$RUN/logs/install-kueue.log" >&2; die "installing Kueue's RBAC"; }
 KUEUE_TOKEN=$(k create token kueue-controller-manager -n kueue-system --duration 48h) || die "token for Kueue's ServiceAccount"
@@ -404,6 +388,10 @@ start kueue "${UNSHARE[@]}" sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@
   env KUBECONFIG="$KQ/kubeconfig" "$KUEUE_HOME/bin/kueue" --config "$KQ/config.yaml" \
   --feature-gates=VisibilityOnDemand=false --zap-log-level=2
 wait_for "Kueue readiness (webhook server up)" 90 curl -sf "http://127.0.0.1:$KUEUE_HEALTH_PORT/readyz"
+# ready = webhook server up; the controllers start once their caches synced (RBAC complete)
+kueue_controllers() { local l; for l in clusterqueue-reconciler localqueue-reconciler workload-reconciler job; do
+  grep -q "\"logger\":\"$l\".*\"msg\":\"Starting workers\"" "$RUN/logs/kueue.log" || return 1; done; }
+wait_for "Kueue's ClusterQueue, LocalQueue, Workload and Job controllers" 120 kueue_controllers
 k apply --server-side --field-manager kft-cluster-test -f "$KQ/webhooks.yaml" >>"$RUN/logs/install-kueue.log" 2>&1 \
   || { cat "$RUN/logs/install-kueue.log" >&2; die "registering Kueue's webhooks"; }
 # the metrics server answers over TLS with this run's certificate (401/403: it wants a token)
