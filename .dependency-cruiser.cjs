@@ -13,13 +13,18 @@
  *   platform.ts say)  grants in/out,   platform files)     diff, toolchange...
  *                     decommissioning)
  *
+ * lib/capacity/ (the capacity picture: report types, the report built from the model, its text,
+ * Markdown/Mermaid and SVG renderers, the PR change lines) is pipeline-level: it reads the resolved
+ * model and the declarations' types, never constructs, checks or the rest of the pipeline, so
+ * commands and the diff can use it without pulling synthesis in.
+ *
  * Beside the model sit the checks (declaration validation): lib/validation.ts and the concept
  * modules with their resolvers (tenant, profile, quota, contributors, grants, secrets, codeowners,
  * platform, gpu, network, deprecations). The model may call their resolvers; constructs never import them:
  * a construct renders the model, it never re-reads or re-checks a declaration.
  */
 /** Declaration validation: lib/validation.ts and the check modules (checks plus their resolvers). */
-const VALIDATION = '^lib/(validation|tenant|profile|quota|contributors|grants|secrets|codeowners|platform|gpu|network|deprecations)\\.ts$';
+const VALIDATION = '^lib/(validation|tenant|profile|quota|contributors|grants|secrets|codeowners|platform|gpu|network|deprecations|queues)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -45,7 +50,7 @@ module.exports = {
       comment:
         'lib/model/ is built from validated declarations: it imports declarations, other model modules and the resolvers next to the checks, never constructs, the pipeline or validation itself (lib/validation.ts).',
       from: { path: '^lib/model/' },
-      to: { path: '^lib/(constructs|pipeline)/|^lib/(validation|synth|deployed|diff|toolchange|access|cli|git|inputs-digest|yaml|rbac)\\.ts$' },
+      to: { path: '^lib/(constructs|pipeline|capacity)/|^lib/(validation|synth|deployed|diff|toolchange|access|cli|git|inputs-digest|yaml|rbac)\\.ts$' },
     },
     {
       name: 'constructs-not-to-validation',
@@ -67,7 +72,15 @@ module.exports = {
       severity: 'error',
       comment: 'Declaration validation runs before the model exists: the check modules never import constructs or the pipeline.',
       from: { path: VALIDATION },
-      to: { path: '^lib/(constructs|pipeline)/|^lib/(synth|deployed|diff|toolchange)\\.ts$' },
+      to: { path: '^lib/(constructs|pipeline|capacity)/|^lib/(synth|deployed|diff|toolchange)\\.ts$' },
+    },
+    {
+      name: 'capacity-imports-only-model-and-declarations',
+      severity: 'error',
+      comment:
+        'lib/capacity/ (the capacity picture) is pipeline-level: it imports lib/model/, lib/declarations/, the leaf lib/quantity.ts and other lib/capacity/ modules only; never constructs, checks or the rest of the pipeline.',
+      from: { path: '^lib/capacity/' },
+      to: { path: '^lib/', pathNot: ['^lib/(model|declarations|capacity)/', '^lib/quantity\\.ts$'] },
     },
     {
       name: 'lib-not-to-commands-or-tests',

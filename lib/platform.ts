@@ -8,6 +8,7 @@ import { inventoryResources, isMigModel, MIG_PROFILES_BY_MODEL, VENDOR_GPU_RESOU
 import { DEFAULT_COMPLIANCE_TIERS, DEFAULT_RESERVED_LABELS, reservedLabelPattern } from './declarations/labels';
 import type { PlatformInput, PlatformSettings, QuantityBounds } from './declarations/platform';
 import { checkNetworkSettings } from './network';
+import { checkKueueSettings } from './queues';
 import { MAX_QUANTITY_UNITS, Quantity } from './quantity';
 import type { FieldError } from './validation';
 import { at, ErrorList, isLabelKey, isLabelValue } from './validation';
@@ -107,6 +108,19 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     kyverno: true,
     namespaceDeleters: ['system:serviceaccount:kube-system:generic-garbage-collector', 'system:kube-controller-manager'],
   },
+  kueue: {
+    flavors: {},
+    teams: {},
+    excludeResources: [],
+    allowOvercommit: false,
+    rootCohort: 'kubeflow-tenants',
+    namespace: 'kueue-system',
+    // Job-like integrations only: pod-based ones (pod, deployment, statefulset) would gate
+    // notebooks, KFP step pods and KServe predictors too (docs/queues.md "Integrations").
+    integrations: ['batch/job', 'jobset.x-k8s.io/jobset', 'kubeflow.org/mpijob', 'kubeflow.org/pytorchjob', 'kubeflow.org/tfjob', 'kubeflow.org/xgboostjob', 'trainer.kubeflow.org/trainjob'],
+    apiServerUsernamePrefix: 'oidc:',
+    exemptUsers: ['system:kube-controller-manager', 'system:serviceaccount:kube-system:job-controller', 'system:serviceaccount:kueue-system:kueue-controller-manager'],
+  },
 };
 
 /**
@@ -188,6 +202,7 @@ function checkPlatform(p: PlatformSettings): FieldError[] {
   }
   out.errors.push(...checkLabelSettings(p));
   checkNetworkSettings(out, p);
+  checkKueueSettings(out, p);
   return out.errors;
 }
 

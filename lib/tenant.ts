@@ -10,6 +10,7 @@ import type { TenantSpec } from './declarations/tenant';
 import { checkNetwork } from './network';
 import { checkProfile } from './profile';
 import { checkQuota } from './quota';
+import { checkQueue, checkQueueSet } from './queues';
 import { checkCredentials } from './secrets';
 import { checkCodeOwners } from './codeowners';
 import { todayUtc } from './deprecations';
@@ -20,7 +21,7 @@ import { checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } 
 export type { TenantSpec } from './declarations/tenant';
 
 /** The top-level fields of a TenantSpec, for the unknown-field check. */
-export const TENANT_FIELDS = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'network', 'credentials', 'decommissioned', 'codeOwners'] as const satisfies readonly (keyof TenantSpec)[];
+export const TENANT_FIELDS = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'network', 'credentials', 'decommissioned', 'codeOwners', 'queue'] as const satisfies readonly (keyof TenantSpec)[];
 /**
  * Compile-time check that TENANT_FIELDS names every TenantSpec field: tsc names a field left out,
  * which synth would otherwise refuse as unknown in every tenant file that uses it.
@@ -46,7 +47,7 @@ export function checkDecommissioned(errs: ErrorList, spec: TenantSpec, _ctx: Che
 }
 
 /** Every per-tenant check, in reporting order. */
-const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkNetwork, checkCredentials, checkDecommissioned, checkCodeOwners];
+const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkNetwork, checkCredentials, checkDecommissioned, checkCodeOwners, checkQueue];
 
 /**
  * Runs every check over every tenant and returns all errors, sorted by file. `deployed` (from
@@ -69,5 +70,6 @@ export function validateTenants(entries: readonly TenantEntry[], platform: Platf
     errors.push(...errs.errors);
   }
   errors.push(...checkTenantSet(entries, deployed));
+  errors.push(...checkQueueSet(entries, platform));
   return sortErrors(errors);
 }

@@ -11,7 +11,7 @@ import * as yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from './support/fixtures';
 
-const STEPS = ['install', 'synth', 'build argocd-health', 'build kyverno-cel', 'test', 'check', 'diff', 'build cluster binaries', 'build kueue', 'cluster tier'];
+const STEPS = ['install', 'synth', 'build argocd-health', 'build kyverno-cel', 'install chromium', 'test', 'check', 'diff', 'build cluster binaries', 'build kueue', 'cluster tier'];
 
 let dirs: string[] = [];
 afterEach(() => {
@@ -56,6 +56,7 @@ describe('.ci/run', () => {
       'npm run synth',
       'npm run build:tools -- argocd-health',
       'npm run build:tools -- kyverno-cel',
+      'npm run setup:chromium',
       'npm test',
       'npm run check',
       'npm run diff -- --base HEAD~1',
@@ -74,6 +75,7 @@ describe('.ci/run', () => {
     expect(r.code).toBe(3);
     const t = table(r.stdout);
     expect(t.get('build kyverno-cel')?.[0]).toBe('ok');
+    expect(t.get('install chromium')?.[0]).toBe('ok');
     expect(t.get('test')).toEqual(['FAILED (3)', expect.stringMatching(/^\d+\.\d s$/)]);
     for (const s of ['check', 'diff', 'build cluster binaries', 'build kueue', 'cluster tier']) expect(t.get(s), s).toEqual(['not run', '']);
     expect(t.get('total')?.[0]).toBe('FAILED (3)');
@@ -88,5 +90,13 @@ describe('GitHub workflow', () => {
     const build = runs.indexOf('npm run build:tools');
     expect(build).toBeGreaterThan(-1);
     expect(build).toBeLessThan(runs.indexOf('npm test'));
+  });
+
+  it('names a Chromium for the capacity picture\'s browser test before npm test (CI=true fails without one)', () => {
+    const wf = yaml.load(fs.readFileSync(path.join(ROOT, '.github/workflows/pr.yml'), 'utf8')) as { jobs: { review: { steps: { run?: string }[] } } };
+    const runs = wf.jobs.review.steps.map((s) => s.run?.trim() ?? '');
+    const setup = runs.findIndex((r) => r.includes('npm run setup:chromium'));
+    expect(setup).toBeGreaterThan(-1);
+    expect(setup).toBeLessThan(runs.indexOf('npm test'));
   });
 });

@@ -83,6 +83,16 @@ describe('import rules (dependency-cruiser)', () => {
     expect(r.output).toMatch(/error model-not-to-upper-layers: lib\/model\/names\.ts → lib\/constructs\/grants\.ts/);
   });
 
+  it('lib/capacity/ imports only the model and declarations, and the model never imports lib/capacity/', () => {
+    const dir = seeded('lib/capacity/format.ts', "import type { synthRepo } from '../pipeline/repo';\nimport type { Grants } from '../constructs/grants';\nexport type Seeded = [typeof synthRepo, Grants];");
+    fs.appendFileSync(path.join(dir, 'lib/model/names.ts'), "\nimport type { CapacityReport } from '../capacity/types';\nexport type Seeded = CapacityReport;\n");
+    const r = cruise(dir);
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('error capacity-imports-only-model-and-declarations: lib/capacity/format.ts → lib/pipeline/repo.ts');
+    expect(r.output).toContain('error capacity-imports-only-model-and-declarations: lib/capacity/format.ts → lib/constructs/grants.ts');
+    expect(r.output).toContain('error model-not-to-upper-layers: lib/model/names.ts → lib/capacity/types.ts');
+  });
+
   it('lib/ importing scripts/ fails', () => {
     const r = cruise(seeded('lib/meta.ts', "import type * as check from '../scripts/check';\nexport type Seeded = typeof check;"));
     expect(r.code).not.toBe(0);

@@ -30,6 +30,8 @@ afterAll(() => {
 /** Fixture repositories by golden name; each returns a temporary repository. */
 const FIXTURE_REPOS: Record<string, () => string> = {
   examples: () => fixtureRepo('examples'),
+  // Kueue queues: capacity flavors, teams, the seed's fraud team with user sub-quotas (issue 12).
+  kueue: () => fixtureRepo('kueue'),
   'gen-org': () => {
     const org = generateOrg(ORG_SEED, 12);
     return makeRepo({ ...org.tenantFiles }, { platform: org.platformSource });

@@ -19,6 +19,7 @@ import type { OrgModel } from '../model/tenant';
 import { AdmissionGuard } from './admission-guard';
 import { DIST_PATH, PLATFORM_APP, SYNC_WAVE_ANNOTATION, tenantProject } from './argocd';
 import { ProfilePolicies } from './kyverno';
+import { ClusterKueue, KUEUE_VIEW_ROLE, kueueConfigFile } from './kueue';
 import { namespaceLabelsFile, PLATFORM_COMPONENTS, PLATFORM_DIR, platformReadme, policyFiles } from './platform-files';
 
 /** Props of {@link ClusterBundle}. */
@@ -39,6 +40,7 @@ export class ClusterBundle extends Chart {
     const ns = g.argocdNamespace;
     const labels = { 'app.kubernetes.io/managed-by': MANAGED_BY, 'app.kubernetes.io/part-of': PLATFORM_APP };
     const kinds = props.model.namespacedKinds;
+    const { kueue } = props.model;
 
     for (const spec of props.model.tenants) {
       new AppProject(this, `project-${spec.name}`, {
@@ -111,6 +113,21 @@ export class ClusterBundle extends Chart {
               ]
             : []),
           ...(platform.guards.kyverno ? [{ group: 'kyverno.io', kind: 'ClusterPolicy' }] : []),
+          // Kueue's cluster-scoped objects, only where the platform declares capacity.
+          ...(kueue
+            ? [
+                { group: 'kueue.x-k8s.io', kind: 'ClusterQueue' },
+                { group: 'kueue.x-k8s.io', kind: 'Cohort' },
+                { group: 'kueue.x-k8s.io', kind: 'ResourceFlavor' },
+                { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: KUEUE_VIEW_ROLE },
+                ...(kueue.userQueues.length > 0 && !platform.guards.admissionPolicy
+                  ? [
+                      { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
+                      { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
+                    ]
+                  : []),
+              ]
+            : []),
         ],
         namespaceResourceWhitelist: [
           { group: 'argoproj.io', kind: 'AppProject' },
@@ -135,11 +152,13 @@ export class ClusterBundle extends Chart {
 
     if (platform.guards.admissionPolicy) new AdmissionGuard(this, 'admission-guard', { platform, labels });
     if (platform.guards.kyverno) new ProfilePolicies(this, 'profile-policies', { platform, labels });
+    if (kueue) new ClusterKueue(this, 'kueue', { kueue, labels });
 
     const files = new Map<string, string>([
-      [`${PLATFORM_DIR}/README.md`, platformReadme()],
+      [`${PLATFORM_DIR}/README.md`, platformReadme(new Set(kueue ? ['kueue'] : []))],
       [PLATFORM_COMPONENTS['profile-controller'].file(), namespaceLabelsFile(platform)],
     ]);
+    if (kueue) files.set(PLATFORM_COMPONENTS.kueue.file(), kueueConfigFile(kueue.settings, kueue.tenants.map((t) => t.tenant)));
     for (const t of props.model.tenants) for (const [f, content] of policyFiles(t, platform)) files.set(f, content);
     this.platformFiles = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }

@@ -110,7 +110,16 @@ export const PLATFORM_COMPONENTS = {
     apply:
       'Replace the file the controller reads (`-namespace-labels-path`; in the Kubeflow manifests the `namespace-labels-data` ConfigMap of `apps/profiles/upstream`) with it and restart the controller. The controller only adds a key that is absent, so existing namespaces keep the labels they have: the tenant bundles set theirs.',
   },
+  kueue: {
+    file: (): string => `${PLATFORM_DIR}/kueue/configuration.yaml`,
+    what:
+      "The Kueue Configuration fragment (only when platform.ts declares Kueue capacity): the tenant namespaces Kueue manages, the integrations chosen (Job-like kinds only, so notebooks, pipeline step pods and KServe predictors are not gated), the resources queues do not cover, fair sharing between teams. docs/queues.md explains each choice.",
+    apply: "Merge its fields into the Configuration in Kueue's `kueue-manager-config` ConfigMap (controller_manager_config.yaml) and restart Kueue; re-apply when a tenant gains or loses its queue (the managed namespaces change).",
+  },
 } as const;
+
+/** Components listed only when the platform uses them, so repositories without them keep their README. */
+const OPTIONAL_COMPONENTS: ReadonlySet<string> = new Set(['kueue']);
 
 /** Components with one file per tenant (the diff groups them with their tenant). */
 const PER_TENANT_COMPONENTS: ReadonlySet<string> = new Set(['vault', 's3']);
@@ -137,8 +146,8 @@ export function platformFileTenant(file: string): string | undefined {
 }
 
 /** `platform/README.md`: what each component folder holds and how the platform team applies it. */
-export function platformReadme(): string {
-  const sections = Object.entries(PLATFORM_COMPONENTS).map(([name, c]) => `## \`${name}/\`\n\n${c.what}\n\n${c.apply}\n`);
+export function platformReadme(used: ReadonlySet<string> = new Set()): string {
+  const sections = Object.entries(PLATFORM_COMPONENTS).filter(([name]) => !OPTIONAL_COMPONENTS.has(name) || used.has(name)).map(([name, c]) => `## \`${name}/\`\n\n${c.what}\n\n${c.apply}\n`);
   return [
     '# dist/platform/: applied by the platform team, not by Argo CD',
     '',

@@ -16,6 +16,7 @@ import { TenantIsolation } from './isolation';
 import { TenantLimitRange } from './limit-range';
 import { TenantPodSecurity } from './pod-security';
 import { TenantProfile } from './profile';
+import { TenantLocalQueues } from './kueue';
 
 /** Props of {@link TenantBundle}. */
 export interface TenantBundleProps {
@@ -38,6 +39,7 @@ export class TenantBundle extends Chart {
     if (t.credentials) new Credentials(this, 'Credentials', { tenant: ns, credentials: t.credentials, bucketPrefix: t.bucketPrefix, platform, labels: common });
     new TenantIsolation(this, 'Isolation', { namespace: ns, allowIngressFromNamespaces: platform.network.allowIngressFromNamespaces, egress: t.egress, labels: common });
     new TenantPodSecurity(this, 'PodSecurity', { namespace: ns, level: t.podSecurity, version: platform.podSecurity.version, labels: common });
+    if (t.localQueues.length > 0) new TenantLocalQueues(this, 'Queues', { namespace: ns, queues: t.localQueues, labels: common });
     applyArgoMetadata(this);
   }
 }

@@ -3,6 +3,7 @@ import type { GpuInventory } from './gpu';
 import type { LabelSettings } from './labels';
 import type { EgressRule, PodSecurityLevel } from './network';
 import type { QuantityInput } from './quota';
+import type { KueueSettings } from './queues';
 
 /** How users are identified by the Kubeflow auth chain (the Profile controller's flags). */
 export interface IdentitySettings {
@@ -223,6 +224,8 @@ export interface PlatformSettings {
   readonly grants: GrantSettings;
   /** @default see {@link GuardSettings} */
   readonly guards: GuardSettings;
+  /** Kueue queues: capacity, teams, the user-queue policy (docs/queues.md). @default see {@link KueueSettings} (no capacity: no Kueue output) */
+  readonly kueue: KueueSettings;
 }
 
 /** Overrides accepted by `definePlatform`: every section optional, each field within it optional. */

@@ -4,6 +4,7 @@ import type { CredentialsSpec } from './credentials';
 import type { GrantSpec } from './grants';
 import type { TenantNetworkSpec } from './network';
 import type { LimitsSpec, QuotaSpec } from './quota';
+import type { TenantQueueSpec } from './queues';
 
 /** A person: the e-mail, and optionally the stable IdP subject (`sub` claim). */
 export interface Person {
@@ -30,6 +31,11 @@ export interface TenantSpec {
   readonly labels: Readonly<Record<string, string>>;
   /** Namespace-wide hard quota. @default no CPU/memory/storage caps, and no GPUs */
   readonly quota?: QuotaSpec;
+  /**
+   * Kueue quota per flavor and resource, with optional per-user sub-quotas (docs/queues.md); the
+   * ResourceQuota's GPU values are derived from it. @default none (no queue)
+   */
+  readonly queue?: TenantQueueSpec;
   /** Per-pod and per-container caps and default requests. @default the platform's `podDefaults` */
   readonly limits?: LimitsSpec;
   /** People besides the owner, with `edit` or `view`. @default none */

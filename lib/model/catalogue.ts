@@ -30,6 +30,9 @@ export const TENANT_NAMESPACED_KINDS: readonly GroupKind[] = [
   { group: 'security.istio.io', kind: 'PeerAuthentication' },
 ];
 
+/** Namespaced Kueue kinds tenant bundles emit when the platform declares Kueue capacity (the LocalQueues). */
+export const KUEUE_NAMESPACED_KINDS: readonly GroupKind[] = [{ group: 'kueue.x-k8s.io', kind: 'LocalQueue' }];
+
 /** API group of an apiVersion (`''` for the core group). */
 export function apiGroupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');

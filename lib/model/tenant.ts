@@ -18,10 +18,14 @@ import { exceptionOf, grantRules, grantsByGrantee, normalizePrefix } from '../gr
 import { podSecurityLevel, resolveEgress } from '../network';
 import type { Quantity } from '../quantity';
 import { effectiveLimits, quotaHard } from '../quota';
+import { queueQuotaGpu, resolveQueue } from '../queues';
+import type { KueueModel, LocalQueueModel } from './kueue';
+import { kueueModel, localQueuesOf } from './kueue';
+import { canonicalQuantity } from '../quantity';
 import type { ResolvedCredentials } from '../secrets';
 import { resolveCredentials, tenantBucketPrefix, tenantVaultPrefix } from '../secrets';
 import type { GroupKind } from './catalogue';
-import { TENANT_NAMESPACED_KINDS } from './catalogue';
+import { KUEUE_NAMESPACED_KINDS, TENANT_NAMESPACED_KINDS } from './catalogue';
 import { isDecommissioned } from './decommission';
 import { identityOf, kfamBindingName } from './identity';
 import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS, grantObjectName } from './names';
@@ -101,6 +105,8 @@ export interface TenantModel {
   readonly bucketPrefix: string;
   /** The tenant's Vault prefix, relative to the KV mount. */
   readonly vaultPrefix: string;
+  /** Its Kueue LocalQueues (`default` and one per user), sorted by name; empty without a queue. */
+  readonly localQueues: readonly LocalQueueModel[];
 }
 
 /** Every tenant, resolved, and the org-wide facts. */
@@ -112,6 +118,8 @@ export interface OrgModel {
   readonly names: readonly string[];
   /** Namespaced kinds tenant bundles emit (the catalogue), for the AppProject whitelists. */
   readonly namespacedKinds: readonly GroupKind[];
+  /** The Kueue objects; undefined when the platform declares no capacity (lib/model/kueue.ts). */
+  readonly kueue?: KueueModel;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -158,7 +166,7 @@ function ownModel(spec: TenantSpec, platform: PlatformSettings): TenantModel {
     name: spec.name,
     owner: identityOf(spec.owner, platform),
     labels: spec.labels,
-    quotaHard: quotaHard(spec.quota, platform),
+    quotaHard: withQueueGpu(quotaHard(spec.quota, platform), spec, platform),
     limits: effectiveLimits(spec, platform),
     podSecurity: podSecurityLevel(spec.labels, platform),
     egress: resolveEgress(spec, platform),
@@ -170,7 +178,20 @@ function ownModel(spec: TenantSpec, platform: PlatformSettings): TenantModel {
     decommissioned,
     bucketPrefix: tenantBucketPrefix(spec.name, platform),
     vaultPrefix: tenantVaultPrefix(spec.name, platform),
+    localQueues: [],
   };
+}
+
+/**
+ * The ResourceQuota with the GPU values a queue derives (nominal + borrowingLimit + allowance
+ * outside Kueue, lib/queues.ts `queueQuotaGpu`), so it never rejects the pods of admitted Jobs.
+ */
+function withQueueGpu(hard: Record<string, string>, spec: TenantSpec, platform: PlatformSettings): Record<string, string> {
+  const q = resolveQueue(spec, platform);
+  if (!q) return hard;
+  const out = { ...hard };
+  for (const [r, n] of Object.entries(queueQuotaGpu(q, platform))) out[`requests.${r}`] = canonicalQuantity(n);
+  return out;
 }
 
 /**
@@ -179,6 +200,7 @@ function ownModel(spec: TenantSpec, platform: PlatformSettings): TenantModel {
  */
 export function orgModel(specs: readonly TenantSpec[], platform: PlatformSettings): OrgModel {
   const own = [...specs].sort((a, b) => cmp(a.name, b.name)).map((s) => ownModel(s, platform));
+  const kueue = kueueModel(specs, platform);
   const grantsIn = new Map<string, Set<string>>();
   const artifactsIn = new Map<string, ArtifactGrantIn[]>();
   // A decommissioned granter has no grantsOut: its grants leave the grantees' policies with it.
@@ -201,7 +223,9 @@ export function orgModel(specs: readonly TenantSpec[], platform: PlatformSetting
             seen.add(k);
             return true;
           });
-    return { ...t, grantsIn: [...(grantsIn.get(t.name) ?? [])].sort(cmp), artifactGrantsIn };
+    return { ...t, grantsIn: [...(grantsIn.get(t.name) ?? [])].sort(cmp), artifactGrantsIn, localQueues: localQueuesOf(t.name, kueue) };
   });
-  return { platform, tenants, names: tenants.map((t) => t.name), namespacedKinds: TENANT_NAMESPACED_KINDS };
+  // Kueue kinds join the whitelists only where Kueue is used: repositories without it stay unchanged.
+  const namespacedKinds = kueue ? [...TENANT_NAMESPACED_KINDS, ...KUEUE_NAMESPACED_KINDS].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)) : TENANT_NAMESPACED_KINDS;
+  return { platform, tenants, names: tenants.map((t) => t.name), namespacedKinds, ...(kueue ? { kueue } : {}) };
 }
