@@ -8,7 +8,7 @@
 //     webhooks (not kube-system, not kueue-system) is added the same way.
 //   tsx test/cluster/kueue-setup.ts rbac <dir>
 //     the manager's RBAC from the module (see rbac() below).
-//   tsx test/cluster/kueue-setup.ts config <out> <base.yaml|-> <webhook port> <cert dir> <metrics port> <health port>
+//   tsx test/cluster/kueue-setup.ts config <out> <base.yaml> <webhook port> <cert dir> <metrics port> <health port>
 //     the Kueue Configuration: <base.yaml> (the fragment synth emits for the platform team) with
 //     the settings that only concern where this process runs replaced: webhook host/port/certDir,
 //     metrics and health addresses on 127.0.0.1, leader election and internal certificate
@@ -85,14 +85,10 @@ function rbac(dir: string): string {
 type Config = Record<string, unknown> & { apiVersion?: string; kind?: string };
 
 function config(base: string, webhookPort: string, certDir: string, metricsPort: string, healthPort: string): string {
-  let c: Config = { apiVersion: 'config.kueue.x-k8s.io/v1beta2', kind: 'Configuration' };
-  if (base !== '-') {
-    const docs = yaml.loadAll(readFileSync(base, 'utf8')).filter(Boolean) as Config[];
-    const found = docs.find((d) => d.kind === 'Configuration');
-    if (!found) throw new Error(`${base}: no Kueue Configuration in it`);
-    if (found.apiVersion !== 'config.kueue.x-k8s.io/v1beta2') throw new Error(`${base}: Configuration is ${found.apiVersion}, expected config.kueue.x-k8s.io/v1beta2`);
-    c = found;
-  }
+  const docs = yaml.loadAll(readFileSync(base, 'utf8')).filter(Boolean) as Config[];
+  const c = docs.find((d) => d.kind === 'Configuration');
+  if (!c) throw new Error(`${base}: no Kueue Configuration in it`);
+  if (c.apiVersion !== 'config.kueue.x-k8s.io/v1beta2') throw new Error(`${base}: Configuration is ${c.apiVersion}, expected config.kueue.x-k8s.io/v1beta2`);
   return yaml.dump(
     {
       ...c,
@@ -112,6 +108,6 @@ if (cmd === 'webhooks' && args.length === 3) process.stdout.write(webhooks(args[
 else if (cmd === 'rbac' && args.length === 1) process.stdout.write(rbac(args[0]!));
 else if (cmd === 'config' && args.length === 6) writeFileSync(args[0]!, config(args[1]!, args[2]!, args[3]!, args[4]!, args[5]!));
 else {
-  console.error('usage: kueue-setup.ts webhooks <manifests> <port> <ca> | rbac <dir> | config <out> <base|-> <webhook port> <cert dir> <metrics port> <health port>');
+  console.error('usage: kueue-setup.ts webhooks <manifests> <port> <ca> | rbac <dir> | config <out> <base> <webhook port> <cert dir> <metrics port> <health port>');
   process.exit(2);
 }

@@ -357,16 +357,11 @@ users: [{name: kueue, user: {token: "$KUEUE_TOKEN"}}]
 contexts: [{name: kft, context: {cluster: kft, user: kueue}}]
 current-context: kft
 EOF
-# The Configuration: the fragment synth emits for the platform team (dist/platform/kueue/), with
-# only the process's own addresses, certificates and leader election replaced (kueue-setup.ts).
-KUEUE_BASE_CONFIG=-
-for f in "$ROOT"/dist/platform/kueue/*.yaml; do
-  if [ -f "$f" ] && grep -q '^kind: Configuration' "$f"; then KUEUE_BASE_CONFIG=$f; break; fi
-done
-if [ "$KUEUE_BASE_CONFIG" = - ]; then
-  KUEUE_BASE_CONFIG="$HERE/kueue-configuration.yaml"
-  log "WARNING: synth emitted no Kueue Configuration to dist/platform/kueue/; using the tier's fixture ${KUEUE_BASE_CONFIG#"$ROOT"/}"
-fi
+# The Configuration: the fragment synth emits for the platform team (platform/kueue/) for the
+# scenarios' input (the kueue fixture, kueue-fixture.ts; its tenant namespaces are the managed
+# ones), with only the process's own addresses, certificates and leader election replaced.
+KUEUE_BASE_CONFIG="$KQ/synthesized-configuration.yaml"
+(cd "$ROOT" && node_modules/.bin/tsx test/cluster/kueue-fixture.ts "$KUEUE_BASE_CONFIG") || die "synthesizing the kueue fixture (kueue-fixture.ts)"
 (cd "$ROOT" && node_modules/.bin/tsx test/cluster/kueue-setup.ts config "$KQ/config.yaml" "$KUEUE_BASE_CONFIG" \
   "$KUEUE_WEBHOOK_PORT" "$KQ/webhook-certs" "$KUEUE_METRICS_PORT" "$KUEUE_HEALTH_PORT") || die "kueue-setup.ts config"
 (cd "$ROOT" && node_modules/.bin/tsx test/cluster/kueue-setup.ts webhooks "$KQ/webhook-manifests.yaml" "$KUEUE_WEBHOOK_PORT" "$P/ca.crt") \
@@ -398,7 +393,7 @@ k apply --server-side --field-manager kft-cluster-test -f "$KQ/webhooks.yaml" >>
 metrics_code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$P/ca.crt" "https://127.0.0.1:$KUEUE_METRICS_PORT/metrics" || true)
 case "$metrics_code" in 401 | 403) ;; *) die "Kueue's metrics server did not answer with the run's certificate (HTTP '$metrics_code')" ;; esac
 KUEUE_SECS=$(($(date +%s) - TKQ))
-log "Kueue $KUEUE_VERSION up in ${KUEUE_SECS}s (webhooks https://127.0.0.1:$KUEUE_WEBHOOK_PORT, configuration from ${KUEUE_BASE_CONFIG#"$ROOT"/})"
+log "Kueue $KUEUE_VERSION up in ${KUEUE_SECS}s (webhooks https://127.0.0.1:$KUEUE_WEBHOOK_PORT; configuration: the kueue fixture's, synthesized)"
 STARTUP_SECS=$(($(date +%s) - TS))
 log "control plane up in ${STARTUP_SECS}s"
 
