@@ -107,18 +107,12 @@ const quotaUsed = (ns: string, key: string) =>
 beforeAll(async () => {
   const files = await kueueScenarioFiles();
   usernamePrefix = (await fixtureInputs('kueue')).platform.kueue.apiServerUsernamePrefix;
-  const all = [...files]
-    .filter(([f]) => f.startsWith('tenants/') || f.startsWith('cluster/'))
-    .flatMap(([, text]) => yaml.loadAll(text) as KubeObject[])
-    .filter(Boolean);
-  objects = all.filter(
-    (o) =>
-      !!o.metadata.namespace ||
-      o.kind === 'Profile' ||
-      (o.kind === 'Namespace' && o.apiVersion === 'v1') ||
-      CLUSTER_KINDS.has(o.kind) ||
-      (o.kind.startsWith('ValidatingAdmissionPolicy') && o.metadata.name === USER_QUEUE_POLICY),
-  );
+  const load = (prefix: string) =>
+    [...files].filter(([f]) => f.startsWith(prefix)).flatMap(([, text]) => (yaml.loadAll(text) as KubeObject[]).filter(Boolean));
+  objects = [
+    ...load('tenants/'),
+    ...load('cluster/').filter((o) => CLUSTER_KINDS.has(o.kind) || (o.kind.startsWith('ValidatingAdmissionPolicy') && o.metadata.name === USER_QUEUE_POLICY)),
+  ];
   // Cluster-level first (flavors, cohorts, queues, the policy, the Profiles), then, once the
   // Profile controller made the namespaces, the namespaced objects (LocalQueues, LimitRanges, ...).
   const first = objects.filter((o) => !o.metadata.namespace && !(o.kind === 'Namespace'));

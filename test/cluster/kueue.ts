@@ -1,7 +1,7 @@
 // Helpers of the Kueue scenarios (10-kueue): plain batch/v1 Jobs submitted to the real Kueue
 // controller run.sh starts, and what Kueue and the Job controller did with them (the Job's
 // Workload, its admission and flavors, the Job's pods, the ResourceQuota's refusals).
-import { type KubeObject, getJson, kubectl, kubectlOk, sleep, waitFor } from './helpers';
+import { type KubeObject, RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY, getJson, kubectl, kubectlOk, sleep, waitFor } from './helpers';
 
 export const QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
 const IMAGE = 'example.invalid/never-pulled:1';
@@ -30,7 +30,9 @@ export function jobManifest(j: JobRequest): KubeObject {
         spec: {
           restartPolicy: 'Never',
           terminationGracePeriodSeconds: 0,
-          containers: [{ name: 'main', image: IMAGE, resources: { requests: j.requests, limits: j.requests } }],
+          // what Pod Security `restricted` asks (the PCI tenants' level), admitted at every level
+          securityContext: RESTRICTED_POD_SECURITY,
+          containers: [{ name: 'main', image: IMAGE, securityContext: RESTRICTED_CONTAINER_SECURITY, resources: { requests: j.requests, limits: j.requests } }],
         },
       },
     },
@@ -135,14 +137,17 @@ export function podCreateFailures(namespace: string, job: string): string[] {
   return ev.map((e) => e.message);
 }
 
-/** Waits until the Job controller created all `n` pods, and no pod creation failed. */
+/** Waits until the Job controller created all `n` pods; fails at the first refused pod creation. */
 export async function waitPods(namespace: string, job: string, n: number): Promise<KubeObject[]> {
-  return waitFor(`${n} pod(s) of Job ${namespace}/${job}`, () => {
+  const end = Date.now() + 60_000;
+  for (;;) {
     const failures = podCreateFailures(namespace, job);
-    if (failures.length > 0) throw new Error(`pods of ${namespace}/${job} were refused: ${failures.join('; ')}`);
+    if (failures.length > 0) throw new Error(`pods of ${namespace}/${job} were refused: ${failures[0]}`);
     const pods = podsOf(namespace, job);
-    return pods.length >= n ? pods : false;
-  });
+    if (pods.length >= n) return pods;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${n} pod(s) of Job ${namespace}/${job}`);
+    await sleep(300);
+  }
 }
 
 /** Deletes Jobs (their Workloads and pods go with them) and waits until Kueue released the quota. */
