@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureInputs } from '../fixture-repo';
-import { type KubeObject, applyObjects, fx, getJson, getObject, kubectl, kubectlOk, waitFor } from './helpers';
+import { type KubeObject, RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY, applyObjects, fx, getJson, getObject, kubectl, kubectlOk, waitFor } from './helpers';
 import { QUEUE_LABEL, type JobRequest, deleteJobs, jobState, podCreateFailures, podsOf, submit, submitOk, waitAdmitted, waitPending, waitPods } from './kueue';
 import { kueueScenarioFiles } from './kueue-fixture';
 
@@ -312,7 +312,7 @@ describe('ResourceQuota and Kueue agree', () => {
     await waitFor('ResourceQuota used 50 of 50 GPUs', () => quotaUsed(FRAUD, `requests.${GPU}`) === '50');
     for (const [ns, jobs] of created) for (const j of jobs) expect(podCreateFailures(ns, j), `${ns}/${j}`).toEqual([]);
     // the ResourceQuota still caps what bypasses Kueue
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'outside-kueue', namespace: FRAUD }, spec: { containers: [{ name: 'main', image: 'example.invalid/x:1', resources: { requests: { cpu: '1', memory: '1Gi', [GPU]: '1' }, limits: { cpu: '1', memory: '1Gi', [GPU]: '1' } } }] } };
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'outside-kueue', namespace: FRAUD }, spec: { securityContext: RESTRICTED_POD_SECURITY, containers: [{ name: 'main', image: 'example.invalid/x:1', securityContext: RESTRICTED_CONTAINER_SECURITY, resources: { requests: { cpu: '1', memory: '1Gi', [GPU]: '1' }, limits: { cpu: '1', memory: '1Gi', [GPU]: '1' } } }] } };
     const r = kubectl(['create', '--dry-run=server', '-f', '-'], JSON.stringify(pod));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/exceeded quota: kf-resource-quota, requested: requests\.nvidia\.com\/gpu=1, used: requests\.nvidia\.com\/gpu=50, limited: requests\.nvidia\.com\/gpu=50/);
