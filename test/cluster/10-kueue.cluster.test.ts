@@ -5,7 +5,7 @@
 // server's ResourceQuota admit their pods.
 //
 // Input: the `kueue` fixture synthesized in-process (kueue-fixture.ts: its tenants plus two
-// borrowing-only tenants, all renamed fx-*), Kueue started by run.sh with the Configuration synth
+// borrowing-only tenants, all renamed kq-*), Kueue started by run.sh with the Configuration synth
 // emits for it. Applied here: the tenant bundles (Profiles, then LocalQueues and the rest) and the
 // cluster bundle's Kueue objects (ResourceFlavors, Cohorts, ClusterQueues, the user-queue
 // ValidatingAdmissionPolicy and its binding). Every number below is the fixture's (asserted first).
@@ -17,14 +17,14 @@ import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureInputs } from '../fixture-repo';
-import { type KubeObject, RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY, applyObjects, fx, getJson, getObject, kubectl, kubectlOk, waitFor } from './helpers';
+import { type KubeObject, RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY, applyObjects, getJson, getObject, kubectl, kubectlOk, loadDist, waitFor } from './helpers';
 import { QUEUE_LABEL, type JobRequest, deleteJobs, jobState, podCreateFailures, podsOf, submit, submitOk, waitAdmitted, waitPending, waitPods } from './kueue';
-import { kueueScenarioFiles } from './kueue-fixture';
+import { kq, kueueScenarioFiles } from './kueue-fixture';
 
-const FRAUD = fx('fraud-modelling');
-const SCORING = fx('fraud-scoring');
-const VISION = fx('vision');
-const BURST = fx('research-burst');
+const FRAUD = kq('fraud-modelling');
+const SCORING = kq('fraud-scoring');
+const VISION = kq('vision');
+const BURST = kq('research-burst');
 const NAMESPACES = [FRAUD, SCORING, VISION, BURST];
 const GPU = 'nvidia.com/gpu';
 const MIG1 = 'nvidia.com/mig-1g.5gb';
@@ -113,6 +113,9 @@ beforeAll(async () => {
     ...load('tenants/'),
     ...load('cluster/').filter((o) => CLUSTER_KINDS.has(o.kind) || (o.kind.startsWith('ValidatingAdmissionPolicy') && o.metadata.name === USER_QUEUE_POLICY)),
   ];
+  const org = new Set(loadDist().filter((e) => e.object.kind === 'Profile').map((e) => e.object.metadata.name));
+  const clash = objects.filter((o) => o.kind === 'Profile' && org.has(o.metadata.name)).map((o) => o.metadata.name);
+  if (clash.length > 0) throw new Error(`the org has tenants named like the kueue scenario's (${clash.join(', ')}); rename them, or change kq() in test/cluster/kueue-fixture.ts`);
   // Cluster-level first (flavors, cohorts, queues, the policy, the Profiles), then, once the
   // Profile controller made the namespaces, the namespaced objects (LocalQueues, LimitRanges, ...).
   const first = objects.filter((o) => !o.metadata.namespace && !(o.kind === 'Namespace'));

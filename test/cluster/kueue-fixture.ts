@@ -3,7 +3,8 @@
 // Alice 8 and Bob 8, the vision tenant on every GPU kind) plus two tenants the scenarios need and
 // the fixture has no use for: a second fraud tenant that may only borrow (a team budget across
 // tenants) and a research tenant that may only borrow (what vision's lendingLimit holds back).
-// Synthesized in-process with every tenant renamed fx-<name>, like the other fixture suites.
+// Synthesized in-process with every tenant renamed kq-<name> (the examples fixture's tenants are
+// applied as fx-<name> by other suites, and its fraud-modelling must not meet this one).
 //
 //   tsx test/cluster/kueue-fixture.ts <file>   writes the Kueue Configuration synth emits for it
 //   (dist/platform/kueue/configuration.yaml of this input) to <file>; run.sh starts Kueue with it.
@@ -11,7 +12,9 @@ import { writeFileSync } from 'node:fs';
 import { synthesize } from '../../lib/synth';
 import type { TenantSpec } from '../../lib/tenant';
 import { fixtureInputs } from '../fixture-repo';
-import { fx } from './helpers';
+
+/** The name a tenant of the kueue fixture is applied under. */
+export const kq = (tenant: string): string => `kq-${tenant}`;
 
 /** Tenants added to the fixture's: each borrows only (nominal 0 GPUs). */
 export const EXTRA_TENANTS: TenantSpec[] = [
@@ -43,7 +46,7 @@ export const EXTRA_TENANTS: TenantSpec[] = [
 export async function kueueScenarioFiles(): Promise<ReadonlyMap<string, string>> {
   const { platform, entries } = await fixtureInputs('kueue');
   const all = [...entries.map((e) => e.spec), ...EXTRA_TENANTS];
-  const renamed = all.map((spec) => ({ file: `tenants/${fx(spec.name)}.ts`, spec: { ...spec, name: fx(spec.name) } }));
+  const renamed = all.map((spec) => ({ file: `tenants/${kq(spec.name)}.ts`, spec: { ...spec, name: kq(spec.name) } }));
   return synthesize(renamed, platform).files;
 }
 
