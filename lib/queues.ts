@@ -6,10 +6,10 @@
  * Semantics of every field: docs/queues.md.
  */
 import type { PlatformSettings } from './declarations/platform';
-import type { FlavorQuotas, KueueSettings, QueueLimits, TenantQueueSpec } from './declarations/queues';
+import type { KueueSettings, QueueLimits, TenantQueueSpec } from './declarations/queues';
 import { KUEUE_FRAMEWORKS } from './declarations/queues';
 import type { TenantSpec } from './declarations/tenant';
-import { inventoryResources, MIG_PREFIX } from './gpu';
+import { inventoryResources } from './gpu';
 import { canonicalQuantity, Quantity } from './quantity';
 import type { CheckContext, TenantEntry } from './validation';
 import { at, checkCount, checkDnsLabel, checkObject, ErrorList, FieldError, isEmail, isLabelKey, isLabelValue, isPlainObject, Shown } from './validation';
@@ -31,7 +31,6 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 const NON_GPU_RESOURCES = ['cpu', 'memory', 'ephemeral-storage', 'pods'];
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const cellKey = (flavor: string, resource: string): string => `${flavor}\u0000${resource}`;
 
 /** Whether Kueue is in use: the platform declares capacity. */
 export function kueueEnabled(platform: PlatformSettings): boolean {
@@ -653,5 +652,3 @@ export function tenantQueues(specs: readonly TenantSpec[], p: PlatformSettings):
   return out.sort((a, b) => cmp(a.tenant, b.tenant));
 }
 
-export { cellKey, MIG_PREFIX };
-export type { FlavorQuotas };

@@ -5,6 +5,7 @@
  */
 import type { QuantityInput, QuotaSpec } from './declarations/quota';
 import { explainUnknownGpu, inventoryResources } from './gpu';
+import { queueQuotaGpu, resolveQueue } from './queues';
 import type { PlatformSettings } from './declarations/platform';
 import { countProblem, quantityProblem, ZERO_LIMIT } from './platform';
 import { canonicalQuantity, minQuantity, Quantity } from './quantity';
@@ -191,10 +192,20 @@ export function checkQuota(errs: ErrorList, spec: TenantSpec, ctx: CheckContext)
       errs.invalid(`limits.pod.max.${r}`, cap.text, `exceeds the tenant quota quota.${r} "${q.text}"; lower the per-pod cap or raise the quota`);
     }
   }
+  // With a queue the ResourceQuota's GPU values are derived from it (lib/queues.ts queueQuotaGpu).
+  const queue = spec.queue === undefined ? undefined : resolveQueue(spec, ctx.platform);
+  const derived = queue ? queueQuotaGpu(queue, ctx.platform) : {};
   for (const [res, n] of Object.entries(podGpu)) {
-    const q = quotaGpu[res] ?? 0;
+    const fromQueue = derived[res];
+    const q = fromQueue ?? quotaGpu[res] ?? 0;
     if (n > q) {
-      errs.invalid(at.key('limits.pod.max.gpu', res), n, `exceeds the tenant quota quota.gpu["${res}"] (${q}); lower the per-pod cap or raise the quota`);
+      errs.invalid(
+        at.key('limits.pod.max.gpu', res),
+        n,
+        fromQueue !== undefined
+          ? `exceeds the tenant's GPU quota requests.${res} (${q}, derived from its queue: nominal + borrowingLimit + outsideKueue); lower the per-pod cap or raise the queue's quota`
+          : `exceeds the tenant quota quota.gpu["${res}"] (${q}); lower the per-pod cap or raise the quota`,
+      );
     }
   }
   const eff = effectiveLimits(spec, ctx.platform);

@@ -12,6 +12,8 @@ import { ApiObject, App } from 'cdk8s';
 import { toYamlDocument } from './yaml';
 import type { Deprecation, DeprecationWarning } from './deprecations';
 import { atOldSpelling, DEPRECATIONS, migrateEntries, todayUtc } from './deprecations';
+import { capacityFile, capacityReport, CAPACITY_FILE } from './capacity/build';
+import type { CapacityReport } from './capacity/types';
 import { ClusterBundle } from './constructs/cluster-bundle';
 import { TenantBundle } from './constructs/tenant-bundle';
 import { apiGroupOf } from './model/catalogue';
@@ -39,6 +41,8 @@ export interface SynthResult {
   readonly tenants: number;
   /** Old spellings rewritten before validation (lib/deprecations.ts); they never change `files`. */
   readonly warnings: readonly DeprecationWarning[];
+  /** The capacity report (lib/capacity/build.ts); no cells without Kueue capacity. */
+  readonly capacity: CapacityReport;
 }
 
 /** Injectable for tests: the deprecation table and the clock its removal dates are compared with. */
@@ -81,7 +85,7 @@ export function synthesize(declared: readonly TenantEntry[], platform: PlatformS
   const { entries, warnings, errors } = checkDeclarations(declared, platform, options);
   if (errors.length > 0) throw new ValidationError(errors);
   const model = orgModel(entries.map((e) => e.spec), platform);
-  return { ...render(model), tenants: model.tenants.length, warnings };
+  return { ...render(model), tenants: model.tenants.length, warnings, capacity: capacityReport(model) };
 }
 
 /**
@@ -134,6 +138,8 @@ export function render(model: OrgModel): Pick<SynthResult, 'files' | 'objects'> 
     files.set(o.file, toYaml(o.manifest));
   }
   for (const [f, content] of cluster.platformFiles) files.set(f, content);
+  // The capacity report's data, for the review diff of the next change (lib/capacity/build.ts).
+  if (model.kueue) files.set(CAPACITY_FILE, capacityFile(capacityReport(model)));
   const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return { files: sorted, objects };
 }

@@ -8,11 +8,15 @@
  * With nothing to compare (the base is HEAD and the working tree is clean) it says how to pick a
  * base instead of printing an empty report, and exits 0.
  * Changes caused by a tool upgrade (lib/ changed since the base) get their own section.
+ * With Kueue capacity, the capacity a PR takes or frees is listed per flavor and resource
+ * (dist/platform/kueue/capacity.json at the base against the working tree's, lib/capacity/change.ts).
  * A team change or a lowered compliance tier blocks unless `acknowledgements.yaml` (working tree,
  * owned by the platform team) acknowledges it (lib/diff/acks.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CAPACITY_FILE, parseCapacityFile } from '../lib/capacity/build';
+import { capacityChange } from '../lib/capacity/render';
 import { diffTrees, hasBlocking, readAcks, renderMarkdown, renderText } from '../lib/diff';
 import { defaultBase, git, isCommit, readGitTreeInBackground } from '../lib/git';
 import { argValue as arg, reportUserError, runCommand } from '../lib/cli';
@@ -47,11 +51,18 @@ async function main(): Promise<number> {
     const synth = repo.result;
     const before = await beforeRead;
     before.delete(INPUTS_FILE); // the record of synth's inputs, not an object (lib/inputs-digest.ts)
+    // The capacity report's data: shown as the capacity change lines, not as a file diff.
+    const capacity = capacityChange(parseCapacityFile(before.get(CAPACITY_FILE)), parseCapacityFile(synth.files.get(CAPACITY_FILE)));
+    before.delete(CAPACITY_FILE);
+    const after = new Map(synth.files);
+    after.delete(CAPACITY_FILE);
     // When lib/ changed, tool changes are measured separately from tenant changes (lib/toolchange.ts).
     const split = await splitToolChanges(root, base, before);
     // Label settings and acknowledgements of the working tree: the platform team's current word.
-    const report = diffTrees(split.before, synth.files, { labels: repo.platform.labels, acks: readAcks(root) });
-    const opts = { base: baseLabel, head: 'working tree', tool: split.tool, note: split.note, deprecations: synth.warnings.map(String) };
+    const splitBefore = new Map(split.before);
+    splitBefore.delete(CAPACITY_FILE);
+    const report = diffTrees(splitBefore, after, { labels: repo.platform.labels, acks: readAcks(root) });
+    const opts = { base: baseLabel, head: 'working tree', tool: split.tool, note: split.note, deprecations: synth.warnings.map(String), capacity };
     const md = arg('--markdown');
     if (md) fs.writeFileSync(path.resolve(md), renderMarkdown(report, opts));
     process.stdout.write(format === 'markdown' ? renderMarkdown(report, opts) : renderText(report, opts));

@@ -269,6 +269,18 @@ describe('checks at synth: a tenant\'s queue', () => {
     expect(errs(platform, queueTenant('fraud', queue))).toEqual(expected);
   });
 
+  it('user queue names: at most 63 characters (a label value), else queueName; a subject where the platform identifies by subject', () => {
+    const long = `${'a'.repeat(60)}@example.com`;
+    expect(errs(platform, queueTenant('fraud', { flavors: gpu(8), users: { [long]: { flavors: gpu(1) } } }))).toEqual([
+      `tenants/fraud.ts: queue.users["${long}"]: Too long: "${long}": its queue name "user-${'a'.repeat(60)}-example-com" is longer than 63 characters (a label value); set queueName, e.g. "user-${'a'.repeat(40)}"`,
+    ]);
+    expect(errs(platform, queueTenant('fraud', { flavors: gpu(8), users: { [long]: { flavors: gpu(1), queueName: 'user-long' } } }))).toEqual([]);
+    const bySubject = definePlatform({ ...PLATFORM, identity: { use: 'subject' } });
+    expect(errs(bySubject, queueTenant('fraud', { flavors: gpu(8), users: { 'alice@example.com': { flavors: gpu(1) } } }, { owner: { email: 'lead@example.com', subject: 'lead-sub' } }))).toEqual([
+      'tenants/fraud.ts: queue.users["alice@example.com"].subject: Required value: the platform identifies users by IdP subject (platform.ts identity.use); add the subject',
+    ]);
+  });
+
   it('CPU and memory covered by queues: a queue without them could never admit a Job', () => {
     const t = queueTenant('fraud', {});
     (t.queue as Json).flavors = gpu(2);
@@ -290,6 +302,13 @@ describe('checks at synth: a tenant\'s queue', () => {
     (t.queue as Json).flavors.cpu = { cpu: { nominal: '4' }, memory: { nominal: '16Gi' } };
     expect(errs(platform, t)).toEqual([
       'tenants/fraud.ts: queue.flavors["cpu"]["memory"].borrowingLimit: Required value: quota.memory caps the namespace at 64Gi, and an unlimited borrowingLimit would let Kueue admit Jobs whose pods the ResourceQuota then rejects; write the most this tenant may borrow (nominal + borrowingLimit at most 64Gi), or remove quota.memory',
+    ]);
+  });
+
+  it('a per-pod GPU cap is compared with the GPU quota derived from the queue', () => {
+    expect(errs(platform, queueTenant('fraud', { flavors: gpu(2) }, { limits: { pod: { max: { gpu: { 'nvidia.com/gpu': 2 } } } } }))).toEqual([]);
+    expect(errs(platform, queueTenant('fraud', { flavors: gpu(2) }, { limits: { pod: { max: { gpu: { 'nvidia.com/gpu': 3 } } } } }))).toEqual([
+      'tenants/fraud.ts: limits.pod.max.gpu["nvidia.com/gpu"]: Invalid value: 3: exceeds the tenant\'s GPU quota requests.nvidia.com/gpu (2, derived from its queue: nominal + borrowingLimit + outsideKueue); lower the per-pod cap or raise the queue\'s quota',
     ]);
   });
 
@@ -349,6 +368,33 @@ describe('checks at synth: the platform\'s kueue settings', () => {
     expect(resources.length).toBeGreaterThan(15);
     expect(platformErrors({ gpu: { vendors: [], mig, timeSliced: [] }, kueue: { flavors: { cpu: { resources: { cpu: '1', memory: '1Gi' } }, ...flavors } } })).toEqual([
       `platform.ts: kueue.flavors: Invalid value: "${resources.length + 1} resource groups": Kueue allows at most 16 resource groups per queue; offer the same resources from more flavors`,
+    ]);
+  });
+
+  it('names, resources, taints, tolerations, weights and integrations are checked', () => {
+    expect(
+      platformErrors({
+        ...PLATFORM,
+        kueue: {
+          ...k,
+          flavors: {
+            ...k.flavors,
+            A100_BIG: { resources: { 'nvidia.com/gpu': 1 } },
+            odd: { resources: { 'example.com/fpga': 1 }, nodeTaints: [{ key: 'gpu', effect: 'NoStart' as never }], tolerations: [{ value: 'x' }] },
+            empty: {},
+          },
+          teams: { fraud: { weight: 0 } },
+          integrations: ['batch/job', 'notebook' as never],
+        },
+      }),
+    ).toEqual([
+      'platform.ts: kueue.flavors["A100_BIG"]: Invalid value: "A100_BIG": a flavor name is a ResourceFlavor name: lowercase letters, digits, "-" and ".", e.g. "a100-80gb"',
+      'platform.ts: kueue.flavors["odd"].nodeTaints[0].effect: Unsupported value: "NoStart": supported values: NoSchedule, PreferNoSchedule, NoExecute',
+      'platform.ts: kueue.flavors["odd"].tolerations[0].key: Required value: a toleration without key must have operator "Exists"',
+      'platform.ts: kueue.flavors["odd"].resources["example.com/fpga"]: Unsupported value: "example.com/fpga": not a resource of this platform; valid: cpu, memory, ephemeral-storage, pods, nvidia.com/gpu, nvidia.com/mig-1g.5gb',
+      'platform.ts: kueue.flavors["empty"].resources: Required value: what the flavor\'s nodes offer together, e.g. { "nvidia.com/gpu": 16 }',
+      'platform.ts: kueue.teams["fraud"].weight: Invalid value: 0: a fair-sharing weight above 0, e.g. 1 or 2.5',
+      'platform.ts: kueue.integrations[1]: Unsupported value: "notebook": supported values: batch/job, deployment, jobset.x-k8s.io/jobset, kubeflow.org/jaxjob, kubeflow.org/mpijob, kubeflow.org/paddlejob, kubeflow.org/pytorchjob, kubeflow.org/tfjob, kubeflow.org/xgboostjob, leaderworkerset.x-k8s.io/leaderworkerset, pod, ray.io/raycluster, ray.io/rayjob, statefulset, trainer.kubeflow.org/trainjob',
     ]);
   });
 

@@ -22,6 +22,25 @@ import { Quantity } from '../quantity';
 import type { CellLimits, TenantQueue } from '../model/kueue';
 import type { CapacityAllocation, CapacityCell, CapacityFlag, CapacityReport } from './types';
 
+/**
+ * Where synth writes the report's data (`dist/platform/kueue/capacity.json`, only with Kueue
+ * capacity): the review diff compares the base's with the working tree's, so a PR shows the
+ * capacity it takes or frees.
+ */
+export const CAPACITY_FILE = 'platform/kueue/capacity.json';
+
+/** The report as written to {@link CAPACITY_FILE}: stable key order, one trailing newline. */
+export function capacityFile(report: CapacityReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** A report read back from {@link CAPACITY_FILE}; an absent file is the empty report. */
+export function parseCapacityFile(text: string | undefined): CapacityReport {
+  if (text === undefined) return { cells: [] };
+  const parsed = JSON.parse(text) as CapacityReport;
+  return { cells: parsed.cells ?? [] };
+}
+
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Milli-units as the report's number (cores, bytes, devices). */

@@ -43,8 +43,9 @@ function holderChanges(base: CapacityCell, head: CapacityCell): { guaranteed: st
     const b = before.get(holderKey(a));
     const h = after.get(holderKey(a));
     const dg = (h?.guaranteed ?? 0) - (b?.guaranteed ?? 0);
-    // A team's guaranteed is its budget, a cap on its tenants, not a guarantee of its own.
-    if (dg !== 0) guaranteed.push(a.level === 'team' ? `${holderName(a)} budget ${signed(dg, unit)}` : `${holderName(a)} ${signed(dg, unit)}`);
+    // A team's guaranteed is its tenants' total (lib/capacity/build.ts), already named by tenant;
+    // its budget is its maximum, reported below with the other limits.
+    if (dg !== 0 && a.level !== 'team') guaranteed.push(`${holderName(a)} ${signed(dg, unit)}`);
     if (!b && h) limits.push(`${holderName(a)} new`);
     else if (b && !h) limits.push(`${holderName(a)} gone`);
     else if (b && h) {

@@ -113,7 +113,7 @@ export const PLATFORM_COMPONENTS = {
   kueue: {
     file: (): string => `${PLATFORM_DIR}/kueue/configuration.yaml`,
     what:
-      "The Kueue Configuration fragment (only when platform.ts declares Kueue capacity): the tenant namespaces Kueue manages, the integrations chosen (Job-like kinds only, so notebooks, pipeline step pods and KServe predictors are not gated), the resources queues do not cover, fair sharing between teams. docs/queues.md explains each choice.",
+      "The Kueue Configuration fragment (only when platform.ts declares Kueue capacity): the tenant namespaces Kueue manages, the integrations chosen (Job-like kinds only, so notebooks, pipeline step pods and KServe predictors are not gated), the resources queues do not cover, fair sharing between teams. docs/queues.md explains each choice. `capacity.json` beside it is not applied anywhere: it is the capacity report's data (`npm run capacity`), which `npm run diff` compares with the base's to show the capacity a pull request takes or frees.",
     apply: "Merge its fields into the Configuration in Kueue's `kueue-manager-config` ConfigMap (controller_manager_config.yaml) and restart Kueue; re-apply when a tenant gains or loses its queue (the managed namespaces change).",
   },
 } as const;

@@ -26,6 +26,11 @@ export interface RenderOptions {
   readonly note?: string;
   /** Deprecation warnings of the head's tenant files (lib/deprecations.ts), one line each. */
   readonly deprecations?: readonly string[];
+  /**
+   * The capacity change (lib/capacity/change.ts `capacityChange`), one line per flavor and resource
+   * whose numbers moved, e.g. "this PR takes 8 more GPU; 4 GPU remain unallocated". @default none
+   */
+  readonly capacity?: readonly string[];
 }
 
 /** Title of the section of changes that come from the tool, in text and Markdown. */
@@ -84,6 +89,10 @@ export function renderText(r: DiffReport, opts: RenderOptions = {}): string {
   if (opts.note) lines.push(`note: ${opts.note}`);
   if (r.groups.length === 0) lines.push('no changes');
   lines.push(...textFlags(r, 'RISK FLAGS', 'no risk flags'));
+  if (opts.capacity && opts.capacity.length > 0) {
+    lines.push('', `CAPACITY CHANGE (${opts.capacity.length} flavor/resource(s); npm run capacity for the whole picture)`);
+    for (const c of opts.capacity) lines.push(`  ${c}`);
+  }
   if (opts.deprecations && opts.deprecations.length > 0) {
     lines.push('', `DEPRECATED FIELDS IN USE (${opts.deprecations.length}): they still work; rename them before the date given`);
     for (const d of opts.deprecations) lines.push(`  ${d}`);
@@ -143,6 +152,11 @@ export function renderMarkdown(r: DiffReport, opts: RenderOptions = {}): string 
     if (hasBlocking(r)) head.push('', '**⛔ This change must not be merged as it is: see the blocking flags above.**');
   } else {
     head.push('', r.groups.length > 0 ? '✅ No risk flags.' : '✅ No changes.');
+  }
+  if (opts.capacity && opts.capacity.length > 0) {
+    head.push('', `### Capacity change (${opts.capacity.length})`, '');
+    for (const c of opts.capacity.slice(0, 100)) head.push(`- ${mdCell(c)}`);
+    if (opts.capacity.length > 100) head.push(`- … and ${opts.capacity.length - 100} more (run \`npm run diff\` for all)`);
   }
   if (opts.deprecations && opts.deprecations.length > 0) {
     head.push('', `### ⚠️ Deprecated fields in use (${opts.deprecations.length})`, '', 'They still work; rename them before the date given (README "Upgrading the tool").', '');

@@ -39,6 +39,7 @@ export const RISK_KINDS = [
   { kind: 'gpu-quota-changed', label: 'GPU/MIG quota changed' },
   { kind: 'contributor-added', label: 'contributor added' },
   { kind: 'contributor-role-raised', label: 'contributor role raised' },
+  { kind: 'personal-queue-added', label: 'personal queue added' },
   { kind: 'grant-added-or-widened', label: 'grant added or widened' },
   { kind: 'credentials-added', label: 'credentials added or changed' },
   { kind: 'label-changed', label: 'Profile label changed' },
@@ -518,6 +519,29 @@ function labelFlags({ pb, pa, ctx }: TenantSides, flag: Emit): void {
   }
 }
 
+/** The annotation naming the person a LocalQueue belongs to (lib/constructs/kueue.ts). */
+const QUEUE_USER_ANNOTATION = 'kubeflow-tenants/queue-user';
+
+/**
+ * Personal Kueue queues (docs/queues.md): a LocalQueue that becomes a person's, or changes hands.
+ * Only that person's own API server identity may submit to it (the user-queue admission policy),
+ * and the quota behind it is carved out of the tenant's shared queue.
+ */
+function personalQueueFlags({ b, a }: TenantSides, flag: Emit): void {
+  const userOf = (p: Parsed | undefined): string | undefined => {
+    const meta = p && isObj(p.body.metadata) ? p.body.metadata : {};
+    const ann = isObj(meta.annotations) ? meta.annotations : {};
+    return typeof ann[QUEUE_USER_ANNOTATION] === 'string' ? (ann[QUEUE_USER_ANNOTATION] as string) : undefined;
+  };
+  for (const y of byKind(a, 'LocalQueue', 'kueue.x-k8s.io').sort((p, q) => cmp(p.name, q.name))) {
+    const user = userOf(y);
+    if (user === undefined) continue;
+    const before = userOf(b.get(objectKey(y)));
+    if (before === user) continue;
+    flag('personal-queue-added', `${user} ${before === undefined ? 'gets' : `takes over from ${before}`} the personal queue ${y.name}: only their own API server identity may submit to it, with quota taken from the tenant's shared queue`);
+  }
+}
+
 const TENANT_CHECKS: readonly ((t: TenantSides, flag: Emit) => void)[] = [
   reviewedExceptionFlags,
   lifecycleFlags,
@@ -526,6 +550,7 @@ const TENANT_CHECKS: readonly ((t: TenantSides, flag: Emit) => void)[] = [
   quotaFlags,
   gpuQuotaFlags,
   contributorFlags,
+  personalQueueFlags,
   rbacGrantFlags,
   istioGrantFlags,
   credentialFlags,
