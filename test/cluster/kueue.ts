@@ -113,7 +113,7 @@ export function waitAdmitted(namespace: string, job: string, timeoutMs = 60_000)
  * reason), then checks it stays so for `holdMs` (admissions run every scheduling cycle; a quota
  * freed meanwhile would admit it). Returns the reason.
  */
-export async function waitPending(namespace: string, job: string, holdMs = 3_000): Promise<JobState> {
+export async function waitPending(namespace: string, job: string, holdMs = 2_000): Promise<JobState> {
   await waitFor(`Job ${namespace}/${job} waiting for quota (QuotaReserved=False)`, () => {
     const x = jobState(namespace, job);
     return x?.pending && !x.admitted ? x : false;
