@@ -28,7 +28,9 @@ export interface QuotaSpec {
   /** Services of type NodePort (`services.nodeports`): a port on every node, outside the mesh. @default 0 */
   readonly nodePorts?: number;
   /**
-   * GPUs by resource: whole devices, MIG slices, time-sliced shares (`requests.<resource>`).
+   * GPUs by resource: whole devices, MIG slices, time-sliced shares (`requests.<resource>`). With a
+   * `queue`, every GPU resource a Kueue flavor offers is derived from it instead (nominal +
+   * borrowingLimit + `queue.outsideKueue`); a value written here must then equal it.
    * @default 0 for every GPU resource of the platform inventory: a tenant gets only the GPUs it declares
    */
   readonly gpu?: GpuCounts;
