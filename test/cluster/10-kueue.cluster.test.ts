@@ -36,6 +36,8 @@ const BOB_Q = 'user-bob-example-com';
 /** Kueue kinds of the cluster bundle, and the user-queue policy; nothing else of cluster/ is applied. */
 const CLUSTER_KINDS = new Set(['ResourceFlavor', 'Cohort', 'ClusterQueue']);
 const USER_QUEUE_POLICY = 'kubeflow-tenants-user-queues';
+/** The ClusterRole synth aggregates into Kubeflow's view role (LocalQueues and Workloads, read). */
+const KUEUE_VIEW_ROLE = 'kubeflow-tenants-kueue-view';
 
 let objects: KubeObject[] = [];
 let usernamePrefix = '';
@@ -111,7 +113,12 @@ beforeAll(async () => {
     [...files].filter(([f]) => f.startsWith(prefix)).flatMap(([, text]) => (yaml.loadAll(text) as KubeObject[]).filter(Boolean));
   objects = [
     ...load('tenants/'),
-    ...load('cluster/').filter((o) => CLUSTER_KINDS.has(o.kind) || (o.kind.startsWith('ValidatingAdmissionPolicy') && o.metadata.name === USER_QUEUE_POLICY)),
+    ...load('cluster/').filter(
+      (o) =>
+        CLUSTER_KINDS.has(o.kind) ||
+        (o.kind.startsWith('ValidatingAdmissionPolicy') && o.metadata.name === USER_QUEUE_POLICY) ||
+        (o.kind === 'ClusterRole' && o.metadata.name === KUEUE_VIEW_ROLE),
+    ),
   ];
   const org = new Set(loadDist().filter((e) => e.object.kind === 'Profile').map((e) => e.object.metadata.name));
   const clash = objects.filter((o) => o.kind === 'Profile' && org.has(o.metadata.name)).map((o) => o.metadata.name);
@@ -303,6 +310,22 @@ describe('per-user sub-quotas (Alice 8, Bob 8, the rest shared)', () => {
     expect((await waitAdmitted(FRAUD, mine.name)).clusterQueue).toBe(FRAUD);
     // Bob in his own queue: admitted
     await admitted(job(FRAUD, { [GPU]: 1 }, BOB_Q), BOB());
+  });
+});
+
+describe('what tenant members see (kueue#1526)', () => {
+  it("members read their namespace's LocalQueues and Workloads through Kubeflow's aggregated roles, and no ClusterQueue or Cohort", async () => {
+    // Alice is an edit contributor of fraud-modelling: a Kubeflow RoleBinding naming her dashboard identity
+    const can = (verb: string, resource: string, ns?: string) =>
+      kubectl(['auth', 'can-i', verb, resource, ...(ns ? ['-n', ns] : []), '--as', 'alice@example.com']).stdout.trim();
+    await waitFor('kubeflow-view aggregating the Kueue view role', () => can('list', 'workloads.kueue.x-k8s.io', FRAUD) === 'yes', 30_000);
+    expect(can('get', 'localqueues.kueue.x-k8s.io', FRAUD)).toBe('yes');
+    expect(can('get', 'localqueues.kueue.x-k8s.io/status', FRAUD)).toBe('yes');
+    expect(can('create', 'workloads.kueue.x-k8s.io', FRAUD)).toBe('no');
+    expect(can('update', 'localqueues.kueue.x-k8s.io', FRAUD)).toBe('no');
+    expect(can('list', 'workloads.kueue.x-k8s.io', VISION)).toBe('no');
+    expect(can('get', 'clusterqueues.kueue.x-k8s.io')).toBe('no');
+    expect(can('get', 'cohorts.kueue.x-k8s.io')).toBe('no');
   });
 });
 
