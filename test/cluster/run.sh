@@ -122,7 +122,7 @@ want control-plane && log "control-plane binaries ($BUILD_KIND, ${CP_BUILD_SECS}
 # Kueue: cmd/kueue of the Go module sigs.k8s.io/kueue pinned in build/kueue/go.mod (it requires a
 # k8s.io/kubernetes of its own, v1.36, so it is a module of its own). Next to the binary the cache
 # keeps what the tier installs from the same module version: its CRDs
-# (config/components/crd/bases), webhook manifests and the manager's ClusterRoles; each run copies
+# (config/components/crd/bases), webhook manifests and the manager's RBAC; each run copies
 # them into its run directory. Version stamped like upstream's Makefile (pkg/version).
 KUEUE_DIR="$HERE/build/kueue"
 KUEUE_VERSION=$(awk '{ for (i = 1; i < NF; i++) if ($i == "sigs.k8s.io/kueue" && $(i + 1) ~ /^v/) { print $(i + 1); exit } }' "$KUEUE_DIR/go.mod")
