@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf imports
-for f in kubeflow.org security.istio.io external-secrets.io argoproj.io kyverno.io kueue.x-k8s.io; do
+for f in kubeflow.org security.istio.io external-secrets.io argoproj.io policies.kyverno.io kueue.x-k8s.io; do
   npx cdk8s --no-check-upgrade import --language typescript --output imports "crds/$f.yaml" >/dev/null
 done
 npx tsx scripts/import-k8s-openapi.ts schemas/k8s-v1.33/apis__admissionregistration.k8s.io__v1_openapi.json \

@@ -8,6 +8,7 @@
 import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AdmissionGuard, guardRules, labelKeysRule, NAMESPACE_GUARD_POLICY, PROFILE_GUARD_POLICY } from '../lib/constructs/admission-guard';
+import { KyvernoGuard } from '../lib/constructs/kyverno';
 import { checkRemovedTenants } from '../lib/deployed';
 import { DECOMMISSIONED_ANNOTATION } from '../lib/model/decommission';
 import { definePlatform } from '../lib/platform';
@@ -33,7 +34,8 @@ function synthVerdict(c: GuardCase): 'allow' | 'deny' {
   }
   const p: GuardObject = c.object!;
   const spec = validSpec({ name: p.metadata.name, labels: p.metadata.labels ?? {}, owner: { email: p.spec?.owner?.name ?? '' } });
-  return validateTenants([entry(spec)], GUARD_CASES_PLATFORM).length > 0 ? 'deny' : 'allow';
+  const others = (c.otherTenants ?? []).map((name) => entry(validSpec({ name }), `tenants/${name}.ts`));
+  return validateTenants([entry(spec, `tenants/${p.metadata.name}.ts`), ...others], GUARD_CASES_PLATFORM).length > 0 ? 'deny' : 'allow';
 }
 
 describe('guard cases: synth validation', () => {
@@ -55,12 +57,20 @@ describe('guard cases: the table itself', () => {
     expect(new Set(stored).size).toBe(stored.length);
     for (const c of GUARD_CASES) {
       expect(c.expect === 'deny', c.name).toBe(c.rule !== undefined);
-      if (c.rule) expect(rules, c.name).toContain(c.rule);
+      // A synth-only case names the synth rule; every other refusal is by a rule of the guard.
+      if (c.rule && !c.notInCluster) expect(rules, c.name).toContain(c.rule);
+      if (c.notInCluster) expect(c.notInSynth, c.name).toBeUndefined();
       expect(c.operation === 'DELETE' ? !c.object && !!c.oldObject : !!c.object, c.name).toBe(true);
       expect(c.operation === 'UPDATE' ? !!c.oldObject : true, c.name).toBe(true);
     }
     // Every rule is exercised by at least one refused case.
-    expect([...new Set(GUARD_CASES.map((c) => c.rule).filter(Boolean))].sort()).toEqual([...rules].sort());
+    expect([...new Set(GUARD_CASES.filter((c) => !c.notInCluster).map((c) => c.rule).filter(Boolean))].sort()).toEqual([...rules].sort());
+    // Every reserved label pattern of the platform is refused by a case (a key it matches).
+    const labelKeys = GUARD_CASES.filter((c) => c.rule === 'profile-labels-not-reserved').flatMap((c) => Object.keys(c.object?.metadata.labels ?? {}));
+    for (const p of GUARD_CASES_PLATFORM.labels.reserved) {
+      const re = new RegExp(`^${p.split('*').map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+      expect(labelKeys.some((k) => re.test(k)), p).toBe(true);
+    }
   });
 });
 
@@ -100,9 +110,9 @@ describe('the emitted guard', () => {
     const whitelist = (objs: Json[]) =>
       objs.find((o) => o.kind === 'AppProject' && o.metadata.name === 'kubeflow-tenants')!.spec.clusterResourceWhitelist.map((w: Json) => w.kind).sort();
     for (const [admissionPolicy, kyverno, expected] of [
-      [true, true, ['ClusterPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
+      [true, true, ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingPolicy']],
       [true, false, ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
-      [false, true, ['ClusterPolicy']],
+      [false, true, ['ValidatingPolicy']],
       [false, false, []],
     ] as const) {
       const objs = manifests(definePlatform({ guards: { admissionPolicy, kyverno } }));
@@ -122,5 +132,7 @@ describe('the emitted guard', () => {
     const withExtra = objs([...guardRules(platform), extra]);
     expect(withExtra.find((o) => o.metadata.name === PROFILE_GUARD_POLICY)!.spec.validations.at(-1).expression).toBe(extra.expression);
     expect(() => objs([...guardRules(platform), guardRules(platform)[0]!])).toThrow(/defined twice/);
+    // The Kyverno twin takes the same list and refuses the same mistake.
+    expect(() => new KyvernoGuard(new Chart(new App(), 'k'), 'g', { platform, labels: {}, rules: [...guardRules(platform), guardRules(platform)[0]!] })).toThrow(/defined twice/);
   });
 });

@@ -11,7 +11,7 @@ import * as yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from './support/fixtures';
 
-const STEPS = ['install', 'synth', 'build argocd-health', 'build kyverno-cel', 'install chromium', 'test', 'check', 'diff', 'build cluster binaries', 'build kueue', 'cluster tier'];
+const STEPS = ['install', 'synth', 'build argocd-health', 'build kyverno-cel', 'build kyverno-cli', 'install chromium', 'test', 'check', 'diff', 'build cluster binaries', 'build kueue', 'cluster tier'];
 
 let dirs: string[] = [];
 afterEach(() => {
@@ -56,6 +56,7 @@ describe('.ci/run', () => {
       'npm run synth',
       'npm run build:tools -- argocd-health',
       'npm run build:tools -- kyverno-cel',
+      'npm run build:tools -- kyverno-cli',
       'npm run setup:chromium',
       'npm test',
       'npm run check',
@@ -74,7 +75,7 @@ describe('.ci/run', () => {
     const r = ciRun({ match: 'test', code: 3 });
     expect(r.code).toBe(3);
     const t = table(r.stdout);
-    expect(t.get('build kyverno-cel')?.[0]).toBe('ok');
+    expect(t.get('build kyverno-cli')?.[0]).toBe('ok');
     expect(t.get('install chromium')?.[0]).toBe('ok');
     expect(t.get('test')).toEqual(['FAILED (3)', expect.stringMatching(/^\d+\.\d s$/)]);
     for (const s of ['check', 'diff', 'build cluster binaries', 'build kueue', 'cluster tier']) expect(t.get(s), s).toEqual(['not run', '']);

@@ -193,9 +193,13 @@ describe('risk flags', () => {
       'deletion-protection-removed (cluster): ApplicationSet kubeflow-tenants: preserveResourcesOnDeletion removed (deleting an Application would cascade to its Profile)',
     ]);
     const noGuard = new Map(base);
-    noGuard.delete('cluster/ClusterPolicy.kubeflow-tenants-profile-deletion.yaml');
+    expect(noGuard.delete('cluster/ValidatingPolicy.kubeflow-tenants-profile-guard.yaml')).toBe(true);
     expect(flags(diffTrees(base, noGuard))).toEqual([
-      'deletion-protection-removed (cluster): ClusterPolicy kubeflow-tenants-profile-deletion removed: Profiles can be deleted without being decommissioned',
+      'deletion-protection-removed (cluster): ValidatingPolicy kubeflow-tenants-profile-guard removed: what it refused (deleting what is not decommissioned, Profiles breaking the rules) is admitted',
+    ]);
+    const kyvernoAudit = edit(base, 'cluster/ValidatingPolicy.kubeflow-tenants-namespace-guard.yaml', /(validationActions:\n\s+- )Deny/, '$1Audit');
+    expect(flags(diffTrees(base, kyvernoAudit))).toEqual([
+      'deletion-protection-removed (cluster): ValidatingPolicy kubeflow-tenants-namespace-guard no longer denies (validationActions without Deny): violations are only reported, not refused',
     ]);
     const binding = 'cluster/ValidatingAdmissionPolicyBinding.kubeflow-tenants-namespace-guard.yaml';
     const noVap = new Map(base);
@@ -208,15 +212,30 @@ describe('risk flags', () => {
     ]);
   });
 
-  it('cluster level: an AppProject widened, the Kyverno Profile rules removed', () => {
+  it('cluster level: an AppProject widened', () => {
     const proj = 'cluster/AppProject.tenant-alpha.yaml';
     const wider = edit(base, proj, '    - namespace: alpha\n', '    - namespace: alpha\n      server: https://kubernetes.default.svc\n    - namespace: kubeflow\n');
     expect(flags(diffTrees(base, wider))).toEqual([
       'grant-added-or-widened (cluster): AppProject tenant-alpha: destinations widened: {"namespace":"kubeflow","server":"https://kubernetes.default.svc"}',
     ]);
-    const noRules = new Map(base);
-    noRules.delete('cluster/ClusterPolicy.kubeflow-tenants-profile-rules.yaml');
-    expect(flags(diffTrees(base, noRules))).toEqual(['isolation-weakened (cluster): ClusterPolicy kubeflow-tenants-profile-rules removed: objects it checked are admitted unchecked']);
+  });
+
+  it('the Kyverno ClusterPolicies of earlier versions: replaced by the ValidatingPolicy guard, no flag; removed without it, flagged', () => {
+    const clusterPolicy = (name: string): string =>
+      `apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: ${name}\nspec:\n  rules:\n    - name: r\n      validate:\n        failureAction: Enforce\n`;
+    const legacy = new Map([...base].filter(([f]) => !f.startsWith('cluster/ValidatingPolicy.')));
+    expect(legacy.size).toBe(base.size - 2);
+    for (const p of ['kubeflow-tenants-profile-rules', 'kubeflow-tenants-profile-deletion']) legacy.set(`cluster/ClusterPolicy.${p}.yaml`, clusterPolicy(p));
+    // The migration: the ClusterPolicies go, the ValidatingPolicies come.
+    expect(flags(diffTrees(legacy, base))).toEqual([]);
+    // guards.kyverno turned off at the same time: both removals are flagged.
+    const noKyverno = new Map([...base].filter(([f]) => !f.startsWith('cluster/ValidatingPolicy.')));
+    expect(flags(diffTrees(legacy, noKyverno))).toEqual([
+      'deletion-protection-removed (cluster): ClusterPolicy kubeflow-tenants-profile-deletion removed: Profiles can be deleted without being decommissioned',
+      'isolation-weakened (cluster): ClusterPolicy kubeflow-tenants-profile-rules removed: objects it checked are admitted unchecked',
+    ]);
+    const audit = edit(legacy, 'cluster/ClusterPolicy.kubeflow-tenants-profile-rules.yaml', 'Enforce', 'Audit');
+    expect(flags(diffTrees(legacy, audit))).toEqual(['isolation-weakened (cluster): ClusterPolicy kubeflow-tenants-profile-rules switched to Audit: violations are only reported, not refused']);
   });
 
   it('tenant added, with its owner, quota and GPUs', () => {

@@ -1,6 +1,6 @@
 /**
  * Argo CD wiring and deletion protection: sync waves and options per kind, the cluster-level
- * objects (ApplicationSet, AppProjects, platform Application, Kyverno policies) validated against
+ * objects (ApplicationSet, AppProjects, platform Application, the in-cluster guards) validated against
  * the vendored CRDs, decommissioned tenants, and the removal guard.
  */
 import * as fs from 'node:fs';
@@ -12,7 +12,7 @@ import type { PlatformSettings } from '../lib/platform';
 import type { Manifest, SynthResult } from '../lib/synth';
 import { synthesize } from '../lib/synth';
 import { argoAnnotations, isBuiltinGroup, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, syncWave } from '../lib/constructs/argocd';
-import { profileRules, PROFILE_DELETION_POLICY, PROFILE_RULES_POLICY } from '../lib/constructs/kyverno';
+import { guardRules, NAMESPACE_GUARD_POLICY, PROFILE_GUARD_POLICY } from '../lib/constructs/admission-guard';
 import { checkRemovedTenants, deployedTenants } from '../lib/deployed';
 import { DECOMMISSIONED_ANNOTATION } from '../lib/model/decommission';
 import { FieldError, ValidationError } from '../lib/validation';
@@ -78,7 +78,8 @@ describe('synthesized example tenants (fixture repository)', () => {
       'argoproj.io/v1alpha1/AppProject',
       'argoproj.io/v1alpha1/Application',
       'argoproj.io/v1alpha1/ApplicationSet',
-      'kyverno.io/v1/ClusterPolicy',
+      // Kyverno's ValidatingPolicy at v1 (not the deprecated kyverno.io ClusterPolicy, not the v1beta1 storage version).
+      'policies.kyverno.io/v1/ValidatingPolicy',
     ]);
   });
 
@@ -149,30 +150,37 @@ describe('synthesized example tenants (fixture repository)', () => {
     expect(proj.spec.clusterResourceWhitelist).toEqual([
       { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
       { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
-      { group: 'kyverno.io', kind: 'ClusterPolicy' },
+      { group: 'policies.kyverno.io', kind: 'ValidatingPolicy' },
     ]);
     expect(proj.spec.destinations).toEqual([{ server: platform.gitops.destinationServer, namespace: platform.gitops.argocdNamespace }]);
     const wave = (m: Json): number => Number(m.metadata.annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
-    expect(wave(one(result, 'ClusterPolicy', PROFILE_RULES_POLICY))).toBeLessThan(wave(proj));
+    expect(wave(one(result, 'ValidatingPolicy', PROFILE_GUARD_POLICY))).toBeLessThan(wave(proj));
     expect(wave(one(result, 'AppProject', 'tenant-risk-modeling'))).toBeLessThan(wave(one(result, 'ApplicationSet', 'kubeflow-tenants')));
   });
 
-  it('the Kyverno policies enforce the platform rules on Profiles and guard Profile deletion', () => {
-    const rules = one(result, 'ClusterPolicy', PROFILE_RULES_POLICY);
-    expect(rules.spec.background).toBe(true);
-    for (const r of rules.spec.rules) {
-      expect(r.validate.failureAction).toBe('Enforce');
-      expect(r.match.any[0].resources.kinds).toContain('kubeflow.org/v1/Profile');
-      expect(r.match.any[0].resources.operations).toEqual(['CREATE', 'UPDATE']);
+  it('the Kyverno ValidatingPolicies carry the rules of the admission policies: same names, matches, expressions and messages; Deny, fail closed, admission only', () => {
+    for (const name of [PROFILE_GUARD_POLICY, NAMESPACE_GUARD_POLICY]) {
+      const vp = one(result, 'ValidatingPolicy', name);
+      const vap = one(result, 'ValidatingAdmissionPolicy', name);
+      expect(vp.spec.validations, name).toEqual(vap.spec.validations);
+      expect(vp.spec.matchConstraints, name).toEqual(vap.spec.matchConstraints);
+      expect(vp.spec.validationActions).toEqual(['Deny']);
+      expect(vp.spec.failurePolicy).toBe('Fail');
+      expect(vp.spec.evaluation).toEqual({ admission: { enabled: true }, background: { enabled: false } });
+      expect(vp.spec.autogen).toEqual({ validatingAdmissionPolicy: { enabled: false } });
     }
-    const text = JSON.stringify(rules.spec);
+    const rules = guardRules(platform);
+    const profile = one(result, 'ValidatingPolicy', PROFILE_GUARD_POLICY);
+    expect(profile.spec.validations.map((v: Json) => v.message)).toEqual(rules.filter((r) => r.resource === 'profiles').map((r) => `${r.name}: ${r.message}`));
+    expect(profile.spec.matchConstraints.resourceRules[0].operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
+    const text = JSON.stringify(profile.spec);
     for (const l of platform.requiredLabels) expect(text).toContain(`'${l}'`);
     for (const n of platform.reservedNames) expect(text).toContain(n.endsWith('*') ? `startsWith('${n.slice(0, -1)}')` : `'${n}'`);
-    const del = one(result, 'ClusterPolicy', PROFILE_DELETION_POLICY);
-    expect(del.spec.background).toBe(false);
-    expect(del.spec.rules[0].match.any[0].resources.operations).toEqual(['DELETE']);
-    expect(del.spec.rules[0].validate.failureAction).toBe('Enforce');
-    expect(JSON.stringify(del.spec)).toContain(DECOMMISSIONED_ANNOTATION);
+    expect(text).toContain(DECOMMISSIONED_ANNOTATION);
+    expect(one(result, 'ValidatingPolicy', NAMESPACE_GUARD_POLICY).spec.matchConstraints.resourceRules[0].operations).toEqual(['DELETE']);
+    // Validated against the vendored v1 schema of the CRD, which has teeth.
+    expect(validateManifest(profile)).toEqual([]);
+    expect(validateManifest({ ...profile, spec: { ...profile.spec, validationz: [] } }).join('\n')).toMatch(/validationz/);
   });
 });
 
@@ -186,13 +194,13 @@ describe('platform settings drive the Argo CD objects', () => {
     const r = synthesize([entry(validSpec({ labels: { team: 'fraud' } }))], platform);
     for (const o of cluster(r)) {
       // Cluster-scoped: the guards.
-      if (!['ClusterPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(o.manifest.kind)) expect(o.manifest.metadata.namespace).toBe('gitops');
+      if (!['ValidatingPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(o.manifest.kind)) expect(o.manifest.metadata.namespace).toBe('gitops');
       expect(validateManifest(o.manifest)).toEqual([]);
     }
     const as = one(r, 'ApplicationSet', 'kubeflow-tenants');
     expect(as.spec.generators[0].git).toMatchObject({ repoURL: 'https://git.acme.test/ml/tenants.git', revision: 'release' });
     expect(one(r, 'AppProject', 'tenant-fraud').spec.destinations).toEqual([{ server: 'https://ml.acme.test', namespace: 'fraud' }]);
-    const cel = profileRules(platform).map((x) => x.expression).join(' ');
+    const cel = JSON.stringify(one(r, 'ValidatingPolicy', PROFILE_GUARD_POLICY).spec.validations);
     expect(cel).toContain("startsWith('sys-')");
     expect(cel).toContain("['default']");
     expect(cel).toContain("['team']");

@@ -84,7 +84,7 @@ describe('README: prerequisites', () => {
   it('states the Node version of package.json and the Go versions of the go.mod files', () => {
     const engines = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
     expect(text).toContain(`| Node.js | ${engines.replace('>=', '>= ')} |`);
-    expect(text).toContain(`Go >= ${newest(['test/argocd-health/go.mod', 'test/kyverno-cel/go.mod'])} for \`npm test\``);
+    expect(text).toContain(`Go >= ${newest(['test/argocd-health/go.mod', 'test/kyverno-cel/go.mod', 'test/kyverno-cli/go.mod'])} for \`npm test\``);
     expect(text).toContain(`Go >= ${newest(['test/cluster/build/k8s/go.mod', 'test/cluster/build/etcd/go.mod'])} for \`npm run test:cluster\``);
   });
 });

@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 describe('Go test harnesses', () => {
-  it.each(['argocd-health', 'kyverno-cel'] as const)('%s: the tests look where scripts/build-tools.sh builds', (tool) => {
+  it.each(['argocd-health', 'kyverno-cel', 'kyverno-cli'] as const)('%s: the tests look where scripts/build-tools.sh builds', (tool) => {
     const r = spawnSync('bash', [path.join(ROOT, 'scripts/build-tools.sh'), '--print-path', tool], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const printed = r.stdout.trim();

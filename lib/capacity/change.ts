@@ -2,8 +2,8 @@
  * The capacity change a pull request makes, for the review diff: per flavor and resource whose
  * numbers moved, one line such as
  *   `a100 nvidia.com/gpu: this PR takes 8 more GPU (tenant fraud-ml +8); 4 GPU remain unallocated of 64 GPU`
- * naming who gained or gave up guaranteed quota, changed limits, capacity changes, and flags
- * raised or cleared. Cells whose numbers did not move print nothing.
+ * naming who gained or gave up guaranteed quota (tenants and users), changed limits and team
+ * budgets, capacity changes, and flags raised or cleared. Cells whose numbers did not move print nothing.
  */
 import { amount, cellLabel, limit, withUnit } from './format';
 import type { CapacityAllocation, CapacityCell, CapacityFlag, CapacityReport } from './types';
@@ -39,13 +39,22 @@ function holderChanges(base: CapacityCell, head: CapacityCell): { guaranteed: st
   const guaranteed: string[] = [];
   const limits: string[] = [];
   const order = [...head.allocations, ...base.allocations.filter((a) => !after.has(holderKey(a)))];
+  const delta = (a: CapacityAllocation): number => (after.get(holderKey(a))?.guaranteed ?? 0) - (before.get(holderKey(a))?.guaranteed ?? 0);
+  // A tenant's maximum covers its users' quota too: their changes move it without being news.
+  const nominalDelta = (a: CapacityAllocation): number =>
+    delta(a) + (a.level === 'tenant' ? order.filter((u) => u.level === 'user' && u.team === a.team && u.tenant === a.name).reduce((s, u) => s + delta(u), 0) : 0);
   for (const a of order) {
     const b = before.get(holderKey(a));
     const h = after.get(holderKey(a));
-    const dg = (h?.guaranteed ?? 0) - (b?.guaranteed ?? 0);
-    // A team's guaranteed is its tenants' total (lib/capacity/build.ts), already named by tenant;
-    // its budget is its maximum, reported below with the other limits.
-    if (dg !== 0 && a.level !== 'team') guaranteed.push(`${holderName(a)} ${signed(dg, unit)}`);
+    if (a.level === 'team') {
+      // A team row's guaranteed, may-borrow and lent are sums over its tenants (their lines say
+      // it); only its budget (maximum) is its own.
+      if (!b || !h) limits.push(`${holderName(a)} ${h ? 'new' : 'gone'}`);
+      else if (b.maximum !== h.maximum) limits.push(`${holderName(a)} budget ${limit(b.maximum, unit)} -> ${limit(h.maximum, unit)}`);
+      continue;
+    }
+    const dg = delta(a);
+    if (dg !== 0) guaranteed.push(`${holderName(a)} ${signed(dg, unit)}`);
     if (!b && h) limits.push(`${holderName(a)} new`);
     else if (b && !h) limits.push(`${holderName(a)} gone`);
     else if (b && h) {
@@ -53,7 +62,9 @@ function holderChanges(base: CapacityCell, head: CapacityCell): { guaranteed: st
         if (x !== y) limits.push(`${holderName(a)} ${what} ${limit(x, unit)} -> ${limit(y, unit)}`);
       };
       field('may borrow', b.mayBorrow, h.mayBorrow);
-      field('maximum', b.maximum, h.maximum);
+      // maximum = nominal + may borrow: said only when it moves otherwise than those two imply.
+      const implied = b.maximum !== null && h.maximum !== null && b.mayBorrow !== null && h.mayBorrow !== null && h.maximum - b.maximum === nominalDelta(a) + (h.mayBorrow - b.mayBorrow);
+      if (!implied) field('maximum', b.maximum, h.maximum);
       field('lent', b.lent, h.lent);
     }
   }

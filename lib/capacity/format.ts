@@ -75,8 +75,16 @@ export function flagText(flag: CapacityFlag, cell: CapacityCell): string {
   switch (flag) {
     case 'overcommitted':
       return `overcommitted: ${withUnit(cell.guaranteedTotal, cell.unit)} guaranteed exceeds the capacity of ${withUnit(cell.capacity, cell.unit)} by ${withUnit(cell.guaranteedTotal - cell.capacity, cell.unit)}; not every guarantee can be honoured at once`;
-    case 'contended-borrowing':
-      return `contended borrowing: queues may borrow more than the ${withUnit(Math.max(cell.free, 0), cell.unit)} left unallocated; borrowers compete for it and fair sharing decides who waits`;
+    case 'contended-borrowing': {
+      // What the tenants could hold at once if every one borrowed up to its limit.
+      const tenants = cell.allocations.filter((a) => a.level === 'tenant');
+      const unlimited = tenants.some((a) => a.maximum === null);
+      const capacity = withUnit(cell.capacity, cell.unit);
+      const why = unlimited
+        ? `a tenant may borrow without limit, so the tenants' maxima exceed the capacity of ${capacity}`
+        : `the tenants' maxima add up to ${withUnit(tenants.reduce((s, a) => s + (a.maximum ?? 0), 0), cell.unit)}, more than the capacity of ${capacity}`;
+      return `contended borrowing: ${why}; not every borrower can reach its maximum at once, fair sharing decides who waits`;
+    }
   }
 }
 

@@ -27,10 +27,44 @@ export function mermaidLabel(text: string): string {
   return text.replace(/[^A-Za-z0-9 ._:/@+-]/g, '_');
 }
 
+/**
+ * The longest bar label the chart draws. Mermaid's xychart hides every category label when the
+ * longest does not fit its axis (about 40 characters at the default 700 px width, which GitHub
+ * uses); longer labels keep their start and end around a `~` (the table names every cell in full).
+ */
+export const MERMAID_LABEL_MAX = 40;
+
+/** A cell's bar label in the chart: `<flavor> <resource>`, reduced to what Mermaid shows. */
+export function chartLabel(cell: Pick<CapacityCell, 'flavor' | 'resource'>): string {
+  const label = mermaidLabel(cellLabel(cell));
+  if (label.length <= MERMAID_LABEL_MAX) return label;
+  const tail = Math.floor((MERMAID_LABEL_MAX - 1) / 2);
+  return `${label.slice(0, MERMAID_LABEL_MAX - 1 - tail)}~${label.slice(label.length - tail)}`;
+}
+
+/**
+ * The chart's labels, one per cell and all different: Mermaid puts equal categories on one band,
+ * so two cells whose shortened or escaped labels coincide would share a bar. A repeat gets `#<n>`.
+ */
+export function chartLabels(cells: readonly Pick<CapacityCell, 'flavor' | 'resource'>[]): string[] {
+  const seen = new Set<string>();
+  return cells.map((c) => {
+    let label = chartLabel(c);
+    for (let n = 2; seen.has(label); n++) {
+      const suffix = ` #${n}`;
+      label = `${chartLabel(c).slice(0, MERMAID_LABEL_MAX - suffix.length)}${suffix}`;
+    }
+    seen.add(label);
+    return label;
+  });
+}
+
 /** The Mermaid source of the chart: one bar per cell, the guaranteed share of its capacity in %. */
 export function renderMermaid(report: CapacityReport): string {
   const cells = report.cells;
-  const labels = cells.map((c) => `"${mermaidLabel(cellLabel(c))}"`).join(', ');
+  const labels = chartLabels(cells)
+    .map((l) => `"${l}"`)
+    .join(', ');
   const values = cells.map((c) => num(Math.min(guaranteedShare(c), scaleMax(cells)), 1)).join(', ');
   return [
     MERMAID_CHART,

@@ -52,6 +52,7 @@ export function renderText(report: CapacityReport): string {
     'Capacity per flavor and resource. guaranteed: nominal quota, always available to its holder;',
     'may borrow: how much more it may take from idle quota in its cohort (unlimited = no limit);',
     'maximum: the most it can hold at once; lent: how much of its guarantee others may borrow while it is idle.',
+    "A team row sums its tenants' and users' guarantees; its maximum is the team's budget. Totals count tenants and users.",
     '',
   ];
   return `${[...legend, ...report.cells.flatMap((c, i) => (i === 0 ? renderCellText(c) : ['', ...renderCellText(c)]))].join('\n')}\n`;

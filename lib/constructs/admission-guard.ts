@@ -39,7 +39,7 @@ export type GuardResource = 'profiles' | 'namespaces';
  * One rule of the guard. The expression is CEL over the admission request (`object`,
  * `oldObject`, `request`), true = allowed; it is evaluated for every operation its resource's
  * policy matches, so it says itself which operations it checks (the builders below do).
- * Another evaluator (Kyverno's CEL) can take the same definitions.
+ * Kyverno's ValidatingPolicy (lib/constructs/kyverno.ts) takes the same definitions.
  */
 export interface GuardRule {
   /** Stable name, unique in the list (shown in no message; used by tests and docs). */
@@ -167,7 +167,11 @@ export interface AdmissionGuardProps {
   readonly platform: PlatformSettings;
 }
 
-const MATCH: Record<GuardResource, { policy: string; apiGroups: string[]; apiVersions: string[]; operations: string[] }> = {
+/**
+ * Per guarded resource: the policy's name and the requests it matches. Both engines use it (the
+ * Kyverno ValidatingPolicies of lib/constructs/kyverno.ts take the same names and matches).
+ */
+export const GUARD_MATCH: Readonly<Record<GuardResource, { policy: string; apiGroups: string[]; apiVersions: string[]; operations: ('CREATE' | 'UPDATE' | 'DELETE')[] }>> = {
   // Every served Profile version; status is a subresource and not matched (the controller writes it).
   profiles: { policy: PROFILE_GUARD_POLICY, apiGroups: ['kubeflow.org'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE', 'DELETE'] },
   namespaces: { policy: NAMESPACE_GUARD_POLICY, apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE'] },
@@ -186,7 +190,7 @@ export class AdmissionGuard extends Construct {
     for (const resource of ['profiles', 'namespaces'] as const) {
       const mine = rules.filter((r) => r.resource === resource);
       if (mine.length === 0) continue;
-      const m = MATCH[resource];
+      const m = GUARD_MATCH[resource];
       new KubeValidatingAdmissionPolicy(this, `${resource}-policy`, {
         metadata: objectMeta(m.policy, undefined, props.labels, annotations),
         spec: {

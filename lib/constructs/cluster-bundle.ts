@@ -8,7 +8,7 @@
  *   whitelist is the model's catalogue of kinds tenant bundles emit.
  * - The platform AppProject and Application that sync `dist/cluster/` itself.
  * - The in-cluster guards the platform's `guards` choose: the ValidatingAdmissionPolicies
- *   (lib/constructs/admission-guard.ts) and the Kyverno Profile policies (lib/constructs/kyverno.ts).
+ *   (lib/constructs/admission-guard.ts) and the same rules as Kyverno ValidatingPolicies (lib/constructs/kyverno.ts).
  * - Platform files ({@link ClusterBundle.platformFiles}, lib/constructs/platform-files.ts).
  */
 import type { App } from 'cdk8s';
@@ -18,7 +18,7 @@ import { MANAGED_BY, objectMeta, TENANT_LABEL } from '../meta';
 import type { OrgModel } from '../model/tenant';
 import { AdmissionGuard } from './admission-guard';
 import { DIST_PATH, PLATFORM_APP, SYNC_WAVE_ANNOTATION, tenantProject } from './argocd';
-import { ProfilePolicies } from './kyverno';
+import { KyvernoGuard } from './kyverno';
 import { ClusterKueue, KUEUE_VIEW_ROLE, kueueConfigFile } from './kueue';
 import { namespaceLabelsFile, PLATFORM_COMPONENTS, PLATFORM_DIR, platformReadme, policyFiles } from './platform-files';
 
@@ -112,7 +112,7 @@ export class ClusterBundle extends Chart {
                 { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
               ]
             : []),
-          ...(platform.guards.kyverno ? [{ group: 'kyverno.io', kind: 'ClusterPolicy' }] : []),
+          ...(platform.guards.kyverno ? [{ group: 'policies.kyverno.io', kind: 'ValidatingPolicy' }] : []),
           // Kueue's cluster-scoped objects, only where the platform declares capacity.
           ...(kueue
             ? [
@@ -151,7 +151,7 @@ export class ClusterBundle extends Chart {
     });
 
     if (platform.guards.admissionPolicy) new AdmissionGuard(this, 'admission-guard', { platform, labels });
-    if (platform.guards.kyverno) new ProfilePolicies(this, 'profile-policies', { platform, labels });
+    if (platform.guards.kyverno) new KyvernoGuard(this, 'kyverno-guard', { platform, labels });
     if (kueue) new ClusterKueue(this, 'kueue', { kueue, labels });
 
     const files = new Map<string, string>([

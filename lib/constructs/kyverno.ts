@@ -1,153 +1,95 @@
 /**
- * Kyverno ClusterPolicies: the synth-time Profile checks again at admission time (a Profile made
- * outside GitOps must pass them too), and the deletion guard that lets only a decommissioned
- * Profile be deleted. Part of the cluster bundle (lib/constructs/cluster-bundle.ts).
+ * The in-cluster guard for clusters that run Kyverno: the rules of the ValidatingAdmissionPolicies
+ * (lib/constructs/admission-guard.ts `guardRules`, the same definitions, expressions and messages)
+ * as Kyverno `ValidatingPolicy` objects (`policies.kyverno.io/v1`, Kyverno >= 1.17), which replace
+ * the `kyverno.io/v1` ClusterPolicy that Kyverno 1.19 deprecates. One policy per guarded resource,
+ * named like its ValidatingAdmissionPolicy twin: Profiles (name, reserved names, reserved label
+ * keys, required labels, owner, deletion only when decommissioned) and tenant namespaces (deletion
+ * only when decommissioned). Part of the cluster bundle when the platform's `guards.kyverno` is on.
+ *
+ * The rules need no Kyverno-specific form: Kyverno gives CEL the same `object`, `oldObject` and
+ * `request` as the API server. One difference matters and the rules are written for it: with no
+ * old object (CREATE) Kyverno passes `oldObject` as an empty object, not null; the rules read
+ * `oldObject` only when `request.operation` is UPDATE or DELETE. The tenant-name prefix rule stays
+ * synth-only here too (admission CEL sees one object, not the other tenants; docs/gitops.md).
  */
 import { Construct } from 'constructs';
 import {
-  ClusterPolicy,
-  ClusterPolicySpecRulesMatchAnyResourcesOperations,
-  ClusterPolicySpecRulesValidateFailureAction,
-} from '../../imports/kyverno.io';
-import { reservedLabelRegex } from '../declarations/labels';
+  ValidatingPolicy,
+  ValidatingPolicySpecFailurePolicy,
+  ValidatingPolicySpecValidationActions,
+} from '../../imports/policies.kyverno.io';
 import type { PlatformSettings } from '../declarations/platform';
 import { objectMeta } from '../meta';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
+import type { GuardResource, GuardRule } from './admission-guard';
+import { GUARD_MATCH, guardRules } from './admission-guard';
 import { SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION } from './argocd';
-import { ADMITTED_OWN_LABELS, celList, celString, nameNotReservedCel, reservedLabelsMessage } from './profile-cel';
 
-/** Names of the Kyverno ClusterPolicies. */
-export const PROFILE_RULES_POLICY = 'kubeflow-tenants-profile-rules';
-export const PROFILE_DELETION_POLICY = 'kubeflow-tenants-profile-deletion';
-
-/** Props of {@link ProfilePolicies}. */
-export interface ProfilePoliciesProps {
-  /** Reserved names, required labels and reserved label keys come from here. */
+/** Props of {@link KyvernoGuard}. */
+export interface KyvernoGuardProps {
+  /** Reserved names, required labels, reserved label keys and the namespace deleters come from here. */
   readonly platform: PlatformSettings;
-  /** Labels of both policies (the cluster bundle's). */
+  /** Labels of the policies (the cluster bundle's). */
   readonly labels: Record<string, string>;
+  /** The rules. @default guardRules(platform) */
+  readonly rules?: readonly GuardRule[];
 }
 
-/** The two Profile ClusterPolicies (rules and deletion guard). */
-export class ProfilePolicies extends Construct {
-  constructor(scope: Construct, id: string, props: ProfilePoliciesProps) {
+const DESCRIPTION: Record<GuardResource, { title: string; subject: string; description: string }> = {
+  profiles: {
+    title: 'Kubeflow Profile guard',
+    subject: 'Profile',
+    description:
+      'The admission-time twin of the kubeflow-tenants synth checks: a Profile created outside GitOps must have a valid, unreserved name, ' +
+      'the required labels, no label key reserved for the platform, and a User owner; an update is refused only for what it changes; ' +
+      `only a Profile marked ${DECOMMISSIONED_ANNOTATION}="true" may be deleted.`,
+  },
+  namespaces: {
+    title: 'Kubeflow tenant namespace guard',
+    subject: 'Namespace',
+    description: `Deleting a tenant namespace (one a Profile owns) deletes its data like deleting the Profile; only a namespace marked ${DECOMMISSIONED_ANNOTATION}="true", or the garbage collector's cascade, may delete it.`,
+  },
+};
+
+/** The Kyverno ValidatingPolicies of the guard, one per guarded resource. */
+export class KyvernoGuard extends Construct {
+  constructor(scope: Construct, id: string, props: KyvernoGuardProps) {
     super(scope, id);
-    const { platform, labels } = props;
-    const policyAnnotations = { [SYNC_WAVE_ANNOTATION]: '-2', [SYNC_OPTIONS_ANNOTATION]: 'SkipDryRunOnMissingResource=true' };
-    const profileKinds = ['kubeflow.org/v1/Profile', 'kubeflow.org/v1beta1/Profile'];
-    new ClusterPolicy(this, 'profile-rules', {
-      metadata: objectMeta(PROFILE_RULES_POLICY, undefined, labels, {
-        ...policyAnnotations,
-        'policies.kyverno.io/title': 'Kubeflow Profile rules',
-        'policies.kyverno.io/category': 'Multi-Tenancy',
-        'policies.kyverno.io/subject': 'Profile',
-        'policies.kyverno.io/description':
-          'The admission-time twin of the kubeflow-tenants synth checks: a Profile created outside GitOps must have a valid, unreserved name, the required labels, no label key reserved for the platform, and a User owner.',
-      }),
-      spec: {
-        background: true,
-        rules: profileRules(platform).map((r) => ({
-          name: r.name,
-          match: {
-            any: [
-              {
-                resources: {
-                  kinds: profileKinds,
-                  operations: [ClusterPolicySpecRulesMatchAnyResourcesOperations.CREATE, ClusterPolicySpecRulesMatchAnyResourcesOperations.UPDATE],
-                },
-              },
-            ],
+    const rules = props.rules ?? guardRules(props.platform);
+    const names = rules.map((r) => r.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) throw new Error(`guard rule "${dup}" is defined twice`);
+    for (const resource of ['profiles', 'namespaces'] as const) {
+      const mine = rules.filter((r) => r.resource === resource);
+      if (mine.length === 0) continue;
+      const m = GUARD_MATCH[resource];
+      const d = DESCRIPTION[resource];
+      new ValidatingPolicy(this, `${resource}-policy`, {
+        metadata: objectMeta(m.policy, undefined, props.labels, {
+          // Within dist/cluster/, before the Argo CD objects; the CRD comes with Kyverno.
+          [SYNC_WAVE_ANNOTATION]: '-2',
+          [SYNC_OPTIONS_ANNOTATION]: 'SkipDryRunOnMissingResource=true',
+          'policies.kyverno.io/title': d.title,
+          'policies.kyverno.io/category': 'Multi-Tenancy',
+          'policies.kyverno.io/subject': d.subject,
+          'policies.kyverno.io/description': d.description,
+        }),
+        spec: {
+          validationActions: [ValidatingPolicySpecValidationActions.DENY],
+          // Kyverno unreachable or an expression that errors: refuse (Argo CD and the Profile controller retry).
+          failurePolicy: ValidatingPolicySpecFailurePolicy.FAIL,
+          matchConstraints: {
+            resourceRules: [{ apiGroups: [...m.apiGroups], apiVersions: [...m.apiVersions], operations: [...m.operations], resources: [resource] }],
           },
-          validate: {
-            failureAction: ClusterPolicySpecRulesValidateFailureAction.ENFORCE,
-            cel: { expressions: [{ expression: r.expression, message: r.message }] },
-          },
-        })),
-      },
-    });
-    new ClusterPolicy(this, 'profile-deletion', {
-      metadata: objectMeta(PROFILE_DELETION_POLICY, undefined, labels, {
-        ...policyAnnotations,
-        'policies.kyverno.io/title': 'Kubeflow Profile deletion guard',
-        'policies.kyverno.io/category': 'Multi-Tenancy',
-        'policies.kyverno.io/subject': 'Profile',
-        'policies.kyverno.io/description': `Deleting a Profile deletes its namespace and all data in it; only Profiles marked ${DECOMMISSIONED_ANNOTATION}="true" (step 1 of the documented removal) may be deleted.`,
-      }),
-      spec: {
-        // Deletion is an admission-time event; there is nothing to scan in the background.
-        background: false,
-        rules: [
-          {
-            name: 'profile-deletion-requires-decommission',
-            match: {
-              any: [{ resources: { kinds: profileKinds, operations: [ClusterPolicySpecRulesMatchAnyResourcesOperations.DELETE] } }],
-            },
-            validate: {
-              failureAction: ClusterPolicySpecRulesValidateFailureAction.ENFORCE,
-              cel: {
-                expressions: [
-                  {
-                    expression: `has(oldObject.metadata.annotations) && '${DECOMMISSIONED_ANNOTATION}' in oldObject.metadata.annotations && oldObject.metadata.annotations['${DECOMMISSIONED_ANNOTATION}'] == 'true'`,
-                    message: `deleting a Profile deletes its namespace and every notebook, volume and model in it; decommission the tenant first (decommissioned: true in its tenant file, which sets the ${DECOMMISSIONED_ANNOTATION} annotation), then delete it`,
-                  },
-                ],
-              },
-            },
-          },
-        ],
-      },
-    });
+          // Admission only. A background scan has no request (no operation to tell a new Profile from a
+          // reconciled one); synth already checks every tenant file in full on every run.
+          evaluation: { admission: { enabled: true }, background: { enabled: false } },
+          // The ValidatingAdmissionPolicies are emitted (and reviewed) by guards.admissionPolicy, not generated by Kyverno.
+          autogen: { validatingAdmissionPolicy: { enabled: false } },
+          validations: mine.map((r) => ({ expression: r.expression, message: `${r.name}: ${r.message}` })),
+        },
+      });
+    }
   }
 }
-
-/** One admission rule for Profiles: a CEL expression (true = allowed) and the denial message. */
-export interface ProfileRule {
-  readonly name: string;
-  readonly expression: string;
-  readonly message: string;
-}
-
-/**
- * The synth-time Profile checks as CEL (the language of Kyverno's `validate.cel` and of
- * ValidatingAdmissionPolicy): name, reserved names, required labels, reserved label keys, owner.
- */
-export function profileRules(platform: PlatformSettings): ProfileRule[] {
-  const required = platform.requiredLabels;
-  return [
-    {
-      name: 'profile-name-is-a-namespace-name',
-      expression: `size(object.metadata.name) <= 63 && object.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')`,
-      message: 'a Profile name is its namespace name: a lowercase RFC 1123 label of at most 63 characters',
-    },
-    {
-      name: 'profile-name-not-reserved',
-      expression: nameNotReservedCel(platform.reservedNames),
-      message: `this name is reserved for the platform (${platform.reservedNames.join(', ')}); choose another name`,
-    },
-    {
-      name: 'profile-has-required-labels',
-      expression:
-        required.length > 0
-          ? `has(object.metadata.labels) && ${celList(required)}.all(l, l in object.metadata.labels && object.metadata.labels[l] != '')`
-          : 'true',
-      message: `every Profile must carry the labels ${required.join(', ')}`,
-    },
-    {
-      name: 'profile-labels-not-reserved',
-      expression:
-        `!has(object.metadata.labels) || object.metadata.labels.all(k, !k.matches(${celString(reservedLabelRegex(platform.labels.reserved))})` +
-        ADMITTED_OWN_LABELS.map(([key, value]) => ` || (k == ${celString(key)} && object.metadata.labels[k] == ${value})`).join('') +
-        ')',
-      message: reservedLabelsMessage(platform),
-    },
-    {
-      name: 'profile-owner-is-a-user',
-      expression:
-        `has(object.spec) && has(object.spec.owner) && has(object.spec.owner.kind) && object.spec.owner.kind == 'User' && ` +
-        `has(object.spec.owner.apiGroup) && object.spec.owner.apiGroup == 'rbac.authorization.k8s.io' && ` +
-        `has(object.spec.owner.name) && object.spec.owner.name != ''`,
-      message: "spec.owner must be { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: <user> } (the Profile controller compares it with the owner's RoleBinding subject)",
-    },
-  ];
-}
-

@@ -1,7 +1,7 @@
 /**
- * CEL pieces both in-cluster guards share (the Kyverno policy, lib/constructs/kyverno.ts, and the
- * ValidatingAdmissionPolicy, lib/constructs/admission-guard.ts): the two state the same synth-time
- * Profile rules, so each condition is written once here.
+ * CEL pieces of the in-cluster guard's rules (lib/constructs/admission-guard.ts `guardRules`, which
+ * both the ValidatingAdmissionPolicies and the Kyverno ValidatingPolicies of lib/constructs/kyverno.ts
+ * emit): the synth-time Profile rules as CEL, each condition written once.
  */
 import type { PlatformSettings } from '../declarations/platform';
 import { MANAGED_BY, TENANT_LABEL } from '../meta';

@@ -21,8 +21,8 @@ export interface TenantProfileProps {
   /** `spec.resourceQuotaSpec.hard`; see `quotaHard`. An empty map emits no quota. */
   readonly hard: Readonly<Record<string, string>>;
   /**
-   * Marks the Profile {@link DECOMMISSIONED_ANNOTATION}: the removal guard and the Kyverno
-   * deletion policy let only such a Profile go. @default false
+   * Marks the Profile {@link DECOMMISSIONED_ANNOTATION}: the removal guard and the in-cluster
+   * guard's deletion rule let only such a Profile go. @default false
    */
   readonly decommissioned?: boolean;
 }

@@ -3,8 +3,9 @@
  * platform decisions follow (team, compliance tier). Defaults: lib/platform.ts `DEFAULT_PLATFORM`.
  *
  * The matcher lives here, at the bottom layer, because three places must agree on it exactly: the
- * synth check (lib/profile.ts), the Kyverno Profile rule (lib/constructs/kyverno.ts) and the
- * ValidatingAdmissionPolicy guard, which compile the same patterns to one regular expression.
+ * synth check (lib/profile.ts) and the in-cluster guard's rule (lib/constructs/admission-guard.ts,
+ * emitted as a ValidatingAdmissionPolicy and as a Kyverno ValidatingPolicy), which compiles the
+ * same patterns to one regular expression.
  */
 
 /** Label settings of `platform.ts` (`labels`). */

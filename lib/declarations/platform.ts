@@ -184,7 +184,10 @@ export interface GuardSettings {
    * API server itself: needs Kubernetes 1.30 or later and no other component. @default true
    */
   readonly admissionPolicy: boolean;
-  /** The Kyverno policies (lib/constructs/kyverno.ts): needs Kyverno in the cluster. @default true */
+  /**
+   * The same rules as Kyverno `ValidatingPolicy` objects (`policies.kyverno.io/v1`,
+   * lib/constructs/kyverno.ts): needs Kyverno >= 1.17 in the cluster. @default true
+   */
   readonly kyverno: boolean;
   /**
    * Users whose deletion of a tenant namespace is the cascade of a Profile deletion the guard

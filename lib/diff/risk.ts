@@ -6,7 +6,7 @@
  * per concern, run over the parsed objects lib/diff/tree.ts hands over for each changed group.
  */
 import { PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from '../constructs/argocd';
-import { PROFILE_DELETION_POLICY } from '../constructs/kyverno';
+import { PROFILE_GUARD_POLICY } from '../constructs/admission-guard';
 import { platformFileTenant } from '../constructs/platform-files';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
 import { REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
@@ -579,32 +579,54 @@ function applicationSetFlags(b: Side, a: Side, flag: Emit): void {
   }
 }
 
-/** Kyverno ClusterPolicies removed or switched to Audit. */
+/**
+ * The Kyverno ClusterPolicies synth emitted before the guard became ValidatingPolicies (Kyverno 1.19
+ * deprecates ClusterPolicy), by name: what each one guarded. Kept so that a diff across the
+ * migration, or a tree that still has one, is judged.
+ */
+const LEGACY_CLUSTER_POLICIES: Readonly<Record<string, RiskKind>> = {
+  'kubeflow-tenants-profile-deletion': 'deletion-protection-removed',
+  'kubeflow-tenants-profile-rules': 'isolation-weakened',
+};
+
+/** Denies what violates it: `Deny` among the spec's validationActions (a binding's, or a Kyverno ValidatingPolicy's own). */
+const denies = (p: Parsed): boolean => JSON.stringify(isObj(p.body.spec) ? p.body.spec.validationActions : undefined).includes('"Deny"');
+
+/**
+ * Kyverno ClusterPolicies removed or switched to Audit. Removing one is no flag when the Kyverno
+ * guard that replaces it (the Profile guard ValidatingPolicy, denying) is there after the change.
+ */
 function clusterPolicyFlags(b: Side, a: Side, flag: Emit): void {
+  const successor = byKind(a, 'ValidatingPolicy', 'policies.kyverno.io').find((p) => p.name === PROFILE_GUARD_POLICY && denies(p));
   for (const x of byKind(b, 'ClusterPolicy', 'kyverno.io')) {
-    const deletion = x.name === PROFILE_DELETION_POLICY;
-    const kind: RiskKind = deletion ? 'deletion-protection-removed' : 'isolation-weakened';
-    const what = deletion ? 'Profiles can be deleted without being decommissioned' : 'objects it checked are admitted unchecked';
+    const kind: RiskKind = LEGACY_CLUSTER_POLICIES[x.name] ?? 'isolation-weakened';
+    const what = kind === 'deletion-protection-removed' ? 'Profiles can be deleted without being decommissioned' : 'objects it checked are admitted unchecked';
     const y = a.get(objectKey(x));
-    if (!y) flag(kind, `ClusterPolicy ${x.name} removed: ${what}`);
-    else if (JSON.stringify(y.body.spec).includes('"Audit"') && !JSON.stringify(x.body.spec).includes('"Audit"')) {
+    if (!y) {
+      if (!(successor && x.name in LEGACY_CLUSTER_POLICIES)) flag(kind, `ClusterPolicy ${x.name} removed: ${what}`);
+    } else if (JSON.stringify(y.body.spec).includes('"Audit"') && !JSON.stringify(x.body.spec).includes('"Audit"')) {
       flag(kind, `ClusterPolicy ${x.name} switched to Audit: violations are only reported, not refused`);
     }
   }
 }
 
 /**
- * The in-cluster guard's ValidatingAdmissionPolicies and bindings (lib/constructs/admission-guard.ts):
- * each guards deletion (of Profiles, of tenant namespaces), so one removed, or a binding that
- * stops denying, removes deletion protection.
+ * The in-cluster guard (lib/constructs/admission-guard.ts, lib/constructs/kyverno.ts): its
+ * ValidatingAdmissionPolicies and bindings, and its Kyverno ValidatingPolicies. Each policy guards
+ * deletion (of Profiles, of tenant namespaces), so one removed, or one that stops denying (a
+ * binding's or a Kyverno policy's validationActions without Deny), removes deletion protection.
  */
-function admissionPolicyFlags(b: Side, a: Side, flag: Emit): void {
-  for (const kind of ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']) {
-    for (const x of byKind(b, kind, 'admissionregistration.k8s.io')) {
+function guardPolicyFlags(b: Side, a: Side, flag: Emit): void {
+  const kinds = [
+    { kind: 'ValidatingAdmissionPolicy', group: 'admissionregistration.k8s.io', actions: false },
+    { kind: 'ValidatingAdmissionPolicyBinding', group: 'admissionregistration.k8s.io', actions: true },
+    { kind: 'ValidatingPolicy', group: 'policies.kyverno.io', actions: true },
+  ];
+  for (const { kind, group, actions } of kinds) {
+    for (const x of byKind(b, kind, group)) {
       const y = a.get(objectKey(x));
-      const denies = (p: Parsed): boolean => JSON.stringify(isObj(p.body.spec) ? p.body.spec.validationActions : undefined).includes('"Deny"');
       if (!y) flag('deletion-protection-removed', `${kind} ${x.name} removed: what it refused (deleting what is not decommissioned, Profiles breaking the rules) is admitted`);
-      else if (kind === 'ValidatingAdmissionPolicyBinding' && denies(x) && !denies(y)) {
+      else if (actions && denies(x) && !denies(y)) {
         flag('deletion-protection-removed', `${kind} ${x.name} no longer denies (validationActions without Deny): violations are only reported, not refused`);
       }
     }
@@ -628,7 +650,7 @@ function appProjectFlags(b: Side, a: Side, flag: Emit): void {
   }
 }
 
-const CLUSTER_CHECKS: readonly ((b: Side, a: Side, flag: Emit) => void)[] = [applicationSetFlags, clusterPolicyFlags, admissionPolicyFlags, appProjectFlags];
+const CLUSTER_CHECKS: readonly ((b: Side, a: Side, flag: Emit) => void)[] = [applicationSetFlags, clusterPolicyFlags, guardPolicyFlags, appProjectFlags];
 
 /**
  * The flags of one changed group, given its parsed objects on both sides and the two whole trees

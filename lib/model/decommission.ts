@@ -9,7 +9,7 @@
  */
 import type { TenantSpec } from '../declarations/tenant';
 
-/** Set on the Profile of a decommissioned tenant; the removal guard and the Kyverno deletion policy read it. */
+/** Set on the Profile of a decommissioned tenant; the removal guard and the in-cluster guard's deletion rules read it. */
 export const DECOMMISSIONED_ANNOTATION = 'kubeflow-tenants/decommissioned';
 
 /** Whether a declaration is marked decommissioned. */

@@ -99,7 +99,9 @@ describe('10.5 the in-cluster guard (ValidatingAdmissionPolicy) on the real API 
     }
   });
 
-  it.each(GUARD_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+  for (const c of GUARD_CASES.filter((x) => x.notInCluster)) it.skip(`${c.name} (not asked: ${c.notInCluster!})`, () => {});
+
+  it.each(GUARD_CASES.filter((c) => !c.notInCluster).map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const r = ask(c);
     if (c.expect === 'allow') {
       expect(r.code, denial(r)).toBe(0);

@@ -1,4 +1,4 @@
-// Harness evaluating the Kyverno Profile policies' CEL with cel-go, as Kyverno does.
+// Harness evaluating the in-cluster guard's CEL (the Kyverno ValidatingPolicies') with cel-go, as Kyverno does.
 module kubeflow-tenants/test/kyverno-cel
 
 go 1.22

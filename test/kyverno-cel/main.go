@@ -1,9 +1,10 @@
-// Evaluates the CEL expressions of the Kyverno Profile policies (validate.cel) against objects,
+// Evaluates the CEL expressions of the in-cluster guard (the validations of the Kyverno
+// ValidatingPolicies, the same as the ValidatingAdmissionPolicies') against admission requests,
 // with cel-go, the CEL implementation Kyverno and the Kubernetes API server use. Variables are
-// declared dynamic, as Kyverno declares them for a kind without a schema: `object` and
-// `oldObject`. Used by test/kyverno-cel.test.ts.
+// declared dynamic, as for a kind without a schema: `object`, `oldObject` and `request`. Used by
+// test/kyverno-cel.test.ts.
 //
-//	go run . < {"expressions":[...],"cases":[{"object":...,"oldObject":...}]}  > [[true|false|"error: ..."]]
+//	go run . < {"expressions":[...],"cases":[{"object":...,"oldObject":...,"request":...}]}  > [[true|false|"error: ..."]]
 package main
 
 import (
@@ -28,6 +29,7 @@ func main() {
 	env, err := cel.NewEnv(
 		cel.Variable("object", cel.DynType),
 		cel.Variable("oldObject", cel.DynType),
+		cel.Variable("request", cel.DynType),
 		ext.Strings(),
 	)
 	if err != nil {
@@ -54,7 +56,7 @@ func main() {
 	}
 	out := make([][]interface{}, 0, len(in.Cases))
 	for _, c := range in.Cases {
-		vars := map[string]interface{}{"object": c["object"], "oldObject": c["oldObject"]}
+		vars := map[string]interface{}{"object": c["object"], "oldObject": c["oldObject"], "request": c["request"]}
 		row := make([]interface{}, len(in.Expressions))
 		for i, p := range programs {
 			if p == nil {

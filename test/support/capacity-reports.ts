@@ -12,8 +12,9 @@ const TI = 2 ** 40;
 
 type Alloc = Omit<CapacityAllocation, 'lent' | 'mayBorrow' | 'maximum'> & Partial<Pick<CapacityAllocation, 'lent' | 'mayBorrow' | 'maximum'>>;
 
-const team = (name: string, budget: number): Alloc => ({ level: 'team', name, team: name, guaranteed: budget, mayBorrow: 0, maximum: budget });
-const tenant = (teamName: string, name: string, guaranteed: number, more: Partial<CapacityAllocation> = {}): Alloc => ({ level: 'tenant', name, team: teamName, guaranteed, ...more });
+/** A team row: only its budget is given; cell() derives the rest as lib/capacity/build.ts does. */
+const team = (name: string, budget: number): Alloc => ({ level: 'team', name, team: name, guaranteed: 0, maximum: budget });
+const tenant = (teamName: string, name: string, guaranteed: number, more: Partial<CapacityAllocation> = {}): Alloc => ({ level: 'tenant', name, team: teamName, guaranteed, mayBorrow: 0, ...more });
 const user = (teamName: string, tenantName: string, name: string, guaranteed: number, more: Partial<CapacityAllocation> = {}): Alloc => ({
   level: 'user',
   name,
@@ -24,14 +25,34 @@ const user = (teamName: string, tenantName: string, name: string, guaranteed: nu
   ...more,
 });
 
-/** A cell with its totals computed the way the contract defines them (tenants and users, never teams). */
-export function cell(flavor: string, resource: string, unit: string, capacity: number, allocs: Alloc[], extraFlags: CapacityFlag[] = []): CapacityCell {
-  const allocations = allocs.map((a) => {
-    const mayBorrow = a.mayBorrow === undefined ? null : a.mayBorrow;
-    return { ...a, mayBorrow, maximum: a.maximum !== undefined ? a.maximum : mayBorrow === null ? null : a.guaranteed + mayBorrow, lent: a.lent ?? 0 };
+/**
+ * A cell with the numbers derived the way the contract (lib/capacity/build.ts) defines them:
+ * a tenant's `guaranteed` is its shared part, its `maximum` its whole nominal (users included) plus
+ * what it may borrow; a team's `guaranteed` is the sum of its tenants' and users', `maximum` its
+ * budget, `mayBorrow` the rest of the budget, `lent` its tenants' sum; totals count tenants and
+ * users only; `overcommitted` when the total exceeds the capacity, `contended-borrowing` when some
+ * tenant may borrow and the tenants' maxima (unlimited counts as infinite) exceed the capacity.
+ */
+export function cell(flavor: string, resource: string, unit: string, capacity: number, allocs: Alloc[]): CapacityCell {
+  const members = allocs.filter((a) => a.level !== 'team');
+  const usersOf = (t: Alloc): number => members.filter((u) => u.level === 'user' && u.tenant === t.name && u.team === t.team).reduce((s, u) => s + u.guaranteed, 0);
+  const resolved = members.map((a): CapacityAllocation => {
+    const mayBorrow = a.mayBorrow === undefined ? 0 : a.mayBorrow;
+    const nominal = a.guaranteed + (a.level === 'tenant' ? usersOf(a) : 0);
+    return { ...a, mayBorrow, maximum: a.maximum !== undefined ? a.maximum : mayBorrow === null ? null : nominal + mayBorrow, lent: a.lent ?? 0 };
   });
-  const guaranteedTotal = allocations.filter((a) => a.level !== 'team').reduce((s, a) => s + a.guaranteed, 0);
-  const flags: CapacityFlag[] = [...(guaranteedTotal > capacity ? (['overcommitted'] as const) : []), ...extraFlags];
+  const allocations = allocs.map((a): CapacityAllocation => {
+    if (a.level !== 'team') return resolved[members.indexOf(a)];
+    const mine = resolved.filter((m) => m.team === a.name);
+    const guaranteed = mine.reduce((s, m) => s + m.guaranteed, 0);
+    const budget = a.maximum ?? null;
+    return { ...a, guaranteed, maximum: budget, mayBorrow: budget === null ? null : budget - guaranteed, lent: mine.filter((m) => m.level === 'tenant').reduce((s, m) => s + m.lent, 0) };
+  });
+  const guaranteedTotal = resolved.reduce((s, a) => s + a.guaranteed, 0);
+  const tenants = resolved.filter((a) => a.level === 'tenant');
+  const maxima = tenants.reduce((s, a) => s + (a.maximum ?? Infinity), 0);
+  const contended = tenants.some((a) => a.mayBorrow !== 0) && maxima > capacity;
+  const flags: CapacityFlag[] = [...(guaranteedTotal > capacity ? (['overcommitted'] as const) : []), ...(contended ? (['contended-borrowing'] as const) : [])];
   return { flavor, resource, unit, capacity, allocations, guaranteedTotal, free: capacity - guaranteedTotal, flags };
 }
 
@@ -50,10 +71,9 @@ export function headReport(): CapacityReport {
       cell(
         'a100-80gb',
         'nvidia.com/mig-1g.10gb',
-        'slices',
+        'MIG slices',
         56,
-        [team('fraud', 28), tenant('fraud', 'fraud-ml', 28, { mayBorrow: null, maximum: null }), team('vision', 21), tenant('vision', 'vision-research', 21, { mayBorrow: null, maximum: null })],
-        ['contended-borrowing'],
+        [team('fraud', 28), tenant('fraud', 'fraud-ml', 28, { mayBorrow: null }), team('vision', 21), tenant('vision', 'vision-research', 21, { mayBorrow: null })],
       ),
       cell('cpu', 'cpu', 'cores', 512, [
         team('fraud', 256),
@@ -76,7 +96,7 @@ export function headReport(): CapacityReport {
         tenant('llm', 'llm-pretrain', 24, { mayBorrow: 0 }),
         tenant('llm', 'llm-serving', 12, { mayBorrow: 4 }),
       ]),
-      cell('t4-shared', 'nvidia.com/gpu.shared', 'replicas', 32, [
+      cell('t4-shared', 'nvidia.com/gpu.shared', 'GPU shares', 32, [
         team('vision', 12),
         tenant('vision', 'vision-research', 12, { mayBorrow: 8 }),
         team('fraud', 8),
@@ -91,16 +111,24 @@ export function baseReport(): CapacityReport {
   const head = headReport();
   const cells = head.cells.filter((c) => c.flavor !== 't4-shared');
   const a100 = cells[0];
-  const allocs = a100.allocations.map((a) => (a.level === 'tenant' && a.name === 'fraud-ml' ? { ...a, guaranteed: 26, maximum: 34 } : a));
+  const allocs = a100.allocations.map((a): Alloc => {
+    if (a.level === 'tenant' && a.name === 'fraud-ml') return { ...a, guaranteed: 26, maximum: undefined };
+    if (a.level === 'tenant') return { ...a, maximum: undefined };
+    return a;
+  });
   cells[0] = cell(a100.flavor, a100.resource, a100.unit, a100.capacity, allocs);
   return { cells };
 }
 
-/** A report with names that need escaping in every format. */
+/** A report with names that need escaping in every format, long names, and a cell 450 % overcommitted. */
 export function hostileReport(): CapacityReport {
   return {
     cells: [
       cell('x<y>&"q\'', 'example.com/gpu|pipe', 'GPU', 4, [team('t<1>', 4), tenant('t<1>', 'a&b', 2, { mayBorrow: null })]),
+      // Escapes to the same chart label as the cell above: the chart must still draw two bars.
+      cell('x>y<&"q\'', 'example.com/gpu|pipe', 'GPU', 8, [team('t<1>', 8), tenant('t<1>', 'c', 6)]),
+      // Long names and a cell far past its capacity: the layout must make room, the bar is clipped.
+      cell('h100-sxm5-80gb-europe-west4-reserved', 'nvidia.com/mig-3g.40gb', 'MIG slices', 2, [team('research-platform', 16), tenant('research-platform', 'research-platform-llm-pretraining', 9)]),
     ],
   };
 }

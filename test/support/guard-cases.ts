@@ -2,7 +2,8 @@
  * One table of guard cases, evaluated by every evaluator of the Profile rules, which must agree
  * with `expect` case by case: synth validation (test/admission-guard.test.ts), the
  * ValidatingAdmissionPolicy on the real API server (test/cluster/7-admission-guard.cluster.test.ts),
- * and any later one (Kyverno's CEL). Pure data; the rules are those of {@link GUARD_CASES_PLATFORM}.
+ * the Kyverno ValidatingPolicy through the Kyverno CLI (test/kyverno-cli.test.ts), and its CEL
+ * through cel-go (test/kyverno-cel.test.ts). Pure data; the rules are those of {@link GUARD_CASES_PLATFORM}.
  *
  * A case is one admission request, shaped like the AdmissionReview's: `object` is the object as it
  * would be stored (CREATE, UPDATE), `oldObject` the stored one (UPDATE, DELETE). Every case has
@@ -48,6 +49,13 @@ export interface GuardCase {
    * tenant files, not Profiles, and checks every file in full on every run.
    */
   readonly notInSynth?: string;
+  /**
+   * Why the in-cluster guard has no counterpart (the admission evaluators then list the case as
+   * skipped with this reason): a rule synth alone enforces. `rule` then names the synth rule.
+   */
+  readonly notInCluster?: string;
+  /** Tenants that already exist, by name, when synth judges the case (a rule across tenants). */
+  readonly otherTenants?: readonly string[];
 }
 
 const LABELS = { team: 'guard', 'cost-centre': 'cc-1', 'compliance-tier': 'internal' };
@@ -81,7 +89,14 @@ export function tenantNamespace(name: string, annotations?: Record<string, strin
 const NOT_A_TENANT_FILE = 'the owner of a tenant file is an e-mail, always rendered as a User: synth cannot express another owner';
 const SYNTH_CHECKS_IN_FULL = 'synth checks every tenant file in full on every run: a tenant breaking a newer rule fails synth until fixed';
 const NO_NAMESPACE_IN_SYNTH = 'synth never deletes a namespace; it only stops rendering a Profile (the removal guard covers that)';
+const SYNTH_ONLY_PREFIX =
+  'the tenant-name prefix rule compares a name with every other tenant; admission CEL sees only the object under review, so the rule is synth-only (docs/gitops.md "What it cannot cover")';
 const LEGACY = without(LABELS, 'compliance-tier');
+
+/** A label key the reserved pattern matches: each `*` replaced by `gc`. */
+const keyOf = (pattern: string): string => pattern.replace(/\*/g, 'gc');
+/** Patterns the hand-written cases below already exercise. */
+const COVERED_PATTERNS = ['istio-injection', 'pod-security.kubernetes.io/*'];
 const DECOMMISSIONED = { [DECOMMISSIONED_ANNOTATION]: 'true' };
 
 export const GUARD_CASES: readonly GuardCase[] = [
@@ -109,7 +124,29 @@ export const GUARD_CASES: readonly GuardCase[] = [
     expect: 'deny',
     rule: 'profile-labels-not-reserved',
   },
+  // One case for every other reserved pattern of the platform.
+  ...GUARD_CASES_PLATFORM.labels.reserved
+    .filter((p) => !COVERED_PATTERNS.includes(p))
+    .map(
+      (p, i): GuardCase => ({
+        name: `a reserved label key (${keyOf(p)}, pattern ${p})`,
+        operation: 'CREATE',
+        object: guardProfile(`gc-reserved-${i}`, { labels: { ...LABELS, [keyOf(p)]: 'gc' } }),
+        expect: 'deny',
+        rule: 'profile-labels-not-reserved',
+      }),
+    ),
   { name: 'an unreserved label key of the team', operation: 'CREATE', object: guardProfile('gc-own-label', { labels: { ...LABELS, 'example.com/project': 'x' } }), expect: 'allow' },
+  // The prefix rule: synth only.
+  {
+    name: 'a name that starts with another tenant\'s (prefix clash)',
+    operation: 'CREATE',
+    object: guardProfile('gc-clash-more'),
+    otherTenants: ['gc-clash'],
+    expect: 'deny',
+    rule: 'tenant-name-prefix',
+    notInCluster: SYNTH_ONLY_PREFIX,
+  },
   // Owner.
   {
     name: 'a Group owner',
@@ -166,6 +203,25 @@ export const GUARD_CASES: readonly GuardCase[] = [
     object: guardProfile('gc-legacy-empty', { labels: { ...LEGACY, 'compliance-tier': '' } }),
     expect: 'deny',
     rule: 'profile-has-required-labels',
+  },
+  // The Profile controller PUTs every Profile back on every reconcile, unchanged: a Profile made
+  // before a rule (or before the guard) must stay writable.
+  { name: 'a Profile as synth emits it, PUT back unchanged', operation: 'UPDATE', oldObject: guardProfile('gc-reput'), object: guardProfile('gc-reput'), expect: 'allow' },
+  {
+    name: 'a legacy Profile (missing a required label) PUT back unchanged',
+    operation: 'UPDATE',
+    oldObject: guardProfile('gc-legacy-reput', { labels: LEGACY }),
+    object: guardProfile('gc-legacy-reput', { labels: LEGACY }),
+    expect: 'allow',
+    notInSynth: SYNTH_CHECKS_IN_FULL,
+  },
+  {
+    name: 'a legacy Profile (with a reserved label key) PUT back unchanged',
+    operation: 'UPDATE',
+    oldObject: guardProfile('gc-legacy-reserved', { labels: { ...LABELS, 'istio-injection': 'disabled' } }),
+    object: guardProfile('gc-legacy-reserved', { labels: { ...LABELS, 'istio-injection': 'disabled' } }),
+    expect: 'allow',
+    notInSynth: SYNTH_CHECKS_IN_FULL,
   },
   {
     name: 'an update that makes the owner a Group',

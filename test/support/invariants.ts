@@ -28,7 +28,7 @@ export function schemaViolations(result: SynthResult): string[] {
  * default-deny NetworkPolicy admitting only the namespace itself and the platform's namespaces;
  * STRICT mTLS; RoleBindings only for declared contributors (with the declared role, through the
  * platform's identity) and declared grantees; nothing cluster-wide but the Argo CD objects and the
- * in-cluster guards (Kyverno, ValidatingAdmissionPolicies); a decommissioned tenant keeps no access at all. Returns every violation.
+ * in-cluster guards (Kyverno ValidatingPolicies, ValidatingAdmissionPolicies); a decommissioned tenant keeps no access at all. Returns every violation.
  */
 export function isolationViolations(result: SynthResult, entries: readonly TenantEntry[], platform: PlatformSettings): string[] {
   const out: string[] = [];
@@ -39,7 +39,7 @@ export function isolationViolations(result: SynthResult, entries: readonly Tenan
     if (!m) {
       if (!file.startsWith('cluster/')) out.push(`${file}: neither in a tenant folder nor in cluster/`);
       // Validating admission policies only refuse requests: they grant nothing.
-      else if (!['AppProject', 'Application', 'ApplicationSet', 'ClusterPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(manifest.kind)) {
+      else if (!['AppProject', 'Application', 'ApplicationSet', 'ValidatingPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(manifest.kind)) {
         out.push(`${file}: unexpected cluster-level ${manifest.kind}`);
       }
       continue;

@@ -1,7 +1,8 @@
 /**
- * The Go harnesses the tests run (test/argocd-health, test/kyverno-cel), as built by
- * scripts/build-tools.sh (`npm run build:tools`) into a cache outside the repository. Tests never
- * build them: a cold cel-go build takes longer than a test timeout, and CI times it as its own step.
+ * The Go harnesses the tests run (test/argocd-health, test/kyverno-cel) and the Kyverno CLI
+ * (test/kyverno-cli, a build module of the upstream command), as built by scripts/build-tools.sh
+ * (`npm run build:tools`) into a cache outside the repository. Tests never build them: a cold build
+ * takes longer than a test timeout (the Kyverno CLI about 25 minutes), and CI times each as its own step.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './schemas';
 
-export type GoTool = 'argocd-health' | 'kyverno-cel';
+export type GoTool = 'argocd-health' | 'kyverno-cel' | 'kyverno-cli';
 
 const BUILD_HINT = 'run `npm run build:tools` (scripts/build-tools.sh) once, and again after a Go upgrade or a change under test/<tool>/';
 
@@ -19,7 +20,7 @@ function goVersion(): string {
     const r = spawnSync(go, ['env', 'GOVERSION'], { encoding: 'utf8' });
     if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
   }
-  throw new Error(`go is needed to locate the Go test harnesses (Go >= 1.22, see README "Prerequisites"); then ${BUILD_HINT}`);
+  throw new Error(`go is needed to locate the Go test harnesses (Go >= 1.26, see README "Prerequisites"); then ${BUILD_HINT}`);
 }
 
 /** Same key as scripts/build-tools.sh: Go version, go.mod, go.sum and the harness's *.go files. */
