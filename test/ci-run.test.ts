@@ -11,7 +11,7 @@ import * as yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from './support/fixtures';
 
-const STEPS = ['install', 'synth', 'build argocd-health', 'build kyverno-cel', 'build kyverno-cli', 'install chromium', 'build vrl-harness', 'test', 'check', 'diff', 'build cluster binaries', 'cluster tier'];
+const STEPS = ['install', 'synth', 'build argocd-health', 'build kyverno-cel', 'build kyverno-cli', 'install chromium', 'build vrl-harness', 'test', 'check', 'diff', 'build cluster binaries', 'build kueue', 'cluster tier'];
 
 let dirs: string[] = [];
 afterEach(() => {
@@ -62,7 +62,8 @@ describe('.ci/run', () => {
       'npm test',
       'npm run check',
       'npm run diff -- --base HEAD~1',
-      'npm run test:cluster -- --build-only',
+      'npm run test:cluster -- --build-only control-plane',
+      'npm run test:cluster -- --build-only kueue',
       'npm run test:cluster',
     ]);
     const t = table(r.stdout);
@@ -79,7 +80,7 @@ describe('.ci/run', () => {
     expect(t.get('install chromium')?.[0]).toBe('ok');
     expect(t.get('build vrl-harness')?.[0]).toBe('ok');
     expect(t.get('test')).toEqual(['FAILED (3)', expect.stringMatching(/^\d+\.\d s$/)]);
-    for (const s of ['check', 'diff', 'build cluster binaries', 'cluster tier']) expect(t.get(s), s).toEqual(['not run', '']);
+    for (const s of ['check', 'diff', 'build cluster binaries', 'build kueue', 'cluster tier']) expect(t.get(s), s).toEqual(['not run', '']);
     expect(t.get('total')?.[0]).toBe('FAILED (3)');
     expect(r.calls).not.toContain('npm run check');
   });

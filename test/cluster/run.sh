@@ -15,14 +15,18 @@
 #   KFT_CLUSTER_CACHE  cache root (default above)      KUBECTL   kubectl to use (default: kubectl)
 #   KFT_CLUSTER_KEEP=1 keep the run directory on success
 #   KFT_CLUSTER_HOLD=1 after the tests, keep the cluster up until Ctrl-C (prints KUBECONFIG)
-#   --build-only (first argument) build or reuse the binaries, then exit (CI times the build as a
-#                step of its own: .ci/run)
+#   --build-only [control-plane|kueue] (first argument) build or reuse the binaries (both by default),
+#                then exit (CI times each build as a step of its own: .ci/run)
 #   KFT_CLUSTER_SEED   seed of the sampled per-tenant checks (default: random, printed)
 #   KFT_PROFILE_SAMPLE Profiles of the org checked one by one (default 5; all are checked in bulk)
 #   any further arguments are passed to vitest (e.g. a test name filter: -t admission)
 set -euo pipefail
 BUILD_ONLY=
-if [ "${1:-}" = --build-only ]; then BUILD_ONLY=1; shift; fi
+BUILD_WHAT="control-plane kueue"
+if [ "${1:-}" = --build-only ]; then
+  BUILD_ONLY=1; shift
+  case "${1:-}" in control-plane | kueue) BUILD_WHAT=$1; shift ;; esac
+fi
 
 T0=$(date +%s)
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -77,9 +81,10 @@ STUB_RESOURCES="notebooks.kubeflow.org inferenceservices.serving.kserve.io"
 BINARIES=(kube-apiserver kube-controller-manager profile-controller-standin)
 
 have_bins() { for b in "${BINARIES[@]}"; do [ -x "$BIN/$b" ] || return 1; done; }
+want() { [[ " $BUILD_WHAT " == *" $1 "* ]]; }
 BUILD_KIND=warm
 TB=$(date +%s)
-if ! have_bins; then
+if want control-plane && ! have_bins; then
   BUILD_KIND=cold
   mkdir -p "$CACHE_ROOT"
   exec 9>"$CACHE_ROOT/.build.lock"
@@ -98,7 +103,7 @@ if ! have_bins; then
   fi
   flock -u 9
 fi
-if [ -z "$ETCD" ]; then
+if want control-plane && [ -z "$ETCD" ]; then
   ETCD_HASH=$(cd "$HERE/build/etcd" && { echo "$GO_VERSION"; cat go.mod go.sum; } | sha256sum | cut -c1-12)
   ETCD_BIN="$CACHE_ROOT/etcd-$GO_VERSION-$ETCD_HASH/bin/etcd"
   if [ ! -x "$ETCD_BIN" ]; then
@@ -111,8 +116,52 @@ if [ -z "$ETCD" ]; then
   fi
   ETCD=$ETCD_BIN
 fi
+CP_BUILD_SECS=$(($(date +%s) - TB))
+want control-plane && log "control-plane binaries ($BUILD_KIND, ${CP_BUILD_SECS}s): $BIN"
+
+# Kueue: cmd/kueue of the Go module sigs.k8s.io/kueue pinned in build/kueue/go.mod (it requires a
+# k8s.io/kubernetes of its own, v1.36, so it is a module of its own). Next to the binary the cache
+# keeps what the tier installs from the same module version: its CRDs
+# (config/components/crd/bases), webhook manifests and the manager's RBAC; each run copies
+# them into its run directory. Version stamped like upstream's Makefile (pkg/version).
+KUEUE_DIR="$HERE/build/kueue"
+KUEUE_VERSION=$(awk '{ for (i = 1; i < NF; i++) if ($i == "sigs.k8s.io/kueue" && $(i + 1) ~ /^v/) { print $(i + 1); exit } }' "$KUEUE_DIR/go.mod")
+[ -n "$KUEUE_VERSION" ] || die "no sigs.k8s.io/kueue version in $KUEUE_DIR/go.mod"
+KUEUE_LDFLAGS="-s -w -X sigs.k8s.io/kueue/pkg/version.GitVersion=$KUEUE_VERSION -X sigs.k8s.io/kueue/pkg/version.GitCommit=$KUEUE_VERSION -X sigs.k8s.io/kueue/pkg/version.BuildDate=1970-01-01T00:00:00Z"
+# the manager's RBAC files copied from the module (part of the key: the cache's contents)
+KUEUE_RBAC_FILES="role role_binding manager_secrets_role manager_secrets_role_binding metrics_auth_role metrics_auth_role_binding"
+KUEUE_HASH=$(cd "$KUEUE_DIR" && { echo "$GO_VERSION"; echo "$KUEUE_LDFLAGS"; echo "$KUEUE_RBAC_FILES"; cat go.mod go.sum; } | sha256sum | cut -c1-12)
+KUEUE_HOME="$CACHE_ROOT/kueue-$KUEUE_VERSION-$GO_VERSION-$KUEUE_HASH"
+KUEUE_BUILD_KIND=warm
+TK=$(date +%s)
+if want kueue && [ ! -x "$KUEUE_HOME/bin/kueue" ]; then
+  KUEUE_BUILD_KIND=cold
+  mkdir -p "$CACHE_ROOT"
+  exec 8>"$CACHE_ROOT/.build-kueue.lock"
+  flock 8
+  if [ ! -x "$KUEUE_HOME/bin/kueue" ]; then
+    log "building Kueue $KUEUE_VERSION (cmd/kueue) into $KUEUE_HOME (cold: ~6 min on 2 cores)"
+    TMP_K="$KUEUE_HOME.tmp.$$"
+    rm -rf "$TMP_K"; mkdir -p "$TMP_K/bin" "$TMP_K/crds"
+    (cd "$KUEUE_DIR" && GOFLAGS="-trimpath -buildvcs=false -mod=readonly" CGO_ENABLED=0 \
+      go build -ldflags="$KUEUE_LDFLAGS" -o "$TMP_K/bin/kueue" sigs.k8s.io/kueue/cmd/kueue) || die "go build of Kueue failed"
+    KUEUE_MOD=$(cd "$KUEUE_DIR" && go list -mod=readonly -m -f '{{.Dir}}' sigs.k8s.io/kueue) || die "locating the Kueue module"
+    cp "$KUEUE_MOD"/config/components/crd/bases/*.yaml "$TMP_K/crds/"
+    cp "$KUEUE_MOD/config/components/webhook/manifests.yaml" "$TMP_K/webhook-manifests.yaml"
+    mkdir -p "$TMP_K/rbac"
+    for f in $KUEUE_RBAC_FILES; do
+      cp "$KUEUE_MOD/config/components/rbac/$f.yaml" "$TMP_K/rbac/"
+    done
+    chmod -R u+w "$TMP_K" # files from the module cache are read-only
+    find "$CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d -name 'kueue-v*' ! -name '*.tmp.*' ! -path "$KUEUE_HOME" -exec rm -rf {} + 2>/dev/null || true
+    rm -rf "$KUEUE_HOME"; mv "$TMP_K" "$KUEUE_HOME"
+  fi
+  flock -u 8
+fi
+KUEUE_BUILD_SECS=$(($(date +%s) - TK))
+want kueue && log "Kueue $KUEUE_VERSION ($KUEUE_BUILD_KIND, ${KUEUE_BUILD_SECS}s): $KUEUE_HOME/bin/kueue"
 BUILD_SECS=$(($(date +%s) - TB))
-log "binaries ($BUILD_KIND, ${BUILD_SECS}s): $BIN"
+[ "$KUEUE_BUILD_KIND" = warm ] || BUILD_KIND=cold
 [ -z "$BUILD_ONLY" ] || exit 0
 
 # ---------------------------------------------------------------- run directory, ports, certs
@@ -153,6 +202,7 @@ trap 'exit 130' INT TERM
 
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 ETCD_PORT=$(free_port); ETCD_PEER_PORT=$(free_port); API_PORT=$(free_port)
+KUEUE_WEBHOOK_PORT=$(free_port); KUEUE_METRICS_PORT=$(free_port); KUEUE_HEALTH_PORT=$(free_port)
 
 P="$RUN/pki"
 (
@@ -165,6 +215,9 @@ P="$RUN/pki"
   }
   issue apiserver "/CN=kube-apiserver" "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
   issue admin "/O=system:masters/CN=kft-admin" "extendedKeyUsage=clientAuth\n"
+  # Kueue's webhook server and metrics server (internal certificate management is off)
+  issue kueue-webhook "/CN=kueue-webhook" "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"
+  issue kueue-metrics "/CN=kueue-metrics" "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"
   openssl genrsa -out sa.key 2048 2>/dev/null
   openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
 ) || die "openssl"
@@ -262,7 +315,7 @@ log "CRDs established ($(grep -c 'condition met' "$RUN/logs/install-crds.log"))"
 start kube-controller-manager "$BIN/kube-controller-manager" \
   --kubeconfig "$KUBECONFIG_FILE" --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
   --bind-address 127.0.0.1 --secure-port 0 --leader-elect=false \
-  --controllers clusterrole-aggregation-controller,namespace-controller,serviceaccount-controller,serviceaccount-token-controller,resourcequota-controller,garbage-collector-controller,validatingadmissionpolicy-status-controller \
+  --controllers clusterrole-aggregation-controller,namespace-controller,serviceaccount-controller,serviceaccount-token-controller,resourcequota-controller,garbage-collector-controller,validatingadmissionpolicy-status-controller,job-controller \
   --service-account-private-key-file "$P/sa.key" --root-ca-file "$P/ca.crt" --use-service-account-credentials=false \
   --cluster-signing-cert-file "$P/ca.crt" --cluster-signing-key-file "$P/ca.key" \
   --resource-quota-sync-period 10s --namespace-sync-period 1m --profiling=false --v 1
@@ -287,6 +340,76 @@ wait_for "aggregated kubeflow-view rules (clusterrole-aggregation controller)" 6
   bash -c "[ -n \"\$('$KUBECTL' --kubeconfig '$KUBECONFIG_FILE' get clusterrole kubeflow-view -o jsonpath='{.rules[0].verbs}')\" ]"
 log "controller-manager: service accounts and ClusterRole aggregation working"
 wait_for "profile controller start" 30 grep -q ' started ' "$RUN/logs/profile-controller.log"
+
+# ---------------------------------------------------------------- Kueue
+# The real controller (built above from sigs.k8s.io/kueue), with the module's own CRDs, RBAC and
+# webhooks. Kueue runs as the ServiceAccount kueue-system/kueue-controller-manager, as installed
+# upstream, so policies that exempt Kueue by identity see the identity they exempt.
+TKQ=$(date +%s)
+KQ="$RUN/kueue"
+mkdir -p "$KQ/webhook-certs" "$KQ/metrics-certs"
+cp -r "$KUEUE_HOME/crds" "$KUEUE_HOME/rbac" "$KUEUE_HOME/webhook-manifests.yaml" "$KQ/"
+cp "$P/kueue-webhook.crt" "$KQ/webhook-certs/tls.crt"; cp "$P/kueue-webhook.key" "$KQ/webhook-certs/tls.key"
+cp "$P/kueue-metrics.crt" "$KQ/metrics-certs/tls.crt"; cp "$P/kueue-metrics.key" "$KQ/metrics-certs/tls.key"
+# crds/ vendors four of these kinds from the same version; the module's files take them over.
+k apply --server-side --force-conflicts --field-manager kft-kueue-crds -f "$KQ/crds/" >"$RUN/logs/install-kueue.log" 2>&1 \
+  || { cat "$RUN/logs/install-kueue.log" >&2; die "installing Kueue's CRDs"; }
+k wait --for condition=established --timeout 60s -f "$KQ/crds/" >>"$RUN/logs/install-kueue.log" 2>&1 || die "Kueue's CRDs not established"
+# Kueue exits at start ("no matches for kind Workload") unless discovery already serves v1beta2.
+served_workloads() { k get --raw /apis/kueue.x-k8s.io/v1beta2 | grep -q '"name":"workloads"'; }
+wait_for "discovery of kueue.x-k8s.io/v1beta2 workloads" 60 served_workloads
+# upstream's RBAC for the manager, as its kustomization installs it (kueue- prefix, kueue-system)
+k create namespace kueue-system >>"$RUN/logs/install-kueue.log" 2>&1 || die "creating namespace kueue-system"
+k create serviceaccount kueue-controller-manager -n kueue-system >>"$RUN/logs/install-kueue.log" 2>&1 || die "creating Kueue's ServiceAccount"
+(cd "$ROOT" && node_modules/.bin/tsx test/cluster/kueue-setup.ts rbac "$KQ/rbac") >"$KQ/rbac.yaml" || die "kueue-setup.ts rbac"
+k apply --server-side --field-manager kft-cluster-test -f "$KQ/rbac.yaml" >>"$RUN/logs/install-kueue.log" 2>&1 \
+  || { cat "$RUN/logs/install-kueue.log" >&2; die "installing Kueue's RBAC"; }
+KUEUE_TOKEN=$(k create token kueue-controller-manager -n kueue-system --duration 48h) || die "token for Kueue's ServiceAccount"
+cat >"$KQ/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters: [{name: kft, cluster: {server: "https://127.0.0.1:$API_PORT", certificate-authority: "$P/ca.crt"}}]
+users: [{name: kueue, user: {token: "$KUEUE_TOKEN"}}]
+contexts: [{name: kft, context: {cluster: kft, user: kueue}}]
+current-context: kft
+EOF
+# The Configuration: the fragment synth emits for the platform team (platform/kueue/) for the
+# scenarios' input (the kueue fixture, kueue-fixture.ts; its tenant namespaces are the managed
+# ones), with only the process's own addresses, certificates and leader election replaced.
+KUEUE_BASE_CONFIG="$KQ/synthesized-configuration.yaml"
+(cd "$ROOT" && node_modules/.bin/tsx test/cluster/kueue-fixture.ts "$KUEUE_BASE_CONFIG") || die "synthesizing the kueue fixture (kueue-fixture.ts)"
+(cd "$ROOT" && node_modules/.bin/tsx test/cluster/kueue-setup.ts config "$KQ/config.yaml" "$KUEUE_BASE_CONFIG" \
+  "$KUEUE_WEBHOOK_PORT" "$KQ/webhook-certs" "$KUEUE_METRICS_PORT" "$KUEUE_HEALTH_PORT") || die "kueue-setup.ts config"
+(cd "$ROOT" && node_modules/.bin/tsx test/cluster/kueue-setup.ts webhooks "$KQ/webhook-manifests.yaml" "$KUEUE_WEBHOOK_PORT" "$P/ca.crt") \
+  >"$KQ/webhooks.yaml" || die "kueue-setup.ts webhooks"
+# Kueue reads its metrics certificate from the fixed path /etc/kueue/metrics/certs when internal
+# certificate management is off (cmd/kueue/main.go, no flag or setting). A private mount namespace
+# binds this run's certificates there, so concurrent runs never share or overwrite them; the empty
+# mount point is the only thing created outside the run directory.
+KUEUE_METRICS_CERTS=/etc/kueue/metrics/certs
+if [ ! -d "$KUEUE_METRICS_CERTS" ]; then
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO mkdir -p "$KUEUE_METRICS_CERTS" || die "cannot create the mount point $KUEUE_METRICS_CERTS"
+fi
+UNSHARE=(unshare --mount --propagation private)
+[ "$(id -u)" = 0 ] || UNSHARE=(unshare --map-root-user --mount --propagation private)
+# unshare and sh exec into kueue: the recorded pid is Kueue's own, so cleanup stops it directly
+start kueue "${UNSHARE[@]}" sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' kueue-mount \
+  "$KQ/metrics-certs" "$KUEUE_METRICS_CERTS" \
+  env KUBECONFIG="$KQ/kubeconfig" "$KUEUE_HOME/bin/kueue" --config "$KQ/config.yaml" \
+  --feature-gates=VisibilityOnDemand=false --zap-log-level=2
+wait_for "Kueue readiness (webhook server up)" 90 curl -sf "http://127.0.0.1:$KUEUE_HEALTH_PORT/readyz"
+# ready = webhook server up; the controllers start once their caches synced (RBAC complete)
+kueue_controllers() { local l; for l in clusterqueue-reconciler localqueue-reconciler workload-reconciler job; do
+  grep -q "\"logger\":\"$l\".*\"msg\":\"Starting workers\"" "$RUN/logs/kueue.log" || return 1; done; }
+wait_for "Kueue's ClusterQueue, LocalQueue, Workload and Job controllers" 120 kueue_controllers
+k apply --server-side --field-manager kft-cluster-test -f "$KQ/webhooks.yaml" >>"$RUN/logs/install-kueue.log" 2>&1 \
+  || { cat "$RUN/logs/install-kueue.log" >&2; die "registering Kueue's webhooks"; }
+# the metrics server answers over TLS with this run's certificate (401/403: it wants a token)
+metrics_code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$P/ca.crt" "https://127.0.0.1:$KUEUE_METRICS_PORT/metrics" || true)
+case "$metrics_code" in 401 | 403) ;; *) die "Kueue's metrics server did not answer with the run's certificate (HTTP '$metrics_code')" ;; esac
+KUEUE_SECS=$(($(date +%s) - TKQ))
+log "Kueue $KUEUE_VERSION up in ${KUEUE_SECS}s (webhooks https://127.0.0.1:$KUEUE_WEBHOOK_PORT; configuration: the kueue fixture's, synthesized)"
 STARTUP_SECS=$(($(date +%s) - TS))
 log "control plane up in ${STARTUP_SECS}s"
 
@@ -301,6 +424,7 @@ set +e
   KFT_KUBECONFIG="$KUBECONFIG_FILE" KFT_KUBECTL="$KUBECTL" KFT_ROOT="$ROOT" KFT_CLUSTER_SEED="$KFT_CLUSTER_SEED" \
   KFT_PROFILE_CONTROLLER_LOG="$RUN/logs/profile-controller.log" KFT_RUN_DIR="$RUN" KFT_NAMESPACE_LABELS="$NAMESPACE_LABELS" \
   KFT_AUDIT_LOG="$AUDIT_LOG" KFT_AUDIT_DIR="$AUDIT_DIR" \
+  KFT_KUEUE_LOG="$RUN/logs/kueue.log" KFT_KUEUE_CONFIG="$KQ/config.yaml" \
   node node_modules/vitest/vitest.mjs run --config test/cluster/vitest.config.ts "$@"
 )
 TEST_RC=$?
@@ -316,5 +440,5 @@ if [ "${KFT_CLUSTER_HOLD:-}" = 1 ]; then
 fi
 
 TOTAL=$(($(date +%s) - T0))
-log "timing: total ${TOTAL}s = build ${BUILD_SECS}s ($BUILD_KIND) + control plane ${STARTUP_SECS}s + tests ${TEST_SECS}s (+ certs/setup)"
+log "timing: total ${TOTAL}s = build ${BUILD_SECS}s ($BUILD_KIND) + control plane ${STARTUP_SECS}s (of which Kueue ${KUEUE_SECS}s) + tests ${TEST_SECS}s (+ certs/setup)"
 exit "$TEST_RC"

@@ -10,7 +10,8 @@ import { defineConfig } from 'vitest/config';
  */
 class NameOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    return [...files].sort((a, b) => (a.moduleId < b.moduleId ? -1 : a.moduleId > b.moduleId ? 1 : 0));
+    // numeric prefixes in numeric order: 10-... after 9-...
+    return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId, 'en', { numeric: true }));
   }
 }
 
