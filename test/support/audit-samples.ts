@@ -1,9 +1,10 @@
 /**
  * Log lines of the Kubeflow components whose audit-relevant lines join a tenant's stream, for the
  * VRL routing tests (test/audit.test.ts). Each real-looking line imitates an upstream log statement,
- * cited as repository@commit:path (function) with the statement quoted: the line numbers could not
- * be resolved from the reference index these were read in, so the quoted statement is what to grep
- * for. Then hostile and malformed lines. Tenants are the `audit` fixture repository's.
+ * cited as repository@commit:path:line (function) with the statement quoted. Line numbers are 1-based
+ * and were counted in the file as stored at that commit; no release tag containing either commit
+ * could be resolved from the reference index, so the commit is cited. Then hostile and malformed
+ * lines. Tenants are the `audit` fixture repository's.
  */
 
 /** Pod labels of the two components, as Vector's kubernetes_logs source puts them on an event. */
@@ -21,11 +22,11 @@ export interface ComponentSample {
 }
 
 const KFP_AUTHORIZED =
-  "kubeflow/pipelines@0029bf50b1c8e101c58c3116cabe6c628b44e5ff:backend/src/apiserver/resource/resource_manager.go (ResourceManager.IsRequestAuthorized): glog.Infof(\"Authorized user '%s': %+v\", userIdentity, resourceAttributes)";
+  "kubeflow/pipelines@0029bf50b1c8e101c58c3116cabe6c628b44e5ff:backend/src/apiserver/resource/resource_manager.go:3824 (ResourceManager.isAuthorized, reached through ResourceManager.IsAuthorized): glog.Infof(\"Authorized user '%s': %+v\", userIdentity, resourceAttributes)";
 const PROFILE_RECONCILE =
-  'kubeflow/kubeflow@0429a23c3d49411aa2f6e988cb718d10ff6a9bc5:components/profile-controller/controllers/profile_controller.go (ProfileReconciler.Reconcile): logger := r.Log.WithValues("profile", request.NamespacedName); logger.Info("Start to Reconcile.", "namespace", request.Namespace, "name", request.Name)';
+  'kubeflow/kubeflow@0429a23c3d49411aa2f6e988cb718d10ff6a9bc5:components/profile-controller/controllers/profile_controller.go:112 (ProfileReconciler.Reconcile; logger bound at line 107): logger := r.Log.WithValues("profile", request.NamespacedName); logger.Info("Start to Reconcile.", "namespace", request.Namespace, "name", request.Name)';
 const PROFILE_ISTIO =
-  'kubeflow/kubeflow@0429a23c3d49411aa2f6e988cb718d10ff6a9bc5:components/profile-controller/controllers/profile_controller.go (updateIstioAuthorizationPolicy): logger := r.Log.WithValues("profile", profileIns.Name); logger.Info("Creating Istio AuthorizationPolicy", "namespace", istioAuth.ObjectMeta.Namespace, "name", istioAuth.ObjectMeta.Name)';
+  'kubeflow/kubeflow@0429a23c3d49411aa2f6e988cb718d10ff6a9bc5:components/profile-controller/controllers/profile_controller.go:501 (ProfileReconciler.updateIstioAuthorizationPolicy; logger bound at line 476): logger := r.Log.WithValues("profile", profileIns.Name); logger.Info("Creating Istio AuthorizationPolicy", "namespace", istioAuth.ObjectMeta.Namespace, "name", istioAuth.ObjectMeta.Name)';
 
 const attrs = (ns: string, verb = 'create', resource = 'runs'): string =>
   `&ResourceAttributes{Namespace:${ns},Verb:${verb},Group:pipelines.kubeflow.org,Version:v1beta1,Resource:${resource},Subresource:,Name:,}`;
