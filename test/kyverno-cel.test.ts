@@ -17,7 +17,7 @@ import { validateTenants } from '../lib/tenant';
 import { isLabelKey } from '../lib/validation';
 import { entry, validSpec } from './support/fixtures';
 import type { GuardCase } from './support/guard-cases';
-import { GUARD_CASES, GUARD_CASES_PLATFORM } from './support/guard-cases';
+import { GUARD_CASES, GUARD_CASES_PLATFORM, GUARD_CASES_TENANTS } from './support/guard-cases';
 import { runTool } from './support/tools';
 
 type Json = Record<string, any>;
@@ -41,8 +41,8 @@ const kyvernoRequest = (operation: Operation, object: unknown, oldObject?: unkno
 });
 
 /** The guard's ValidatingPolicies as synth emits them for `platform`: per policy, its rule names and expressions. */
-function policies(platform = DEFAULT_PLATFORM): Map<string, { names: string[]; expressions: string[]; profile: Json }> {
-  const result = synthesize([entry(validSpec({ name: 'fraud' }))], platform);
+function policies(platform = DEFAULT_PLATFORM, tenants: readonly string[] = ['fraud']): Map<string, { names: string[]; expressions: string[]; profile: Json }> {
+  const result = synthesize(tenants.map((n) => entry(validSpec({ name: n }), `tenants/${n}.ts`)), platform);
   const profile = result.objects.find((o) => o.manifest.kind === 'Profile')!.manifest as Json;
   const out = new Map<string, { names: string[]; expressions: string[]; profile: Json }>();
   for (const o of result.objects.filter((x) => x.manifest.kind === 'ValidatingPolicy')) {
@@ -64,7 +64,7 @@ const failing = (names: string[], row: Outcome[]): string[] => {
 };
 
 describe('guard cases: the Kyverno ValidatingPolicy CEL through cel-go, with Kyverno\'s request shape', () => {
-  const ps = policies(GUARD_CASES_PLATFORM);
+  const ps = policies(GUARD_CASES_PLATFORM, GUARD_CASES_TENANTS);
   const policyOf = (c: GuardCase) => ps.get((c.object ?? c.oldObject)!.kind === 'Profile' ? PROFILE_GUARD_POLICY : NAMESPACE_GUARD_POLICY)!;
   const asked = GUARD_CASES.filter((c) => !c.notInCluster);
   let outcomes: Outcome[][];

@@ -13,12 +13,12 @@ import { NAMESPACE_GUARD_POLICY, PROFILE_GUARD_POLICY } from '../../lib/construc
 import { synthesize } from '../../lib/synth';
 import { entry, validSpec } from '../support/fixtures';
 import type { GuardCase } from '../support/guard-cases';
-import { GUARD_CASES, GUARD_CASES_PLATFORM, guardProfile } from '../support/guard-cases';
+import { GUARD_CASES, GUARD_CASES_PLATFORM, GUARD_CASES_TENANTS, guardProfile } from '../support/guard-cases';
 import { fixtureInputs } from '../fixture-repo';
 import { type KubeObject, type Run, getObject, kubectl, kubectlOk, loadFixtureDist, profiles, reconcileCount, toYamlStream, waitFor } from './helpers';
 import { TENANT_LABEL } from '../../lib/meta';
 
-const guard = synthesize([entry(validSpec({ name: 'gc-fixture' }))], GUARD_CASES_PLATFORM)
+const guard = synthesize(GUARD_CASES_TENANTS.map((n) => entry(validSpec({ name: n }), `tenants/${n}.ts`)), GUARD_CASES_PLATFORM)
   .objects.map((o) => o.manifest as unknown as KubeObject)
   .filter((o) => o.apiVersion === 'admissionregistration.k8s.io/v1');
 
