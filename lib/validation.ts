@@ -8,7 +8,7 @@
  */
 import type { PlatformSettings } from './declarations/platform';
 import type { GroupSpec } from './declarations/contributors';
-import type { TenantSpec } from './declarations/tenant';
+import { PREFIX_SCOPED, type TenantSpec } from './declarations/tenant';
 import { Quantity } from './quantity';
 
 /** The kinds of field error Kubernetes uses (k8s.io/apimachinery/pkg/util/validation/field). */
@@ -281,8 +281,6 @@ export type DeployedNames = ReadonlyMap<string, string | undefined>;
 export const RENAMING_IS_REMOVING =
   'renaming a deployed tenant is removing it, which deletes its namespace and everything in it (docs/gitops.md "Removing a tenant")';
 
-/** Why one tenant name may not start with another; the in-cluster guard's prefix rule says it too. */
-export const PREFIX_SCOPED = 'prefix-scoped policies (bucket prefixes, Vault paths, audit filters) would match both';
 
 /**
  * Cross-tenant checks: duplicate names and names that are a prefix of another (prefix-scoped

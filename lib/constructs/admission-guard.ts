@@ -27,7 +27,7 @@ import { objectMeta, TENANT_LABEL } from '../meta';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
 import { SYNC_WAVE_ANNOTATION } from './argocd';
 import { reservedLabelRegex } from '../declarations/labels';
-import { PREFIX_SCOPED } from '../validation';
+import { PREFIX_SCOPED } from '../declarations/tenant';
 import { ADMITTED_OWN_LABELS, celList, celString, nameNoPrefixClashCel, nameNotReservedCel, reservedLabelsMessage } from './profile-cel';
 
 /** Names of the two policies; each binding has its policy's name. */
