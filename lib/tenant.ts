@@ -17,7 +17,7 @@ import { checkCodeOwners } from './codeowners';
 import { checkTenantAudit } from './audit';
 import { todayUtc } from './deprecations';
 import type { CheckContext, DeployedNames, FieldError, TenantCheck, TenantEntry } from './validation';
-import { checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } from './validation';
+import { checkGuardNameList, checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } from './validation';
 
 // Declarations live in lib/declarations/ (no import cycles); re-exported so existing imports keep working.
 export type { TenantSpec } from './declarations/tenant';
@@ -87,6 +87,7 @@ export function validateTenants(
     errors.push(...errs.errors);
   }
   errors.push(...checkTenantSet(entries, deployed));
+  errors.push(...checkGuardNameList(entries, platform));
   errors.push(...checkQueueSet(entries, platform));
   return sortErrors(errors);
 }

@@ -8,7 +8,7 @@
  */
 import type { PlatformSettings } from './declarations/platform';
 import type { GroupSpec } from './declarations/contributors';
-import type { TenantSpec } from './declarations/tenant';
+import { PREFIX_SCOPED, type TenantSpec } from './declarations/tenant';
 import { Quantity } from './quantity';
 
 /** The kinds of field error Kubernetes uses (k8s.io/apimachinery/pkg/util/validation/field). */
@@ -281,7 +281,6 @@ export type DeployedNames = ReadonlyMap<string, string | undefined>;
 export const RENAMING_IS_REMOVING =
   'renaming a deployed tenant is removing it, which deletes its namespace and everything in it (docs/gitops.md "Removing a tenant")';
 
-const PREFIX_SCOPED = 'prefix-scoped policies (bucket prefixes, Vault paths, audit filters) would match both';
 
 /**
  * Cross-tenant checks: duplicate names and names that are a prefix of another (prefix-scoped
@@ -347,6 +346,40 @@ export function checkTenantSet(entries: readonly TenantEntry[], deployed: Deploy
     }
   }
   return out;
+}
+
+/**
+ * The most characters the tenant names may take in the in-cluster guard's prefix rule
+ * (lib/constructs/admission-guard.ts): each name as a CEL string literal in a list (its length + 4:
+ * quotes, comma, space). CEL's parser refuses an expression over 100,000 code points (the cel-go
+ * default, which the API server and Kyverno keep); this leaves room for the rest of the rule. About
+ * 5,000 names of 14 characters, or 1,400 of the longest (63).
+ */
+export const GUARD_NAME_LIST_LIMIT = 90_000;
+
+/** The tenant names as the guard's prefix rule lists them: their size in code points. */
+export const guardNameListSize = (names: Iterable<string>): number => [...new Set(names)].reduce((n, s) => n + [...s].length + 4, 0);
+
+/**
+ * When a guard is on, the org's tenant names must fit its prefix rule ({@link GUARD_NAME_LIST_LIMIT}):
+ * beyond it, the API server and Kyverno would refuse the whole Profile guard.
+ */
+export function checkGuardNameList(entries: readonly TenantEntry[], platform: PlatformSettings): FieldError[] {
+  if (!platform.guards.admissionPolicy && !platform.guards.kyverno) return [];
+  const names = entries.map((e) => (e.spec as { name?: unknown } | undefined)?.name).filter((n): n is string => typeof n === 'string' && n !== '');
+  const size = guardNameListSize(names);
+  if (size <= GUARD_NAME_LIST_LIMIT) return [];
+  const count = new Set(names).size;
+  return [
+    new FieldError(
+      'platform.ts',
+      'guards',
+      'Too long',
+      `${count} tenant names`,
+      `the in-cluster guard's tenant-name prefix rule lists every tenant's name, and ${count} names take ${size} characters of CEL, more than ${GUARD_NAME_LIST_LIMIT} (CEL refuses an expression over 100,000 characters, which would leave the cluster without the Profile guard); ` +
+        'shorten tenant names, or turn the in-cluster guards off (guards.admissionPolicy: false, guards.kyverno: false) and rely on synth alone for the prefix rule',
+    ),
+  ];
 }
 
 /** Orders errors by file, then by the order the checks found them (stable). */

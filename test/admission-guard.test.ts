@@ -14,9 +14,10 @@ import { DECOMMISSIONED_ANNOTATION } from '../lib/model/decommission';
 import { definePlatform } from '../lib/platform';
 import { synthesize } from '../lib/synth';
 import { validateTenants } from '../lib/tenant';
+import { GUARD_NAME_LIST_LIMIT, guardNameListSize } from '../lib/validation';
 import { entry, validSpec } from './support/fixtures';
 import type { GuardCase, GuardObject } from './support/guard-cases';
-import { GUARD_CASES, GUARD_CASES_PLATFORM } from './support/guard-cases';
+import { GUARD_CASES, GUARD_CASES_PLATFORM, GUARD_CASES_TENANTS } from './support/guard-cases';
 import { validateManifest } from './support/schemas';
 
 type Json = Record<string, any>;
@@ -62,6 +63,8 @@ describe('guard cases: the table itself', () => {
       if (c.notInCluster) expect(c.notInSynth, c.name).toBeUndefined();
       expect(c.operation === 'DELETE' ? !c.object && !!c.oldObject : !!c.object, c.name).toBe(true);
       expect(c.operation === 'UPDATE' ? !!c.oldObject : true, c.name).toBe(true);
+      // The guard the evaluators synthesize lists every tenant a case names.
+      for (const t of c.otherTenants ?? []) expect(GUARD_CASES_TENANTS, c.name).toContain(t);
     }
     // Every rule is exercised by at least one refused case.
     expect([...new Set(GUARD_CASES.filter((c) => !c.notInCluster).map((c) => c.rule).filter(Boolean))].sort()).toEqual([...rules].sort());
@@ -85,10 +88,44 @@ describe('the emitted guard', () => {
       expect(validateManifest(o)).toEqual([]);
     }
     for (const b of bindings) expect(b.spec).toEqual({ policyName: b.metadata.name, validationActions: ['Deny'] });
-    const rules = guardRules(GUARD_CASES_PLATFORM);
+    const rules = guardRules(GUARD_CASES_PLATFORM, ['fraud']);
     const profile = policies.find((p) => p.metadata.name === PROFILE_GUARD_POLICY)!;
     expect(profile.spec.validations.map((v: Json) => v.expression)).toEqual(rules.filter((r) => r.resource === 'profiles').map((r) => r.expression));
     expect(profile.spec.matchConstraints.resourceRules).toEqual([{ apiGroups: ['kubeflow.org'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['profiles'] }]);
+  });
+
+  it('the prefix rule lists the org\'s tenants (sorted, each once) in both guards, checked on CREATE only', () => {
+    const names = ['zeta', 'alpha', 'mid-team'];
+    const objs = synthesize(names.map((n) => entry(validSpec({ name: n }), `tenants/${n}.ts`)), definePlatform({ guards: { admissionPolicy: true, kyverno: true } })).objects.map((o) => o.manifest as Json);
+    const prefixRule = (kind: string) =>
+      objs.find((o) => o.kind === kind && o.metadata.name === PROFILE_GUARD_POLICY)!.spec.validations.find((v: Json) => String(v.message).startsWith('tenant-name-prefix: '))!.expression;
+    for (const kind of ['ValidatingAdmissionPolicy', 'ValidatingPolicy']) {
+      const e = prefixRule(kind);
+      expect(e, kind).toMatch(/^!\(request\.operation == 'CREATE'\) \|\| /);
+      expect(e, kind).toContain("['alpha', 'mid-team', 'zeta'].all(t, ");
+    }
+    // The same org in another file order: the same guard (deterministic output).
+    const again = synthesize([...names].reverse().map((n) => entry(validSpec({ name: n }), `tenants/${n}.ts`)), definePlatform({ guards: { admissionPolicy: true, kyverno: true } })).objects;
+    expect(JSON.stringify(again.filter((o) => o.manifest.kind.startsWith('Validating')).map((o) => o.manifest))).toBe(
+      JSON.stringify(objs.filter((o) => String(o.kind).startsWith('Validating'))),
+    );
+  });
+
+  it('synth refuses an org whose names overflow the prefix rule (CEL\'s expression size), only when a guard is on', () => {
+    // 4,000 names of 19 characters: 4,000 x 23 = 92,000 characters of list literal.
+    const names = Array.from({ length: 4000 }, (_, i) => `team-${String(i).padStart(4, '0')}-analytics`);
+    expect(guardNameListSize(names)).toBe(92_000);
+    const entries = names.map((n) => entry(validSpec({ name: n }), `tenants/${n}.ts`));
+    const errs = validateTenants(entries, GUARD_CASES_PLATFORM).map(String);
+    expect(errs).toEqual([
+      `platform.ts: guards: Too long: "4000 tenant names": the in-cluster guard's tenant-name prefix rule lists every tenant's name, and 4000 names take 92000 characters of CEL, more than ${GUARD_NAME_LIST_LIMIT} (CEL refuses an expression over 100,000 characters, which would leave the cluster without the Profile guard); shorten tenant names, or turn the in-cluster guards off (guards.admissionPolicy: false, guards.kyverno: false) and rely on synth alone for the prefix rule`,
+    ]);
+    expect(validateTenants(entries, definePlatform({ guards: { admissionPolicy: false, kyverno: false } }))).toEqual([]);
+    // At the limit: accepted, and the whole rule stays within CEL's 100,000 code points.
+    const atLimit = names.slice(0, GUARD_NAME_LIST_LIMIT / 23);
+    expect(validateTenants(atLimit.map((n) => entry(validSpec({ name: n }), `tenants/${n}.ts`)), GUARD_CASES_PLATFORM)).toEqual([]);
+    const rule = guardRules(GUARD_CASES_PLATFORM, atLimit).find((r) => r.name === 'tenant-name-prefix')!;
+    expect([...rule.expression].length).toBeLessThan(100_000);
   });
 
   it('the schema has teeth: an unknown field and a wrong apiVersion are refused', () => {

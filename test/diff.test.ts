@@ -212,6 +212,19 @@ describe('risk flags', () => {
     ]);
   });
 
+  it("a tenant added or removed changes the guard's prefix-rule list, and raises no guard flag", () => {
+    const gamma = validSpec({ name: 'gamma', labels: { team: 'g', 'cost-centre': 'cc-3', 'compliance-tier': 'internal' } });
+    const guardChanges = (r: DiffReport) =>
+      r.groups.flatMap((g) => g.objects).filter((o) => o.kind.startsWith('Validating') && o.name === 'kubeflow-tenants-profile-guard').map((o) => [o.kind, o.status]);
+    for (const [before, after] of [[base, tree([alpha, beta, gamma])], [tree([alpha, beta, gamma]), base]] as const) {
+      const r = diffTrees(before, after);
+      expect(guardChanges(r)).toEqual([['ValidatingAdmissionPolicy', 'changed'], ['ValidatingPolicy', 'changed']]);
+      const vap = r.groups.flatMap((g) => g.objects).find((o) => o.kind === 'ValidatingAdmissionPolicy')!;
+      expect(vap.fields.map((f) => f.path)).toEqual(['spec.validations[2].expression']);
+      expect(r.flags.filter((f) => f.group === '(cluster)' || f.kind === 'deletion-protection-removed')).toEqual([]);
+    }
+  });
+
   it('cluster level: an AppProject widened', () => {
     const proj = 'cluster/AppProject.tenant-alpha.yaml';
     const wider = edit(base, proj, '    - namespace: alpha\n', '    - namespace: alpha\n      server: https://kubernetes.default.svc\n    - namespace: kubeflow\n');

@@ -9,15 +9,15 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NAMESPACE_GUARD_POLICY, PROFILE_GUARD_POLICY } from '../lib/constructs/admission-guard';
+import { guardRules, NAMESPACE_GUARD_POLICY, PROFILE_GUARD_POLICY } from '../lib/constructs/admission-guard';
 import { TENANT_LABEL } from '../lib/meta';
 import { DEFAULT_PLATFORM, DEFAULT_RESERVED_LABELS } from '../lib/platform';
 import { synthesize } from '../lib/synth';
 import { validateTenants } from '../lib/tenant';
-import { isLabelKey } from '../lib/validation';
+import { checkTenantSet, GUARD_NAME_LIST_LIMIT, guardNameListSize, isLabelKey } from '../lib/validation';
 import { entry, validSpec } from './support/fixtures';
 import type { GuardCase } from './support/guard-cases';
-import { GUARD_CASES, GUARD_CASES_PLATFORM } from './support/guard-cases';
+import { GUARD_CASES, GUARD_CASES_PLATFORM, GUARD_CASES_TENANTS } from './support/guard-cases';
 import { runTool } from './support/tools';
 
 type Json = Record<string, any>;
@@ -41,8 +41,8 @@ const kyvernoRequest = (operation: Operation, object: unknown, oldObject?: unkno
 });
 
 /** The guard's ValidatingPolicies as synth emits them for `platform`: per policy, its rule names and expressions. */
-function policies(platform = DEFAULT_PLATFORM): Map<string, { names: string[]; expressions: string[]; profile: Json }> {
-  const result = synthesize([entry(validSpec({ name: 'fraud' }))], platform);
+function policies(platform = DEFAULT_PLATFORM, tenants: readonly string[] = ['fraud']): Map<string, { names: string[]; expressions: string[]; profile: Json }> {
+  const result = synthesize(tenants.map((n) => entry(validSpec({ name: n }), `tenants/${n}.ts`)), platform);
   const profile = result.objects.find((o) => o.manifest.kind === 'Profile')!.manifest as Json;
   const out = new Map<string, { names: string[]; expressions: string[]; profile: Json }>();
   for (const o of result.objects.filter((x) => x.manifest.kind === 'ValidatingPolicy')) {
@@ -64,7 +64,7 @@ const failing = (names: string[], row: Outcome[]): string[] => {
 };
 
 describe('guard cases: the Kyverno ValidatingPolicy CEL through cel-go, with Kyverno\'s request shape', () => {
-  const ps = policies(GUARD_CASES_PLATFORM);
+  const ps = policies(GUARD_CASES_PLATFORM, GUARD_CASES_TENANTS);
   const policyOf = (c: GuardCase) => ps.get((c.object ?? c.oldObject)!.kind === 'Profile' ? PROFILE_GUARD_POLICY : NAMESPACE_GUARD_POLICY)!;
   const asked = GUARD_CASES.filter((c) => !c.notInCluster);
   let outcomes: Outcome[][];
@@ -168,5 +168,45 @@ describe('admission-time and synth-time rules agree (Kyverno guard CEL, CREATE)'
     expect(synthRefuses.filter(Boolean).length).toBeGreaterThan(50);
     expect(synthRefuses.filter((x) => !x).length).toBeGreaterThan(50);
     expect(disagreements).toEqual([]);
+  });
+});
+
+describe('the tenant-name prefix rule agrees with synth (Kyverno guard CEL, CREATE)', () => {
+  it("for any org and any new name, the rule refuses the name exactly when synth's prefix check does", () => {
+    // Short names over few letters, so clashes (both ways), near misses and equal names are common.
+    const name = fc.stringMatching(/^[ab][-ab]{0,4}[ab]$/);
+    const sample = fc.sample(fc.tuple(fc.uniqueArray(name, { minLength: 1, maxLength: 5 }), name), { numRuns: 200, seed: 11 });
+    // The org itself passes synth (its names are a valid tenant set): the guard is only emitted for such an org.
+    const orgs = sample.filter(([org]) => checkTenantSet(org.map((n) => entry(validSpec({ name: n }), `tenants/${n}.ts`))).length === 0);
+    const rows = orgs.map(([org, n]) => {
+      const rule = guardRules(DEFAULT_PLATFORM, org).find((r) => r.name === 'tenant-name-prefix')!;
+      return { org, n, expression: rule.expression };
+    });
+    const out = rows.map((r) => evaluate([r.expression], [kyvernoRequest('CREATE', { metadata: { name: r.n } })])[0]![0]);
+    const synthRefuses = rows.map(({ org, n }) => {
+      // The new name as one more tenant file (unless it is an org tenant's own name: its own Profile).
+      const files = [...new Set([...org, n])].map((x) => entry(validSpec({ name: x }), `tenants/${x}.ts`));
+      return checkTenantSet(files).some((e) => e.file === `tenants/${n}.ts`);
+    });
+    for (const o of out) expect(typeof o, String(o)).toBe('boolean');
+    const disagreements = rows.filter((_, i) => (out[i] === false) !== synthRefuses[i]).map((r) => `${r.n} in [${r.org.join(', ')}]`);
+    expect(rows.length).toBeGreaterThan(60);
+    expect(synthRefuses.filter(Boolean).length).toBeGreaterThan(20);
+    expect(synthRefuses.filter((x) => !x).length).toBeGreaterThan(20);
+    expect(disagreements).toEqual([]);
+  });
+
+  it("fits Kyverno's CEL at synth's limit on the names, and CEL's parser refuses beyond it", () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `team-${String(i).padStart(4, '0')}-analytics`);
+    // 23 characters of list literal per name.
+    const atLimit = names(Math.floor(GUARD_NAME_LIST_LIMIT / 23));
+    expect(guardNameListSize(atLimit)).toBeGreaterThan(GUARD_NAME_LIST_LIMIT - 23);
+    expect(guardNameListSize(atLimit)).toBeLessThanOrEqual(GUARD_NAME_LIST_LIMIT);
+    const rule = (ns: string[]) => guardRules(DEFAULT_PLATFORM, ns).find((r) => r.name === 'tenant-name-prefix')!.expression;
+    const ask = (ns: string[], n: string) => evaluate([rule(ns)], [kyvernoRequest('CREATE', { metadata: { name: n } })])[0]![0];
+    const last = atLimit.at(-1)!;
+    expect([ask(atLimit, `${last}-x`), ask(atLimit, last), ask(atLimit, 'zz-unrelated')]).toEqual([false, true, true]);
+    // Beyond CEL's 100,000 code points: an error (the policy would refuse every request), which synth's limit prevents.
+    expect(String(ask(names(4500), 'zz-unrelated'))).toMatch(/expression code point size exceeds limit/);
   });
 });

@@ -26,7 +26,7 @@ import type { TenantEntry } from '../lib/validation';
 import { fixtureInputs } from './fixture-repo';
 import { entry, validSpec } from './support/fixtures';
 import type { GuardCase } from './support/guard-cases';
-import { GUARD_CASES, GUARD_CASES_PLATFORM } from './support/guard-cases';
+import { GUARD_CASES, GUARD_CASES_PLATFORM, GUARD_CASES_TENANTS } from './support/guard-cases';
 import { toolBinary } from './support/tools';
 
 type Json = Record<string, any>;
@@ -134,8 +134,8 @@ describe('guard cases: the Kyverno ValidatingPolicy through the Kyverno v1.19.1 
   const posed = GUARD_CASES.filter((c) => cannotPose(c) === undefined);
   let verdicts: Map<string, CliVerdict>;
   beforeAll(async () => {
-    // The same fixture tenant and platform as the cluster tier's guard suite.
-    const files = policyFiles([entry(validSpec({ name: 'gc-fixture' }))], GUARD_CASES_PLATFORM, fs.mkdtempSync(path.join(dir, 'cases-')));
+    // The same org and platform as the cluster tier's guard suite.
+    const files = policyFiles(GUARD_CASES_TENANTS.map((n) => entry(validSpec({ name: n }), `tenants/${n}.ts`)), GUARD_CASES_PLATFORM, fs.mkdtempSync(path.join(dir, 'cases-')));
     expect(files.map((f) => path.basename(f)).sort()).toEqual([`ValidatingPolicy.${NAMESPACE_GUARD_POLICY}.yaml`, `ValidatingPolicy.${PROFILE_GUARD_POLICY}.yaml`]);
     const out = await applyWithKyvernoCli(
       files,

@@ -27,7 +27,8 @@ import { objectMeta, TENANT_LABEL } from '../meta';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
 import { SYNC_WAVE_ANNOTATION } from './argocd';
 import { reservedLabelRegex } from '../declarations/labels';
-import { ADMITTED_OWN_LABELS, celList, celString, nameNotReservedCel, reservedLabelsMessage } from './profile-cel';
+import { PREFIX_SCOPED } from '../declarations/tenant';
+import { ADMITTED_OWN_LABELS, celList, celString, nameNoPrefixClashCel, nameNotReservedCel, reservedLabelsMessage } from './profile-cel';
 
 /** Names of the two policies; each binding has its policy's name. */
 export const PROFILE_GUARD_POLICY = 'kubeflow-tenants-profile-guard';
@@ -88,12 +89,14 @@ export function labelKeysRule(name: string, matches: string, valid: string, mess
 }
 
 /**
- * The rules of the guard, from the platform settings: the synth-time Profile checks (lib/profile.ts
- * `checkProfile`) as CEL with the update semantics above, and the two deletion guards. Not here,
- * and why: the tenant-name prefix rule (lib/validation.ts `checkTenantSet`) compares a name with
- * every other tenant's, and admission CEL sees only the object under review (docs/gitops.md).
+ * The rules of the guard, from the platform settings and the org's tenant names: the synth-time
+ * Profile checks (lib/profile.ts `checkProfile`) as CEL with the update semantics above, the
+ * tenant-name prefix rule (lib/validation.ts `checkTenantSet`) against `tenantNames` (admission CEL
+ * sees only the object under review, so the other tenants are written into the rule; synth keeps
+ * the list within CEL's expression size, lib/validation.ts `checkGuardNameList`), and the two
+ * deletion guards.
  */
-export function guardRules(platform: PlatformSettings): GuardRule[] {
+export function guardRules(platform: PlatformSettings, tenantNames: readonly string[] = []): GuardRule[] {
   const required = platform.requiredLabels;
   const ownerOk = (o: string): string =>
     `has(${o}.spec) && has(${o}.spec.owner) && has(${o}.spec.owner.kind) && ${o}.spec.owner.kind == 'User' && ` +
@@ -117,6 +120,14 @@ export function guardRules(platform: PlatformSettings): GuardRule[] {
       resource: 'profiles',
       expression: onCreate(nameNotReservedCel(platform.reservedNames)),
       message: `this name is reserved for the platform (${platform.reservedNames.join(', ')}); choose another name`,
+    },
+    {
+      name: 'tenant-name-prefix',
+      resource: 'profiles',
+      // CREATE only (names are immutable). A tenant's own name is in the list and passes, so the
+      // org's Profiles are admitted; the list is the org's tenants as of the last sync of dist/cluster/.
+      expression: onCreate(nameNoPrefixClashCel(tenantNames)),
+      message: `this name starts with the name of one of the org's tenants, or is a prefix of one; ${PREFIX_SCOPED}; choose a name that neither starts with nor is a prefix of a tenant's name`,
     },
     // The same reserved label keys as synth (lib/profile.ts) and Kyverno, with the labels synth
     // and Argo CD set themselves admitted at their exact values; an unchanged label passes updates.
@@ -170,6 +181,8 @@ export interface AdmissionGuardProps {
   readonly rules?: readonly GuardRule[];
   /** Reserved names, required labels and the namespace deleters come from here. */
   readonly platform: PlatformSettings;
+  /** The org's tenant names, for the prefix rule (the cluster bundle passes its model's). @default [] (no names: the rule admits any) */
+  readonly tenantNames?: readonly string[];
 }
 
 /**
@@ -186,7 +199,7 @@ export const GUARD_MATCH: Readonly<Record<GuardResource, { policy: string; apiGr
 export class AdmissionGuard extends Construct {
   constructor(scope: Construct, id: string, props: AdmissionGuardProps) {
     super(scope, id);
-    const rules = props.rules ?? guardRules(props.platform);
+    const rules = props.rules ?? guardRules(props.platform, props.tenantNames);
     const names = rules.map((r) => r.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) throw new Error(`guard rule "${dup}" is defined twice`);

@@ -162,8 +162,10 @@ export class ClusterBundle extends Chart {
       rules: AUDITOR_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
     });
 
-    if (platform.guards.admissionPolicy) new AdmissionGuard(this, 'admission-guard', { platform, labels });
-    if (platform.guards.kyverno) new KyvernoGuard(this, 'kyverno-guard', { platform, labels });
+    // The prefix rule's list: every tenant of the org (decommissioned ones too: their Profiles still exist).
+    const tenantNames = props.model.tenants.map((t) => t.name);
+    if (platform.guards.admissionPolicy) new AdmissionGuard(this, 'admission-guard', { platform, labels, tenantNames });
+    if (platform.guards.kyverno) new KyvernoGuard(this, 'kyverno-guard', { platform, labels, tenantNames });
     if (kueue) new ClusterKueue(this, 'kueue', { kueue, labels });
 
     const files = new Map<string, string>([

@@ -10,8 +10,8 @@
  * The rules need no Kyverno-specific form: Kyverno gives CEL the same `object`, `oldObject` and
  * `request` as the API server. One difference matters and the rules are written for it: with no
  * old object (CREATE) Kyverno passes `oldObject` as an empty object, not null; the rules read
- * `oldObject` only when `request.operation` is UPDATE or DELETE. The tenant-name prefix rule stays
- * synth-only here too (admission CEL sees one object, not the other tenants; docs/gitops.md).
+ * `oldObject` only when `request.operation` is UPDATE or DELETE. The tenant-name prefix rule carries
+ * the org's tenant names as a list literal, as the ValidatingAdmissionPolicy's does.
  */
 import { Construct } from 'constructs';
 import {
@@ -32,7 +32,9 @@ export interface KyvernoGuardProps {
   readonly platform: PlatformSettings;
   /** Labels of the policies (the cluster bundle's). */
   readonly labels: Record<string, string>;
-  /** The rules. @default guardRules(platform) */
+  /** The org's tenant names, for the prefix rule (the cluster bundle passes its model's). @default [] (no names: the rule admits any) */
+  readonly tenantNames?: readonly string[];
+  /** The rules. @default guardRules(platform, tenantNames) */
   readonly rules?: readonly GuardRule[];
 }
 
@@ -42,7 +44,7 @@ const DESCRIPTION: Record<GuardResource, { title: string; subject: string; descr
     subject: 'Profile',
     description:
       'The admission-time twin of the kubeflow-tenants synth checks: a Profile created outside GitOps must have a valid, unreserved name, ' +
-      'the required labels, no label key reserved for the platform, and a User owner; an update is refused only for what it changes; ' +
+      'the required labels, no label key reserved for the platform, a User owner, and a name that neither starts with nor is a prefix of a tenant\'s name; an update is refused only for what it changes; ' +
       `only a Profile marked ${DECOMMISSIONED_ANNOTATION}="true" may be deleted.`,
   },
   namespaces: {
@@ -56,7 +58,7 @@ const DESCRIPTION: Record<GuardResource, { title: string; subject: string; descr
 export class KyvernoGuard extends Construct {
   constructor(scope: Construct, id: string, props: KyvernoGuardProps) {
     super(scope, id);
-    const rules = props.rules ?? guardRules(props.platform);
+    const rules = props.rules ?? guardRules(props.platform, props.tenantNames);
     const names = rules.map((r) => r.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) throw new Error(`guard rule "${dup}" is defined twice`);

@@ -28,6 +28,17 @@ export function nameNotReservedCel(reservedNames: readonly string[]): string {
 }
 
 /**
+ * `object.metadata.name` neither starts with a tenant's name nor is a prefix of one, unless it is
+ * that tenant's own name: synth's prefix rule (lib/validation.ts `checkTenantSet`) against the
+ * names given, as a list literal (admission CEL sees one object; the org's names are known at synth).
+ * Sorted, so the expression changes only when the set of names does.
+ */
+export function nameNoPrefixClashCel(tenantNames: readonly string[]): string {
+  const names = [...new Set(tenantNames)].sort();
+  return `${celList(names)}.all(t, object.metadata.name == t || !(object.metadata.name.startsWith(t) || t.startsWith(object.metadata.name)))`;
+}
+
+/**
  * Reserved label keys a Profile may carry anyway, each only with the value given as CEL: the labels
  * synth itself puts on every Profile (lib/meta.ts `tenantLabels`), and the one Argo CD's label
  * tracking adds to what it applies (the Application's name). Bound to their values, so they let

@@ -74,3 +74,9 @@ export interface TenantSpec {
    */
   readonly audit?: TenantAuditSpec;
 }
+
+/**
+ * Why one tenant name may not start with another (lib/validation.ts `checkTenantSet`); the
+ * in-cluster guard's prefix rule (lib/constructs/admission-guard.ts) says it too.
+ */
+export const PREFIX_SCOPED = 'prefix-scoped policies (bucket prefixes, Vault paths, audit filters) would match both';

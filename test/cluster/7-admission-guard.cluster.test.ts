@@ -13,12 +13,25 @@ import { NAMESPACE_GUARD_POLICY, PROFILE_GUARD_POLICY } from '../../lib/construc
 import { synthesize } from '../../lib/synth';
 import { entry, validSpec } from '../support/fixtures';
 import type { GuardCase } from '../support/guard-cases';
-import { GUARD_CASES, GUARD_CASES_PLATFORM, guardProfile } from '../support/guard-cases';
+import { GUARD_CASES, GUARD_CASES_PLATFORM, GUARD_CASES_TENANTS, guardProfile } from '../support/guard-cases';
 import { fixtureInputs } from '../fixture-repo';
 import { type KubeObject, type Run, getObject, kubectl, kubectlOk, loadFixtureDist, profiles, reconcileCount, toYamlStream, waitFor } from './helpers';
 import { TENANT_LABEL } from '../../lib/meta';
+import { App, Chart } from 'cdk8s';
+import { AdmissionGuard } from '../../lib/constructs/admission-guard';
+import { GUARD_NAME_LIST_LIMIT, guardNameListSize } from '../../lib/validation';
 
-const guard = synthesize([entry(validSpec({ name: 'gc-fixture' }))], GUARD_CASES_PLATFORM)
+/** The guard of the cases' platform for an org of `names` (the prefix rule's list). */
+function guardFor(names: readonly string[]): KubeObject[] {
+  const chart = new Chart(new App(), 'guard');
+  new AdmissionGuard(chart, 'g', { platform: GUARD_CASES_PLATFORM, labels: {}, tenantNames: names });
+  return chart.toJson() as KubeObject[];
+}
+
+/** 5,000 tenant names of 13 characters (gb-0000-teams ...), none a prefix of another or of a case's name. */
+const MANY = Array.from({ length: 5000 }, (_, i) => `gb-${String(i).padStart(4, '0')}-teams`);
+
+const guard = synthesize(GUARD_CASES_TENANTS.map((n) => entry(validSpec({ name: n }), `tenants/${n}.ts`)), GUARD_CASES_PLATFORM)
   .objects.map((o) => o.manifest as unknown as KubeObject)
   .filter((o) => o.apiVersion === 'admissionregistration.k8s.io/v1');
 
@@ -113,6 +126,42 @@ describe('10.5 the in-cluster guard (ValidatingAdmissionPolicy) on the real API 
       expect(denial(r)).toMatch(byGuard);
       expect(denial(r)).toContain(`${c.rule}:`);
     }
+  });
+
+  it('the prefix rule with 5,000 tenant names: accepted by the API server, type-checked, and enforced on every CREATE within the CEL cost budget', async () => {
+    const names = [...GUARD_CASES_TENANTS, ...MANY];
+    // Within synth's limit, so an org of these names synthesizes.
+    expect(guardNameListSize(names)).toBeLessThanOrEqual(GUARD_NAME_LIST_LIMIT);
+    const big = guardFor(names);
+    const installed = kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager', 'kft-cluster-test', '--validate=strict', '-f', '-'], toYamlStream(big));
+    expect(installed.code, installed.stderr).toBe(0);
+    const create = (name: string) => kubectl(['create', '--dry-run=server', '-f', '-'], JSON.stringify(guardProfile(name)));
+    // In effect when a name clashing with the last of the list is refused.
+    await waitFor('the 5,000-name guard in effect', () => denial(create('gb-4999-teams-x')).includes('tenant-name-prefix:'), 60_000, 500);
+    type Status = { typeChecking?: { expressionWarnings?: { fieldRef: string; warning: string }[] } };
+    const status = await waitFor('type checking of the 5,000-name guard', () => {
+      const p = getObject('validatingadmissionpolicy', PROFILE_GUARD_POLICY);
+      return p?.metadata.generation === (p?.status as { observedGeneration?: number } | undefined)?.observedGeneration ? (p?.status as Status | undefined)?.typeChecking : undefined;
+    }, 30_000);
+    expect(status.expressionWarnings ?? []).toEqual([]);
+    expect(denial(create('gb-4999-team'))).toContain('tenant-name-prefix:');
+    expect(denial(create('gc-clash-more'))).toContain('tenant-name-prefix:');
+    // Admitted: a tenant's own name, a near miss, a name sharing nothing (the whole list evaluated).
+    for (const ok of ['gb-4999-teams', 'gb-4999-teamz', 'gc-clash', 'zz-unrelated']) {
+      const r = create(ok);
+      expect(r.code, `${ok}: ${denial(r)}`).toBe(0);
+    }
+    // Back to the cases' guard, for the tests after this one.
+    kubectlOk(['apply', '--server-side', '--force-conflicts', '--field-manager', 'kft-cluster-test', '-f', '-'], toYamlStream(guard));
+    await waitFor("the cases' guard in effect again", () => create('gb-4999-teams-x').code === 0, 60_000, 500);
+  }, 180_000);
+
+  it("beyond CEL's expression size (100,000 code points) the API server refuses the policy: synth's limit keeps the guard below it", () => {
+    const over = Array.from({ length: 6000 }, (_, i) => `gb-${String(i).padStart(4, '0')}-teams`);
+    const policy = guardFor(over).find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === PROFILE_GUARD_POLICY)!;
+    const r = kubectl(['create', '--dry-run=server', '-f', '-'], JSON.stringify({ ...policy, metadata: { name: 'kft-test-oversized-guard' } }));
+    expect(r.code).not.toBe(0);
+    expect(denial(r)).toMatch(/exceeds limit/);
   });
 
   it("admits every Profile of the examples fixture's dist (created again under other names)", async () => {

@@ -3,7 +3,8 @@
  * with `expect` case by case: synth validation (test/admission-guard.test.ts), the
  * ValidatingAdmissionPolicy on the real API server (test/cluster/7-admission-guard.cluster.test.ts),
  * the Kyverno ValidatingPolicy through the Kyverno CLI (test/kyverno-cli.test.ts), and its CEL
- * through cel-go (test/kyverno-cel.test.ts). Pure data; the rules are those of {@link GUARD_CASES_PLATFORM}.
+ * through cel-go (test/kyverno-cel.test.ts). Pure data; the rules are those of {@link GUARD_CASES_PLATFORM}
+ * for an org of {@link GUARD_CASES_TENANTS}.
  *
  * A case is one admission request, shaped like the AdmissionReview's: `object` is the object as it
  * would be stored (CREATE, UPDATE), `oldObject` the stored one (UPDATE, DELETE). Every case has
@@ -15,6 +16,12 @@ import { definePlatform } from '../../lib/platform';
 
 /** The platform the cases are written against: the defaults. */
 export const GUARD_CASES_PLATFORM = definePlatform({});
+
+/**
+ * The org the guard of the cases is synthesized for (its tenants' names are the prefix rule's list):
+ * every case's `otherTenants`, and the fixture tenant.
+ */
+export const GUARD_CASES_TENANTS: readonly string[] = ['gc-clash', 'gc-fixture'];
 
 export interface GuardObject {
   apiVersion: string;
@@ -54,7 +61,7 @@ export interface GuardCase {
    * skipped with this reason): a rule synth alone enforces. `rule` then names the synth rule.
    */
   readonly notInCluster?: string;
-  /** Tenants that already exist, by name, when synth judges the case (a rule across tenants). */
+  /** Tenants that already exist, by name, when synth judges the case (a rule across tenants); each is in {@link GUARD_CASES_TENANTS}. */
   readonly otherTenants?: readonly string[];
 }
 
@@ -89,8 +96,6 @@ export function tenantNamespace(name: string, annotations?: Record<string, strin
 const NOT_A_TENANT_FILE = 'the owner of a tenant file is an e-mail, always rendered as a User: synth cannot express another owner';
 const SYNTH_CHECKS_IN_FULL = 'synth checks every tenant file in full on every run: a tenant breaking a newer rule fails synth until fixed';
 const NO_NAMESPACE_IN_SYNTH = 'synth never deletes a namespace; it only stops rendering a Profile (the removal guard covers that)';
-const SYNTH_ONLY_PREFIX =
-  'the tenant-name prefix rule compares a name with every other tenant; admission CEL sees only the object under review, so the rule is synth-only (docs/gitops.md "What it cannot cover")';
 const LEGACY = without(LABELS, 'compliance-tier');
 
 /** A label key the reserved pattern matches: each `*` replaced by `gc`. */
@@ -137,16 +142,12 @@ export const GUARD_CASES: readonly GuardCase[] = [
       }),
     ),
   { name: 'an unreserved label key of the team', operation: 'CREATE', object: guardProfile('gc-own-label', { labels: { ...LABELS, 'example.com/project': 'x' } }), expect: 'allow' },
-  // The prefix rule: synth only.
-  {
-    name: 'a name that starts with another tenant\'s (prefix clash)',
-    operation: 'CREATE',
-    object: guardProfile('gc-clash-more'),
-    otherTenants: ['gc-clash'],
-    expect: 'deny',
-    rule: 'tenant-name-prefix',
-    notInCluster: SYNTH_ONLY_PREFIX,
-  },
+  // The prefix rule: the org's tenants (GUARD_CASES_TENANTS) are written into the guard.
+  { name: 'a name that starts with a tenant\'s (prefix clash)', operation: 'CREATE', object: guardProfile('gc-clash-more'), otherTenants: ['gc-clash'], expect: 'deny', rule: 'tenant-name-prefix' },
+  { name: 'a name that is a prefix of a tenant\'s (reverse prefix clash)', operation: 'CREATE', object: guardProfile('gc-clas'), otherTenants: ['gc-clash'], expect: 'deny', rule: 'tenant-name-prefix' },
+  { name: 'a name sharing a beginning with a tenant\'s, neither a prefix of the other', operation: 'CREATE', object: guardProfile('gc-clasp'), otherTenants: ['gc-clash'], expect: 'allow' },
+  // The org's own Profile: its name is in the list, and passes.
+  { name: 'a tenant\'s own Profile (its name in the guard\'s list)', operation: 'CREATE', object: guardProfile('gc-clash'), expect: 'allow' },
   // Owner.
   {
     name: 'a Group owner',
