@@ -93,14 +93,14 @@ export function tenantFiles(tenantsDir: string): string[] {
 type Loaded = { readonly ok: true; readonly exports: Record<string, unknown> } | { readonly ok: false; readonly errors: FieldError[]; readonly thrown?: unknown };
 
 /**
- * Loads tenant files: compiles, evaluates, and copies each default export into plain data. A file
- * that fails is an error of that file; every other file is still loaded.
+ * The default export of each file in `rels` (relative to `root`, under `dir`), compiled in one
+ * pass and copied into plain data. A file that fails is an error of that file (`required` says what
+ * it must export); every other file is still loaded. Tenant and group files share these rules.
  */
-export async function loadTenants(root: string): Promise<LoadedTenants> {
-  const { files, errors } = scanTenantsDir(path.join(root, TENANTS));
-  const rels = files.map((f) => `${TENANTS}/${f}`);
-  const loaded = await loadModules(root, rels, externalsOutside(root, TENANTS));
-  const entries: TenantEntry[] = [];
+async function loadDefaultExports(root: string, rels: readonly string[], dir: string, required: string): Promise<{ values: { file: string; value: unknown }[]; errors: FieldError[] }> {
+  const loaded = await loadModules(root, rels, externalsOutside(root, dir));
+  const values: { file: string; value: unknown }[] = [];
+  const errors: FieldError[] = [];
   for (const rel of rels) {
     const r = loaded.get(rel)!;
     if (!r.ok) {
@@ -115,13 +115,26 @@ export async function loadTenants(root: string): Promise<LoadedTenants> {
       continue;
     }
     if (value === undefined) {
-      errors.push(new FieldError(rel, '(default export)', 'Required value', undefined, 'the file must `export default tenant({ name, owner, labels, ... })`'));
+      errors.push(new FieldError(rel, '(default export)', 'Required value', undefined, required));
       continue;
     }
     const snap = snapshot(value, rel);
     errors.push(...snap.errors);
-    if (snap.value !== undefined) entries.push({ file: rel, spec: snap.value as TenantSpec });
+    if (snap.value !== undefined) values.push({ file: rel, value: snap.value });
   }
+  return { values, errors };
+}
+
+/**
+ * Loads tenant files: compiles, evaluates, and copies each default export into plain data. A file
+ * that fails is an error of that file; every other file is still loaded.
+ */
+export async function loadTenants(root: string): Promise<LoadedTenants> {
+  const { files, errors } = scanTenantsDir(path.join(root, TENANTS));
+  const rels = files.map((f) => `${TENANTS}/${f}`);
+  const defaults = await loadDefaultExports(root, rels, TENANTS, 'the file must `export default tenant({ name, owner, labels, ... })`');
+  errors.push(...defaults.errors);
+  const entries: TenantEntry[] = defaults.values.map(({ file, value }) => ({ file, spec: value as TenantSpec }));
   return { entries, errors };
 }
 
@@ -148,28 +161,9 @@ export async function loadGroups(root: string): Promise<LoadedGroups> {
     if (name.endsWith('.ts') && !name.endsWith('.d.ts') && fs.statSync(path.join(dir, name)).isFile()) rels.push(rel);
     else errors.push(new FieldError(rel, '(file)', 'Invalid value', name, `not a group file: each group is declared in TypeScript as ${GROUPS_DIR}/<name>.ts; remove it, or rename it to _${name} if group files read it`));
   }
-  const loaded = await loadModules(root, rels, externalsOutside(root, GROUPS_DIR));
-  for (const rel of rels) {
-    const r = loaded.get(rel)!;
-    if (!r.ok) {
-      errors.push(...r.errors);
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = r.exports.default;
-    } catch (err) {
-      errors.push(new FieldError(rel, '(default export)', 'Invalid value', undefined, `reading it failed: ${describeThrown(err)}`));
-      continue;
-    }
-    if (value === undefined) {
-      errors.push(new FieldError(rel, '(default export)', 'Required value', undefined, 'the file must `export default group({ name, members: [{ email }] })`'));
-      continue;
-    }
-    const snap = snapshot(value, rel);
-    errors.push(...snap.errors);
-    if (snap.value !== undefined) entries.push({ file: rel, spec: snap.value as GroupSpec });
-  }
+  const defaults = await loadDefaultExports(root, rels, GROUPS_DIR, 'the file must `export default group({ name, members: [{ email }] })`');
+  errors.push(...defaults.errors);
+  entries.push(...defaults.values.map(({ file, value }) => ({ file, spec: value as GroupSpec })));
   return { entries, errors };
 }
 
