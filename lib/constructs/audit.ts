@@ -294,7 +294,7 @@ export function readersTable(m: AuditModel, platform: PlatformSettings): Record<
 /** nginx's variable of a request header: lowercased, dashes to underscores. */
 export const nginxHeaderVar = (header: string): string => `$http_${header.toLowerCase().replace(/-/g, '_')}`;
 /** A PCRE literal: every metacharacter escaped. */
-const regexLiteral = (s: string): string => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+const regexLiteral = (s: string): string => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 /** A double-quoted nginx string (its parser unescapes `\\` and `\"`, keeps any other backslash). */
 const nginxQuoted = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
