@@ -7,6 +7,9 @@
  * with nginx's documented matching rules (no nginx runs in CI); the access report and the review diff
  * read `readers.json`.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
 import * as fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReadersFile } from '../lib/access';
@@ -24,7 +27,7 @@ import { synthesize } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
 import { validateTenants } from '../lib/tenant';
 import { fixtureInputs } from './fixture-repo';
-import { entry } from './support/fixtures';
+import { entry, ROOT } from './support/fixtures';
 
 // ------------------------------------------------------------- nginx map semantics, independently
 
@@ -111,6 +114,15 @@ const readersOf = (f: ReadonlyMap<string, string>): AuditReadersFile & Record<st
 const who = (r: AuditReadersFile, id: string): string[] => [...r.streams[id]!.users.map((u) => `${u.identity} (${u.via.join(', ')})`), ...r.streams[id]!.groups.map((g) => `group ${g.group}`)];
 
 describe('readers.json', () => {
+  it('validates against schemas/audit/readers.json (strict), which can fail', () => {
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/audit/readers.json'), 'utf8')) as object;
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+    const r = readersOf(files);
+    expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...r, streams: { ...r.streams, 'card-ledger': r.streams['kft-card-ledger'] } })).toBe(false);
+    expect(validate({ ...r, streams: { 'kft-x': { tenant: 'x', decommissioned: false, users: [{ identity: 'a', header: 'a', via: [] }], groups: [] } } })).toBe(false);
+  });
+
   it('each tenant stream is read by its auditors only (direct and through a group); team-admins and viewers are not readers', () => {
     const r = readersOf(files);
     expect(Object.keys(r.streams)).toEqual(['kft-_platform', 'kft-card-ledger', 'kft-churn-analytics', 'kft-open-data', 'kft-outreach']);
