@@ -26,7 +26,7 @@ import { loadKubeflowClusterRoles } from '../lib/rbac';
 import { synthesize } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
 import { validateTenants } from '../lib/tenant';
-import { fixtureInputs } from './fixture-repo';
+import { fixtureInputs, fixtureRepo, runScript } from './fixture-repo';
 import { entry, ROOT } from './support/fixtures';
 
 // ------------------------------------------------------------- nginx map semantics, independently
@@ -325,6 +325,13 @@ describe('npm run access and npm run diff', () => {
     expect(md).toMatch(/\| User auditor@example\.com \|[^\n]*\| kft-card-ledger \| RoleBinding /);
     // Without readers (audit off) the table is unchanged.
     expect(renderAccessMarkdown(accessReport(objects, loadKubeflowClusterRoles()))).not.toContain('audit stream |');
+  });
+
+  it('scripts/access.ts (npm run access) reads the synthesized readers.json', () => {
+    const r = runScript(fixtureRepo('audit'), 'scripts/access.ts');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\| User auditor@example\.com \|[^\n]*\| kft-card-ledger \| RoleBinding /);
+    expect(r.stdout).toMatch(/\| User ledger-dev@example\.com \|[^\n]*\| - \| RoleBinding /);
   });
 
   it('a decommissioned tenant\'s auditors appear with no RBAC access and their stream', () => {
