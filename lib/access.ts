@@ -60,6 +60,34 @@ export interface AccessRow {
    * `paths disagree` is added when the paths gave different roles (the union is bound).
    */
   readonly role: string;
+  /**
+   * The audit stream (Loki tenant id) the principal reads through the read gateway
+   * (`dist/platform/audit/readers.json`), `-` for none; absent when audit is off.
+   */
+  readonly auditStream?: string;
+}
+
+/** What the access report needs of `dist/platform/audit/readers.json` (lib/constructs/audit.ts `readersTable`). */
+export interface AuditReadersFile {
+  readonly streams: Readonly<
+    Record<
+      string,
+      {
+        readonly tenant: string | null;
+        readonly users: readonly { readonly identity: string; readonly via: readonly string[] }[];
+        readonly groups: readonly { readonly group: string; readonly subject?: string }[];
+      }
+    >
+  >;
+}
+
+/** The stream a principal reads in `namespace`'s tenant, `-` for none. */
+function auditStreamOf(readers: AuditReadersFile, namespace: string, principal: string): string {
+  for (const [id, s] of Object.entries(readers.streams)) {
+    if (s.tenant !== namespace) continue;
+    if (s.users.some((u) => principal === `User ${u.identity}`) || s.groups.some((g) => g.subject !== undefined && principal === `Group ${g.subject}`)) return id;
+  }
+  return '-';
 }
 
 /** What the dashboard shows of a principal (see {@link AccessRow.dashboard}). */
@@ -86,6 +114,9 @@ interface Obj {
   readonly subjects?: readonly { readonly kind?: unknown; readonly name?: unknown; readonly namespace?: unknown }[];
 }
 
+/** Where the readers list is, for the report's `via`. */
+const AUDIT_READERS_FILE = 'dist/platform/audit/readers.json';
+
 type Who = Omit<AccessQuestion, 'verb' | 'group' | 'resource' | 'namespace'>;
 
 /** A ServiceAccount user as the report names it: its name in `namespace`, else `<namespace>/<name>`. */
@@ -105,7 +136,7 @@ function describePath(path: readonly WorkloadStep[], namespace: string): string 
  * RoleBinding names, where it has a binding or gains a capability through workloads it can create
  * (lib/rbac.ts `canThroughWorkloads`, chains followed to a fixpoint).
  */
-export function accessReport(objects: readonly object[], clusterRoles: readonly object[]): NamespaceAccess[] {
+export function accessReport(objects: readonly object[], clusterRoles: readonly object[], auditReaders?: AuditReadersFile): NamespaceAccess[] {
   const model = rbacModel(objects, clusterRoles);
   const all = [...objects, ...objects.flatMap((o) => controllerObjects(o))] as Obj[];
   const namespaces = (objects as Obj[]).filter((o) => o.kind === 'Profile').map((o) => String(o.metadata?.name)).sort();
@@ -181,8 +212,19 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
         as: found.map((f) => (f && f.path.length > 0 ? saName(f.path.at(-1)!.as, ns) : undefined)),
         dashboard: dashboardListing(isUser, roles.get(ns) ?? new Set<string>(), owner.has(ns), catalogue.has(ns)),
         role: owner.has(ns) ? 'owner' : (catalogue.get(ns) ?? '-'),
+        ...(auditReaders ? { auditStream: auditStreamOf(auditReaders, ns, key) } : {}),
       });
     }
+    // Stream readers without RBAC access (a decommissioned tenant's auditors keep reading its trail).
+    for (const [id, s] of Object.entries(auditReaders?.streams ?? {})) {
+      if (s.tenant !== ns) continue;
+      const principals = [...s.users.map((u) => `User ${u.identity}`), ...s.groups.flatMap((g) => (g.subject !== undefined ? [`Group ${g.subject}`] : []))];
+      for (const p of principals) {
+        if (rows.some((r) => r.principal === p)) continue;
+        rows.push({ principal: p, via: [`audit stream reader (${AUDIT_READERS_FILE})`], can: CAPABILITIES.map(() => false), as: CAPABILITIES.map(() => undefined), dashboard: p.startsWith('User ') ? 'not listed' : '-', role: '-', auditStream: id });
+      }
+    }
+    rows.sort((a, b) => (a.principal < b.principal ? -1 : a.principal > b.principal ? 1 : 0));
     return { namespace: ns, rows };
   });
 }
@@ -195,12 +237,19 @@ export function renderAccessMarkdown(report: readonly NamespaceAccess[]): string
     'Effective RBAC in each tenant namespace (emitted objects plus what the Profile controller creates), evaluated offline.',
     '`as <ServiceAccount>`: not granted to the principal itself, but it can create workloads that run as that ServiceAccount (via `workload creation ...`), and so do what it does.',
     'Column "role": the catalogue roles (docs/roles-and-groups.md) and how the person got them (`direct`, `group <name>`); several roles are their union.',
+    'Column "audit stream" (when audit is on): the Loki tenant id of the tenant\'s audit stream the principal reads through the read gateway (`dist/platform/audit/readers.json`; readers hold the `auditor` role), `-` for none.',
     'Column "dashboard": whether the central dashboard\'s "Manage contributors" page shows the person; it lists `kubeflow-edit` contributors only, so `view` contributors (viewers and members) are "not listed (view)" and cannot be removed there; auditors have no KFAM binding.',
     '',
   ];
   for (const { namespace, rows } of report) {
-    out.push(`## ${namespace}`, '', `| principal | ${CAPABILITIES.map((c) => c.title).join(' | ')} | role | dashboard | via |`, `|---|${CAPABILITIES.map(() => ':-:').join('|')}|---|---|---|`);
-    for (const r of rows) out.push(`| ${r.principal} | ${r.can.map((c, i) => (!c ? '-' : r.as[i] === undefined ? 'yes' : `as ${r.as[i]}`)).join(' | ')} | ${r.role} | ${r.dashboard} | ${r.via.join('<br>')} |`);
+    const audit = rows.some((r) => r.auditStream !== undefined);
+    out.push(
+      `## ${namespace}`,
+      '',
+      `| principal | ${CAPABILITIES.map((c) => c.title).join(' | ')} | role | dashboard |${audit ? ' audit stream |' : ''} via |`,
+      `|---|${CAPABILITIES.map(() => ':-:').join('|')}|---|---|${audit ? '---|' : ''}---|`,
+    );
+    for (const r of rows) out.push(`| ${r.principal} | ${r.can.map((c, i) => (!c ? '-' : r.as[i] === undefined ? 'yes' : `as ${r.as[i]}`)).join(' | ')} | ${r.role} | ${r.dashboard} |${audit ? ` ${r.auditStream ?? '-'} |` : ''} ${r.via.join('<br>')} |`);
     out.push('');
   }
   return out.join('\n');

@@ -23,16 +23,17 @@ export const DEFAULT_AUDIT: AuditSettings = {
   retention: '400d',
   collector: { source: 'file', path: '/var/log/kubernetes/audit/audit.log' },
   loki: { endpoint: 'http://loki-gateway.loki.svc:80', platformStream: '_platform' },
+  read: { groupsHeader: 'kubeflow-groups', platformUsers: [], platformGroups: [], port: 8080 },
   platformNamespaces: ['argocd', 'auth', 'cert-manager', 'istio-system', 'knative-serving', 'kube-node-lease', 'kube-public', 'kube-system', 'kubeflow'],
 };
 
 /** Input of `audit` in `definePlatform`: nested sections are merged over their defaults too. */
-export type AuditInput = Partial<Omit<AuditSettings, 'loki'>> & { readonly loki?: Partial<AuditSettings['loki']> };
+export type AuditInput = Partial<Omit<AuditSettings, 'loki' | 'read'>> & { readonly loki?: Partial<AuditSettings['loki']>; readonly read?: Partial<AuditSettings['read']> };
 
 /** `audit` of `definePlatform`: the overrides over {@link DEFAULT_AUDIT}, `loki` merged field by field. */
 export function mergeAudit(input: AuditInput | undefined): AuditSettings {
   const over = input ?? {};
-  return { ...DEFAULT_AUDIT, ...over, loki: { ...DEFAULT_AUDIT.loki, ...(over.loki ?? {}) } } as AuditSettings;
+  return { ...DEFAULT_AUDIT, ...over, loki: { ...DEFAULT_AUDIT.loki, ...(over.loki ?? {}) }, read: { ...DEFAULT_AUDIT.read, ...(over.read ?? {}) } } as AuditSettings;
 }
 
 const TENANT_LEVELS: readonly TenantAuditLevel[] = ['Metadata', 'Request', 'RequestResponse'];
@@ -116,10 +117,35 @@ export function checkAuditSettings(out: ErrorList, p: PlatformSettings): void {
     if (ar.region !== undefined && (typeof ar.region !== 'string' || !/^[a-z0-9-]+$/.test(ar.region))) out.invalid('audit.archive.region', ar.region, 'an S3 region, e.g. "us-east-1"');
     if (ar.keyPrefix !== undefined && (typeof ar.keyPrefix !== 'string' || !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(ar.keyPrefix))) out.invalid('audit.archive.keyPrefix', ar.keyPrefix, 'a key prefix without leading or trailing "/", e.g. "audit"');
   }
+  checkAuditRead(out, a.read);
   a.platformNamespaces.forEach((ns, i) => {
     if (typeof ns !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ns)) out.invalid(at.index('audit.platformNamespaces', i), ns, 'a namespace name (exact: the audit policy\'s namespaces field has no wildcards)');
     else if (a.platformNamespaces.indexOf(ns) !== i) out.add(at.index('audit.platformNamespaces', i), 'Duplicate value', ns, `already listed at audit.platformNamespaces[${a.platformNamespaces.indexOf(ns)}]`);
   });
+}
+
+/** An HTTP header name nginx can read as `$http_<name>`. */
+const HEADER_NAME = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
+/** A reader identity or group as a header carries it: no control characters or spaces; a group has no comma (the header's separator). */
+const READER_NAME = /^[^\s\u0000-\u001f\u007f]+$/;
+
+/** Checks `audit.read` (the read gateway's settings). */
+function checkAuditRead(out: ErrorList, r: AuditSettings['read']): void {
+  if (typeof r.groupsHeader !== 'string' || !HEADER_NAME.test(r.groupsHeader)) out.invalid('audit.read.groupsHeader', r.groupsHeader, 'an HTTP header name (letters, digits and "-"), e.g. "kubeflow-groups"');
+  if (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535) out.invalid('audit.read.port', r.port, 'a TCP port, 1-65535');
+  const names = (field: 'platformUsers' | 'platformGroups', what: string): void => {
+    const list = r[field] as unknown;
+    if (!Array.isArray(list)) {
+      out.invalid(`audit.read.${field}`, list, `must be a list of ${what}`);
+      return;
+    }
+    list.forEach((n: unknown, i) => {
+      if (typeof n !== 'string' || !READER_NAME.test(n) || (field === 'platformGroups' && n.includes(','))) out.invalid(at.index(`audit.read.${field}`, i), n, `${what}: non-empty, without spaces or control characters${field === 'platformGroups' ? ' or commas (the groups header\'s separator)' : ''}`);
+      else if (list.indexOf(n) !== i) out.add(at.index(`audit.read.${field}`, i), 'Duplicate value', n, `already listed at audit.read.${field}[${list.indexOf(n)}]`);
+    });
+  };
+  names('platformUsers', 'an identity as the identity header carries it, without its prefix');
+  names('platformGroups', 'a group as the groups header names it');
 }
 
 /**

@@ -3,7 +3,9 @@
  * the working tree, for auditors. Markdown by default; `--json` for tools.
  */
 import * as path from 'node:path';
+import type { AuditReadersFile } from '../lib/access';
 import { accessReport, CAPABILITIES, renderAccessMarkdown } from '../lib/access';
+import { AUDIT_FILES } from '../lib/constructs/audit';
 import { argValue, reportUserError, runCommand } from '../lib/cli';
 import { loadKubeflowClusterRoles } from '../lib/rbac';
 import { synthRepo } from '../lib/pipeline/repo';
@@ -11,8 +13,11 @@ import { synthRepo } from '../lib/pipeline/repo';
 async function main(): Promise<number> {
   const root = path.resolve(argValue('--root') ?? process.cwd());
   try {
-    const objects = (await synthRepo(root)).result.objects.map((o) => o.manifest);
-    const report = accessReport(objects, loadKubeflowClusterRoles());
+    const { result } = await synthRepo(root);
+    const objects = result.objects.map((o) => o.manifest);
+    // The audit read gateway's readers (only when platform.ts enables audit).
+    const readers = result.files.get(AUDIT_FILES.readers);
+    const report = accessReport(objects, loadKubeflowClusterRoles(), readers === undefined ? undefined : (JSON.parse(readers) as AuditReadersFile));
     if (process.argv.includes('--json')) {
       console.log(JSON.stringify({ capabilities: CAPABILITIES, namespaces: report }, null, 2));
     } else {

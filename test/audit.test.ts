@@ -26,6 +26,7 @@ import { entry, ROOT, validSpec } from './support/fixtures';
 import type { Case } from './support/audit-routing';
 import { PLATFORM_STREAM, programsOf, routingViolation, runVrl } from './support/audit-routing';
 import { synthesize } from '../lib/synth';
+import type { GroupEntry } from '../lib/groups';
 
 type Json = Record<string, unknown>;
 
@@ -33,11 +34,13 @@ let files: Map<string, string>;
 let tenants: string[];
 let specs: TenantSpec[];
 let platform: ReturnType<typeof definePlatform>;
+let groups: GroupEntry[];
 beforeAll(async () => {
   const inputs = await fixtureInputs('audit');
   platform = inputs.platform;
   specs = inputs.entries.map((e) => e.spec);
-  files = new Map(synthesize(inputs.entries, platform).files);
+  groups = inputs.groups;
+  files = new Map(synthesize(inputs.entries, platform, { groups }).files);
   tenants = specs.map((s) => s.name).sort();
 });
 
@@ -229,7 +232,7 @@ describe('the Vector configuration, Loki overrides and routing table', () => {
 
   it('synth is deterministic', async () => {
     const inputs = await fixtureInputs('audit');
-    const again = synthesize([...inputs.entries].reverse(), inputs.platform).files;
+    const again = synthesize([...inputs.entries].reverse(), inputs.platform, { groups: [...inputs.groups].reverse() }).files;
     for (const f of Object.values(AUDIT_FILES)) expect(again.get(f), f).toBe(files.get(f));
   });
 });
@@ -339,7 +342,7 @@ describe('the routing programs, run by the vrl crate (test/vrl-harness)', () => 
 
   it('webhook collector: the EventList is split into events (a root array), each routed; the config still validates', () => {
     const p = definePlatform({ audit: { enabled: true, collector: { source: 'webhook', address: '0.0.0.0:8686' } } });
-    const v = yaml.load(synthesize(specs.map((s) => entry(s)), p).files.get(AUDIT_FILES.vector)!) as Json;
+    const v = yaml.load(synthesize(specs.map((s) => entry(s)), p, { groups }).files.get(AUDIT_FILES.vector)!) as Json;
     const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/audit/vector-0.57-subset.json'), 'utf8')) as Json;
     const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
     expect(validate(v), JSON.stringify(validate.errors)).toBe(true);
@@ -365,7 +368,7 @@ describe('the routing programs, run by the vrl crate (test/vrl-harness)', () => 
 describe('the review diff', () => {
   const flagsOf = (before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] =>
     diffTrees(before, after).flags.filter((f) => f.kind.startsWith('audit-')).map((f) => `${f.blocking ? 'BLOCKING ' : ''}${f.kind} ${f.group}: ${f.message}`);
-  const synthWith = (mutate: (s: TenantSpec[]) => TenantSpec[], p = platform): Map<string, string> => new Map(synthesize(mutate(specs).map((s) => entry(s)), p).files);
+  const synthWith = (mutate: (s: TenantSpec[]) => TenantSpec[], p = platform): Map<string, string> => new Map(synthesize(mutate(specs).map((s) => entry(s)), p, { groups }).files);
 
   it('flags a lowered audit level on the tenant (its own raise removed; its tier lowered)', () => {
     const unraised = synthWith((ss) => ss.map((s) => (s.name === 'outreach' ? { ...s, audit: undefined } : s)));

@@ -8,11 +8,17 @@
  *   stream, the Loki sink (`kft-{{ tenant }}`) and the optional S3 archive, and Vector unit tests.
  * - `loki-overrides.yaml`: per-tenant retention (Loki runtime configuration).
  * - `routing.json`: the routing table (tenant, tier, level, retention, store id) the review diff reads.
+ * - `readers.json`: who reads which stream (store id -> tenant -> identities and groups), which the
+ *   review diff and `npm run access` read.
+ * - `read-gateway.conf`: the nginx configuration of the read gateway in front of Loki's query API
+ *   that enforces `readers.json` (Loki itself authorizes nobody: it trusts `X-Scope-OrgID`).
  * - `README.md`: how to wire the API server and the collector, and what is not verified.
  */
 import * as yaml from 'js-yaml';
 import { AUDIT_STORE_PREFIX, WRITE_VERBS } from '../declarations/audit';
 import type { AuditModel } from '../model/audit';
+import { AUDIT_STREAM_READER_ROLE } from '../model/audit';
+import type { PlatformSettings } from '../declarations/platform';
 
 /** Files of the audit component, relative to `dist/`. */
 export const AUDIT_DIR = 'platform/audit';
@@ -21,6 +27,8 @@ export const AUDIT_FILES = {
   vector: `${AUDIT_DIR}/vector.yaml`,
   lokiOverrides: `${AUDIT_DIR}/loki-overrides.yaml`,
   routing: `${AUDIT_DIR}/routing.json`,
+  readers: `${AUDIT_DIR}/readers.json`,
+  readGateway: `${AUDIT_DIR}/read-gateway.conf`,
   readme: `${AUDIT_DIR}/README.md`,
 } as const;
 
@@ -261,9 +269,117 @@ export function routingTable(m: AuditModel): Record<string, unknown> {
   };
 }
 
+/** The readers list: per store id its tenant and who reads it (identities as the identity header carries them, prefix included). */
+export function readersTable(m: AuditModel, platform: PlatformSettings): Record<string, unknown> {
+  return {
+    readerRole: AUDIT_STREAM_READER_ROLE,
+    identityHeader: platform.identity.header,
+    identityPrefix: platform.identity.prefix,
+    groupsHeader: m.settings.read.groupsHeader,
+    groupsMode: platform.groups.mode,
+    streams: Object.fromEntries(
+      m.readers.map((r) => [
+        r.storeId,
+        {
+          tenant: r.tenant ?? null,
+          decommissioned: r.decommissioned,
+          users: r.users.map((u) => ({ identity: u.identity, header: `${platform.identity.prefix}${u.identity}`, via: u.via })),
+          groups: r.groups.map((g) => ({ group: g.group, ...(g.subject !== undefined ? { subject: g.subject } : {}) })),
+        },
+      ]),
+    ),
+  };
+}
+
+/** nginx's variable of a request header: lowercased, dashes to underscores. */
+export const nginxHeaderVar = (header: string): string => `$http_${header.toLowerCase().replace(/-/g, '_')}`;
+/** A PCRE literal: every metacharacter escaped. */
+const regexLiteral = (s: string): string => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+/** A double-quoted nginx string (its parser unescapes `\\` and `\"`, keeps any other backslash). */
+const nginxQuoted = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** Loki's read API paths the gateway passes; everything else (push, delete, rules, admin) is refused. */
+export const LOKI_READ_PATHS = ['index/stats', 'index/volume', 'index/volume_range', 'label', 'labels', 'query', 'query_range', 'series', 'tail'] as const;
+
+/**
+ * The read gateway: nginx behind the auth proxy that sets the identity header. Map keys are
+ * case-sensitive anchored regexes (nginx compares plain string keys ignoring case, and identities
+ * are case-sensitive); the requested tenant id must be exactly one known stream (no `a|b`
+ * multi-tenant query) before identity or groups are looked at, so the `:` joining them is unambiguous.
+ */
+export function readGatewayConf(m: AuditModel, platform: PlatformSettings): string {
+  const org = nginxHeaderVar('X-Scope-OrgID');
+  const user = nginxHeaderVar(platform.identity.header);
+  const groups = nginxHeaderVar(m.settings.read.groupsHeader);
+  const ids = m.readers.map((r) => r.storeId);
+  const userKeys = m.readers.flatMap((r) => r.users.map((u) => `~^${regexLiteral(`${r.storeId}:${platform.identity.prefix}${u.identity}`)}$`));
+  const groupKeys = m.readers.flatMap((r) => r.groups.map((g) => `~^${regexLiteral(`${r.storeId}:`)}(.*, *)?${regexLiteral(g.group)}( *,.*)?$`));
+  const entries = (keys: readonly string[]): string[] => keys.map((k) => `    ${nginxQuoted(k)} 1;`);
+  const paths = LOKI_READ_PATHS.map((p) => (p === 'label' ? 'label/[^/]+/values' : regexLiteral(p))).join('|');
+  return [
+    `# ${HEADER}`,
+    '# The audit read gateway: nginx (http context) in front of Loki\'s query API. It admits a request only when',
+    '# X-Scope-OrgID is exactly one stream of readers.json and the identity header (or one of the groups) is one',
+    '# of that stream\'s readers. Put it behind the auth proxy that sets the identity header (and strips the',
+    '# client\'s); never expose it, or Loki, otherwise.',
+    '',
+    `map ${org} $kft_known_stream {`,
+    '    default 0;',
+    `    ${nginxQuoted(`~^(${ids.map(regexLiteral).join('|')})$`)} 1;`,
+    '}',
+    '',
+    `map "${org}:${user}" $kft_user_reader {`,
+    '    default 0;',
+    ...entries(userKeys),
+    '}',
+    '',
+    `map "${org}:${groups}" $kft_group_reader {`,
+    '    default 0;',
+    ...entries(groupKeys),
+    '}',
+    '',
+    '# Loki\'s tail endpoint is a WebSocket: upgrade only when the client asks for it.',
+    'map $http_upgrade $kft_connection {',
+    '    default upgrade;',
+    '    "" close;',
+    '}',
+    '',
+    'map "$kft_known_stream$kft_user_reader$kft_group_reader" $kft_read_allowed {',
+    '    default 0;',
+    '    "110" 1;',
+    '    "101" 1;',
+    '    "111" 1;',
+    '}',
+    '',
+    'server {',
+    `    listen ${m.settings.read.port};`,
+    '',
+    `    location ~ ^/loki/api/v1/(${paths})$ {`,
+    '        if ($kft_read_allowed != 1) {',
+    '            return 403;',
+    '        }',
+    '        limit_except GET POST {',
+    '            deny all;',
+    '        }',
+    '        # The one id just checked, whatever else the client sent.',
+    `        proxy_set_header X-Scope-OrgID ${org};`,
+    '        proxy_set_header Upgrade $http_upgrade;',
+    '        proxy_set_header Connection $kft_connection;',
+    '        proxy_http_version 1.1;',
+    `        proxy_pass ${m.settings.loki.endpoint};`,
+    '    }',
+    '',
+    '    location / {',
+    '        return 403;',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+}
+
 const dump = (o: unknown): string => yaml.dump(o, { lineWidth: -1, noRefs: true, sortKeys: false, quotingType: '"' });
 
-function readme(m: AuditModel): string {
+function readme(m: AuditModel, platform: PlatformSettings): string {
   const s = m.settings;
   const c = s.collector;
   const flags =
@@ -327,13 +443,16 @@ function readme(m: AuditModel): string {
     '## 3. Loki',
     '',
     '`loki-overrides.yaml` is the per-tenant part of Loki\'s runtime configuration (`runtime_config.file`): the retention of each stream.',
-    'Retention needs the compactor with `retention_enabled: true`. Give each tenant\'s auditors a Loki tenant of their own (`X-Scope-OrgID: kft-<tenant>`).',
+    'Retention needs the compactor with `retention_enabled: true`.',
     '',
+    ...readAccessSection(m, platform),
     '## Not verified by kubeflow-tenants',
     '',
     '- `vector validate` and `vector test`: no Vector binary is available to the tool\'s CI. Its tests compile and run both routing',
     '  programs with the `vrl` crate Vector 0.57.0 pins (0.34.0) and run the `tests:` blocks\' inputs and conditions the same way.',
     '- The Loki overrides and the sinks: no Loki or S3 is started; the files are checked for shape only.',
+    '- The read gateway: no nginx runs in the tool\'s CI; its tests evaluate the generated `map` blocks with nginx\'s',
+    '  documented matching rules and check the file\'s shape, not nginx itself (`nginx -t -c` it before rolling out).',
     '- The component log formats: the sample lines imitate upstream log statements (cited in the tool\'s tests); a component',
     '  upgrade that rewords them makes its lines go to the platform stream, never to another tenant.',
     '',
@@ -342,14 +461,50 @@ function readme(m: AuditModel): string {
     .join('\n');
 }
 
+/** The README's section on who reads which stream. */
+function readAccessSection(m: AuditModel, platform: PlatformSettings): string[] {
+  const r = m.settings.read;
+  const who = (x: AuditModel['readers'][number]): string =>
+    [...x.users.map((u) => `\`${u.identity}\` (${u.via.join(', ')})`), ...x.groups.map((g) => `group \`${g.group}\``)].join('; ') || 'nobody';
+  return [
+    '## 4. Who reads which stream: the read gateway',
+    '',
+    'Loki authorizes nobody: it serves whatever tenant `X-Scope-OrgID` names. Access is enforced in front of it by',
+    '`read-gateway.conf`, an nginx configuration (http context) for a read gateway in front of Loki\'s query API:',
+    `a request passes only when \`X-Scope-OrgID\` is exactly one stream below (no \`a|b\` multi-tenant query) and the`,
+    `identity header \`${platform.identity.header}\`${platform.identity.prefix ? ` (prefix \`${platform.identity.prefix}\`)` : ''} is one of that stream\'s readers, or \`${r.groupsHeader}\` (comma-separated)`,
+    'names one of its groups. Only the read API passes (`query`, `query_range`, `labels`, `label/<name>/values`, `series`,',
+    '`tail`, `index/*`); push, delete, rules and admin paths are refused. `readers.json` is the same list for tools',
+    '(the review diff flags a new reader; `npm run access` shows the stream each person reads).',
+    '',
+    `Who reads: people and groups a tenant file gives the \`${AUDIT_STREAM_READER_ROLE}\` role (directly or through a group), for`,
+    `that tenant's stream only. Groups are ${platform.groups.mode === 'expand' ? 'expanded (`groups.mode: expand`): each member is listed by identity' : 'passed as groups (`groups.mode: bind`): the gateway reads the groups header'}.`,
+    "A `team-admin` does not read the team's own trail unless also given `auditor`. A decommissioned tenant's stream",
+    'stays readable by its auditors until the tenant file is removed; after that only Loki\'s own administrators',
+    `read what its retention keeps. The platform stream is read by \`audit.read.platformUsers\` and \`platformGroups\` only.`,
+    '',
+    'Wiring: run nginx with this file behind the auth proxy that authenticates readers and sets the identity header',
+    '(e.g. oauth2-proxy in front, or the Kubeflow ingress chain, which overwrites a client-sent header); point Grafana\'s',
+    'Loki data sources, or `logcli --org-id`, at the gateway with `X-Scope-OrgID: kft-<tenant>`. Anything that can',
+    'reach Loki directly bypasses it: keep Loki\'s query port reachable from the gateway only (a NetworkPolicy).',
+    '',
+    '| stream | tenant | readers |',
+    '|---|---|---|',
+    ...m.readers.map((x) => `| \`${x.storeId}\` | ${x.tenant ?? '(platform)'}${x.decommissioned ? ' (decommissioned)' : ''} | ${who(x)} |`),
+    '',
+  ];
+}
+
 /** Every file of `dist/platform/audit/`, by path relative to `dist/`; none when audit is disabled. */
-export function auditFiles(m: AuditModel): Map<string, string> {
+export function auditFiles(m: AuditModel, platform: PlatformSettings): Map<string, string> {
   const out = new Map<string, string>();
   if (!m.settings.enabled) return out;
   out.set(AUDIT_FILES.policy, `# ${HEADER}\n${dump(auditPolicy(m))}`);
   out.set(AUDIT_FILES.vector, `# ${HEADER}\n${dump(vectorConfig(m))}`);
   out.set(AUDIT_FILES.lokiOverrides, `# ${HEADER}\n${dump(lokiOverrides(m))}`);
   out.set(AUDIT_FILES.routing, `${JSON.stringify(routingTable(m), null, 2)}\n`);
-  out.set(AUDIT_FILES.readme, readme(m));
+  out.set(AUDIT_FILES.readers, `${JSON.stringify(readersTable(m, platform), null, 2)}\n`);
+  out.set(AUDIT_FILES.readGateway, readGatewayConf(m, platform));
+  out.set(AUDIT_FILES.readme, readme(m, platform));
   return out;
 }

@@ -174,7 +174,7 @@ export class ClusterBundle extends Chart {
     ]);
     if (kueue) files.set(PLATFORM_COMPONENTS.kueue.file(), kueueConfigFile(kueue.settings, kueue.tenants.map((t) => t.tenant)));
     for (const t of props.model.tenants) for (const [f, content] of policyFiles(t, platform)) files.set(f, content);
-    for (const [f, content] of auditFiles(props.model.audit)) files.set(f, content);
+    for (const [f, content] of auditFiles(props.model.audit, props.model.platform)) files.set(f, content);
     this.platformFiles = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 }

@@ -113,8 +113,8 @@ export const PLATFORM_COMPONENTS = {
   audit: {
     file: (): string => `${PLATFORM_DIR}/audit/README.md`,
     what:
-      "Per-tenant audit logs (only when platform.ts enables `audit`): the API server's audit Policy, the Vector configuration that splits the audit stream and the Kubeflow component logs by tenant into Loki (`kft-<tenant>`), the Loki retention overrides, and the routing table the review diff reads.",
-    apply: '`audit/README.md` lists the API server flags, the restart every policy change needs, and the collector wiring.',
+      "Per-tenant audit logs (only when platform.ts enables `audit`): the API server's audit Policy, the Vector configuration that splits the audit stream and the Kubeflow component logs by tenant into Loki (`kft-<tenant>`), the Loki retention overrides, the routing table the review diff reads, and who reads which stream: `readers.json` and the nginx read gateway that enforces it in front of Loki (`read-gateway.conf`).",
+    apply: '`audit/README.md` lists the API server flags, the restart every policy change needs, the collector wiring, and the read gateway wiring.',
   },
   kueue: {
     file: (): string => `${PLATFORM_DIR}/kueue/configuration.yaml`,

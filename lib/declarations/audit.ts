@@ -52,6 +52,30 @@ export interface AuditArchiveSettings {
   readonly keyPrefix: string;
 }
 
+/**
+ * Who reads the audit streams, through the read gateway synth writes (`read-gateway.conf`: nginx in
+ * front of Loki's query API; Loki itself trusts `X-Scope-OrgID` and authorizes nobody). A tenant's
+ * stream `kft-<tenant>` is read by the people and groups its tenant file gives the `auditor` role,
+ * and by nobody else; the platform stream by the identities and groups listed here.
+ */
+export interface AuditReadSettings {
+  /**
+   * Header the auth proxy in front of the gateway sets to the reader's groups, comma-separated (read
+   * for `platformGroups`, and for tenant groups when `groups.mode` is `bind`). @default 'kubeflow-groups'
+   */
+  readonly groupsHeader: string;
+  /**
+   * Identities (as `identity.use` spells them, without `identity.prefix`) that read the platform
+   * stream `kft-<platformStream>`: cluster-scoped objects, system namespaces, other tenants' unassigned
+   * events. @default [] (nobody through the gateway; the platform team reads Loki directly)
+   */
+  readonly platformUsers: readonly string[];
+  /** Groups (as the groups header names them) that read the platform stream. @default [] */
+  readonly platformGroups: readonly string[];
+  /** Port the gateway listens on. @default 8080 */
+  readonly port: number;
+}
+
 /** The audit settings of `platform.ts` (`audit`). */
 export interface AuditSettings {
   /**
@@ -78,6 +102,8 @@ export interface AuditSettings {
   readonly loki: AuditLokiSettings;
   /** @default none (Loki only) */
   readonly archive?: AuditArchiveSettings;
+  /** Who reads which stream through the read gateway. @default see {@link AuditReadSettings} */
+  readonly read: AuditReadSettings;
   /**
    * Namespaces of the platform's own components whose requests are logged at Metadata (exact
    * names: the policy's `namespaces` field has no wildcards); any other namespace not of a tenant

@@ -258,6 +258,6 @@ export type PlatformInput = {
     ? PlatformSettings[K]
     : Partial<PlatformSettings[K]>;
 } & {
-  /** Merged over the defaults, `loki` field by field. */
-  readonly audit?: Partial<Omit<AuditSettings, 'loki'>> & { readonly loki?: Partial<AuditSettings['loki']> };
+  /** Merged over the defaults, `loki` and `read` field by field. */
+  readonly audit?: Partial<Omit<AuditSettings, 'loki' | 'read'>> & { readonly loki?: Partial<AuditSettings['loki']>; readonly read?: Partial<AuditSettings['read']> };
 };

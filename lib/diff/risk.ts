@@ -38,6 +38,7 @@ export const RISK_KINDS = [
   { kind: 'compliance-tier-lowered', label: 'compliance tier lowered' },
   { kind: 'audit-level-lowered', label: 'audit level lowered' },
   { kind: 'audit-routing-left', label: 'tenant left the audit routing' },
+  { kind: 'audit-reader-added', label: 'audit stream reader added' },
   { kind: 'team-changed', label: 'team changed' },
   { kind: 'owner-changed', label: 'owner changed' },
   { kind: 'tenant-added', label: 'tenant added' },
@@ -799,6 +800,41 @@ function auditFlags(b: Side, a: Side): RiskFlag[] {
       out.push({ kind: 'audit-routing-left', group: t, message: `its audit events no longer reach ${was.storeId}: from the next collector reload they go to the platform stream; keep ${was.storeId}'s retention until it expires`, blocking: false });
     } else if (auditLevelRank(now.level) < auditLevelRank(was.level)) {
       out.push({ kind: 'audit-level-lowered', group: t, message: `writes in its namespace logged at ${now.level}, was ${was.level} (dist/platform/audit/policy.yaml; takes effect when the API server restarts)`, blocking: false });
+    }
+  }
+  out.push(...auditReaderFlags(b, a));
+  return out;
+}
+
+/** Readers of each stream in `dist/platform/audit/readers.json` on one side: `User <id>` / `Group <name>` -> how. */
+function auditReaders(side: Side): Map<string, { tenant: string | undefined; readers: Map<string, string> }> {
+  const file = [...side.values()].find((p) => p.file === AUDIT_FILES.readers);
+  const streams = file && isObj(file.body.streams) ? file.body.streams : {};
+  const out = new Map<string, { tenant: string | undefined; readers: Map<string, string> }>();
+  for (const [id, s] of Object.entries(streams)) {
+    if (!isObj(s)) continue;
+    const readers = new Map<string, string>();
+    for (const u of Array.isArray(s.users) ? s.users : []) if (isObj(u)) readers.set(`${String(u.identity)}`, `via ${Array.isArray(u.via) ? u.via.join(', ') : '?'}`);
+    for (const g of Array.isArray(s.groups) ? s.groups : []) if (isObj(g)) readers.set(`group ${String(g.group)}`, 'as a group (groups header)');
+    out.set(id, { tenant: str(s.tenant), readers });
+  }
+  return out;
+}
+
+/**
+ * A new reader of an audit stream (lib/constructs/audit.ts `readersTable`): the trail of everything done
+ * in a tenant namespace, request bodies included at Request and RequestResponse; reported on the
+ * tenant (the platform stream's on `(other)`), also when audit is switched on.
+ */
+function auditReaderFlags(b: Side, a: Side): RiskFlag[] {
+  const before = auditReaders(b);
+  const out: RiskFlag[] = [];
+  for (const [id, now] of auditReaders(a)) {
+    const was = before.get(id)?.readers ?? new Map<string, string>();
+    for (const [who, how] of now.readers) {
+      if (was.has(who)) continue;
+      const what = now.tenant === undefined ? 'the platform stream (every event of no tenant: cluster-scoped objects, system namespaces)' : `${now.tenant}'s audit trail`;
+      out.push({ kind: 'audit-reader-added', group: now.tenant ?? OTHER_GROUP, message: `${who} now reads ${id} (${how}) through the read gateway: ${what}, request bodies included at Request and RequestResponse`, blocking: false });
     }
   }
   return out;

@@ -6,9 +6,49 @@
  */
 import type { AuditPolicyRule, AuditSettings, TenantAuditLevel } from '../declarations/audit';
 import { AUDIT_LEVELS, auditLevelRank, WRITE_VERBS } from '../declarations/audit';
+import type { GroupSpec, RoleName } from '../declarations/contributors';
+import { roleName } from '../declarations/contributors';
 import type { PlatformSettings } from '../declarations/platform';
 import type { TenantSpec } from '../declarations/tenant';
 import { auditStoreId, complianceTierOf, tenantAuditLevel, tenantAuditRetention, tierAuditLevel } from '../audit';
+import { groupEntries, resolveContributors } from '../contributors';
+import { isDecommissioned } from './decommission';
+import { identityOf } from './identity';
+
+/**
+ * The role that reads a tenant's audit stream, decided once: `auditor` only. A `team-admin` covers
+ * the auditor's RBAC, but the audit trail records what the team itself did, so the team does not
+ * read its own trail unless a tenant file also gives them `auditor` (an explicit or group path).
+ */
+export const AUDIT_STREAM_READER_ROLE: RoleName = 'auditor';
+
+/** A person who reads a stream: the identity Kubeflow sees (no header prefix), and how they got the reader role. */
+export interface AuditUserReader {
+  readonly identity: string;
+  /** `direct`, `group <name>` (expanded), or `platform.ts audit.read.platformUsers`. */
+  readonly via: readonly string[];
+}
+
+/** A group that reads a stream as a group (groups header): `groups.mode: 'bind'`, or the platform's list. */
+export interface AuditGroupReader {
+  /** The group as the groups header (and the AuthorizationPolicies' claim) names it. */
+  readonly group: string;
+  /** The RBAC `Group` subject of the same group (`groups.subjectPrefix` + name); undefined for the platform's groups. */
+  readonly subject?: string;
+}
+
+/** Who reads one Loki stream (tenant id). */
+export interface AuditStreamReaders {
+  readonly storeId: string;
+  /** The tenant; undefined for the platform stream. */
+  readonly tenant?: string;
+  /** A decommissioned tenant's stream stays readable by its auditors (its retention runs on). */
+  readonly decommissioned: boolean;
+  /** Sorted by identity. */
+  readonly users: readonly AuditUserReader[];
+  /** Sorted by group. */
+  readonly groups: readonly AuditGroupReader[];
+}
 
 /** One tenant's audit routing. */
 export interface TenantAuditModel {
@@ -34,6 +74,40 @@ export interface AuditModel {
   /** The highest level any tenant has: the catch-all's level (a tenant added since the last restart is over-logged). */
   readonly catchAllLevel: TenantAuditLevel;
   readonly rules: readonly AuditPolicyRule[];
+  /** Every stream's readers (tenants' and the platform's), sorted by store id. */
+  readonly readers: readonly AuditStreamReaders[];
+}
+
+/**
+ * A tenant stream's readers: every path of the tenant file that gives {@link AUDIT_STREAM_READER_ROLE}
+ * (the person's own entry, or a group's, expanded or bound as the platform's `groups.mode` says),
+ * resolved with the contributors' rules (lib/contributors.ts `resolveContributors`, the identity of
+ * lib/model/identity.ts). A covered auditor path still counts (a team-admin also given `auditor`
+ * reads); the owner is never a reader by ownership.
+ */
+export function tenantStreamReaders(spec: TenantSpec, platform: PlatformSettings, groups: ReadonlyMap<string, GroupSpec>): AuditStreamReaders {
+  const expand = platform.groups.mode === 'expand';
+  const users = resolveContributors(spec, groups, expand)
+    .map((c) => ({ identity: identityOf(c.person, platform), via: c.paths.filter((p) => p.role === AUDIT_STREAM_READER_ROLE).map((p) => (p.group === undefined ? 'direct' : `group ${p.group}`)) }))
+    .filter((r) => r.via.length > 0)
+    .sort((a, b) => cmp(a.identity, b.identity));
+  const groupReaders = expand
+    ? []
+    : groupEntries(spec)
+        .filter((g) => roleName(g.role) === AUDIT_STREAM_READER_ROLE)
+        .map((g) => ({ group: g.group, subject: `${platform.groups.subjectPrefix}${g.group}` }));
+  return { storeId: auditStoreId(spec.name), tenant: spec.name, decommissioned: isDecommissioned(spec), users, groups: groupReaders };
+}
+
+/** The platform stream's readers: the platform's lists, nobody by default. */
+function platformStreamReaders(settings: AuditSettings): AuditStreamReaders {
+  const via = ['platform.ts audit.read.platformUsers'];
+  return {
+    storeId: auditStoreId(settings.loki.platformStream),
+    decommissioned: false,
+    users: [...new Set(settings.read.platformUsers)].sort(cmp).map((identity) => ({ identity, via })),
+    groups: [...new Set(settings.read.platformGroups)].sort(cmp).map((group) => ({ group })),
+  };
 }
 
 const READ_VERBS = ['get', 'list', 'watch'];
@@ -85,7 +159,7 @@ export function auditRules(tenants: readonly TenantAuditModel[], settings: Audit
 }
 
 /** The audit model of validated tenants (every tenant, decommissioned ones included: their namespace stays). */
-export function auditModel(specs: readonly TenantSpec[], platform: PlatformSettings): AuditModel {
+export function auditModel(specs: readonly TenantSpec[], platform: PlatformSettings, groups: ReadonlyMap<string, GroupSpec> = new Map()): AuditModel {
   const settings = platform.audit;
   const tenants = [...specs]
     .sort((a, b) => cmp(a.name, b.name))
@@ -102,7 +176,8 @@ export function auditModel(specs: readonly TenantSpec[], platform: PlatformSetti
     });
   const used = [settings.level, ...Object.values(settings.levelByComplianceTier), ...tenants.map((t) => t.level)];
   const catchAllLevel = used.reduce<TenantAuditLevel>((m, l) => (auditLevelRank(l) > auditLevelRank(m) ? l : m), 'Metadata');
-  return { settings, tenants, platformStoreId: auditStoreId(settings.loki.platformStream), catchAllLevel, rules: auditRules(tenants, settings, catchAllLevel) };
+  const readers = [platformStreamReaders(settings), ...specs.map((s) => tenantStreamReaders(s, platform, groups))].sort((a, b) => cmp(a.storeId, b.storeId));
+  return { settings, tenants, platformStoreId: auditStoreId(settings.loki.platformStream), catchAllLevel, rules: auditRules(tenants, settings, catchAllLevel), readers };
 }
 
 export { AUDIT_LEVELS };

@@ -304,5 +304,5 @@ export function orgModel(specs: readonly TenantSpec[], platform: PlatformSetting
   });
   // Kueue kinds join the whitelists only where Kueue is used: repositories without it stay unchanged.
   const namespacedKinds = kueue ? [...TENANT_NAMESPACED_KINDS, ...KUEUE_NAMESPACED_KINDS].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)) : TENANT_NAMESPACED_KINDS;
-  return { platform, tenants, names: tenants.map((t) => t.name), namespacedKinds, audit: auditModel(specs, platform), ...(kueue ? { kueue } : {}) };
+  return { platform, tenants, names: tenants.map((t) => t.name), namespacedKinds, audit: auditModel(specs, platform, groups), ...(kueue ? { kueue } : {}) };
 }

@@ -52,7 +52,7 @@ beforeAll(async () => {
   tenants = Object.keys(routing.tenants).sort();
   // The same fixture, synthesized in this process: its Profiles.
   const inputs = await fixtureInputs('audit');
-  const objects = synthesize(inputs.entries, inputs.platform).objects.map((o) => o.manifest as unknown as KubeObject);
+  const objects = synthesize(inputs.entries, inputs.platform, { groups: inputs.groups }).objects.map((o) => o.manifest as unknown as KubeObject);
   const profiles = objects.filter((o) => o.kind === 'Profile');
   expect(profiles.map((p) => p.metadata.name).sort()).toEqual(tenants);
   // kubectl create, not server-side apply: the request is a create (SSA creates with a patch).
