@@ -59,6 +59,7 @@ function specOf(i: number, t: TenantDraw): Record<string, unknown> {
   return {
     name: `t${i}`,
     owner: { email: 'lead@example.com' },
+    ...(Object.keys(users).length > 0 ? { contributors: Object.keys(users).map((user) => ({ user, role: 'edit' })) } : {}),
     labels: { team: t.team, 'cost-centre': 'cc', 'compliance-tier': 'internal' },
     queue: { flavors, ...(Object.keys(users).length > 0 ? { users } : {}), outsideKueue: { 'nvidia.com/gpu': t.outside } },
   };

@@ -86,6 +86,10 @@ export interface LocalQueueModel {
 export interface UserQueueModel {
   readonly namespace: string;
   readonly queue: string;
+  /** The user's e-mail, as declared. */
+  readonly email: string;
+  /** The identity Kubeflow sees (lib/model/identity.ts `identityOf`), whose bindings the username's mirror. */
+  readonly identity: string;
   /** The person's API server username (platform `kueue.apiServerUsernamePrefix` + identity). */
   readonly username: string;
 }
@@ -214,7 +218,7 @@ export function kueueModel(specs: readonly TenantSpec[], platform: PlatformSetti
         resourceGroups: groupsFor(groups, declared, (f, r) => u.cells.get(f)?.get(r) ?? undeclared(r)),
       });
       const identity = identityOf(u.subject === undefined ? { email: u.email } : { email: u.email, subject: u.subject }, platform);
-      userQueues.push({ namespace: t.tenant, queue: u.queueName, username: `${k.apiServerUsernamePrefix}${identity}` });
+      userQueues.push({ namespace: t.tenant, queue: u.queueName, email: u.email, identity, username: `${k.apiServerUsernamePrefix}${identity}` });
     }
   }
   const flavors: FlavorModel[] = Object.entries(k.flavors)
