@@ -529,7 +529,14 @@ export function queueQuotaGpu(q: ParsedQueue, p: PlatformSettings): Record<strin
 /** Per-tenant check of `queue` (part of lib/tenant.ts CHECKS). */
 export function checkQueue(errs: ErrorList, spec: TenantSpec, ctx: CheckContext): void {
   const q = parseQueue(errs, spec, ctx.platform);
-  if (q) checkQueueUsers(errs, spec, q, ctx);
+  if (!q) return;
+  checkQueueUsers(errs, spec, q, ctx);
+  // The team label (platform `labels.team`, which requiredLabels need not list) picks the budget.
+  const key = ctx.platform.labels.team;
+  const team = isPlainObject(spec.labels) ? spec.labels[key] : undefined;
+  if (typeof team !== 'string' || team === '') {
+    errs.required(at.key('labels', key), `a tenant with a queue belongs to a team (the platform's team label "${key}"): its Cohort holds the team's budget and fair-sharing weight`);
+  }
 }
 
 /**

@@ -392,6 +392,28 @@ describe('checks at synth: all queues together', () => {
     expect(errs(definePlatform({ ...PLATFORM, kueue: { ...PLATFORM.kueue, allowOvercommit: true } }), ...ts)).toEqual([]);
   });
 
+  it("the team is the value of the platform's team label (labels.team), whatever its key: budgets, Cohorts and the capacity report follow it", () => {
+    const keyed = definePlatform({ ...PLATFORM, labels: { team: 'example.org/team' }, requiredLabels: ['cost-centre', 'compliance-tier'] });
+    // `team: fraud` is now just a label; example.org/team picks the team (and so fraud's budget of 12)
+    const a = queueTenant('a', { flavors: gpu('a100', 8) }, { labels: { team: 'fraud', 'example.org/team': 'fraud', 'cost-centre': 'cc-1', 'compliance-tier': 'pci' } });
+    const b = queueTenant('b', { flavors: gpu('a100', 6) }, { labels: { team: 'research', 'example.org/team': 'fraud', 'cost-centre': 'cc-1', 'compliance-tier': 'pci' } });
+    expect(errs(keyed, a, b)).toEqual([
+      'platform.ts: kueue.teams["fraud"].budget["a100"]["nvidia.com/gpu"]: Invalid value: "12": team "fraud"\'s tenants are guaranteed 14 nvidia.com/gpu on flavor "a100" together, more than its budget; biggest: a 8 (tenants/a.ts), b 6 (tenants/b.ts); raise the budget or lower a tenant\'s queue nominal',
+    ]);
+    const c = queueTenant('c', { flavors: gpu('a100', 4) }, { labels: { team: 'fraud', 'example.org/team': 'vision', 'cost-centre': 'cc-1', 'compliance-tier': 'pci' } });
+    expect(errs(keyed, a, c)).toEqual([]);
+    const r = synthesize([a, c].map((s) => entry(s)), keyed);
+    expect(obj(r, 'cluster/ClusterQueue.a.yaml').spec.cohortName).toBe('team-fraud');
+    expect(obj(r, 'cluster/ClusterQueue.c.yaml').spec.cohortName).toBe('team-vision');
+    expect(quotas(obj(r, 'cluster/Cohort.team-fraud.yaml').spec.resourceGroups).a100).toEqual({ 'nvidia.com/gpu': { nominalQuota: '0', borrowingLimit: '4' } });
+    expect(r.capacity.cells.find((x) => x.flavor === 'a100')!.allocations.filter((x) => x.level === 'team').map((x) => x.name)).toEqual(['fraud', 'vision']);
+    // without the team label (not required by requiredLabels here) a queue has no team: refused
+    const d = queueTenant('d', { flavors: gpu('a100', 1) }, { labels: { team: 'fraud', 'cost-centre': 'cc-1', 'compliance-tier': 'pci' } });
+    expect(errs(keyed, d)).toEqual([
+      'tenants/d.ts: labels["example.org/team"]: Required value: a tenant with a queue belongs to a team (the platform\'s team label "example.org/team"): its Cohort holds the team\'s budget and fair-sharing weight',
+    ]);
+  });
+
   it('a team\'s tenants fit its budget', () => {
     expect(errs(platform, queueTenant('a', { flavors: gpu('a100', 8) }), queueTenant('b', { flavors: gpu('a100', 6) }))).toEqual([
       'platform.ts: kueue.teams["fraud"].budget["a100"]["nvidia.com/gpu"]: Invalid value: "12": team "fraud"\'s tenants are guaranteed 14 nvidia.com/gpu on flavor "a100" together, more than its budget; biggest: a 8 (tenants/a.ts), b 6 (tenants/b.ts); raise the budget or lower a tenant\'s queue nominal',
