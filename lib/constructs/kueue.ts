@@ -28,6 +28,7 @@ import {
 } from '../../imports/kueue.x-k8s.io';
 import type { KueueSettings } from '../declarations/queues';
 import { objectMeta } from '../meta';
+import { QUEUE_USER_ANNOTATIONS } from '../model/names';
 import { RBAC_API_GROUP } from '../declarations/kubeflow';
 import { userSubject } from '../model/identity';
 import type { KueueGroupModel, KueueModel, LocalQueueModel } from '../model/kueue';
@@ -60,7 +61,8 @@ export class TenantLocalQueues extends Construct {
     super(scope, id);
     for (const q of props.queues) {
       new LocalQueueV1Beta2(this, q.name, {
-        metadata: objectMeta(q.name, props.namespace, props.labels, q.user ? { 'kubeflow-tenants/queue-user': q.user } : undefined),
+        // Who the queue is for, as the access report reads it (`npm run access`).
+        metadata: objectMeta(q.name, props.namespace, props.labels, q.user ? { [QUEUE_USER_ANNOTATIONS.email]: q.user, [QUEUE_USER_ANNOTATIONS.identity]: q.identity ?? q.user, [QUEUE_USER_ANNOTATIONS.username]: q.username ?? q.user } : undefined),
         spec: { clusterQueue: q.clusterQueue },
       });
     }
@@ -89,7 +91,7 @@ export class QueueUserBindings extends Construct {
     super(scope, id);
     for (const b of props.bindings) {
       new k8s.KubeRoleBinding(this, b.name, {
-        metadata: objectMeta(b.name, props.namespace, props.labels, { 'kubeflow-tenants/queue-user': b.email, 'kubeflow-tenants/mirrors-identity': b.identity }),
+        metadata: objectMeta(b.name, props.namespace, props.labels, { [QUEUE_USER_ANNOTATIONS.email]: b.email, [QUEUE_USER_ANNOTATIONS.mirrors]: b.identity }),
         roleRef: { apiGroup: RBAC_API_GROUP, kind: 'ClusterRole', name: b.clusterRole },
         subjects: [userSubject(b.username)],
       });

@@ -80,6 +80,9 @@ export interface LocalQueueModel {
   readonly clusterQueue: string;
   /** The user's e-mail, for a user's queue. */
   readonly user?: string;
+  /** For a user's queue: the identity Kubeflow sees and the API server username the policy admits. */
+  readonly identity?: string;
+  readonly username?: string;
 }
 
 /** Who may submit to a user's queue: the user-queue admission policy's map. */
@@ -242,6 +245,9 @@ export function localQueuesOf(tenant: string, model: KueueModel | undefined): Lo
   if (!t) return [];
   return [
     { name: DEFAULT_LOCAL_QUEUE, clusterQueue: sharedClusterQueueName(tenant) },
-    ...t.queue.users.map((u) => ({ name: u.queueName, clusterQueue: userClusterQueueName(tenant, u.queueName), user: u.email })),
+    ...t.queue.users.map((u) => {
+      const who = model!.userQueues.find((x) => x.namespace === tenant && x.queue === u.queueName)!;
+      return { name: u.queueName, clusterQueue: userClusterQueueName(tenant, u.queueName), user: u.email, identity: who.identity, username: who.username };
+    }),
   ].sort((a, b) => cmp(a.name, b.name));
 }
