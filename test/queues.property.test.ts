@@ -99,4 +99,23 @@ describe('Kueue model invariants (generated orgs)', () => {
       { numRuns: 60 },
     );
   });
+
+  it("queue users' API server usernames: with a prefix, each user queue's username gets exactly the person's Kubeflow role and nobody else is bound; without one, nothing extra", () => {
+    const prefixed = { ...platform, kueue: { ...platform.kueue, apiServerUsernamePrefix: 'oidc:' } };
+    fc.assert(
+      fc.property(fc.array(tenantArb, { minLength: 1, maxLength: 4 }), (ts) => {
+        const specs = ts.map((t, i) => specOf(i, t));
+        const model = orgModel(specs as never, prefixed);
+        for (const [i, t] of ts.entries()) {
+          const tm = model.tenants.find((x) => x.name === `t${i}`)!;
+          // every user is an editor (specOf): one kubeflow-edit binding each, named after the prefixed username
+          expect(tm.queueUserBindings.map((b) => `${b.username} ${b.clusterRole}`)).toEqual(t.users.map((_, j) => `oidc:user${j}@example.com kubeflow-edit`).sort());
+          const policyUsers = model.kueue!.userQueues.filter((u) => u.namespace === tm.name).map((u) => u.username).sort();
+          expect([...new Set(tm.queueUserBindings.map((b) => b.username))].sort()).toEqual(policyUsers);
+        }
+        expect(orgModel(specs as never, platform).tenants.every((x) => x.queueUserBindings.length === 0)).toBe(true);
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
