@@ -6,7 +6,7 @@
  */
 import type { AccessQuestion } from './rbac';
 import { KFAM_ANNOTATION, PROFILE_CONTROLLER, RBAC_API_GROUP, SUBJECT_KIND } from './declarations/kubeflow';
-import { CONTRIBUTOR_ANNOTATIONS } from './model/names';
+import { CONTRIBUTOR_ANNOTATIONS, QUEUE_USER_ANNOTATIONS } from './model/names';
 import type { WorkloadStep } from './rbac';
 import { controllerObjects, rbacModel, serviceAccountOf, serviceAccountUser } from './rbac';
 
@@ -65,6 +65,13 @@ export interface AccessRow {
    * (`dist/platform/audit/readers.json`), `-` for none; absent when audit is off.
    */
   readonly auditStream?: string;
+  /**
+   * The personal Kueue queue (LocalQueue) only this principal may submit to, by the user-queue
+   * admission policy: `user-alice-example-com`; for a person whose API server username differs
+   * from their Kubeflow identity (a username prefix), `user-alice-example-com (as oidc:alice@example.com)`
+   * on the identity's row and the queue on the username's row; `-` otherwise.
+   */
+  readonly personalQueue: string;
 }
 
 /** What the access report needs of `dist/platform/audit/readers.json` (lib/constructs/audit.ts `readersTable`). */
@@ -195,6 +202,26 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
     }
     relevant.set(key, out);
   }
+  // Personal queues per namespace, from the LocalQueues' annotations: username -> queue, identity -> queue (as username).
+  const queues = new Map<string, Map<string, string>>();
+  for (const q of objects as Obj[]) {
+    const a = q.metadata?.annotations;
+    const username = a?.[QUEUE_USER_ANNOTATIONS.username];
+    if (q.kind !== 'LocalQueue' || typeof q.metadata?.namespace !== 'string' || typeof username !== 'string') continue;
+    const m = queues.get(q.metadata.namespace) ?? new Map<string, string>();
+    const name = String(q.metadata.name);
+    m.set(`User ${username}`, name);
+    const identity = a?.[QUEUE_USER_ANNOTATIONS.identity];
+    if (typeof identity === 'string' && identity !== username) m.set(`User ${identity}`, `${name} (as ${username})`);
+    queues.set(q.metadata.namespace, m);
+  }
+  // A queue user's prefixed username: whose Kubeflow access its bindings mirror (the role column).
+  const mirrors = new Map<string, string>();
+  for (const b of all) {
+    const identity = b.metadata?.annotations?.[QUEUE_USER_ANNOTATIONS.mirrors];
+    if (b.kind !== 'RoleBinding' || typeof identity !== 'string' || typeof b.metadata?.namespace !== 'string') continue;
+    for (const sub of b.subjects ?? []) mirrors.set(`${b.metadata.namespace}\u0000User ${String(sub.name)}`, identity);
+  }
   const keys = [...principals.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return namespaces.map((ns) => {
     const rows: AccessRow[] = [];
@@ -211,7 +238,8 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
         can: found.map((f) => f !== undefined),
         as: found.map((f) => (f && f.path.length > 0 ? saName(f.path.at(-1)!.as, ns) : undefined)),
         dashboard: dashboardListing(isUser, roles.get(ns) ?? new Set<string>(), owner.has(ns), catalogue.has(ns)),
-        role: owner.has(ns) ? 'owner' : (catalogue.get(ns) ?? '-'),
+        role: owner.has(ns) ? 'owner' : (catalogue.get(ns) ?? (mirrors.has(`${ns}\u0000${key}`) ? `API server username of ${mirrors.get(`${ns}\u0000${key}`)!}` : '-')),
+        personalQueue: queues.get(ns)?.get(key) ?? '-',
         ...(auditReaders ? { auditStream: auditStreamOf(auditReaders, ns, key) } : {}),
       });
     }
@@ -221,7 +249,7 @@ export function accessReport(objects: readonly object[], clusterRoles: readonly 
       const principals = [...s.users.map((u) => `User ${u.identity}`), ...s.groups.flatMap((g) => (g.subject !== undefined ? [`Group ${g.subject}`] : []))];
       for (const p of principals) {
         if (rows.some((r) => r.principal === p)) continue;
-        rows.push({ principal: p, via: [`audit stream reader (${AUDIT_READERS_FILE})`], can: CAPABILITIES.map(() => false), as: CAPABILITIES.map(() => undefined), dashboard: p.startsWith('User ') ? 'not listed' : '-', role: '-', auditStream: id });
+        rows.push({ principal: p, via: [`audit stream reader (${AUDIT_READERS_FILE})`], can: CAPABILITIES.map(() => false), as: CAPABILITIES.map(() => undefined), dashboard: p.startsWith('User ') ? 'not listed' : '-', role: '-', personalQueue: '-', auditStream: id });
       }
     }
     rows.sort((a, b) => (a.principal < b.principal ? -1 : a.principal > b.principal ? 1 : 0));
@@ -239,17 +267,25 @@ export function renderAccessMarkdown(report: readonly NamespaceAccess[]): string
     'Column "role": the catalogue roles (docs/roles-and-groups.md) and how the person got them (`direct`, `group <name>`); several roles are their union.',
     'Column "audit stream" (when audit is on): the Loki tenant id of the tenant\'s audit stream the principal reads through the read gateway (`dist/platform/audit/readers.json`; readers hold the `auditor` role), `-` for none.',
     'Column "dashboard": whether the central dashboard\'s "Manage contributors" page shows the person; it lists `kubeflow-edit` contributors only, so `view` contributors (viewers and members) are "not listed (view)" and cannot be removed there; auditors have no KFAM binding.',
-    '',
   ];
+  // Only repositories with personal Kueue queues get the column: the others' report is unchanged.
+  const withQueues = report.some((n) => n.rows.some((r) => r.personalQueue !== '-'));
+  if (withQueues) {
+    out.push(
+      'Column "personal queue": the Kueue LocalQueue only this principal may submit to (the user-queue admission policy, docs/queues.md); `(as <username>)` when the API server knows the person by a prefixed username, whose row shows the same access under "role: API server username of ...".',
+    );
+  }
+  out.push('');
   for (const { namespace, rows } of report) {
     const audit = rows.some((r) => r.auditStream !== undefined);
+    const q = withQueues ? ' personal queue |' : '';
     out.push(
       `## ${namespace}`,
       '',
-      `| principal | ${CAPABILITIES.map((c) => c.title).join(' | ')} | role | dashboard |${audit ? ' audit stream |' : ''} via |`,
-      `|---|${CAPABILITIES.map(() => ':-:').join('|')}|---|---|${audit ? '---|' : ''}---|`,
+      `| principal | ${CAPABILITIES.map((c) => c.title).join(' | ')} | role |${q} dashboard |${audit ? ' audit stream |' : ''} via |`,
+      `|---|${CAPABILITIES.map(() => ':-:').join('|')}|---|${withQueues ? '---|' : ''}---|${audit ? '---|' : ''}---|`,
     );
-    for (const r of rows) out.push(`| ${r.principal} | ${r.can.map((c, i) => (!c ? '-' : r.as[i] === undefined ? 'yes' : `as ${r.as[i]}`)).join(' | ')} | ${r.role} | ${r.dashboard} |${audit ? ` ${r.auditStream ?? '-'} |` : ''} ${r.via.join('<br>')} |`);
+    for (const r of rows) out.push(`| ${r.principal} | ${r.can.map((c, i) => (!c ? '-' : r.as[i] === undefined ? 'yes' : `as ${r.as[i]}`)).join(' | ')} | ${r.role} |${withQueues ? ` ${r.personalQueue} |` : ''} ${r.dashboard} |${audit ? ` ${r.auditStream ?? '-'} |` : ''} ${r.via.join('<br>')} |`);
     out.push('');
   }
   return out.join('\n');

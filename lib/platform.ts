@@ -123,7 +123,8 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     // Job-like integrations only: pod-based ones (pod, deployment, statefulset) would gate
     // notebooks, KFP step pods and KServe predictors too (docs/queues.md "Integrations").
     integrations: ['batch/job', 'jobset.x-k8s.io/jobset', 'kubeflow.org/mpijob', 'kubeflow.org/pytorchjob', 'kubeflow.org/tfjob', 'kubeflow.org/xgboostjob', 'trainer.kubeflow.org/trainjob'],
-    apiServerUsernamePrefix: 'oidc:',
+    // Kubeflow's usual OIDC setup: username claim `email`, which the API server does not prefix.
+    apiServerUsernamePrefix: '',
     exemptUsers: ['system:kube-controller-manager', 'system:serviceaccount:kube-system:job-controller', 'system:serviceaccount:kueue-system:kueue-controller-manager'],
   },
 };

@@ -5,10 +5,12 @@
  * and the ResourceQuota GPU values derived from the queues (`queueQuotaGpu`).
  * Semantics of every field: docs/queues.md.
  */
+import type { RoleName } from './declarations/contributors';
 import type { PlatformSettings } from './declarations/platform';
 import type { KueueSettings, QueueLimits, TenantQueueSpec } from './declarations/queues';
 import { KUEUE_FRAMEWORKS } from './declarations/queues';
 import type { TenantSpec } from './declarations/tenant';
+import { resolveContributors } from './contributors';
 import { inventoryResources } from './gpu';
 import { canonicalQuantity, Quantity } from './quantity';
 import type { CheckContext, TenantEntry } from './validation';
@@ -526,7 +528,46 @@ export function queueQuotaGpu(q: ParsedQueue, p: PlatformSettings): Record<strin
 
 /** Per-tenant check of `queue` (part of lib/tenant.ts CHECKS). */
 export function checkQueue(errs: ErrorList, spec: TenantSpec, ctx: CheckContext): void {
-  parseQueue(errs, spec, ctx.platform);
+  const q = parseQueue(errs, spec, ctx.platform);
+  if (!q) return;
+  checkQueueUsers(errs, spec, q, ctx);
+  // The team label (platform `labels.team`, which requiredLabels need not list) picks the budget.
+  const key = ctx.platform.labels.team;
+  const team = isPlainObject(spec.labels) ? spec.labels[key] : undefined;
+  if (typeof team !== 'string' || team === '') {
+    errs.required(at.key('labels', key), `a tenant with a queue belongs to a team (the platform's team label "${key}"): its Cohort holds the team's budget and fair-sharing weight`);
+  }
+}
+
+/**
+ * Roles whose Kubeflow access lets a person submit Kueue-managed workloads in the namespace:
+ * `kubeflow-edit` creates batch Jobs and every training kind, a member's per-application edit roles
+ * the training kinds (TrainJobs, PyTorchJobs, ...). `viewer` and `auditor` create no workload.
+ */
+export const QUEUE_USER_ROLES: readonly RoleName[] = ['team-admin', 'editor', 'member'];
+
+/**
+ * A personal queue is for someone who may submit workloads in the namespace: the owner or a
+ * contributor (directly or through a group) with a role of {@link QUEUE_USER_ROLES}. Anyone else
+ * could never use it, with or without the API server's username prefix.
+ */
+function checkQueueUsers(out: ErrorList, spec: TenantSpec, q: ParsedQueue, ctx: CheckContext): void {
+  if (q.users.length === 0) return;
+  // Malformed contributors are checkContributors' to report; nothing to compare against then.
+  const cs = spec.contributors as unknown;
+  if (cs !== undefined && !(Array.isArray(cs) && cs.every((c) => isPlainObject(c) && (typeof c.user === 'string' || typeof c.group === 'string') && typeof c.role === 'string'))) return;
+  const owner = typeof spec.owner?.email === 'string' ? spec.owner.email.toLowerCase() : undefined;
+  const contributors = resolveContributors(spec, ctx.groups ?? new Map(), true);
+  for (const u of q.users) {
+    const up = at.key('queue.users', u.email);
+    if (u.email.toLowerCase() === owner) continue;
+    const c = contributors.find((x) => x.person.email.toLowerCase() === u.email.toLowerCase());
+    if (!c) {
+      out.invalid(up, u.email, 'not the owner or a contributor of this tenant, so they cannot submit workloads here; add them to contributors (role editor, member or team-admin), or remove their queue');
+    } else if (!c.roles.some((r) => QUEUE_USER_ROLES.includes(r))) {
+      out.invalid(up, u.email, `their role (${c.roles.join(', ')}) creates no workloads, so their personal queue could never be used; give them role editor, member or team-admin, or remove their queue`);
+    }
+  }
 }
 
 /** A valid tenant's parsed queue (undefined without one). Input must be valid. */

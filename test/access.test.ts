@@ -119,3 +119,37 @@ describe('access through workloads: a grant that runs code is a grant of everyth
     expect(row.via).toEqual(['workload creation in payments-engineering as default-editor']);
   });
 });
+
+describe('personal Kueue queues in the access report (the kueue fixture, username prefix oidc:)', () => {
+  let kq: NamespaceAccess[];
+  let md: string;
+  beforeAll(async () => {
+    const { platform, entries } = await fixtureInputs('kueue');
+    kq = accessReport(synthesize(entries, platform).objects.map((o) => o.manifest), loadKubeflowClusterRoles());
+    md = renderAccessMarkdown(kq);
+  });
+  const row = (ns: string, principal: string) => kq.find((r) => r.namespace === ns)!.rows.find((r) => r.principal === principal)!;
+
+  it("shows each person's personal queue, on their Kubeflow identity (as the API server username) and on that username's row", () => {
+    expect(row('fraud-modelling', 'User alice@example.com').personalQueue).toBe('user-alice-example-com (as oidc:alice@example.com)');
+    expect(row('fraud-modelling', 'User oidc:alice@example.com').personalQueue).toBe('user-alice-example-com');
+    expect(row('fraud-modelling', 'User oidc:bob@example.com').personalQueue).toBe('user-bob-example-com');
+    // the owner has no personal queue, nor do people in a tenant without user queues
+    expect(row('fraud-modelling', 'User fraud-lead@example.com').personalQueue).toBe('-');
+    expect(row('vision', 'User vision-lead@example.com').personalQueue).toBe('-');
+  });
+
+  it("the prefixed username's row says whose access it mirrors and has exactly that access", () => {
+    const prefixed = row('fraud-modelling', 'User oidc:alice@example.com');
+    expect(prefixed.role).toBe('API server username of alice@example.com');
+    expect(prefixed.can).toEqual(row('fraud-modelling', 'User alice@example.com').can);
+    expect(prefixed.via).toEqual(['RoleBinding user-oidc-alice-example-com-clusterrole-kubeflow-edit -> ClusterRole kubeflow-edit']);
+    expect(prefixed.dashboard).toBe('not listed');
+  });
+
+  it('renders the personal queue column only where a repository has personal queues', () => {
+    expect(md).toContain('| role | personal queue | dashboard | via |');
+    expect(md).toMatch(/\| User alice@example\.com \|[^\n]*\| editor \(direct\) \| user-alice-example-com \(as oidc:alice@example\.com\) \| listed \|/);
+    expect(renderAccessMarkdown(report)).not.toContain('personal queue');
+  });
+});

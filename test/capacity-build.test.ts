@@ -30,7 +30,7 @@ describe('capacity report data', () => {
     ]);
   });
 
-  it("the seed's example: team fraud 50 A100s, the shared part 34, Alice and Bob 8 each and reserved; research's vision borrows", () => {
+  it("the seed's example: team fraud 50 A100s, the shared part 34, Alice and Bob 8 each and reserved; fraud-scoring borrows within the team's 50; research's vision borrows and lends 4, research-burst only borrows", () => {
     const c = cell('a100-80gb', 'nvidia.com/gpu');
     expect(c.capacity).toBe(64);
     expect(c.allocations).toEqual([
@@ -38,14 +38,18 @@ describe('capacity report data', () => {
       { level: 'tenant', name: 'fraud-modelling', team: 'fraud', tenant: 'fraud-modelling', guaranteed: 34, mayBorrow: 0, maximum: 50, lent: 34 },
       { level: 'user', name: 'alice@example.com', team: 'fraud', tenant: 'fraud-modelling', guaranteed: 8, mayBorrow: 0, maximum: 8, lent: 0 },
       { level: 'user', name: 'bob@example.com', team: 'fraud', tenant: 'fraud-modelling', guaranteed: 8, mayBorrow: 0, maximum: 8, lent: 0 },
+      // The team budget is shared across tenants: the team's maximum stays 50 whatever fraud-scoring may borrow.
+      { level: 'tenant', name: 'fraud-scoring', team: 'fraud', tenant: 'fraud-scoring', guaranteed: 0, mayBorrow: 16, maximum: 16, lent: 0 },
       { level: 'team', name: 'research', team: 'research', guaranteed: 8, mayBorrow: null, maximum: null, lent: 4 },
+      { level: 'tenant', name: 'research-burst', team: 'research', tenant: 'research-burst', guaranteed: 0, mayBorrow: 40, maximum: 40, lent: 0 },
+      // lendingLimit 4: only 4 of vision's 8 are ever lent.
       { level: 'tenant', name: 'vision', team: 'research', tenant: 'vision', guaranteed: 8, mayBorrow: 6, maximum: 14, lent: 4 },
     ]);
-    // Tenants and users: 34 + 8 + 8 + 8 (team rows are not counted again).
+    // Tenants and users: 34 + 8 + 8 + 8 (team rows are not counted again; borrowers guarantee 0).
     expect(c.guaranteedTotal).toBe(58);
     expect(c.free).toBe(6);
-    // Maxima 50 + 14 fit 64: every borrower can reach its maximum at once.
-    expect(c.flags).toEqual([]);
+    // Maxima 50 + 16 + 40 + 14 exceed 64: the borrowers cannot all reach their maximum at once.
+    expect(c.flags).toEqual(['contended-borrowing']);
   });
 
   it('time-sliced capacity is gpus x replicas; unlimited borrowing beyond the capacity is contended', () => {
@@ -53,10 +57,12 @@ describe('capacity report data', () => {
     const cpu = cell('cpu', 'cpu');
     expect(cpu.allocations.filter((a) => a.level === 'tenant').map((a) => [a.name, a.guaranteed, a.mayBorrow, a.maximum])).toEqual([
       ['fraud-modelling', 48, 16, 64],
+      ['fraud-scoring', 8, null, null],
+      ['research-burst', 8, null, null],
       ['vision', 32, null, null],
     ]);
-    expect(cpu).toMatchObject({ capacity: 256, guaranteedTotal: 80, free: 176, flags: ['contended-borrowing'] });
-    expect(cell('cpu', 'memory')).toMatchObject({ capacity: 1024 * 2 ** 30, guaranteedTotal: 320 * 2 ** 30 });
+    expect(cpu).toMatchObject({ capacity: 256, guaranteedTotal: 96, free: 160, flags: ['contended-borrowing'] });
+    expect(cell('cpu', 'memory')).toMatchObject({ capacity: 1024 * 2 ** 30, guaranteedTotal: 384 * 2 ** 30 });
   });
 
   it('an overcommitted cell is flagged, with negative free capacity; no capacity: no cells', async () => {

@@ -67,8 +67,16 @@ describe('npm run diff: the capacity change', () => {
     expect(r.stdout).not.toContain('capacity.json');
     // A new personal queue is a risk flag: who may use part of the tenant's quota.
     const users = path.join(repo, 'tenants', 'fraud-modelling.ts');
-    fs.writeFileSync(users, fs.readFileSync(users, 'utf8').replace("'bob@example.com': {", "'carol@example.com': { flavors: { 'a100-80gb': { 'nvidia.com/gpu': { nominal: 2 } } } },\n      'bob@example.com': {"));
+    fs.writeFileSync(
+      users,
+      fs
+        .readFileSync(users, 'utf8')
+        .replace("'bob@example.com': {", "'carol@example.com': { flavors: { 'a100-80gb': { 'nvidia.com/gpu': { nominal: 2 } } } },\n      'bob@example.com': {")
+        .replace("{ user: 'bob@example.com', role: 'edit' },", "{ user: 'bob@example.com', role: 'edit' },\n    { user: 'carol@example.com', role: 'edit' },"),
+    );
     const flagged = runScript(repo, 'scripts/diff.ts');
+    // With the fixture's username prefix, her API server username gets her Kubeflow role: flagged as a grant.
+    expect(flagged.stdout).toContain('RoleBinding fraud-modelling/user-oidc-carol-example-com-clusterrole-kubeflow-edit added: binds ClusterRole kubeflow-edit to User oidc:carol@example.com');
     expect(flagged.stdout).toMatch(/personal queue added +fraud-modelling: carol@example\.com gets the personal queue user-carol-example-com: only their own API server identity may submit to it/);
     expect(flagged.stdout).not.toMatch(/personal queue added +fraud-modelling: (alice|bob)/);
     const md = runScript(repo, 'scripts/diff.ts', '--format', 'markdown');

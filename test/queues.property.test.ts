@@ -59,6 +59,7 @@ function specOf(i: number, t: TenantDraw): Record<string, unknown> {
   return {
     name: `t${i}`,
     owner: { email: 'lead@example.com' },
+    ...(Object.keys(users).length > 0 ? { contributors: Object.keys(users).map((user) => ({ user, role: 'edit' })) } : {}),
     labels: { team: t.team, 'cost-centre': 'cc', 'compliance-tier': 'internal' },
     queue: { flavors, ...(Object.keys(users).length > 0 ? { users } : {}), outsideKueue: { 'nvidia.com/gpu': t.outside } },
   };
@@ -96,6 +97,25 @@ describe('Kueue model invariants (generated orgs)', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it("queue users' API server usernames: with a prefix, each user queue's username gets exactly the person's Kubeflow role and nobody else is bound; without one, nothing extra", () => {
+    const prefixed = { ...platform, kueue: { ...platform.kueue, apiServerUsernamePrefix: 'oidc:' } };
+    fc.assert(
+      fc.property(fc.array(tenantArb, { minLength: 1, maxLength: 4 }), (ts) => {
+        const specs = ts.map((t, i) => specOf(i, t));
+        const model = orgModel(specs as never, prefixed);
+        for (const [i, t] of ts.entries()) {
+          const tm = model.tenants.find((x) => x.name === `t${i}`)!;
+          // every user is an editor (specOf): one kubeflow-edit binding each, named after the prefixed username
+          expect(tm.queueUserBindings.map((b) => `${b.username} ${b.clusterRole}`)).toEqual(t.users.map((_, j) => `oidc:user${j}@example.com kubeflow-edit`).sort());
+          const policyUsers = model.kueue!.userQueues.filter((u) => u.namespace === tm.name).map((u) => u.username).sort();
+          expect([...new Set(tm.queueUserBindings.map((b) => b.username))].sort()).toEqual(policyUsers);
+        }
+        expect(orgModel(specs as never, platform).tenants.every((x) => x.queueUserBindings.length === 0)).toBe(true);
+      }),
+      { numRuns: 40 },
     );
   });
 });

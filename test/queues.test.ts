@@ -62,7 +62,7 @@ describe('the kueue fixture: what synth emits', () => {
     const root = obj(kueue, 'cluster/Cohort.kubeflow-tenants.yaml');
     expect(root.spec.parentName).toBeUndefined();
     expect(quotas(root.spec.resourceGroups)).toEqual({
-      cpu: { cpu: { nominalQuota: '176' }, memory: { nominalQuota: '704Gi' } }, // 256 - 48 - 32; 1Ti - 192Gi - 128Gi
+      cpu: { cpu: { nominalQuota: '160' }, memory: { nominalQuota: '640Gi' } }, // 256 - 48 - 32 - 8 - 8; 1Ti - 192Gi - 128Gi - 32Gi - 32Gi
       'a100-80gb': { 'nvidia.com/gpu': { nominalQuota: '6' } }, // 64 - 50 - 8
       'h100-80gb': { 'nvidia.com/gpu': { nominalQuota: '12' } },
       't4-shared': { 'nvidia.com/gpu.shared': { nominalQuota: '8' } }, // 4 x 4 - 8
@@ -114,6 +114,8 @@ describe('the kueue fixture: what synth emits', () => {
       'tenants/fraud-modelling/LocalQueue.default.yaml',
       'tenants/fraud-modelling/LocalQueue.user-alice-example-com.yaml',
       'tenants/fraud-modelling/LocalQueue.user-bob-example-com.yaml',
+      'tenants/fraud-scoring/LocalQueue.default.yaml',
+      'tenants/research-burst/LocalQueue.default.yaml',
       'tenants/vision/LocalQueue.default.yaml',
     ]);
     expect(obj(kueue, 'tenants/fraud-modelling/LocalQueue.user-bob-example-com.yaml').spec).toEqual({ clusterQueue: 'fraud-modelling-user-bob-example-com' });
@@ -145,6 +147,50 @@ describe('the kueue fixture: what synth emits', () => {
     expect(obj(kueue, 'cluster/ValidatingAdmissionPolicyBinding.kubeflow-tenants-user-queues.yaml').spec).toEqual({ policyName: 'kubeflow-tenants-user-queues', validationActions: ['Deny'] });
   });
 
+  it("API server usernames: with the fixture's prefix, each person with a personal queue gets their Kubeflow role under the prefixed username, and nobody else", () => {
+    const rbs = kueue.objects.filter((o) => o.manifest.kind === 'RoleBinding' && (o.manifest as Json).metadata.annotations?.['kubeflow-tenants/mirrors-identity'] !== undefined);
+    expect(rbs.map((o) => o.file)).toEqual([
+      'tenants/fraud-modelling/RoleBinding.user-oidc-alice-example-com-clusterrole-kubeflow-edit.yaml',
+      'tenants/fraud-modelling/RoleBinding.user-oidc-bob-example-com-clusterrole-kubeflow-edit.yaml',
+    ]);
+    const alice = obj(kueue, rbs[0]!.file);
+    expect(alice.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubeflow-edit' });
+    expect(alice.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'oidc:alice@example.com' }]);
+    expect(alice.metadata.annotations).toMatchObject({ 'kubeflow-tenants/queue-user': 'alice@example.com', 'kubeflow-tenants/mirrors-identity': 'alice@example.com' });
+    // KFAM must not read it as a contributor binding of "oidc:alice@example.com"
+    expect(Object.keys(alice.metadata.annotations)).not.toContain('user');
+    // Kubeflow's own binding of Alice is unchanged: the unprefixed identity
+    expect(obj(kueue, 'tenants/fraud-modelling/RoleBinding.user-alice-example-com-clusterrole-edit.yaml').subjects[0].name).toBe('alice@example.com');
+  });
+
+  it('API server usernames: the default prefix is "" (Kubeflow\'s email claim, unprefixed): the policy names the identity Kubeflow binds, and no extra RoleBinding is emitted', () => {
+    expect(definePlatform({}).kueue.apiServerUsernamePrefix).toBe('');
+    const bare = { ...inputs.platform, kueue: { ...inputs.platform.kueue, apiServerUsernamePrefix: '' } };
+    const r = synthesize(inputs.entries, bare);
+    expect(r.objects.filter((o) => (o.manifest as Json).metadata?.annotations?.['kubeflow-tenants/mirrors-identity'] !== undefined)).toEqual([]);
+    expect(obj(r, 'cluster/ValidatingAdmissionPolicy.kubeflow-tenants-user-queues.yaml').spec.variables.find((v: Json) => v.name === 'userQueues').expression).toBe(
+      "{'fraud-modelling': {'user-alice-example-com': 'alice@example.com', 'user-bob-example-com': 'bob@example.com'}}",
+    );
+  });
+
+  it('API server usernames: the owner is mirrored with kubeflow-admin, a member with their per-application edit roles', () => {
+    const fraud = inputs.entries.find((e) => e.spec.name === 'fraud-modelling')!;
+    const spec = {
+      ...fraud.spec,
+      contributors: [{ user: 'alice@example.com', role: 'member' }, { user: 'bob@example.com', role: 'edit' }],
+      queue: { ...fraud.spec.queue!, users: { ...fraud.spec.queue!.users, 'fraud-lead@example.com': { flavors: { 'a100-80gb': { 'nvidia.com/gpu': { nominal: 2 } } } } } },
+    };
+    const r = synthesize([{ ...fraud, spec } as TenantEntry], inputs.platform);
+    const mirrored = r.objects
+      .filter((o) => (o.manifest as Json).metadata?.annotations?.['kubeflow-tenants/mirrors-identity'] !== undefined)
+      .map((o) => `${(o.manifest as Json).subjects[0].name} ${(o.manifest as Json).roleRef.name}`);
+    expect(mirrored).toContain('oidc:fraud-lead@example.com kubeflow-admin');
+    expect(mirrored).toContain('oidc:bob@example.com kubeflow-edit');
+    expect(mirrored).toContain('oidc:alice@example.com kubeflow-view');
+    expect(mirrored).toContain('oidc:alice@example.com kubeflow-trainer-edit');
+    expect(mirrored).not.toContain('oidc:alice@example.com kubeflow-edit');
+  });
+
   it('members read LocalQueues and Workloads through a ClusterRole aggregated into kubeflow-view', () => {
     const r = obj(kueue, 'cluster/ClusterRole.kubeflow-tenants-kueue-view.yaml');
     expect(r.metadata.labels['rbac.authorization.kubeflow.org/aggregate-to-kubeflow-view']).toBe('true');
@@ -154,7 +200,7 @@ describe('the kueue fixture: what synth emits', () => {
   it('the Kueue Configuration fragment goes to dist/platform/kueue/, outside Argo CD\'s path', () => {
     const cfg = kueue.files.get('platform/kueue/configuration.yaml')!;
     expect(cfg).toContain('apiVersion: config.kueue.x-k8s.io/v1beta2');
-    expect(cfg).toContain('        - "fraud-modelling"\n        - "vision"\n');
+    expect(cfg).toContain('        - "fraud-modelling"\n        - "fraud-scoring"\n        - "research-burst"\n        - "vision"\n');
     expect(cfg).not.toContain('"legacy"');
     expect(cfg).toContain('    - "batch/job"\n');
     expect(cfg).not.toMatch(/- "(pod|deployment|statefulset)"/);
@@ -190,10 +236,13 @@ const PLATFORM: PlatformInput = {
 const platform = definePlatform(PLATFORM);
 
 const CPU = { cpu: { cpu: { nominal: '4', borrowingLimit: '4' }, memory: { nominal: '16Gi', borrowingLimit: '16Gi' } } };
+/** A tenant with `queue`; every user of the queue is an editor (a personal queue needs one: checkQueueUsers). */
 function queueTenant(name: string, queue: Record<string, unknown>, over: Record<string, unknown> = {}): Record<string, unknown> {
+  const users = Object.entries((queue.users ?? {}) as Record<string, { subject?: unknown }>).filter(([email]) => email.includes('@'));
   return {
     name,
     owner: { email: 'lead@example.com' },
+    ...(users.length > 0 ? { contributors: users.map(([email, u]) => ({ user: email, role: 'edit', ...(typeof u.subject === 'string' ? { subject: u.subject } : {}) })) } : {}),
     labels: { team: 'fraud', 'cost-centre': 'cc-1', 'compliance-tier': 'pci' },
     queue: { flavors: { ...CPU, ...(queue.flavors as object) }, ...Object.fromEntries(Object.entries(queue).filter(([k]) => k !== 'flavors')) },
     ...over,
@@ -276,9 +325,22 @@ describe('checks at synth: a tenant\'s queue', () => {
     ]);
     expect(errs(platform, queueTenant('fraud', { flavors: gpu(8), users: { [long]: { flavors: gpu(1), queueName: 'user-long' } } }))).toEqual([]);
     const bySubject = definePlatform({ ...PLATFORM, identity: { use: 'subject' } });
-    expect(errs(bySubject, queueTenant('fraud', { flavors: gpu(8), users: { 'alice@example.com': { flavors: gpu(1) } } }, { owner: { email: 'lead@example.com', subject: 'lead-sub' } }))).toEqual([
+    expect(errs(bySubject, queueTenant('fraud', { flavors: gpu(8), users: { 'alice@example.com': { flavors: gpu(1) } } }, { owner: { email: 'lead@example.com', subject: 'lead-sub' }, contributors: [{ user: 'alice@example.com', subject: 'alice-sub', role: 'edit' }] }))).toEqual([
       'tenants/fraud.ts: queue.users["alice@example.com"].subject: Required value: the platform identifies users by IdP subject (platform.ts identity.use); add the subject',
     ]);
+  });
+
+  it('a personal queue is for someone who can submit workloads here: the owner or a contributor with role editor, member or team-admin', () => {
+    const q = { flavors: gpu(8), users: { 'alice@example.com': { flavors: gpu(1) } } };
+    expect(errs(platform, queueTenant('fraud', q, { contributors: [] }))).toEqual([
+      'tenants/fraud.ts: queue.users["alice@example.com"]: Invalid value: "alice@example.com": not the owner or a contributor of this tenant, so they cannot submit workloads here; add them to contributors (role editor, member or team-admin), or remove their queue',
+    ]);
+    expect(errs(platform, queueTenant('fraud', q, { contributors: [{ user: 'alice@example.com', role: 'viewer' }] }))).toEqual([
+      'tenants/fraud.ts: queue.users["alice@example.com"]: Invalid value: "alice@example.com": their role (viewer) creates no workloads, so their personal queue could never be used; give them role editor, member or team-admin, or remove their queue',
+    ]);
+    for (const role of ['member', 'team-admin', 'editor']) expect(errs(platform, queueTenant('fraud', q, { contributors: [{ user: 'Alice@Example.com', role }] }))).toEqual([]);
+    // the owner needs no contributor entry
+    expect(errs(platform, queueTenant('fraud', { flavors: gpu(8), users: { 'lead@example.com': { flavors: gpu(1) } } }, { contributors: [] }))).toEqual([]);
   });
 
   it('CPU and memory covered by queues: a queue without them could never admit a Job', () => {
@@ -328,6 +390,28 @@ describe('checks at synth: all queues together', () => {
       'platform.ts: kueue.flavors["h100"].resources["nvidia.com/gpu"]: Invalid value: "8": the tenants\' guaranteed (nominal) nvidia.com/gpu on flavor "h100" adds up to 9, more than its capacity 8; biggest: a 5 (tenants/a.ts), b 4 (tenants/b.ts); lower a tenant\'s queue nominal, add capacity, or allow overcommit (kueue.allowOvercommit: true)',
     ]);
     expect(errs(definePlatform({ ...PLATFORM, kueue: { ...PLATFORM.kueue, allowOvercommit: true } }), ...ts)).toEqual([]);
+  });
+
+  it("the team is the value of the platform's team label (labels.team), whatever its key: budgets, Cohorts and the capacity report follow it", () => {
+    const keyed = definePlatform({ ...PLATFORM, labels: { team: 'example.org/team' }, requiredLabels: ['cost-centre', 'compliance-tier'] });
+    // `team: fraud` is now just a label; example.org/team picks the team (and so fraud's budget of 12)
+    const a = queueTenant('a', { flavors: gpu('a100', 8) }, { labels: { team: 'fraud', 'example.org/team': 'fraud', 'cost-centre': 'cc-1', 'compliance-tier': 'pci' } });
+    const b = queueTenant('b', { flavors: gpu('a100', 6) }, { labels: { team: 'research', 'example.org/team': 'fraud', 'cost-centre': 'cc-1', 'compliance-tier': 'pci' } });
+    expect(errs(keyed, a, b)).toEqual([
+      'platform.ts: kueue.teams["fraud"].budget["a100"]["nvidia.com/gpu"]: Invalid value: "12": team "fraud"\'s tenants are guaranteed 14 nvidia.com/gpu on flavor "a100" together, more than its budget; biggest: a 8 (tenants/a.ts), b 6 (tenants/b.ts); raise the budget or lower a tenant\'s queue nominal',
+    ]);
+    const c = queueTenant('c', { flavors: gpu('a100', 4) }, { labels: { team: 'fraud', 'example.org/team': 'vision', 'cost-centre': 'cc-1', 'compliance-tier': 'pci' } });
+    expect(errs(keyed, a, c)).toEqual([]);
+    const r = synthesize([a, c].map((s) => entry(s)), keyed);
+    expect(obj(r, 'cluster/ClusterQueue.a.yaml').spec.cohortName).toBe('team-fraud');
+    expect(obj(r, 'cluster/ClusterQueue.c.yaml').spec.cohortName).toBe('team-vision');
+    expect(quotas(obj(r, 'cluster/Cohort.team-fraud.yaml').spec.resourceGroups).a100).toEqual({ 'nvidia.com/gpu': { nominalQuota: '0', borrowingLimit: '4' } });
+    expect(r.capacity.cells.find((x) => x.flavor === 'a100')!.allocations.filter((x) => x.level === 'team').map((x) => x.name)).toEqual(['fraud', 'vision']);
+    // without the team label (not required by requiredLabels here) a queue has no team: refused
+    const d = queueTenant('d', { flavors: gpu('a100', 1) }, { labels: { team: 'fraud', 'cost-centre': 'cc-1', 'compliance-tier': 'pci' } });
+    expect(errs(keyed, d)).toEqual([
+      'tenants/d.ts: labels["example.org/team"]: Required value: a tenant with a queue belongs to a team (the platform\'s team label "example.org/team"): its Cohort holds the team\'s budget and fair-sharing weight',
+    ]);
   });
 
   it('a team\'s tenants fit its budget', () => {

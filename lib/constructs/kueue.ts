@@ -28,7 +28,11 @@ import {
 } from '../../imports/kueue.x-k8s.io';
 import type { KueueSettings } from '../declarations/queues';
 import { objectMeta } from '../meta';
+import { QUEUE_USER_ANNOTATIONS } from '../model/names';
+import { RBAC_API_GROUP } from '../declarations/kubeflow';
+import { userSubject } from '../model/identity';
 import type { KueueGroupModel, KueueModel, LocalQueueModel } from '../model/kueue';
+import type { QueueUserBindingModel } from '../model/tenant';
 import { celString } from './profile-cel';
 import { SYNC_WAVE_ANNOTATION } from './argocd';
 
@@ -57,8 +61,39 @@ export class TenantLocalQueues extends Construct {
     super(scope, id);
     for (const q of props.queues) {
       new LocalQueueV1Beta2(this, q.name, {
-        metadata: objectMeta(q.name, props.namespace, props.labels, q.user ? { 'kubeflow-tenants/queue-user': q.user } : undefined),
+        // Who the queue is for, as the access report reads it (`npm run access`).
+        metadata: objectMeta(q.name, props.namespace, props.labels, q.user ? { [QUEUE_USER_ANNOTATIONS.email]: q.user, [QUEUE_USER_ANNOTATIONS.identity]: q.identity ?? q.user, [QUEUE_USER_ANNOTATIONS.username]: q.username ?? q.user } : undefined),
         spec: { clusterQueue: q.clusterQueue },
+      });
+    }
+  }
+}
+
+/** Props of {@link QueueUserBindings}. */
+export interface QueueUserBindingsProps {
+  /** The tenant namespace. */
+  readonly namespace: string;
+  /** The bindings (lib/model/tenant.ts `TenantModel.queueUserBindings`). */
+  readonly bindings: readonly QueueUserBindingModel[];
+  /** Labels of every object. @default none */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * With an API server username prefix, a person's kubectl identity (`oidc:alice@...`) is not the one
+ * Kubeflow's bindings name (`alice@...`): these RoleBindings give the prefixed username of each
+ * person with a personal queue the same ClusterRoles their Kubeflow identity has here, so they can
+ * submit to the queue the user-queue policy reserves for that username. No KFAM annotations: KFAM
+ * neither lists nor removes them; they follow the person's contributor entry on every synth.
+ */
+export class QueueUserBindings extends Construct {
+  constructor(scope: Construct, id: string, props: QueueUserBindingsProps) {
+    super(scope, id);
+    for (const b of props.bindings) {
+      new k8s.KubeRoleBinding(this, b.name, {
+        metadata: objectMeta(b.name, props.namespace, props.labels, { [QUEUE_USER_ANNOTATIONS.email]: b.email, [QUEUE_USER_ANNOTATIONS.mirrors]: b.identity }),
+        roleRef: { apiGroup: RBAC_API_GROUP, kind: 'ClusterRole', name: b.clusterRole },
+        subjects: [userSubject(b.username)],
       });
     }
   }

@@ -16,7 +16,7 @@ import { TenantIsolation } from './isolation';
 import { TenantLimitRange } from './limit-range';
 import { TenantPodSecurity } from './pod-security';
 import { TenantProfile } from './profile';
-import { TenantLocalQueues } from './kueue';
+import { QueueUserBindings, TenantLocalQueues } from './kueue';
 
 /** Props of {@link TenantBundle}. */
 export interface TenantBundleProps {
@@ -40,6 +40,7 @@ export class TenantBundle extends Chart {
     new TenantIsolation(this, 'Isolation', { namespace: ns, allowIngressFromNamespaces: platform.network.allowIngressFromNamespaces, egress: t.egress, labels: common });
     new TenantPodSecurity(this, 'PodSecurity', { namespace: ns, level: t.podSecurity, version: platform.podSecurity.version, labels: common, adopted: t.adopted });
     if (t.localQueues.length > 0) new TenantLocalQueues(this, 'Queues', { namespace: ns, queues: t.localQueues, labels: common });
+    if (t.queueUserBindings.length > 0) new QueueUserBindings(this, 'QueueUsers', { namespace: ns, bindings: t.queueUserBindings, labels: common });
     applyArgoMetadata(this);
   }
 }

@@ -113,7 +113,11 @@ export interface KueueSettings {
   /**
    * Prefix the API server puts before a person's OIDC username (`--oidc-username-prefix`), e.g.
    * `'oidc:'`: the user-queue policy compares `request.userInfo.username` with prefix + identity.
-   * @default 'oidc:'
+   * `''` for Kubeflow's usual setup (username claim `email`, which the API server does not prefix
+   * unless told to), where a person's kubectl identity is the one Kubeflow's RoleBindings name.
+   * With a prefix, each person with a personal queue gets RoleBindings mirroring their Kubeflow
+   * access onto the prefixed username (docs/queues.md "API server usernames").
+   * @default ''
    */
   readonly apiServerUsernamePrefix: string;
   /**

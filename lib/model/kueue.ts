@@ -80,12 +80,19 @@ export interface LocalQueueModel {
   readonly clusterQueue: string;
   /** The user's e-mail, for a user's queue. */
   readonly user?: string;
+  /** For a user's queue: the identity Kubeflow sees and the API server username the policy admits. */
+  readonly identity?: string;
+  readonly username?: string;
 }
 
 /** Who may submit to a user's queue: the user-queue admission policy's map. */
 export interface UserQueueModel {
   readonly namespace: string;
   readonly queue: string;
+  /** The user's e-mail, as declared. */
+  readonly email: string;
+  /** The identity Kubeflow sees (lib/model/identity.ts `identityOf`), whose bindings the username's mirror. */
+  readonly identity: string;
   /** The person's API server username (platform `kueue.apiServerUsernamePrefix` + identity). */
   readonly username: string;
 }
@@ -214,7 +221,7 @@ export function kueueModel(specs: readonly TenantSpec[], platform: PlatformSetti
         resourceGroups: groupsFor(groups, declared, (f, r) => u.cells.get(f)?.get(r) ?? undeclared(r)),
       });
       const identity = identityOf(u.subject === undefined ? { email: u.email } : { email: u.email, subject: u.subject }, platform);
-      userQueues.push({ namespace: t.tenant, queue: u.queueName, username: `${k.apiServerUsernamePrefix}${identity}` });
+      userQueues.push({ namespace: t.tenant, queue: u.queueName, email: u.email, identity, username: `${k.apiServerUsernamePrefix}${identity}` });
     }
   }
   const flavors: FlavorModel[] = Object.entries(k.flavors)
@@ -238,6 +245,9 @@ export function localQueuesOf(tenant: string, model: KueueModel | undefined): Lo
   if (!t) return [];
   return [
     { name: DEFAULT_LOCAL_QUEUE, clusterQueue: sharedClusterQueueName(tenant) },
-    ...t.queue.users.map((u) => ({ name: u.queueName, clusterQueue: userClusterQueueName(tenant, u.queueName), user: u.email })),
+    ...t.queue.users.map((u) => {
+      const who = model!.userQueues.find((x) => x.namespace === tenant && x.queue === u.queueName)!;
+      return { name: u.queueName, clusterQueue: userClusterQueueName(tenant, u.queueName), user: u.email, identity: who.identity, username: who.username };
+    }),
   ].sort((a, b) => cmp(a.name, b.name));
 }

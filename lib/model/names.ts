@@ -47,3 +47,15 @@ export const CONTRIBUTOR_ANNOTATIONS = {
   roles: 'kubeflow-tenants/roles',
   via: 'kubeflow-tenants/via',
 } as const;
+
+/**
+ * Annotations of a personal LocalQueue (who it is for: e-mail, the identity Kubeflow sees, the API
+ * server username the user-queue policy admits) and of the RoleBindings that mirror a queue user's
+ * Kubeflow access onto a prefixed username (`mirrors`: that identity). `npm run access` reads them.
+ */
+export const QUEUE_USER_ANNOTATIONS = {
+  email: 'kubeflow-tenants/queue-user',
+  identity: 'kubeflow-tenants/queue-identity',
+  username: 'kubeflow-tenants/queue-username',
+  mirrors: 'kubeflow-tenants/mirrors-identity',
+} as const;

@@ -24,6 +24,7 @@ import { queueQuotaGpu, resolveQueue } from '../queues';
 import type { KueueModel, LocalQueueModel } from './kueue';
 import { kueueModel, localQueuesOf } from './kueue';
 import { canonicalQuantity } from '../quantity';
+import { KUBEFLOW_CLUSTER_ROLES } from '../declarations/kubeflow';
 import type { ResolvedCredentials } from '../secrets';
 import { resolveCredentials, tenantBucketPrefix, tenantVaultPrefix } from '../secrets';
 import type { AuditModel } from './audit';
@@ -146,6 +147,27 @@ export interface TenantModel {
   readonly vaultPrefix: string;
   /** Its Kueue LocalQueues (`default` and one per user), sorted by name; empty without a queue. */
   readonly localQueues: readonly LocalQueueModel[];
+  /**
+   * With a non-empty `kueue.apiServerUsernamePrefix`: the RoleBindings that give a person with a
+   * personal queue, under their API server username, the ClusterRoles their Kubeflow identity has
+   * here (docs/queues.md "API server usernames"); sorted by name; empty otherwise.
+   */
+  readonly queueUserBindings: readonly QueueUserBindingModel[];
+}
+
+/** A RoleBinding of a personal queue's user under their API server username (prefix + identity). */
+export interface QueueUserBindingModel {
+  /** `user-<username>-clusterrole-<role>`, the name KFAM's scheme gives that subject's binding. */
+  readonly name: string;
+  /** The API server username bound. */
+  readonly username: string;
+  /** The identity Kubeflow sees, whose access is mirrored. */
+  readonly identity: string;
+  /** The user's e-mail, as the queue declares it. */
+  readonly email: string;
+  /** Their personal LocalQueue. */
+  readonly queue: string;
+  readonly clusterRole: string;
 }
 
 /** Every tenant, resolved, and the org-wide facts. */
@@ -256,7 +278,31 @@ function ownModel(spec: TenantSpec, platform: PlatformSettings, groups: Readonly
     bucketPrefix: tenantBucketPrefix(spec.name, platform),
     vaultPrefix: tenantVaultPrefix(spec.name, platform),
     localQueues: [],
+    queueUserBindings: [],
   };
+}
+
+/**
+ * The RoleBindings mirroring, for each person with a personal queue in `t`, their Kubeflow access
+ * (the owner's kubeflow-admin, a contributor's KFAM role and extra roles) onto their API server
+ * username. Only with a username prefix: without one the username is the identity Kubeflow's
+ * bindings already name. A queue user has such access (lib/queues.ts `checkQueueUsers`).
+ */
+function queueUserBindings(t: TenantModel, kueue: KueueModel | undefined, platform: PlatformSettings): QueueUserBindingModel[] {
+  if (!kueue || platform.kueue.apiServerUsernamePrefix === '' || t.decommissioned) return [];
+  const out: QueueUserBindingModel[] = [];
+  for (const u of kueue.userQueues.filter((x) => x.namespace === t.name)) {
+    const id = u.identity.toLowerCase();
+    const c = t.contributors.find((x) => x.identity.toLowerCase() === id);
+    const roles =
+      t.owner.toLowerCase() === id
+        ? [KUBEFLOW_CLUSTER_ROLES.admin]
+        : c
+          ? [...(c.kfamRole ? [KUBEFLOW_CLUSTER_ROLES[c.kfamRole]] : []), ...c.extraBindings.map((x) => x.clusterRole)]
+          : [];
+    for (const clusterRole of roles) out.push({ name: extraBindingName(u.username, clusterRole), username: u.username, identity: u.identity, email: u.email, queue: u.queue, clusterRole });
+  }
+  return out.sort((a, b) => cmp(a.name, b.name));
 }
 
 /**
@@ -300,7 +346,7 @@ export function orgModel(specs: readonly TenantSpec[], platform: PlatformSetting
             seen.add(k);
             return true;
           });
-    return { ...t, grantsIn: [...(grantsIn.get(t.name) ?? [])].sort(cmp), artifactGrantsIn, localQueues: localQueuesOf(t.name, kueue) };
+    return { ...t, grantsIn: [...(grantsIn.get(t.name) ?? [])].sort(cmp), artifactGrantsIn, localQueues: localQueuesOf(t.name, kueue), queueUserBindings: queueUserBindings(t, kueue, platform) };
   });
   // Kueue kinds join the whitelists only where Kueue is used: repositories without it stay unchanged.
   const namespacedKinds = kueue ? [...TENANT_NAMESPACED_KINDS, ...KUEUE_NAMESPACED_KINDS].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)) : TENANT_NAMESPACED_KINDS;

@@ -4,8 +4,7 @@
 // nodes: pods stay Pending, which is enough to see Kueue admit and unsuspend Jobs and the API
 // server's ResourceQuota admit their pods.
 //
-// Input: the `kueue` fixture synthesized in-process (kueue-fixture.ts: its tenants plus two
-// borrowing-only tenants, all renamed kq-*), Kueue started by run.sh with the Configuration synth
+// Input: the `kueue` fixture synthesized in-process (kueue-fixture.ts: its tenants renamed kq-*), Kueue started by run.sh with the Configuration synth
 // emits for it. Applied here: the tenant bundles (Profiles, then LocalQueues and the rest) and the
 // cluster bundle's Kueue objects (ResourceFlavors, Cohorts, ClusterQueues, the user-queue
 // ValidatingAdmissionPolicy and its binding). Every number below is the fixture's (asserted first).
@@ -134,11 +133,10 @@ beforeAll(async () => {
   }
   const r2 = await applyObjects(objects.filter((o) => o.metadata.namespace || o.kind === 'Namespace'));
   expect(r2.apply.code, r2.dryRun.stderr + r2.apply.stderr).toBe(0);
-  // Alice and Bob submit with their own API server identity (kubectl with OIDC). Kubeflow's
-  // contributor RoleBindings name the dashboard identity (no OIDC prefix); a platform that gives
-  // people kubectl access binds that identity too. Granted here so that RBAC admits their Jobs and
-  // only the user-queue policy decides which queue they may use.
-  kubectlOk(['create', 'rolebinding', 'kft-test-kubectl-users', '-n', FRAUD, '--clusterrole', 'kubeflow-edit', '--user', ALICE().user, '--user', BOB().user]);
+  // Alice and Bob submit with their own API server identity (kubectl with OIDC, prefixed `oidc:`).
+  // Kubeflow's contributor RoleBindings name the unprefixed identity; the bundle's queue-user
+  // RoleBindings give the prefixed one their Kubeflow role, so RBAC admits their Jobs and the
+  // user-queue policy decides which queue they may use. No grant is made here.
   for (const ns of NAMESPACES) {
     await waitFor(`LocalQueues of ${ns} active`, () => {
       const qs = getJson<{ items: { status?: { conditions?: { type: string; status: string }[] } }[] }>(['get', 'localqueues', '-n', ns]).items;
@@ -278,6 +276,19 @@ describe('quota, borrowing and lending (the kueue fixture)', () => {
 });
 
 describe('per-user sub-quotas (Alice 8, Bob 8, the rest shared)', () => {
+  it("with the fixture's username prefix, the bundle's queue-user RoleBindings (no hand-made grant) let Alice's and Bob's prefixed identities submit Jobs; their unprefixed Kubeflow identities keep their own bindings", () => {
+    expect(usernamePrefix).toBe('oidc:');
+    const mirrors = objects.filter((o) => o.kind === 'RoleBinding' && o.metadata.namespace === FRAUD && o.metadata.annotations?.['kubeflow-tenants/mirrors-identity'] !== undefined);
+    expect(mirrors.map((o) => (o as unknown as { subjects: { name: string }[] }).subjects[0]!.name).sort()).toEqual([ALICE().user, BOB().user]);
+    const bindings = getJson<{ items: { metadata: { name: string }; subjects?: { name: string }[] }[] }>(['get', 'rolebindings', '-n', FRAUD]).items;
+    // every binding naming a prefixed identity in the namespace is one synth emitted
+    const prefixed = bindings.filter((b) => (b.subjects ?? []).some((x) => x.name.startsWith(usernamePrefix))).map((b) => b.metadata.name).sort();
+    expect(prefixed).toEqual(mirrors.map((o) => o.metadata.name).sort());
+    for (const who of [ALICE(), BOB()]) expect(kubectl(['auth', 'can-i', 'create', 'jobs.batch', '-n', FRAUD, '--as', who.user]).stdout.trim()).toBe('yes');
+    // the prefixed identity of a contributor without a personal queue is given nothing here
+    expect(kubectl(['auth', 'can-i', 'create', 'jobs.batch', '-n', FRAUD, '--as', `${usernamePrefix}fraud-lead@example.com`]).stdout.trim()).toBe('no');
+  });
+
   it("Alice's ninth GPU in her queue waits while Bob's queue is idle; the shared queue serves both", async () => {
     const a = await admitted(job(FRAUD, { [GPU]: 8 }, ALICE_Q), ALICE());
     expect(a.clusterQueue).toBe(`${FRAUD}-${ALICE_Q}`);
