@@ -16,13 +16,13 @@ import { auditPolicyProblems, DEFAULT_AUDIT } from '../lib/audit';
 import type { AuditPolicyRule } from '../lib/declarations/audit';
 import { AUDIT_FILES, auditRouteVrl, componentRouteVrl, VECTOR_IDS } from '../lib/constructs/audit';
 import { diffTrees } from '../lib/diff';
-import { definePlatform, DEFAULT_PLATFORM, PlatformError } from '../lib/platform';
+import { definePlatform, DEFAULT_PLATFORM } from '../lib/platform';
 import { validateTenants } from '../lib/tenant';
 import type { TenantSpec } from '../lib/tenant';
 import { orgModel } from '../lib/model/tenant';
 import { fixtureInputs } from './fixture-repo';
 import { COMPONENT_SAMPLES, componentEvent } from './support/audit-samples';
-import { entry, ROOT, validSpec } from './support/fixtures';
+import { entry, platformErrors, ROOT, validSpec } from './support/fixtures';
 import type { Case } from './support/audit-routing';
 import { PLATFORM_STREAM, programsOf, routingViolation, runVrl } from './support/audit-routing';
 import { synthesize } from '../lib/synth';
@@ -46,15 +46,6 @@ beforeAll(async () => {
 
 const auditPlatform = (over: Json = {}) => definePlatform({ audit: { enabled: true, ...over } });
 const errorsOf = (p: ReturnType<typeof definePlatform>, ...s: unknown[]): string[] => validateTenants(s.map((x) => entry(x)), p).map(String);
-const platformErrors = (input: Parameters<typeof definePlatform>[0]): string[] => {
-  try {
-    definePlatform(input);
-    return [];
-  } catch (e) {
-    if (e instanceof PlatformError) return e.errors.map(String);
-    throw e;
-  }
-};
 
 describe('declarations', () => {
   it('audit is off by default: no dist/platform/audit/, the platform README unchanged', () => {

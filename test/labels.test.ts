@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiffReport, LabelAck } from '../lib/diff';
 import { diffTrees, hasBlocking, parseAcks } from '../lib/diff';
 import type { PlatformSettings } from '../lib/platform';
-import { DEFAULT_PLATFORM, DEFAULT_RESERVED_LABELS, definePlatform, PlatformError, reservedLabelPattern } from '../lib/platform';
+import { DEFAULT_PLATFORM, DEFAULT_RESERVED_LABELS, definePlatform, reservedLabelPattern } from '../lib/platform';
 import { synthesize } from '../lib/synth';
 import type { TenantSpec } from '../lib/tenant';
 import { validateTenants } from '../lib/tenant';
 import { ValidationError } from '../lib/validation';
 import { git, makeRepo, removeRepo, runScript, synthAndCommit, tenantSource, writeTenants } from './fixture-repo';
-import { entry, validSpec } from './support/fixtures';
+import { entry, platformErrors, validSpec } from './support/fixtures';
 
 const LABELS = { team: 'fraud', 'cost-centre': 'cc-1', 'compliance-tier': 'pci' };
 const errorsOf = (labels: Record<string, string>, platform: PlatformSettings = DEFAULT_PLATFORM): string[] =>
@@ -98,15 +98,7 @@ describe('compliance tier', () => {
 });
 
 describe('label settings', () => {
-  const refused = (input: Parameters<typeof definePlatform>[0]): string[] => {
-    try {
-      definePlatform(input);
-    } catch (e) {
-      if (!(e instanceof PlatformError)) throw e;
-      return e.errors.map(String);
-    }
-    return [];
-  };
+  const refused = platformErrors;
   it('the defaults are documented values', () => {
     expect(DEFAULT_PLATFORM.labels).toEqual({ reserved: DEFAULT_RESERVED_LABELS, team: 'team', complianceTier: 'compliance-tier', complianceTiers: ['public', 'internal', 'confidential', 'pci'] });
   });

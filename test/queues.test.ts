@@ -6,13 +6,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformInput } from '../lib/declarations/platform';
-import { definePlatform, PlatformError } from '../lib/platform';
+import { definePlatform } from '../lib/platform';
 import type { SynthResult } from '../lib/synth';
 import { synthesize } from '../lib/synth';
 import { validateTenants } from '../lib/tenant';
 import type { TenantEntry } from '../lib/validation';
 import { fixtureInputs } from './fixture-repo';
-import { entry } from './support/fixtures';
+import { entry, platformErrors } from './support/fixtures';
 import { validateManifest } from './support/schemas';
 
 type Json = Record<string, any>;
@@ -249,15 +249,6 @@ function queueTenant(name: string, queue: Record<string, unknown>, over: Record<
   };
 }
 const errs = (p: ReturnType<typeof definePlatform>, ...specs: Record<string, unknown>[]): string[] => validateTenants(specs.map((s) => entry(s)), p).map(String);
-const platformErrors = (input: PlatformInput): string[] => {
-  try {
-    definePlatform(input);
-    return [];
-  } catch (e) {
-    if (e instanceof PlatformError) return e.errors.map(String);
-    throw e;
-  }
-};
 
 describe('checks at synth: a tenant\'s queue', () => {
   const gpu = (nominal: number, extra: Record<string, unknown> = {}) => ({ a100: { 'nvidia.com/gpu': { nominal, borrowingLimit: 0, ...extra } } });

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { ContributorRole, PersonContributorSpec } from '../../lib/declarations/contributors';
 import { ROLES, roleName } from '../../lib/declarations/contributors';
 import { KUBEFLOW_CLUSTER_ROLES } from '../../lib/declarations/kubeflow';
+import { definePlatform, PlatformError } from '../../lib/platform';
 import type { TenantSpec } from '../../lib/tenant';
 import type { TenantEntry } from '../../lib/validation';
 import { ROOT } from './schemas';
@@ -42,4 +43,15 @@ export function personEntries(spec: TenantSpec): PersonContributorSpec[] {
 export function clusterRolesOfRole(role: ContributorRole): string[] {
   const r = ROLES[roleName(role)];
   return [...(r.kfam ? [KUBEFLOW_CLUSTER_ROLES[r.kfam]] : []), ...r.extraClusterRoles];
+}
+
+/** The errors `definePlatform` refuses `input` with, as printed; [] when it is valid. Any other exception is rethrown. */
+export function platformErrors(input: Parameters<typeof definePlatform>[0]): string[] {
+  try {
+    definePlatform(input);
+    return [];
+  } catch (e) {
+    if (e instanceof PlatformError) return e.errors.map(String);
+    throw e;
+  }
 }
