@@ -195,14 +195,23 @@ export const GUARD_MATCH: Readonly<Record<GuardResource, { policy: string; apiGr
   namespaces: { policy: NAMESPACE_GUARD_POLICY, apiGroups: [''], apiVersions: ['v1'], operations: ['DELETE'] },
 };
 
+/**
+ * The rules a guard renders (`props.rules`, else {@link guardRules}), refused when a name repeats:
+ * a refusal names its rule, so two rules of one name could not be told apart. Both engines use it.
+ */
+export function checkedGuardRules(props: { readonly platform: PlatformSettings; readonly tenantNames?: readonly string[]; readonly rules?: readonly GuardRule[] }): readonly GuardRule[] {
+  const rules = props.rules ?? guardRules(props.platform, props.tenantNames);
+  const names = rules.map((r) => r.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new Error(`guard rule "${dup}" is defined twice`);
+  return rules;
+}
+
 /** The two policies and their bindings. */
 export class AdmissionGuard extends Construct {
   constructor(scope: Construct, id: string, props: AdmissionGuardProps) {
     super(scope, id);
-    const rules = props.rules ?? guardRules(props.platform, props.tenantNames);
-    const names = rules.map((r) => r.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) throw new Error(`guard rule "${dup}" is defined twice`);
+    const rules = checkedGuardRules(props);
     // Within dist/cluster/, before the Argo CD objects (as the Kyverno policies).
     const annotations = { [SYNC_WAVE_ANNOTATION]: '-2' };
     for (const resource of ['profiles', 'namespaces'] as const) {

@@ -23,7 +23,7 @@ import type { PlatformSettings } from '../declarations/platform';
 import { objectMeta } from '../meta';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
 import type { GuardResource, GuardRule } from './admission-guard';
-import { GUARD_MATCH, guardRules } from './admission-guard';
+import { checkedGuardRules, GUARD_MATCH } from './admission-guard';
 import { SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION } from './argocd';
 
 /** Props of {@link KyvernoGuard}. */
@@ -58,10 +58,7 @@ const DESCRIPTION: Record<GuardResource, { title: string; subject: string; descr
 export class KyvernoGuard extends Construct {
   constructor(scope: Construct, id: string, props: KyvernoGuardProps) {
     super(scope, id);
-    const rules = props.rules ?? guardRules(props.platform, props.tenantNames);
-    const names = rules.map((r) => r.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) throw new Error(`guard rule "${dup}" is defined twice`);
+    const rules = checkedGuardRules(props);
     for (const resource of ['profiles', 'namespaces'] as const) {
       const mine = rules.filter((r) => r.resource === resource);
       if (mine.length === 0) continue;
