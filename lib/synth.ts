@@ -93,7 +93,7 @@ export function synthesize(declared: readonly TenantEntry[], platform: PlatformS
   const model = orgModel(entries.map((e) => e.spec), platform, groupsByName(options.groups ?? []));
   const auditErrors = auditPolicyErrors(model);
   if (auditErrors.length > 0) throw new ValidationError(auditErrors);
-  return { ...render(model), tenants: model.tenants.length, warnings, capacity: capacityReport(model) };
+  return { ...render(model), tenants: model.tenants.length, warnings };
 }
 
 /**
@@ -128,9 +128,10 @@ export function checkDeclarations(
 
 /**
  * Renders the resolved model: one TenantBundle per tenant into `tenants/<name>/`, the
- * ClusterBundle into `cluster/`, and the cluster bundle's platform files.
+ * ClusterBundle into `cluster/`, and the cluster bundle's platform files; and the capacity report,
+ * computed once for `capacity.json` and the result.
  */
-export function render(model: OrgModel): Pick<SynthResult, 'files' | 'objects'> {
+export function render(model: OrgModel): Pick<SynthResult, 'files' | 'objects' | 'capacity'> {
   const { platform } = model;
   const allowed = new Set(model.namespacedKinds.map((k) => `${k.group}/${k.kind}`));
   const objects: { file: string; manifest: Manifest }[] = [];
@@ -157,9 +158,10 @@ export function render(model: OrgModel): Pick<SynthResult, 'files' | 'objects'> 
   }
   for (const [f, content] of cluster.platformFiles) files.set(f, content);
   // The capacity report's data, for the review diff of the next change (lib/capacity/build.ts).
-  if (model.kueue) files.set(CAPACITY_FILE, capacityFile(capacityReport(model)));
+  const capacity = capacityReport(model);
+  if (model.kueue) files.set(CAPACITY_FILE, capacityFile(capacity));
   const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { files: sorted, objects };
+  return { files: sorted, objects, capacity };
 }
 
 /**
