@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { planCodeOwners, writeCodeOwners } from './lib/codeowners';
-import { argValue, reportUserError, runCommand } from './lib/cli';
+import { argValue, runCommand, userErrorExitCode } from './lib/cli';
 import { deprecationLines } from './lib/deprecations';
 import { synthRepo } from './lib/pipeline/repo';
 import { toYaml, writeDist } from './lib/synth';
@@ -38,9 +38,7 @@ async function main(): Promise<number> {
     console.log(`synthesized ${result.tenants} tenant(s), ${result.objects.length} object(s) into ${path.relative(process.cwd(), out) || '.'}/ in ${ms} ms`);
     return 0;
   } catch (err) {
-    const code = reportUserError(err, `${path.relative(process.cwd(), out) || out}/ left unchanged.`);
-    if (code === undefined) throw err;
-    return code;
+    return userErrorExitCode(err, `${path.relative(process.cwd(), out) || out}/ left unchanged.`);
   }
 }
 

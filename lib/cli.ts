@@ -30,6 +30,13 @@ export function reportUserError(err: unknown, consequence: string): number | und
   return undefined;
 }
 
+/** {@link reportUserError} for commands with no other expected failure: anything but a user's mistake is rethrown (a bug). */
+export function userErrorExitCode(err: unknown, consequence: string): number {
+  const code = reportUserError(err, consequence);
+  if (code === undefined) throw err;
+  return code;
+}
+
 /** Runs a command's main and exits with its code; an unexpected exception is a bug: exit 2 with its stack. */
 export function runCommand(main: () => Promise<number>): void {
   main().then(

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { AuditReadersFile } from '../lib/access';
 import { accessReport, CAPABILITIES, renderAccessMarkdown } from '../lib/access';
 import { AUDIT_FILES } from '../lib/constructs/audit';
-import { argValue, reportUserError, runCommand } from '../lib/cli';
+import { argValue, runCommand, userErrorExitCode } from '../lib/cli';
 import { loadKubeflowClusterRoles } from '../lib/rbac';
 import { synthRepo } from '../lib/pipeline/repo';
 
@@ -25,9 +25,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } catch (err) {
-    const code = reportUserError(err, 'no report.');
-    if (code === undefined) throw err;
-    return code;
+    return userErrorExitCode(err, 'no report.');
   }
 }
 

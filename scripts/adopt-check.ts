@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import type { KubeJson } from '../lib/adopt';
 import { ADOPT_EXIT, adoptCheck, adoptExitCode, dumpCommand, parseDump, renderAdoptReport } from '../lib/adopt';
-import { argValue, reportUserError, runCommand } from '../lib/cli';
+import { argValue, runCommand, userErrorExitCode } from '../lib/cli';
 import { synthRepo } from '../lib/pipeline/repo';
 import { ErrorList, ValidationError } from '../lib/validation';
 
@@ -72,9 +72,7 @@ async function main(): Promise<number> {
     console.log(process.argv.includes('--json') ? JSON.stringify({ ...report, exitCode: adoptExitCode(report) }, null, 2) : renderAdoptReport(report));
     return adoptExitCode(report);
   } catch (err) {
-    const code = reportUserError(err, 'nothing was checked.');
-    if (code === undefined) throw err;
-    return code;
+    return userErrorExitCode(err, 'nothing was checked.');
   }
 }
 

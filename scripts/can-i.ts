@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { canI, parseCanI, resourceGroups } from '../lib/can-i';
-import { reportUserError, runCommand } from '../lib/cli';
+import { runCommand, userErrorExitCode } from '../lib/cli';
 import { synthRepo } from '../lib/pipeline/repo';
 import { aggregateClusterRoles, kubernetesBootstrapRbac, loadKubeflowClusterRoles, rbacModel } from '../lib/rbac';
 
@@ -27,9 +27,7 @@ async function main(): Promise<number> {
     for (const l of out.stderr) console.error(l);
     return out.code;
   } catch (err) {
-    const code = reportUserError(err, 'no answer.');
-    if (code === undefined) throw err;
-    return code;
+    return userErrorExitCode(err, 'no answer.');
   }
 }
 

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { capacityFile } from '../lib/capacity/build';
 import { renderMarkdown, renderSvg, renderText } from '../lib/capacity/render';
-import { argValue, reportUserError, runCommand } from '../lib/cli';
+import { argValue, runCommand, userErrorExitCode } from '../lib/cli';
 import { synthRepo } from '../lib/pipeline/repo';
 
 const FORMATS = ['text', 'markdown', 'svg', 'json'] as const;
@@ -35,9 +35,7 @@ async function main(): Promise<number> {
     else process.stdout.write(out);
     return 0;
   } catch (err) {
-    const code = reportUserError(err, 'no report.');
-    if (code === undefined) throw err;
-    return code;
+    return userErrorExitCode(err, 'no report.');
   }
 }
 

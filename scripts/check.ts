@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { diffTrees, fieldLine } from '../lib/diff';
 import { checkCodeOwnersFile } from '../lib/codeowners';
-import { argValue, reportUserError, runCommand } from '../lib/cli';
+import { argValue, runCommand, userErrorExitCode } from '../lib/cli';
 import { INPUTS_FILE, staleness, stalenessMessage } from '../lib/inputs-digest';
 import { deprecationLines } from '../lib/deprecations';
 import { synthRepo } from '../lib/pipeline/repo';
@@ -64,9 +64,7 @@ async function main(): Promise<number> {
     );
     return 1;
   } catch (err) {
-    const code = reportUserError(err, `fix them, then run \`npm run synth\` and commit ${rel}/.`);
-    if (code !== undefined) return code;
-    throw err;
+    return userErrorExitCode(err, `fix them, then run \`npm run synth\` and commit ${rel}/.`);
   }
 }
 
