@@ -127,6 +127,12 @@ export const DEFAULT_PLATFORM: PlatformSettings = {
     apiServerUsernamePrefix: '',
     exemptUsers: ['system:kube-controller-manager', 'system:serviceaccount:kube-system:job-controller', 'system:serviceaccount:kueue-system:kueue-controller-manager'],
   },
+  fleet: {
+    clusters: [],
+    placement: {},
+    argocd: { server: 'https://kubernetes.default.svc' },
+    multiKueue: { vaultPath: 'platform/multikueue', secretStore: 'kubeflow-tenants-multikueue', localQueue: 'burst' },
+  },
 };
 
 /**
@@ -140,6 +146,8 @@ export function definePlatform(input: PlatformInput = {}): PlatformSettings {
     merged[key] = Array.isArray(def) ? (over ?? def) : { ...def, ...(over as object | undefined) };
   }
   merged.audit = mergeAudit(input.audit as AuditInput | undefined);
+  const fleet = input.fleet ?? {};
+  merged.fleet = { ...DEFAULT_PLATFORM.fleet, ...fleet, multiKueue: { ...DEFAULT_PLATFORM.fleet.multiKueue, ...fleet.multiKueue } };
   const settings = merged as unknown as PlatformSettings;
   const problems = checkPlatform(settings);
   if (problems.length > 0) throw new PlatformError(problems);

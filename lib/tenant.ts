@@ -23,7 +23,7 @@ import { checkGuardNameList, checkKnownKeys, checkTenantSet, ErrorList, isPlainO
 export type { TenantSpec } from './declarations/tenant';
 
 /** The top-level fields of a TenantSpec, for the unknown-field check. */
-export const TENANT_FIELDS = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'network', 'credentials', 'decommissioned', 'codeOwners', 'adopt', 'audit', 'queue'] as const satisfies readonly (keyof TenantSpec)[];
+export const TENANT_FIELDS = ['name', 'owner', 'labels', 'quota', 'limits', 'contributors', 'grants', 'network', 'credentials', 'decommissioned', 'codeOwners', 'adopt', 'audit', 'queue', 'placement'] as const satisfies readonly (keyof TenantSpec)[];
 /**
  * Compile-time check that TENANT_FIELDS names every TenantSpec field: tsc names a field left out,
  * which synth would otherwise refuse as unknown in every tenant file that uses it.

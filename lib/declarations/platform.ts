@@ -250,14 +250,98 @@ export interface PlatformSettings {
   readonly audit: AuditSettings;
   /** Kueue queues: capacity, teams, the user-queue policy (docs/queues.md). @default see {@link KueueSettings} (no capacity: no Kueue output) */
   readonly kueue: KueueSettings;
+  /** Several clusters from one repository (docs/fleet.md). @default see {@link FleetSettings} (no clusters: one cluster, today's layout) */
+  readonly fleet: FleetSettings;
 }
 
 /** Overrides accepted by `definePlatform`: every section optional, each field within it optional. */
 export type PlatformInput = {
-  readonly [K in Exclude<keyof PlatformSettings, 'audit'>]?: PlatformSettings[K] extends readonly unknown[]
+  readonly [K in Exclude<keyof PlatformSettings, 'audit' | 'fleet'>]?: PlatformSettings[K] extends readonly unknown[]
     ? PlatformSettings[K]
     : Partial<PlatformSettings[K]>;
 } & {
   /** Merged over the defaults, `loki` and `read` field by field. */
   readonly audit?: Partial<Omit<AuditSettings, 'loki' | 'read'>> & { readonly loki?: Partial<AuditSettings['loki']>; readonly read?: Partial<AuditSettings['read']> };
+  /** Merged over the defaults, `multiKueue` field by field. */
+  readonly fleet?: Partial<Omit<FleetSettings, 'multiKueue'>> & { readonly multiKueue?: Partial<FleetSettings['multiKueue']> };
 };
+
+// ---- The fleet (docs/fleet.md); the tenant side, `placement`, is in ./fleet.ts. ----
+
+/** Where Argo CD delivers to: a cluster registered in Argo CD, by its name or its API server URL. */
+export interface ClusterDestination {
+  /** The cluster's API server URL as registered in Argo CD. Give `server` or `name`, not both. @default none */
+  readonly server?: string;
+  /** The cluster's name as registered in Argo CD (its cluster Secret's `name`). @default none */
+  readonly name?: string;
+}
+
+/**
+ * Settings a cluster may set differently from the fleet's platform settings: merged over them
+ * section by section, as platform.ts is merged over the defaults (a list replaces, an object
+ * section is merged field by field). Org-wide sections (labels, reserved names, required labels,
+ * quantity bounds, grants, credentials, object store, gitops) stay the fleet's.
+ */
+export type ClusterPlatformInput = Pick<
+  PlatformInput,
+  'identity' | 'groups' | 'istio' | 'network' | 'podSecurity' | 'profileController' | 'gpu' | 'guards' | 'audit' | 'kueue' | 'vault'
+>;
+
+/** Section keys of {@link ClusterPlatformInput}: what a cluster may override. */
+export const CLUSTER_OVERRIDABLE = ['audit', 'gpu', 'groups', 'guards', 'identity', 'istio', 'kueue', 'network', 'podSecurity', 'profileController', 'vault'] as const;
+
+/** One Kubeflow cluster of the fleet. */
+export interface ClusterSpec {
+  /** The cluster's name: a DNS-1123 label; its output goes to `dist/clusters/<name>/`. */
+  readonly name: string;
+  /** Where Argo CD delivers this cluster's bundles. */
+  readonly destination: ClusterDestination;
+  /** Region, for people and the capacity report (e.g. `eu-west-1`). */
+  readonly region: string;
+  /**
+   * Compliance tiers (values of the tenants' `labels.complianceTier` label) this cluster may host.
+   * @default every tier
+   */
+  readonly complianceTiers?: readonly string[];
+  /** This cluster's own settings: its capacity (`kueue`), identity, mesh, guards, audit pipeline. @default the fleet's */
+  readonly platform?: ClusterPlatformInput;
+}
+
+/** Which cluster a tenant without `placement.cluster` lives on. */
+export interface PlacementRule {
+  /** Home cluster by value of the tenant's compliance-tier label, e.g. `{ pci: 'pci-eu' }`. @default {} */
+  readonly byComplianceTier?: Readonly<Record<string, string>>;
+  /** Home cluster of a tenant no other rule places. @default none: such a tenant must name its cluster */
+  readonly default?: string;
+}
+
+/** MultiKueue: how a home cluster's Kueue reaches the worker clusters its tenants burst to. */
+export interface MultiKueueSettings {
+  /**
+   * Vault path (in the fleet's KV mount) under which each worker's kubeconfig is kept, at
+   * `<vaultPath>/<worker>` with the property `kubeconfig`. A platform-level ExternalSecret in Kueue's
+   * namespace copies it into the Secret the MultiKueueCluster names; it never passes through a
+   * tenant's SecretStore. @default 'platform/multikueue'
+   */
+  readonly vaultPath: string;
+  /**
+   * The ClusterSecretStore (platform-owned, reading `vaultPath` only) the ExternalSecrets use; the
+   * platform team creates it once per home cluster. @default 'kubeflow-tenants-multikueue'
+   */
+  readonly secretStore: string;
+  /** Name of the tenants' burst LocalQueue (on the home cluster and on every worker). @default 'burst' */
+  readonly localQueue: string;
+}
+
+/** The fleet, in platform.ts `fleet`. */
+export interface FleetSettings {
+  /** The clusters. @default [] (one cluster: today's layout, `dist/tenants/` and `dist/cluster/`) */
+  readonly clusters: readonly ClusterSpec[];
+  /** Where a tenant lives when its file does not say. @default {} */
+  readonly placement: PlacementRule;
+  /** Where Argo CD itself runs: its ApplicationSets, AppProjects and Applications go there. @default { server: 'https://kubernetes.default.svc' } */
+  readonly argocd: ClusterDestination;
+  /** @default see {@link MultiKueueSettings} */
+  readonly multiKueue: MultiKueueSettings;
+}
+

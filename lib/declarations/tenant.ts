@@ -2,6 +2,7 @@
 import type { TenantAuditSpec } from './audit';
 import type { ContributorSpec } from './contributors';
 import type { CredentialsSpec } from './credentials';
+import type { PlacementSpec } from './fleet';
 import type { GrantSpec } from './grants';
 import type { TenantNetworkSpec } from './network';
 import type { LimitsSpec, QuotaSpec } from './quota';
@@ -73,6 +74,11 @@ export interface TenantSpec {
    * namespace above its compliance tier's, never lower it. @default the tier's level
    */
   readonly audit?: TenantAuditSpec;
+  /**
+   * Where the tenant lives in a fleet (platform.ts `fleet`): its home cluster, the clusters its
+   * batch work may burst to, a move in progress (docs/fleet.md). @default the platform's placement rule; no burst
+   */
+  readonly placement?: PlacementSpec;
 }
 
 /**
