@@ -53,6 +53,10 @@ export interface RoleDefinition {
 const THROUGH_WORKLOADS =
   'its notebooks, pipeline runs and jobs run as the namespace\'s default-editor ServiceAccount (kubeflow-edit), which reads every Secret and creates InferenceServices: code the person runs there can do both';
 
+/** kubeflow-view lets its holder create KFP Viewers, whose pod template names the ServiceAccount the viewer controller runs it as. */
+const THROUGH_VIEWERS =
+  'a KFP Viewer it creates (kubeflow-view allows it) is a pod template the viewer controller runs as the ServiceAccount it names, default-editor (kubeflow-edit) included, with any Secret mounted: code the person puts there reads every Secret and creates InferenceServices';
+
 /** The role catalogue. */
 export const ROLES: Readonly<Record<RoleName, RoleDefinition>> = {
   'team-admin': {
@@ -85,7 +89,7 @@ export const ROLES: Readonly<Record<RoleName, RoleDefinition>> = {
     gateway: false,
     covers: ['viewer'],
     guarantees: 'Kubeflow\'s `view` (kubeflow-view): reads Kubeflow objects, no Secrets; may create Viewer and visualization objects (kubeflow-view includes them); cannot reach notebook servers through the gateway.',
-    indirect: 'none: it can create no workload',
+    indirect: THROUGH_VIEWERS,
   },
   auditor: {
     extraClusterRoles: [AUDITOR_CLUSTER_ROLE],
