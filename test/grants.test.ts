@@ -134,8 +134,9 @@ describe('grant rendering', () => {
     expect(can(all, clusterRoles, { user, verb: 'create', group: 'kubeflow.org', resource: 'notebooks', namespace: 'fraud' })).toBe(false);
     // Why it is refused without an exception: kubeflow-view creates Viewers, whose pod runs as fraud's default-editor.
     expect(can(all, clusterRoles, { user, verb: 'create', group: 'kubeflow.org', resource: 'viewers', namespace: 'fraud' })).toBe(true);
-    expect(rbacModel(all, clusterRoles).canThroughWorkloads({ user, verb: 'get', group: '', resource: 'secrets', namespace: 'fraud' })).toBeDefined();
-    expect(rbacModel(all, clusterRoles).canThroughWorkloads({ user, verb: 'create', group: 'serving.kserve.io', resource: 'inferenceservices', namespace: 'fraud' })?.path).toEqual([
+    const org = synthesize([entry(validSpec({ grants: [{ to: 'payments', role: 'view', reviewedException: 'SEC-12: partner dashboards, approved by platform security' }] })), entry(payments)], DEFAULT_PLATFORM).objects.map((o) => o.manifest);
+    expect(rbacModel(org, clusterRoles).canThroughWorkloads({ user, verb: 'get', group: '', resource: 'secrets', namespace: 'fraud' })).toBeDefined();
+    expect(rbacModel(org, clusterRoles).canThroughWorkloads({ user, verb: 'create', group: 'serving.kserve.io', resource: 'inferenceservices', namespace: 'fraud' })?.path).toEqual([
       { namespace: 'fraud', as: serviceAccountUser('fraud', 'default-editor'), by: { group: 'kubeflow.org', resource: 'viewers', verb: 'create', what: 'KFP Viewer' } },
     ]);
   });
