@@ -337,8 +337,8 @@ describe('the diff of a group membership change', () => {
       serving: { added: ['c@example.com as viewer (via group data-science)'], removed: ['b@example.com (was viewer (via group data-science))'], changed: [] },
     });
     expect(r.flags.map((f) => `${f.kind} ${f.group}: ${f.message}`)).toEqual([
-      'contributor-added fraud: c@example.com as member (via group data-science)',
-      'contributor-added serving: c@example.com as viewer (via group data-science)',
+      'contributor-added fraud: c@example.com as member (via group data-science); runs code as default-editor (Secrets, models) through notebooks and runs',
+      'contributor-added serving: c@example.com as viewer (via group data-science); runs code as default-editor (Secrets, models) through KFP Viewers',
     ]);
     const text = renderText(r);
     expect(text).toContain('\nfraud (changed)\n  people added: c@example.com as member (via group data-science)\n  people removed: b@example.com (was member (via group data-science))\n');
@@ -349,7 +349,7 @@ describe('the diff of a group membership change', () => {
     const spec = (role: string) => [entry(validSpec({ contributors: [{ group: 'data-science', role }] }))];
     const groups = [{ file: 'groups/data-science.ts', spec: { name: 'data-science', members: [{ email: 'a@example.com' }] } }];
     const r = diffTrees(synthesize(spec('viewer'), DEFAULT_PLATFORM, { groups }).files, synthesize(spec('member'), DEFAULT_PLATFORM, { groups }).files);
-    expect(r.flags.map((f) => `${f.kind} ${f.group}: ${f.message}`)).toEqual(['contributor-role-raised fraud: a@example.com: viewer → member (via group data-science)']);
+    expect(r.flags.map((f) => `${f.kind} ${f.group}: ${f.message}`)).toEqual(['contributor-role-raised fraud: a@example.com: viewer → member (via group data-science); runs code as default-editor (Secrets, models) through notebooks and runs']);
   });
 });
 

@@ -48,6 +48,12 @@ export interface RoleDefinition {
   readonly guarantees: string;
   /** What it does not guarantee: the indirect path through the workloads it can create. */
   readonly indirect: string;
+  /**
+   * What lets it run code as the namespace's default-editor beyond its direct access, for the
+   * diff's contributor flags (`npm run diff`); undefined: nothing beyond its direct access.
+   * @default none
+   */
+  readonly runsCodeThrough?: string;
 }
 
 const THROUGH_WORKLOADS =
@@ -82,6 +88,7 @@ export const ROLES: Readonly<Record<RoleName, RoleDefinition>> = {
     covers: ['member', 'viewer'],
     guarantees: 'notebooks, pipelines and runs, training jobs, Katib experiments, volumes and TensorBoards; no direct create or change of InferenceServices or other serving objects; no direct Secret reads, pod exec, attach or port-forward (no kubeflow-kubernetes-edit). The dashboard shows members as viewers, not under "Manage contributors".',
     indirect: THROUGH_WORKLOADS,
+    runsCodeThrough: 'notebooks and runs',
   },
   viewer: {
     kfam: 'view',
@@ -90,6 +97,7 @@ export const ROLES: Readonly<Record<RoleName, RoleDefinition>> = {
     covers: ['viewer'],
     guarantees: 'Kubeflow\'s `view` (kubeflow-view): reads Kubeflow objects, no Secrets; may create Viewer and visualization objects (kubeflow-view includes them); cannot reach notebook servers through the gateway.',
     indirect: THROUGH_VIEWERS,
+    runsCodeThrough: 'KFP Viewers',
   },
   auditor: {
     extraClusterRoles: [AUDITOR_CLUSTER_ROLE],
