@@ -364,3 +364,48 @@ describe('diff flags of a fleet', () => {
     expect(flags.find((f) => f.kind === 'tenant-removed')).toMatchObject({ group: 't@a', blocking: true });
   });
 });
+
+describe('commands on the fleet fixture', () => {
+  it('synth, check, capacity (fleet summary, --cluster), access (per cluster), can-i (the namespace\'s cluster)', () => {
+    const repo = fixtureRepo('fleet');
+    repos.push(repo);
+    const synth = runScript(repo, 'main.ts');
+    expect(synth.code, synth.stderr).toBe(0);
+    expect(fs.existsSync(path.join(repo, 'dist/clusters/pci-eu/tenants/payments-pci/Profile.payments-pci.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(repo, 'dist/tenants'))).toBe(false);
+    expect(runScript(repo, 'scripts/check.ts').code).toBe(0);
+    fs.rmSync(path.join(repo, 'dist/clusters/gpu-west/tenants/vision/LimitRange.tenant-limits.yaml'));
+    const stale = runScript(repo, 'scripts/check.ts');
+    expect(stale.code).toBe(1);
+    expect(stale.stdout + stale.stderr).toContain('clusters/gpu-west/tenants/vision/LimitRange.tenant-limits.yaml');
+
+    const cap = runScript(repo, 'scripts/capacity.ts');
+    expect(cap.code, cap.stderr).toBe(0);
+    expect(cap.stdout).toMatch(/^gpu-west +us-west-2 +a100-80gb +nvidia\.com\/gpu +64 +24 +40 +37\.5 %/m);
+    expect(cap.stdout).toMatch(/^pci-eu +eu-west-1 +cpu +cpu +64 +16 +48 +25 %/m);
+    expect(cap.stdout).toContain('== cluster gpu-east (us-east-1) ==');
+    const one = runScript(repo, 'scripts/capacity.ts', '--cluster', 'pci-eu', '--format', 'json');
+    expect(JSON.parse(one.stdout)).toEqual(JSON.parse(fs.readFileSync(path.join(repo, 'dist/clusters/pci-eu/platform/kueue/capacity.json'), 'utf8')));
+    const fleetJson = runScript(repo, 'scripts/capacity.ts', '--format', 'json');
+    expect(JSON.parse(fleetJson.stdout)).toEqual(JSON.parse(fs.readFileSync(path.join(repo, 'dist/platform/fleet/capacity.json'), 'utf8')));
+    const bad = runScript(repo, 'scripts/capacity.ts', '--cluster', 'nope');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--cluster: Not found: "nope": no cluster of that name in platform.ts fleet.clusters; clusters: gpu-east, gpu-west, pci-eu');
+
+    const access = runScript(repo, 'scripts/access.ts', '--json');
+    expect(access.code, access.stderr).toBe(0);
+    const report = JSON.parse(access.stdout) as { clusters: { name: string; namespaces: { namespace: string }[] }[] };
+    expect(report.clusters.map((c) => [c.name, c.namespaces.map((n) => n.namespace)])).toEqual([
+      ['gpu-east', ['fraud-training', 'nlp-research']],
+      ['gpu-west', ['vision']],
+      ['pci-eu', ['payments-pci']],
+    ]);
+
+    expect(runScript(repo, 'scripts/can-i.ts', 'get', 'pods', '-n', 'vision', '--as', 'carol@example.com').stdout.trim()).toBe('yes');
+    // carol is vision's contributor on gpu-west; on gpu-east there is no namespace vision of hers.
+    expect(runScript(repo, 'scripts/can-i.ts', 'get', 'pods', '-n', 'vision', '--as', 'carol@example.com', '--cluster', 'gpu-east').stdout.trim()).toBe('no');
+    const unknown = runScript(repo, 'scripts/can-i.ts', 'get', 'pods', '-n', 'kube-system', '--as', 'carol@example.com');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('namespace "kube-system" is no tenant\'s home, so its cluster is unknown; pass --cluster <name> (clusters: gpu-east, gpu-west, pci-eu)');
+  }, 180_000);
+});
