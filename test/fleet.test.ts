@@ -409,3 +409,16 @@ describe('commands on the fleet fixture', () => {
     expect(unknown.stderr).toContain('namespace "kube-system" is no tenant\'s home, so its cluster is unknown; pass --cluster <name> (clusters: gpu-east, gpu-west, pci-eu)');
   }, 180_000);
 });
+
+describe('schema validation of a fleet', () => {
+  it("every object of every cluster of the fleet fixture is valid", async () => {
+    const { synthesize } = await import('../lib/synth');
+    const { manifestsOf, validateManifest } = await import('./support/schemas');
+    const { platform, entries } = await fixtureInputs('fleet');
+    const result = synthesize(entries, platform);
+    const manifests = manifestsOf(result.files);
+    expect(manifests.length).toBe(result.objects.length);
+    expect(manifests.length).toBeGreaterThan(50);
+    expect(manifests.flatMap(({ file, manifest }) => validateManifest(manifest).map((e) => `${file}: ${e}`))).toEqual([]);
+  });
+});
