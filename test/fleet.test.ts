@@ -409,6 +409,13 @@ describe('commands on the fleet fixture', () => {
     const unknown = runScript(repo, 'scripts/can-i.ts', 'get', 'pods', '-n', 'kube-system', '--as', 'carol@example.com');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('namespace "kube-system" is no tenant\'s home, so its cluster is unknown; pass --cluster <name> (clusters: gpu-east, gpu-west, pci-eu)');
+
+    // The removal guard names the tenant's folder in the fleet layout.
+    expect(runScript(repo, 'main.ts').code).toBe(0);
+    fs.rmSync(path.join(repo, 'tenants/vision.ts'));
+    const removed = runScript(repo, 'main.ts');
+    expect(removed.code).toBe(1);
+    expect(removed.stderr).toContain('tenants/vision.ts: (file): Required value: tenant "vision" is deployed (dist/clusters/gpu-west/tenants/vision/ exists) but no tenant file declares it any more');
   }, 180_000);
 });
 
