@@ -79,6 +79,25 @@ describe('platform.ts fleet: every error, at its path', () => {
         'platform.ts: fleet.placement.default: Not found: "west": no cluster of that name in fleet.clusters (clusters: east, pci); name a declared cluster',
       ],
     ],
+    [
+      'a server that is no URL, no region, an empty tier list, both Argo CD destinations, an empty MultiKueue path',
+      { fleet: { clusters: [{ ...east, region: '', complianceTiers: [], destination: { server: 'east' } }], argocd: { server: 'https://a', name: 'b' }, multiKueue: { vaultPath: '' } } },
+      [
+        'platform.ts: fleet.clusters[0].destination.server: Invalid value: "east": the API server URL as registered in Argo CD, e.g. "https://gpu-east.k8s.example.com"',
+        'platform.ts: fleet.clusters[0].region: Required value: the cluster\'s region, e.g. "us-east-1" (shown in the capacity report)',
+        'platform.ts: fleet.clusters[0].complianceTiers: Invalid value: []: a non-empty list of tiers this cluster may host (of labels.complianceTiers: public, internal, confidential, pci), or leave it out for every tier',
+        'platform.ts: fleet.argocd: Invalid value: {"server":"https://a","name":"b"}: give exactly one of "server" (the API server URL registered in Argo CD) and "name" (its cluster name in Argo CD); has both',
+        'platform.ts: fleet.multiKueue.vaultPath: Required value: a non-empty string (docs/fleet.md "Burst")',
+      ],
+    ],
+    [
+      'a cluster or its platform that is no object',
+      { fleet: { clusters: [{ ...east, platform: 'x' as never }, 'y' as never] } },
+      [
+        'platform.ts: fleet.clusters[0].platform: Invalid value: "x": an object of the settings this cluster sets differently: audit, gpu, groups, guards, identity, istio, kueue, network, podSecurity, profileController, vault',
+        'platform.ts: fleet.clusters[1]: Invalid value: "y": a cluster: { name, destination, region, complianceTiers?, platform? }',
+      ],
+    ],
   ];
   it.each(cases)('%s', (_name, input, expected) => {
     expect(platformErrors(input)).toEqual(expected);
@@ -136,6 +155,15 @@ describe('tenant placement: every error, with its message', () => {
         'tenants/fraud.ts: placement.burst.clusters[2]: Forbidden: "east": cluster "east" does not host compliance tier "pci" and burst work runs there in the tenant\'s namespace with its credentials; burst only to clusters that host it (clusters that do: pci)',
         'tenants/fraud.ts: placement.burst.clusters[3]: Duplicate value: "east": already listed at placement.burst.clusters[2]; list each worker once',
         'tenants/fraud.ts: placement.burst.flavors: Invalid value: {}: the quota of burst work in flight per flavor and resource, e.g. { "a100-80gb": { "nvidia.com/gpu": { nominal: 8 } } }',
+      ],
+    ],
+    ['burst that is no object', { placement: { burst: 'east' } }, ['tenants/fraud.ts: placement.burst: Invalid value: "east": an object: { clusters: ["<worker>"], flavors: { <flavor>: { <resource>: { nominal } } } }']],
+    [
+      'burst without clusters or flavors',
+      { labels: internal, placement: { cluster: 'east', burst: { clusters: [], flavors: 'x' } } },
+      [
+        'tenants/fraud.ts: placement.burst.clusters: Invalid value: []: a non-empty list of worker clusters (of east, pci, not the home cluster)',
+        'tenants/fraud.ts: placement.burst.flavors: Invalid value: "x": the quota of burst work in flight per flavor and resource, e.g. { "a100-80gb": { "nvidia.com/gpu": { nominal: 8 } } }',
       ],
     ],
     ['migratingFrom an unknown cluster', { labels: internal, placement: { cluster: 'east', migratingFrom: 'old' } }, ['tenants/fraud.ts: placement.migratingFrom: Not found: "old": no cluster of that name in platform.ts fleet.clusters; clusters: east, pci']],
