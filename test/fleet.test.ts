@@ -418,8 +418,9 @@ describe('commands on the fleet fixture', () => {
 
     const cap = runScript(repo, 'scripts/capacity.ts');
     expect(cap.code, cap.stderr).toBe(0);
-    expect(cap.stdout).toMatch(/^gpu-west +us-west-2 +a100-80gb +nvidia\.com\/gpu +64 +24 +40 +37\.5 %/m);
-    expect(cap.stdout).toMatch(/^pci-eu +eu-west-1 +cpu +cpu +64 +16 +48 +25 %/m);
+    expect(cap.stdout).toMatch(/^gpu-west +us-west-2 +a100-80gb +nvidia\.com\/gpu +- +64 +24 +40 +37\.5 %$/m);
+    expect(cap.stdout).toMatch(/^gpu-east +us-east-1 +cpu +cpu +contended-borrowing +256 +48 +208 +18\.8 %$/m);
+    expect(cap.stdout).toMatch(/^pci-eu +eu-west-1 +cpu +cpu +- +64 +16 +48 +25 %$/m);
     expect(cap.stdout).toContain('== cluster gpu-east (us-east-1) ==');
     const one = runScript(repo, 'scripts/capacity.ts', '--cluster', 'pci-eu', '--format', 'json');
     expect(JSON.parse(one.stdout)).toEqual(JSON.parse(fs.readFileSync(path.join(repo, 'dist/clusters/pci-eu/platform/kueue/capacity.json'), 'utf8')));
