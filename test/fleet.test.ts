@@ -508,3 +508,17 @@ describe('fleetPlan invariants (property)', () => {
     );
   });
 });
+
+describe('fleet capacity summary (lib/capacity/fleet.ts)', () => {
+  it('one Markdown row per cluster, flavor and resource; a cluster without capacity says so', async () => {
+    const { renderFleetSummaryMarkdown } = await import('../lib/capacity/render');
+    const repo = fixtureRepo('fleet');
+    repos.push(repo);
+    const { result } = await synthFixture(repo);
+    const md = renderFleetSummaryMarkdown({ clusters: [...result.clusters!.map((c) => ({ name: c.name, region: c.region, report: c.capacity })), { name: 'empty', region: 'x', report: { cells: [] } }] });
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| cluster') && !l.startsWith('| ---'));
+    expect(rows).toContain('| pci-eu | eu-west-1 | cpu | memory | - | 256Gi | 64Gi | 192Gi | 25 % |');
+    expect(rows).toContain('| empty | x | - | - | no Kueue capacity | - | - | - | - |');
+    expect(rows).toHaveLength(9);
+  });
+});
