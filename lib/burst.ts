@@ -17,7 +17,7 @@ import { burstAdmissionCheckName } from './model/names';
 import type { BurstCells, BurstQueueSet } from './queues';
 import { burstMissingOn, defaultUserQueueName, flavorCapacities, kueueEnabled, parseBurstFlavors } from './queues';
 import type { TenantEntry } from './validation';
-import { at, ErrorList, FieldError, isPlainObject } from './validation';
+import { at, ErrorList, FieldError, isPlainObject, Shown } from './validation';
 
 /** The most characters of a name an AdmissionCheck's `parameters.name` may hold (Kueue v1beta2 CRD). */
 export const ADMISSION_CHECK_PARAMETER_NAME_MAX = 63;
@@ -43,7 +43,7 @@ export function checkBurst(entries: readonly TenantEntry[], plan: FleetPlan): Fi
       continue;
     }
     if (!plan.fleet) {
-      errs.add('placement.burst', 'Forbidden', burst, 'bursting sends work to other clusters of a fleet, and platform.ts declares none (fleet.clusters); remove placement.burst, or declare the fleet');
+      errs.add('placement.burst', 'Forbidden', new Shown('{...}'), 'bursting sends work to other clusters of a fleet, and platform.ts declares none (fleet.clusters); remove placement.burst, or declare the fleet');
       out.push(...errs.errors);
       continue;
     }
