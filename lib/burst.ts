@@ -12,7 +12,7 @@
  * - the burst objects' names fit (an AdmissionCheck names its MultiKueueConfig with at most 63
  *   characters) and no personal queue takes the burst LocalQueue's name.
  */
-import type { FleetPlan, ClusterPlan } from './model/fleet';
+import type { ClusterSpec, PlatformSettings } from './declarations/platform';
 import { burstAdmissionCheckName } from './model/names';
 import type { BurstCells, BurstQueueSet } from './queues';
 import { burstMissingOn, defaultUserQueueName, flavorCapacities, kueueEnabled, parseBurstFlavors } from './queues';
@@ -22,13 +22,26 @@ import { at, ErrorList, FieldError, isPlainObject, Shown } from './validation';
 /** The most characters of a name an AdmissionCheck's `parameters.name` may hold (Kueue v1beta2 CRD). */
 export const ADMISSION_CHECK_PARAMETER_NAME_MAX = 63;
 
-const offersText = (c: ClusterPlan): string =>
+/**
+ * What the burst checks need of the fleet: each cluster with its merged settings, each placeable
+ * tenant's home, the burst LocalQueue's name. lib/model/fleet.ts `FleetPlan` has the first two;
+ * validation builds it from the clusters' settings before the plan exists.
+ */
+export interface BurstFleet {
+  /** Whether platform.ts declares a fleet. */
+  readonly fleet: boolean;
+  readonly clusters: readonly { readonly name: string; readonly spec: ClusterSpec | undefined; readonly platform: PlatformSettings }[];
+  /** Home cluster by tenant name (tenants nothing places are absent). */
+  readonly homeOf: ReadonlyMap<string, string>;
+}
+
+const offersText = (c: { readonly platform: PlatformSettings }): string =>
   flavorCapacities(c.platform.kueue)
     .map((f) => `${f.name} (${[...f.resources.keys()].join(', ')})`)
     .join(', ') || 'nothing';
 
-/** Every burst error of every tenant, sorted by file as the caller reports them. */
-export function checkBurst(entries: readonly TenantEntry[], plan: FleetPlan): FieldError[] {
+/** Every burst error of every tenant, in entry order (the caller sorts). `localQueue`: platform.ts `fleet.multiKueue.localQueue`. */
+export function checkBurst(entries: readonly TenantEntry[], plan: BurstFleet, localQueue: string): FieldError[] {
   const out: FieldError[] = [];
   const byName = new Map(plan.clusters.map((c) => [c.name, c]));
   for (const e of entries) {
@@ -129,7 +142,7 @@ export function checkBurst(entries: readonly TenantEntry[], plan: FleetPlan): Fi
     }
 
     // The burst LocalQueue shares the namespace with the personal queues.
-    const lq = plan.clusters[0]?.burst.settings.localQueue ?? 'burst';
+    const lq = localQueue;
     const queue = spec.queue;
     if (isPlainObject(queue) && isPlainObject(queue.users)) {
       for (const [email, u] of Object.entries(queue.users)) {
@@ -143,18 +156,29 @@ export function checkBurst(entries: readonly TenantEntry[], plan: FleetPlan): Fi
 }
 
 /**
- * The burst facts of one cluster for lib/queues.ts `checkQueueSet`: its tenants that burst, and
- * its guests with their burst quota (parsed against their home cluster; invalid ones are left out,
- * {@link checkBurst} reports them). `fileOf` gives a tenant's file.
+ * The burst facts of one cluster for lib/queues.ts `checkQueueSet`: the tenants homed here that
+ * burst, and the guests bursting here with their burst quota (parsed against their home cluster;
+ * invalid ones are left out, {@link checkBurst} reports them).
  */
-export function burstQueueSet(cluster: ClusterPlan, plan: FleetPlan, fileOf: (tenant: string) => string): BurstQueueSet {
+export function burstQueueSet(cluster: string, entries: readonly TenantEntry[], plan: BurstFleet): BurstQueueSet {
   const byName = new Map(plan.clusters.map((c) => [c.name, c]));
+  const sources: BurstQueueSet['sources'][number][] = [];
   const guests: BurstQueueSet['guests'][number][] = [];
-  for (const g of cluster.burst.guests) {
-    const home = byName.get(g.home);
-    if (!home || !kueueEnabled(home.platform)) continue;
-    const cells = parseBurstFlavors(new ErrorList(''), g.flavors, home.platform, home.name);
-    if (cells) guests.push({ tenant: g.tenant.name, file: fileOf(g.tenant.name), home: g.home, cells });
+  for (const e of entries) {
+    const spec = e.spec as unknown;
+    if (!isPlainObject(spec) || typeof spec.name !== 'string' || !isPlainObject(spec.placement) || !isPlainObject(spec.placement.burst)) continue;
+    const homeName = plan.homeOf.get(spec.name);
+    const home = homeName === undefined ? undefined : byName.get(homeName);
+    if (!home) continue;
+    if (home.name === cluster) {
+      sources.push({ tenant: spec.name, file: e.file });
+      continue;
+    }
+    const workers = spec.placement.burst.clusters;
+    if (!Array.isArray(workers) || !workers.includes(cluster) || !kueueEnabled(home.platform)) continue;
+    const cells = parseBurstFlavors(new ErrorList(''), spec.placement.burst.flavors, home.platform, home.name);
+    if (cells) guests.push({ tenant: spec.name, file: e.file, home: home.name, cells });
   }
-  return { sources: cluster.burst.sources.map((s) => ({ tenant: s.tenant, file: fileOf(s.tenant) })), guests };
+  const byTenant = (a: { tenant: string }, b: { tenant: string }): number => (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0);
+  return { sources: sources.sort(byTenant), guests: guests.sort(byTenant) };
 }

@@ -40,13 +40,12 @@ const obj = (cluster: string, file: string): Json => {
   return o.manifest as Json;
 };
 const files = (cluster: string, re: RegExp): string[] => out.get(cluster)!.objects.map((o) => o.file).filter((f) => re.test(f));
-const fileOf = (tenant: string): string => entries.find((e) => e.spec.name === tenant)!.file;
 
 /** A copy of the fixture's entries with one tenant's spec changed. */
 function withTenant(name: string, change: (spec: Json) => Json): TenantEntry[] {
   return entries.map((e) => (e.spec.name === name ? { ...e, spec: change(structuredClone(e.spec) as Json) as never } : e));
 }
-const burstErrors = (es: TenantEntry[]): string[] => checkBurst(es, fleetPlanOf(platform, es.map((e) => e.spec))).map(String);
+const burstErrors = (es: TenantEntry[]): string[] => checkBurst(es, fleetPlanOf(platform, es.map((e) => e.spec)), 'burst').map(String);
 const fraudBurst = (b: Json): ((s: Json) => Json) => (s) => ({ ...s, placement: { burst: { ...s.placement.burst, ...b } } });
 
 describe('the home cluster (MultiKueue manager)', () => {
@@ -217,7 +216,7 @@ describe('schema validation of the burst objects', () => {
 
 describe('burst checks', () => {
   it('the fixture fleet has no burst error', () => {
-    expect(checkBurst(entries, plan).map(String)).toEqual([]);
+    expect(checkBurst(entries, plan, 'burst').map(String)).toEqual([]);
   });
 
   it('the home cluster is not its own worker', () => {
@@ -235,7 +234,7 @@ describe('burst checks', () => {
     // A worker allowed the tier but lacking the flavor: the platform's gpu-east without a100.
     const p2 = { ...platform, fleet: { ...platform.fleet, clusters: platform.fleet.clusters.map((c) => (c.name === 'gpu-east' ? { ...c, platform: { kueue: { flavors: { cpu: { resources: { cpu: '256', memory: '1Ti' } }, h100: { resources: { 'nvidia.com/gpu': 8 } } } } } } : c)) } };
     const plan2 = fleetPlanOf(p2 as PlatformSettings, es.map((e) => e.spec));
-    expect(checkBurst(es, plan2).map(String).filter((e) => e.startsWith('tenants/vision.ts'))).toEqual([
+    expect(checkBurst(es, plan2, 'burst').map(String).filter((e) => e.startsWith('tenants/vision.ts'))).toEqual([
       'tenants/vision.ts: placement.burst.clusters[0]: Invalid value: "gpu-east": worker cluster "gpu-east" lacks what placement.burst.flavors names: flavor "a100-80gb"; it offers cpu (cpu, memory), h100 (nvidia.com/gpu); Kueue on the worker admits the dispatched work under the same flavors: add them to that cluster\'s kueue.flavors, or burst elsewhere',
       'tenants/vision.ts: placement.burst.clusters[1]: Invalid value: "pci-eu": cluster "pci-eu" may not host compliance tier "internal" (its complianceTiers: pci), and burst work runs there with the tenant\'s credentials; burst only to clusters allowed to host the tier',
     ]);
@@ -244,7 +243,7 @@ describe('burst checks', () => {
   it('a worker without Kueue capacity, an unknown cluster, a duplicate', () => {
     const p2 = { ...platform, fleet: { ...platform.fleet, clusters: platform.fleet.clusters.map((c) => (c.name === 'gpu-west' ? { ...c, platform: {} } : c)) } } as PlatformSettings;
     const es = withTenant('fraud-training', fraudBurst({ clusters: ['gpu-west', 'gpu-north', 'gpu-west'] }));
-    expect(checkBurst(es, fleetPlanOf(p2, es.map((e) => e.spec))).map(String)).toEqual([
+    expect(checkBurst(es, fleetPlanOf(p2, es.map((e) => e.spec)), 'burst').map(String)).toEqual([
       'tenants/fraud-training.ts: placement.burst.clusters[0]: Invalid value: "gpu-west": worker cluster "gpu-west" declares no Kueue capacity (kueue.flavors), so it cannot admit burst work; burst only to clusters offering the flavors of placement.burst.flavors',
       'tenants/fraud-training.ts: placement.burst.clusters[1]: Unsupported value: "gpu-north": not a cluster of the fleet; valid: gpu-west, pci-eu',
       'tenants/fraud-training.ts: placement.burst.clusters[2]: Duplicate value: "gpu-west": already listed at placement.burst.clusters[0]; each worker once',
@@ -268,7 +267,7 @@ describe('burst checks', () => {
   it('a bursting tenant needs Kueue capacity on its home cluster', () => {
     const p2 = { ...platform, fleet: { ...platform.fleet, clusters: platform.fleet.clusters.map((c) => (c.name === 'gpu-east' ? { ...c, platform: {} } : c)) } } as PlatformSettings;
     const es = entries.filter((e) => e.spec.name === 'fraud-training').map((e) => ({ ...e, spec: { ...e.spec, queue: undefined } as never }));
-    expect(checkBurst(es, fleetPlanOf(p2, es.map((e) => e.spec))).map(String)).toEqual([
+    expect(checkBurst(es, fleetPlanOf(p2, es.map((e) => e.spec)), 'burst').map(String)).toEqual([
       'tenants/fraud-training.ts: placement.burst: Forbidden: "gpu-east": the home cluster "gpu-east" declares no Kueue capacity (kueue.flavors): burst work is queued by the home cluster\'s Kueue, which MultiKueue dispatches from; ask the platform team for capacity there, or remove placement.burst',
     ]);
   });
@@ -281,25 +280,25 @@ describe('burst checks', () => {
       'tenants/fraud-training.ts: queue.users["burst@example.com"].queueName: Invalid value: "burst": "burst" is the tenant\'s burst LocalQueue (platform.ts fleet.multiKueue.localQueue); choose another queueName',
     ]);
     const single: FleetPlan = { fleet: false, clusters: [], homeOf: new Map() };
-    expect(checkBurst(entries, single).map(String)).toEqual([
+    expect(checkBurst(entries, single, 'burst').map(String)).toEqual([
       'tenants/fraud-training.ts: placement.burst: Forbidden: {...}: bursting sends work to other clusters of a fleet, and platform.ts declares none (fleet.clusters); remove placement.burst, or declare the fleet',
     ]);
   });
 
   it('worker capacity includes the guests, and the burst ClusterQueue name is claimed on both sides', () => {
     const west = plan.clusters.find((c) => c.name === 'gpu-west')!;
-    expect(checkQueueSet(entriesOn(plan, 'gpu-west', entries), west.platform, burstQueueSet(west, plan, fileOf)).map(String)).toEqual([]);
+    expect(checkQueueSet(entriesOn(plan, 'gpu-west', entries), west.platform, burstQueueSet('gpu-west', entries, plan)).map(String)).toEqual([]);
     const es = withTenant('fraud-training', fraudBurst({ flavors: { cpu: { cpu: { nominal: '16' }, memory: { nominal: '64Gi' } }, 'a100-80gb': { 'nvidia.com/gpu': { nominal: 48 } } } }));
     const plan2 = fleetPlanOf(platform, es.map((e) => e.spec));
     const west2 = plan2.clusters.find((c) => c.name === 'gpu-west')!;
-    expect(checkQueueSet(entriesOn(plan2, 'gpu-west', es), west2.platform, burstQueueSet(west2, plan2, fileOf)).map(String)).toEqual([
+    expect(checkQueueSet(entriesOn(plan2, 'gpu-west', es), west2.platform, burstQueueSet('gpu-west', es, plan2)).map(String)).toEqual([
       'platform.ts: kueue.flavors["a100-80gb"].resources["nvidia.com/gpu"]: Invalid value: "64": the tenants\' guaranteed (nominal) nvidia.com/gpu on flavor "a100-80gb" adds up to 72 with the burst guests\' quota, more than its capacity 64; biggest: fraud-training 48 (burst guest from gpu-east, tenants/fraud-training.ts), vision 24 (tenants/vision.ts); lower a tenant\'s queue nominal or a guest\'s placement.burst.flavors, add capacity, or allow overcommit (kueue.allowOvercommit: true)',
     ]);
     // A user queue named "burst" takes the burst ClusterQueue's name on the home cluster.
     const es3 = withTenant('fraud-training', (s) => ({ ...s, quota: undefined, contributors: [{ user: 'alice@example.com', role: 'editor' }], queue: { ...s.queue, users: { 'alice@example.com': { flavors: { cpu: { cpu: { nominal: '1' } } }, queueName: 'burst' } } } }));
     const plan3 = fleetPlanOf(platform, es3.map((e) => e.spec));
     const east3 = plan3.clusters.find((c) => c.name === 'gpu-east')!;
-    expect(checkQueueSet(entriesOn(plan3, 'gpu-east', es3), east3.platform, burstQueueSet(east3, plan3, fileOf)).map(String)).toEqual([
+    expect(checkQueueSet(entriesOn(plan3, 'gpu-east', es3), east3.platform, burstQueueSet('gpu-east', es3, plan3)).map(String)).toEqual([
       'tenants/fraud-training.ts: placement.burst: Duplicate value: "fraud-training-burst": the burst ClusterQueue of tenant "fraud-training" would be named "fraud-training-burst", which is already the ClusterQueue of user "alice@example.com" of tenant "fraud-training"; Cohort and ClusterQueue names are cluster-wide: rename the user\'s queue (queueName) or the other tenant',
     ]);
   });
