@@ -6,9 +6,9 @@
  *
  * - the home cluster has Kueue capacity, and every flavor and resource of `placement.burst.flavors`
  *   (nominal only) is offered there: the burst ClusterQueue on the home cluster is built of them;
- * - each worker exists, is listed once, is not the home (MultiKueue's manager cannot be its own
- *   worker), may host the tenant's compliance tier (the guest bundle carries its credentials), and
- *   has every flavor and resource named: Kueue on the worker admits the dispatched copy under them;
+ * - each worker has Kueue capacity with every flavor and resource named: Kueue on the worker admits
+ *   the dispatched copy under them (that workers exist, are listed once, are not the home and host
+ *   the tenant's tier is lib/fleet.ts `checkPlacement`'s);
  * - the burst objects' names fit (an AdmissionCheck names its MultiKueueConfig with at most 63
  *   characters) and no personal queue takes the burst LocalQueue's name.
  */
@@ -17,7 +17,7 @@ import { burstAdmissionCheckName } from './model/names';
 import type { BurstCells, BurstQueueSet } from './queues';
 import { burstMissingOn, defaultUserQueueName, flavorCapacities, kueueEnabled, parseBurstFlavors } from './queues';
 import type { TenantEntry } from './validation';
-import { at, ErrorList, FieldError, isPlainObject, Shown } from './validation';
+import { at, ErrorList, FieldError, isPlainObject } from './validation';
 
 /** The most characters of a name an AdmissionCheck's `parameters.name` may hold (Kueue v1beta2 CRD). */
 export const ADMISSION_CHECK_PARAMETER_NAME_MAX = 63;
@@ -43,28 +43,17 @@ const offersText = (c: { readonly platform: PlatformSettings }): string =>
 /** Every burst error of every tenant, in entry order (the caller sorts). `localQueue`: platform.ts `fleet.multiKueue.localQueue`. */
 export function checkBurst(entries: readonly TenantEntry[], plan: BurstFleet, localQueue: string): FieldError[] {
   const out: FieldError[] = [];
+  if (!plan.fleet) return out; // placement without a fleet: lib/fleet.ts checkPlacement refuses it
   const byName = new Map(plan.clusters.map((c) => [c.name, c]));
   for (const e of entries) {
     const spec = e.spec as unknown;
-    if (!isPlainObject(spec) || !isPlainObject(spec.placement) || spec.placement.burst === undefined || typeof spec.name !== 'string') continue;
+    if (!isPlainObject(spec) || !isPlainObject(spec.placement) || !isPlainObject(spec.placement.burst) || typeof spec.name !== 'string') continue;
     const errs = new ErrorList(e.file);
     const burst = spec.placement.burst;
     const name = spec.name;
-    if (!isPlainObject(burst)) {
-      errs.invalid('placement.burst', burst, 'must be { clusters, flavors }, e.g. { clusters: ["gpu-west"], flavors: { "a100-80gb": { "nvidia.com/gpu": { nominal: 8 } } } }');
-      out.push(...errs.errors);
-      continue;
-    }
-    if (!plan.fleet) {
-      errs.add('placement.burst', 'Forbidden', new Shown('{...}'), 'bursting sends work to other clusters of a fleet, and platform.ts declares none (fleet.clusters); remove placement.burst, or declare the fleet');
-      out.push(...errs.errors);
-      continue;
-    }
     const homeName = plan.homeOf.get(name);
     const home = homeName === undefined ? undefined : byName.get(homeName);
-    if (!home) continue; // placement itself is wrong: reported by the placement checks
-    const fields = Object.keys(burst).filter((k) => k !== 'clusters' && k !== 'flavors');
-    for (const k of fields) errs.add(at.field('placement.burst', k), 'Unsupported value', k, 'supported fields: clusters, flavors');
+    if (!home) continue; // placement itself is wrong: reported by lib/fleet.ts checkPlacement
     const objectName = burstAdmissionCheckName(name);
     if (objectName.length > ADMISSION_CHECK_PARAMETER_NAME_MAX) {
       errs.add(
@@ -82,72 +71,49 @@ export function checkBurst(entries: readonly TenantEntry[], plan: BurstFleet, lo
         homeName,
         `the home cluster "${homeName}" declares no Kueue capacity (kueue.flavors): burst work is queued by the home cluster's Kueue, which MultiKueue dispatches from; ask the platform team for capacity there, or remove placement.burst`,
       );
-    } else cells = parseBurstFlavors(errs, burst.flavors, home.platform, home.name);
-
-    const clusters = burst.clusters as unknown;
-    if (!Array.isArray(clusters) || clusters.length === 0) {
-      errs.required('placement.burst.clusters', `the worker clusters burst work may run on, e.g. ["${plan.clusters.find((c) => c.name !== homeName)?.name ?? 'gpu-west'}"]`);
-    } else {
-      const seen = new Map<string, number>();
-      const tierKey = home.platform.labels.complianceTier;
-      const tier = isPlainObject(spec.labels) ? spec.labels[tierKey] : undefined;
-      clusters.forEach((w: unknown, i: number) => {
-        const wp = at.index('placement.burst.clusters', i);
-        if (typeof w !== 'string' || w === '') {
-          errs.invalid(wp, w, 'the name of a cluster of the fleet (fleet.clusters[*].name)');
-          return;
-        }
-        if (w === homeName) {
-          errs.invalid(
-            wp,
-            w,
-            "the tenant's home cluster: MultiKueue's manager cannot be its own worker (a ClusterQueue carrying the MultiKueue check sends everything it admits away); work meant to run at home goes to the default queue, so list other clusters only",
-          );
-          return;
-        }
-        const first = seen.get(w);
-        if (first !== undefined) {
-          errs.add(wp, 'Duplicate value', w, `already listed at placement.burst.clusters[${first}]; each worker once`);
-          return;
-        }
-        seen.set(w, i);
-        const worker = byName.get(w);
-        if (!worker) {
-          errs.add(wp, 'Unsupported value', w, `not a cluster of the fleet; valid: ${plan.clusters.map((c) => c.name).filter((c) => c !== homeName).join(', ') || '(none but the home)'}`);
-          return;
-        }
-        const tiers = worker.spec?.complianceTiers;
-        if (tiers !== undefined && typeof tier === 'string' && !tiers.includes(tier)) {
-          errs.invalid(
-            wp,
-            w,
-            `cluster "${w}" may not host compliance tier "${tier}" (its complianceTiers: ${tiers.join(', ') || 'none'}), and burst work runs there with the tenant's credentials; burst only to clusters allowed to host the tier`,
-          );
-          return;
-        }
-        if (!kueueEnabled(worker.platform)) {
-          errs.invalid(wp, w, `worker cluster "${w}" declares no Kueue capacity (kueue.flavors), so it cannot admit burst work; burst only to clusters offering the flavors of placement.burst.flavors`);
-          return;
-        }
-        if (!cells) return;
-        const missing = burstMissingOn(cells, worker.platform);
-        if (missing.length > 0) {
-          errs.invalid(
-            wp,
-            w,
-            `worker cluster "${w}" lacks what placement.burst.flavors names: ${missing.join('; ')}; it offers ${offersText(worker)}; Kueue on the worker admits the dispatched work under the same flavors: add them to that cluster's kueue.flavors, or burst elsewhere`,
-          );
-        }
-      });
+    } else if (isPlainObject(burst.flavors) && Object.keys(burst.flavors).length > 0) {
+      // Not an object, or empty: checkPlacement reports it.
+      cells = parseBurstFlavors(errs, burst.flavors, home.platform, home.name);
     }
 
+    // Which workers exist, are not the home, are listed once and host the tier: checkPlacement.
+    const clusters = Array.isArray(burst.clusters) ? (burst.clusters as unknown[]) : [];
+    const tier = isPlainObject(spec.labels) ? spec.labels[home.platform.labels.complianceTier] : undefined;
+    clusters.forEach((w, i) => {
+      const worker = typeof w === 'string' && w !== homeName && clusters.indexOf(w) === i ? byName.get(w) : undefined;
+      if (!worker) return;
+      const tiers = worker.spec?.complianceTiers;
+      if (tiers !== undefined && typeof tier === 'string' && !tiers.includes(tier)) return;
+      const wp = at.index('placement.burst.clusters', i);
+      if (isPlainObject(spec.placement) && spec.placement.migratingFrom === w) {
+        errs.invalid(
+          wp,
+          w,
+          `the cluster the tenant is moving away from (placement.migratingFrom) keeps its decommissioned copy there, and a guest bundle would be a second bundle of namespace "${name}" on it; burst elsewhere until the move is done`,
+        );
+        return;
+      }
+      if (!kueueEnabled(worker.platform)) {
+        errs.invalid(wp, w, `worker cluster "${worker.name}" declares no Kueue capacity (kueue.flavors), so it cannot admit burst work; burst only to clusters offering the flavors of placement.burst.flavors`);
+        return;
+      }
+      if (!cells) return;
+      const missing = burstMissingOn(cells, worker.platform);
+      if (missing.length > 0) {
+        errs.invalid(
+          wp,
+          w,
+          `worker cluster "${worker.name}" lacks what placement.burst.flavors names: ${missing.join('; ')}; it offers ${offersText(worker)}; Kueue on the worker admits the dispatched work under the same flavors: add them to that cluster's kueue.flavors, or burst elsewhere`,
+        );
+      }
+    });
+
     // The burst LocalQueue shares the namespace with the personal queues.
-    const lq = localQueue;
     const queue = spec.queue;
     if (isPlainObject(queue) && isPlainObject(queue.users)) {
       for (const [email, u] of Object.entries(queue.users)) {
         const qn = isPlainObject(u) && typeof u.queueName === 'string' ? u.queueName : defaultUserQueueName(email);
-        if (qn === lq) errs.invalid(`${at.key('queue.users', email)}.queueName`, qn, `"${lq}" is the tenant's burst LocalQueue (platform.ts fleet.multiKueue.localQueue); choose another queueName`);
+        if (qn === localQueue) errs.invalid(`${at.key('queue.users', email)}.queueName`, qn, `"${localQueue}" is the tenant's burst LocalQueue (platform.ts fleet.multiKueue.localQueue); choose another queueName`);
       }
     }
     out.push(...errs.errors);

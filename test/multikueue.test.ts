@@ -15,7 +15,9 @@ import { orgModel } from '../lib/model/tenant';
 import type { PlatformSettings } from '../lib/platform';
 import { checkQueueSet } from '../lib/queues';
 import type { SynthResult } from '../lib/synth';
-import { render } from '../lib/synth';
+import { render, synthesize } from '../lib/synth';
+import { fleetPlan } from '../lib/model/fleet';
+import { validateTenants } from '../lib/tenant';
 import type { TenantEntry } from '../lib/validation';
 import { fixtureInputs } from './fixture-repo';
 import { entriesOn, fleetPlanOf } from './support/burst';
@@ -45,7 +47,6 @@ const files = (cluster: string, re: RegExp): string[] => out.get(cluster)!.objec
 function withTenant(name: string, change: (spec: Json) => Json): TenantEntry[] {
   return entries.map((e) => (e.spec.name === name ? { ...e, spec: change(structuredClone(e.spec) as Json) as never } : e));
 }
-const burstErrors = (es: TenantEntry[]): string[] => checkBurst(es, fleetPlanOf(platform, es.map((e) => e.spec)), 'burst').map(String);
 const fraudBurst = (b: Json): ((s: Json) => Json) => (s) => ({ ...s, placement: { burst: { ...s.placement.burst, ...b } } });
 
 describe('the home cluster (MultiKueue manager)', () => {
@@ -214,39 +215,39 @@ describe('schema validation of the burst objects', () => {
   });
 });
 
-describe('burst checks', () => {
-  it('the fixture fleet has no burst error', () => {
+describe('burst checks (validateTenants in a fleet: lib/fleet.ts checkPlacement, lib/burst.ts checkBurst, checkQueueSet with guests)', () => {
+  const errorsOf = (es: TenantEntry[], p: PlatformSettings = platform): string[] => validateTenants(es, p).map(String);
+  const withCluster = (name: string, change: (c: Json) => Json): PlatformSettings =>
+    ({ ...platform, fleet: { ...platform.fleet, clusters: platform.fleet.clusters.map((c) => (c.name === name ? change(c as Json) : c)) } }) as PlatformSettings;
+
+  it('the fixture fleet has no error, and the hand-built plan has the burst facts of lib/model/fleet.ts fleetPlan', () => {
+    expect(errorsOf(entries)).toEqual([]);
     expect(checkBurst(entries, plan, 'burst').map(String)).toEqual([]);
+    const real = fleetPlan(entries.map((e) => e.spec), platform);
+    expect(real.clusters.map((c) => ({ name: c.name, burst: c.burst, platform: c.platform }))).toEqual(plan.clusters.map((c) => ({ name: c.name, burst: c.burst, platform: c.platform })));
   });
 
-  it('the home cluster is not its own worker', () => {
-    expect(burstErrors(withTenant('fraud-training', fraudBurst({ clusters: ['gpu-west', 'gpu-east'] })))).toEqual([
-      'tenants/fraud-training.ts: placement.burst.clusters[1]: Invalid value: "gpu-east": the tenant\'s home cluster: MultiKueue\'s manager cannot be its own worker (a ClusterQueue carrying the MultiKueue check sends everything it admits away); work meant to run at home goes to the default queue, so list other clusters only',
+  it('the home cluster is not its own worker (checkPlacement)', () => {
+    expect(errorsOf(withTenant('fraud-training', fraudBurst({ clusters: ['gpu-west', 'gpu-east'] })))).toEqual([
+      'tenants/fraud-training.ts: placement.burst.clusters[1]: Invalid value: "gpu-east": is the tenant\'s home cluster; MultiKueue cannot dispatch to the manager itself: list other clusters (work submitted to the "default" queue already runs at home)',
     ]);
   });
 
   it('a worker must have every flavor and resource of the burst quota; the error names it and its flavors', () => {
-    // vision (home gpu-west) bursting to pci-eu, which has CPU only.
-    const es = withTenant('vision', (s) => ({ ...s, placement: { cluster: 'gpu-west', burst: { clusters: ['gpu-east', 'pci-eu'], flavors: { cpu: { cpu: { nominal: '8' }, memory: { nominal: '32Gi' } }, 'a100-80gb': { 'nvidia.com/gpu': { nominal: 4 } } } } } }));
-    expect(burstErrors(es)).toEqual([
-      'tenants/vision.ts: placement.burst.clusters[1]: Invalid value: "pci-eu": cluster "pci-eu" may not host compliance tier "internal" (its complianceTiers: pci), and burst work runs there with the tenant\'s credentials; burst only to clusters allowed to host the tier',
-    ]);
-    // A worker allowed the tier but lacking the flavor: the platform's gpu-east without a100.
-    const p2 = { ...platform, fleet: { ...platform.fleet, clusters: platform.fleet.clusters.map((c) => (c.name === 'gpu-east' ? { ...c, platform: { kueue: { flavors: { cpu: { resources: { cpu: '256', memory: '1Ti' } }, h100: { resources: { 'nvidia.com/gpu': 8 } } } } } } : c)) } };
-    const plan2 = fleetPlanOf(p2 as PlatformSettings, es.map((e) => e.spec));
-    expect(checkBurst(es, plan2, 'burst').map(String).filter((e) => e.startsWith('tenants/vision.ts'))).toEqual([
+    // vision (home gpu-west) bursting to gpu-east, whose capacity here has H100s instead of A100s.
+    const es = withTenant('vision', (s) => ({ ...s, placement: { cluster: 'gpu-west', burst: { clusters: ['gpu-east'], flavors: { cpu: { cpu: { nominal: '8' }, memory: { nominal: '32Gi' } }, 'a100-80gb': { 'nvidia.com/gpu': { nominal: 4 } } } } } }));
+    const p2 = withCluster('gpu-east', (c) => ({ ...c, platform: { kueue: { flavors: { cpu: { resources: { cpu: '256', memory: '1Ti' } }, h100: { resources: { 'nvidia.com/gpu': 8 } } } } } }));
+    expect(errorsOf(es, p2).filter((e) => e.startsWith('tenants/vision.ts'))).toEqual([
       'tenants/vision.ts: placement.burst.clusters[0]: Invalid value: "gpu-east": worker cluster "gpu-east" lacks what placement.burst.flavors names: flavor "a100-80gb"; it offers cpu (cpu, memory), h100 (nvidia.com/gpu); Kueue on the worker admits the dispatched work under the same flavors: add them to that cluster\'s kueue.flavors, or burst elsewhere',
-      'tenants/vision.ts: placement.burst.clusters[1]: Invalid value: "pci-eu": cluster "pci-eu" may not host compliance tier "internal" (its complianceTiers: pci), and burst work runs there with the tenant\'s credentials; burst only to clusters allowed to host the tier',
     ]);
   });
 
-  it('a worker without Kueue capacity, an unknown cluster, a duplicate', () => {
-    const p2 = { ...platform, fleet: { ...platform.fleet, clusters: platform.fleet.clusters.map((c) => (c.name === 'gpu-west' ? { ...c, platform: {} } : c)) } } as PlatformSettings;
-    const es = withTenant('fraud-training', fraudBurst({ clusters: ['gpu-west', 'gpu-north', 'gpu-west'] }));
+  it('a worker without Kueue capacity; the cluster the tenant moves away from', () => {
+    const p2 = withCluster('gpu-west', (c) => ({ ...c, platform: {} }));
+    const es = withTenant('vision', (s) => ({ ...s, placement: { cluster: 'gpu-east', migratingFrom: 'gpu-west', burst: { clusters: ['gpu-west'], flavors: { cpu: { cpu: { nominal: '8' }, memory: { nominal: '32Gi' } } } } } }));
     expect(checkBurst(es, fleetPlanOf(p2, es.map((e) => e.spec)), 'burst').map(String)).toEqual([
       'tenants/fraud-training.ts: placement.burst.clusters[0]: Invalid value: "gpu-west": worker cluster "gpu-west" declares no Kueue capacity (kueue.flavors), so it cannot admit burst work; burst only to clusters offering the flavors of placement.burst.flavors',
-      'tenants/fraud-training.ts: placement.burst.clusters[1]: Unsupported value: "gpu-north": not a cluster of the fleet; valid: gpu-west, pci-eu',
-      'tenants/fraud-training.ts: placement.burst.clusters[2]: Duplicate value: "gpu-west": already listed at placement.burst.clusters[0]; each worker once',
+      'tenants/vision.ts: placement.burst.clusters[0]: Invalid value: "gpu-west": the cluster the tenant is moving away from (placement.migratingFrom) keeps its decommissioned copy there, and a guest bundle would be a second bundle of namespace "vision" on it; burst elsewhere until the move is done',
     ]);
   });
 
@@ -255,7 +256,7 @@ describe('burst checks', () => {
       'fraud-training',
       fraudBurst({ flavors: { 'a100-80gb': { 'nvidia.com/gpu': { nominal: 16, borrowingLimit: 4 }, 'nvidia.com/mig-1g.5gb': { nominal: 1 } }, h100: { 'nvidia.com/gpu': { nominal: 1 } } } }),
     );
-    expect(burstErrors(es)).toEqual([
+    expect(errorsOf(es)).toEqual([
       'tenants/fraud-training.ts: placement.burst.flavors["a100-80gb"]["nvidia.com/gpu"].borrowingLimit: Forbidden: 4: burst quota is nominal only: it is the burst ClusterQueue\'s whole quota on the home cluster (which is in no cohort, so there is nothing to borrow or lend) and the tenant\'s guaranteed quota on each worker; remove it',
       'tenants/fraud-training.ts: placement.burst.flavors["a100-80gb"]["nvidia.com/mig-1g.5gb"]: Unsupported value: "nvidia.com/mig-1g.5gb": flavor "a100-80gb" of the home cluster "gpu-east" does not offer it; it offers nvidia.com/gpu',
       'tenants/fraud-training.ts: placement.burst.flavors["h100"]: Unsupported value: "h100": not a flavor of the home cluster "gpu-east", which offers cpu (cpu, memory), a100-80gb (nvidia.com/gpu); the burst ClusterQueue on the home cluster is built of its ResourceFlavors: add the flavor to that cluster\'s kueue.flavors or remove it here',
@@ -265,23 +266,19 @@ describe('burst checks', () => {
   });
 
   it('a bursting tenant needs Kueue capacity on its home cluster', () => {
-    const p2 = { ...platform, fleet: { ...platform.fleet, clusters: platform.fleet.clusters.map((c) => (c.name === 'gpu-east' ? { ...c, platform: {} } : c)) } } as PlatformSettings;
+    const p2 = withCluster('gpu-east', (c) => ({ ...c, platform: {} }));
     const es = entries.filter((e) => e.spec.name === 'fraud-training').map((e) => ({ ...e, spec: { ...e.spec, queue: undefined } as never }));
-    expect(checkBurst(es, fleetPlanOf(p2, es.map((e) => e.spec)), 'burst').map(String)).toEqual([
+    expect(errorsOf(es, p2)).toEqual([
       'tenants/fraud-training.ts: placement.burst: Forbidden: "gpu-east": the home cluster "gpu-east" declares no Kueue capacity (kueue.flavors): burst work is queued by the home cluster\'s Kueue, which MultiKueue dispatches from; ask the platform team for capacity there, or remove placement.burst',
     ]);
   });
 
-  it('names: the AdmissionCheck parameter limit, the burst LocalQueue against personal queues; no burst without a fleet', () => {
+  it('names: the AdmissionCheck parameter limit, the burst LocalQueue against personal queues', () => {
     const long = 'f'.repeat(58);
     const es = withTenant('fraud-training', (s) => ({ ...s, name: long, queue: { ...s.queue, users: { 'burst@example.com': { flavors: { cpu: { cpu: { nominal: '1' } } }, queueName: 'burst' } } } }));
-    expect(burstErrors(es)).toEqual([
+    expect(checkBurst(es, fleetPlanOf(platform, es.map((e) => e.spec)), 'burst').map(String)).toEqual([
       `tenants/fraud-training.ts: placement.burst: Too long: "${long}-burst": the tenant's burst AdmissionCheck names its MultiKueueConfig "${long}-burst", and Kueue allows at most 63 characters there (is 64); a tenant that bursts needs a name of at most 57 characters`,
       'tenants/fraud-training.ts: queue.users["burst@example.com"].queueName: Invalid value: "burst": "burst" is the tenant\'s burst LocalQueue (platform.ts fleet.multiKueue.localQueue); choose another queueName',
-    ]);
-    const single: FleetPlan = { fleet: false, clusters: [], homeOf: new Map() };
-    expect(checkBurst(entries, single, 'burst').map(String)).toEqual([
-      'tenants/fraud-training.ts: placement.burst: Forbidden: {...}: bursting sends work to other clusters of a fleet, and platform.ts declares none (fleet.clusters); remove placement.burst, or declare the fleet',
     ]);
   });
 
@@ -289,17 +286,36 @@ describe('burst checks', () => {
     const west = plan.clusters.find((c) => c.name === 'gpu-west')!;
     expect(checkQueueSet(entriesOn(plan, 'gpu-west', entries), west.platform, burstQueueSet('gpu-west', entries, plan)).map(String)).toEqual([]);
     const es = withTenant('fraud-training', fraudBurst({ flavors: { cpu: { cpu: { nominal: '16' }, memory: { nominal: '64Gi' } }, 'a100-80gb': { 'nvidia.com/gpu': { nominal: 48 } } } }));
-    const plan2 = fleetPlanOf(platform, es.map((e) => e.spec));
-    const west2 = plan2.clusters.find((c) => c.name === 'gpu-west')!;
-    expect(checkQueueSet(entriesOn(plan2, 'gpu-west', es), west2.platform, burstQueueSet('gpu-west', es, plan2)).map(String)).toEqual([
+    expect(errorsOf(es)).toEqual([
       'platform.ts: kueue.flavors["a100-80gb"].resources["nvidia.com/gpu"]: Invalid value: "64": the tenants\' guaranteed (nominal) nvidia.com/gpu on flavor "a100-80gb" adds up to 72 with the burst guests\' quota, more than its capacity 64; biggest: fraud-training 48 (burst guest from gpu-east, tenants/fraud-training.ts), vision 24 (tenants/vision.ts); lower a tenant\'s queue nominal or a guest\'s placement.burst.flavors, add capacity, or allow overcommit (kueue.allowOvercommit: true)',
     ]);
     // A user queue named "burst" takes the burst ClusterQueue's name on the home cluster.
     const es3 = withTenant('fraud-training', (s) => ({ ...s, quota: undefined, contributors: [{ user: 'alice@example.com', role: 'editor' }], queue: { ...s.queue, users: { 'alice@example.com': { flavors: { cpu: { cpu: { nominal: '1' } } }, queueName: 'burst' } } } }));
-    const plan3 = fleetPlanOf(platform, es3.map((e) => e.spec));
-    const east3 = plan3.clusters.find((c) => c.name === 'gpu-east')!;
-    expect(checkQueueSet(entriesOn(plan3, 'gpu-east', es3), east3.platform, burstQueueSet('gpu-east', es3, plan3)).map(String)).toEqual([
+    expect(errorsOf(es3)).toEqual([
+      'tenants/fraud-training.ts: queue.users["alice@example.com"].queueName: Invalid value: "burst": "burst" is the tenant\'s burst LocalQueue (platform.ts fleet.multiKueue.localQueue); choose another queueName',
       'tenants/fraud-training.ts: placement.burst: Duplicate value: "fraud-training-burst": the burst ClusterQueue of tenant "fraud-training" would be named "fraud-training-burst", which is already the ClusterQueue of user "alice@example.com" of tenant "fraud-training"; Cohort and ClusterQueue names are cluster-wide: rename the user\'s queue (queueName) or the other tenant',
     ]);
+  });
+});
+
+describe('end to end: synth of the fleet fixture', () => {
+  it('the burst objects land under each cluster\'s folder, schema-valid, and a re-synth is byte-identical', () => {
+    const r = synthesize(entries, platform);
+    const files = [...r.files.keys()];
+    for (const f of [
+      'clusters/gpu-east/tenants/fraud-training/LocalQueue.burst.yaml',
+      'clusters/gpu-east/cluster/ClusterQueue.fraud-training-burst.yaml',
+      'clusters/gpu-east/cluster/AdmissionCheck.fraud-training-burst.yaml',
+      'clusters/gpu-east/cluster/MultiKueueConfig.fraud-training-burst.yaml',
+      'clusters/gpu-east/cluster/MultiKueueCluster.gpu-west.yaml',
+      'clusters/gpu-east/cluster/ExternalSecret.kubeflow-tenants-multikueue-gpu-west.yaml',
+      'clusters/gpu-west/tenants/fraud-training/Profile.fraud-training.yaml',
+      'clusters/gpu-west/tenants/fraud-training/LocalQueue.burst.yaml',
+      'clusters/gpu-west/cluster/ClusterQueue.fraud-training-burst.yaml',
+    ]) expect(files).toContain(f);
+    expect(files.filter((f) => f.startsWith('clusters/pci-eu/') && /burst|MultiKueue/.test(f))).toEqual([]);
+    const manifests = new Map([...r.files].filter(([f]) => !/^clusters\/[^/]+\/platform\//.test(f)));
+    expect(manifestsOf(manifests).flatMap(({ file, manifest }) => validateManifest(manifest).map((e) => `${file}: ${e}`))).toEqual([]);
+    expect([...synthesize(entries, platform).files]).toEqual([...r.files]);
   });
 });

@@ -63,7 +63,9 @@ export const QUEUE_USER_ANNOTATIONS = {
 /**
  * Set on the Profile of a burst guest (docs/fleet.md "Bursting with MultiKueue"): the tenant's
  * namespace on a worker cluster, where only its burst work runs; the value is its home cluster.
- * Same prefix as the decommissioning annotation (lib/model/decommission.ts).
+ * Same prefix as the decommissioning annotation (lib/model/decommission.ts). The deployed-state
+ * reader (lib/deployed.ts) tells guests from homes by it: a guest holds no volumes (its quota
+ * allows no PVCs), so the removal guard does not apply to it.
  */
 export const BURST_GUEST_ANNOTATION = 'kubeflow-tenants/burst-guest-of';
 /** The controller name of Kueue's MultiKueue admission check (fixed by Kueue). */

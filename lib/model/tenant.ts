@@ -191,6 +191,12 @@ export interface OrgModel {
   readonly audit: AuditModel;
   /** The Kueue objects; undefined when the platform declares no capacity (lib/model/kueue.ts). */
   readonly kueue?: KueueModel;
+  /**
+   * In a fleet, this cluster's MultiKueue facts (lib/model/fleet.ts `fleetPlan`): tenants bursting
+   * here, tenants of this cluster bursting elsewhere. Stored as given; the MultiKueue model reads it.
+   * @default undefined (one cluster, or a cluster model built without the plan)
+   */
+  readonly burst?: ClusterBurst;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -364,5 +370,5 @@ export function orgModel(specs: readonly TenantSpec[], platform: PlatformSetting
   });
   // Kueue kinds join the whitelists only where Kueue is used: repositories without it stay unchanged.
   const namespacedKinds = kueue ? [...TENANT_NAMESPACED_KINDS, ...KUEUE_NAMESPACED_KINDS].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)) : TENANT_NAMESPACED_KINDS;
-  return { platform, tenants, names: tenants.map((t) => t.name), namespacedKinds, audit: auditModel(specs, platform, groups), ...(kueue ? { kueue } : {}) };
+  return { platform, tenants, names: tenants.map((t) => t.name), namespacedKinds, audit: auditModel(specs, platform, groups), ...(kueue ? { kueue } : {}), ...(burst ? { burst } : {}) };
 }

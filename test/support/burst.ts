@@ -1,29 +1,17 @@
 /**
  * The fleet fixture's per-cluster inputs, resolved by hand for the MultiKueue tests (docs/fleet.md):
- * each cluster's platform (its `platform` sections merged over the fleet's, section by section),
- * the tenants homed on it, and its `ClusterBurst`, built from the tenants' `placement` the way the
- * fleet plan does. The tests exercise the burst seam (`orgModel(..., burst)`, lib/burst.ts) on it
+ * each cluster's platform (lib/platform.ts `clusterPlatform`), the tenants homed on it, and its
+ * `ClusterBurst`, built by hand from the tenants' `placement` (test/multikueue.test.ts compares it
+ * with lib/model/fleet.ts `fleetPlan`). The tests exercise the burst seam (`orgModel(..., burst)`, lib/burst.ts) on it
  * without the fleet pipeline.
  */
-import type { ClusterSpec, PlatformSettings } from '../../lib/declarations/platform';
-import { CLUSTER_OVERRIDABLE } from '../../lib/declarations/platform';
+import type { PlatformSettings } from '../../lib/declarations/platform';
+import { clusterPlatform } from '../../lib/platform';
 import type { TenantSpec } from '../../lib/declarations/tenant';
 import type { BurstGuest, BurstSource, ClusterBurst, ClusterPlan, FleetPlan } from '../../lib/model/fleet';
 import type { TenantEntry } from '../../lib/validation';
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** A cluster's settings: each overridable section of `cluster.platform` merged over the fleet's. */
-export function clusterPlatform(platform: PlatformSettings, cluster: ClusterSpec): PlatformSettings {
-  const merged: Record<string, unknown> = { ...platform };
-  const over = (cluster.platform ?? {}) as Record<string, unknown>;
-  for (const k of CLUSTER_OVERRIDABLE) {
-    const v = over[k];
-    if (v === undefined) continue;
-    merged[k] = Array.isArray(v) ? v : { ...(platform[k] as object), ...(v as object) };
-  }
-  return merged as unknown as PlatformSettings;
-}
 
 /** Home cluster of a tenant: `placement.cluster`, the tier rule, the default. */
 export function homeOf(spec: TenantSpec, platform: PlatformSettings): string {
