@@ -5,7 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { diffTrees } from '../lib/diff';
+import { synthesize } from '../lib/synth';
 import { deployedBundles, readDeployed } from '../lib/deployed';
 import { fleetPlan, migratingAwayCopy } from '../lib/model/fleet';
 import { BURST_GUEST_ANNOTATION } from '../lib/model/names';
@@ -15,6 +18,7 @@ import { validateTenants } from '../lib/tenant';
 import type { TenantSpec } from '../lib/tenant';
 import { FIXTURES, fixtureInputs, fixtureRepo, git, removeRepo, runScript, synthAndCommit, synthFixture } from './fixture-repo';
 import { entry, platformErrors, validSpec } from './support/fixtures';
+import { manifestsOf, validateManifest } from './support/schemas';
 
 const repos: string[] = [];
 afterAll(() => {
@@ -75,6 +79,25 @@ describe('platform.ts fleet: every error, at its path', () => {
         'platform.ts: fleet.placement.default: Not found: "west": no cluster of that name in fleet.clusters (clusters: east, pci); name a declared cluster',
       ],
     ],
+    [
+      'a server that is no URL, no region, an empty tier list, both Argo CD destinations, an empty MultiKueue path',
+      { fleet: { clusters: [{ ...east, region: '', complianceTiers: [], destination: { server: 'east' } }], argocd: { server: 'https://a', name: 'b' }, multiKueue: { vaultPath: '' } } },
+      [
+        'platform.ts: fleet.clusters[0].destination.server: Invalid value: "east": the API server URL as registered in Argo CD, e.g. "https://gpu-east.k8s.example.com"',
+        'platform.ts: fleet.clusters[0].region: Required value: the cluster\'s region, e.g. "us-east-1" (shown in the capacity report)',
+        'platform.ts: fleet.clusters[0].complianceTiers: Invalid value: []: a non-empty list of tiers this cluster may host (of labels.complianceTiers: public, internal, confidential, pci), or leave it out for every tier',
+        'platform.ts: fleet.argocd: Invalid value: {"server":"https://a","name":"b"}: give exactly one of "server" (the API server URL registered in Argo CD) and "name" (its cluster name in Argo CD); has both',
+        'platform.ts: fleet.multiKueue.vaultPath: Required value: a non-empty string (docs/fleet.md "Bursting with MultiKueue")',
+      ],
+    ],
+    [
+      'a cluster or its platform that is no object',
+      { fleet: { clusters: [{ ...east, platform: 'x' as never }, 'y' as never] } },
+      [
+        'platform.ts: fleet.clusters[0].platform: Invalid value: "x": an object of the settings this cluster sets differently: audit, gpu, groups, guards, identity, istio, kueue, network, podSecurity, profileController, vault',
+        'platform.ts: fleet.clusters[1]: Invalid value: "y": a cluster: { name, destination, region, complianceTiers?, platform? }',
+      ],
+    ],
   ];
   it.each(cases)('%s', (_name, input, expected) => {
     expect(platformErrors(input)).toEqual(expected);
@@ -91,15 +114,15 @@ describe('clusterPlatform: a cluster\'s settings merged over the fleet\'s', () =
     const p = definePlatform({
       identity: { header: 'x-user' },
       kueue: { flavors: { cpu: { resources: { cpu: '8', memory: '8Gi' } } }, teams: { a: {} } },
-      fleet: { clusters: [{ ...east, platform: { identity: { prefix: 'oidc:' }, audit: { loki: { url: 'http://loki-east:3100' } }, kueue: { flavors: { big: { resources: { cpu: '64', memory: '64Gi' } } } } } }] },
+      fleet: { clusters: [{ ...east, platform: { identity: { prefix: 'oidc:' }, audit: { loki: { endpoint: 'http://loki-east:3100' } }, kueue: { flavors: { big: { resources: { cpu: '64', memory: '64Gi' } } } } } }] },
     });
     const c = clusterPlatform(p, p.fleet.clusters[0]!);
     expect(c.identity).toEqual({ ...p.identity, prefix: 'oidc:' });
-    expect(c.audit.loki).toEqual({ ...p.audit.loki, url: 'http://loki-east:3100' });
+    expect(c.audit.loki).toEqual({ ...p.audit.loki, endpoint: 'http://loki-east:3100' });
     expect(Object.keys(c.kueue.flavors)).toEqual(['big']);
     expect(c.kueue.teams).toEqual({ a: {} });
     expect(c.gitops).toBe(p.gitops);
-    expect(clusterPlatform(p, { ...east })).toEqual(p);
+    expect(clusterPlatform(p, {})).toEqual(p);
   });
 });
 
@@ -132,8 +155,15 @@ describe('tenant placement: every error, with its message', () => {
         'tenants/fraud.ts: placement.burst.clusters[2]: Forbidden: "east": cluster "east" does not host compliance tier "pci" and burst work runs there in the tenant\'s namespace with its credentials; burst only to clusters that host it (clusters that do: pci)',
         'tenants/fraud.ts: placement.burst.clusters[3]: Duplicate value: "east": already listed at placement.burst.clusters[2]; list each worker once',
         'tenants/fraud.ts: placement.burst.flavors: Invalid value: {}: the quota of burst work in flight per flavor and resource, e.g. { "a100-80gb": { "nvidia.com/gpu": { nominal: 8 } } }',
-        // lib/burst.ts checkBurst (docs/fleet.md "Bursting with MultiKueue"): this platform declares no Kueue capacity.
-        'tenants/fraud.ts: placement.burst: Forbidden: "pci": the home cluster "pci" declares no Kueue capacity (kueue.flavors): burst work is queued by the home cluster\'s Kueue, which MultiKueue dispatches from; ask the platform team for capacity there, or remove placement.burst',
+      ],
+    ],
+    ['burst that is no object', { placement: { burst: 'east' } }, ['tenants/fraud.ts: placement.burst: Invalid value: "east": an object: { clusters: ["<worker>"], flavors: { <flavor>: { <resource>: { nominal } } } }']],
+    [
+      'burst without clusters or flavors',
+      { labels: internal, placement: { cluster: 'east', burst: { clusters: [], flavors: 'x' } } },
+      [
+        'tenants/fraud.ts: placement.burst.clusters: Invalid value: []: a non-empty list of worker clusters (of east, pci, not the home cluster)',
+        'tenants/fraud.ts: placement.burst.flavors: Invalid value: "x": the quota of burst work in flight per flavor and resource, e.g. { "a100-80gb": { "nvidia.com/gpu": { nominal: 8 } } }',
       ],
     ],
     ['migratingFrom an unknown cluster', { labels: internal, placement: { cluster: 'east', migratingFrom: 'old' } }, ['tenants/fraud.ts: placement.migratingFrom: Not found: "old": no cluster of that name in platform.ts fleet.clusters; clusters: east, pci']],
@@ -219,7 +249,7 @@ describe('synth of a fleet', () => {
     expect(JSON.parse(result.files.get('clusters/pci-eu/platform/kueue/capacity.json')!)).toEqual(result.clusters![2]!.capacity);
   });
 
-  it("capacity is checked per cluster with that cluster's capacity", async () => {
+  it("capacity is checked per cluster with that cluster's capacity", () => {
     const repo = fixtureRepo('fleet');
     repos.push(repo);
     // vision's 24 A100s fit gpu-west's 64 but not gpu-east's 32 once fraud-training's and nlp-research's are counted.
@@ -279,9 +309,23 @@ describe('deployed state over the fleet layout', () => {
       'tenants/vision.ts: placement.cluster: Forbidden: "gpu-east": tenant "vision" is deployed on cluster "gpu-west" (dist/clusters/gpu-west/tenants/vision/) and is now placed on "gpu-east": moving a tenant is removing it from "gpu-west", whose namespace, volumes and data stay behind; to move it, add placement: { migratingFrom: "gpu-west" }',
     );
 
+    // The diff of the refused move: blocking, the synth error reported with the report.
+    const refusedDiff = runScript(repo, 'scripts/diff.ts');
+    expect(refusedDiff.code).toBe(1);
+
     // Step 1: migratingFrom. gpu-west keeps a decommissioned copy, gpu-east gets the bundle.
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("placement: { cluster: 'gpu-east' }", "placement: { cluster: 'gpu-east', migratingFrom: 'gpu-west' }"));
+    const diff = runScript(repo, 'scripts/diff.ts');
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout).toContain('TENANT MOVES CLUSTER');
+    expect(diff.stdout).toContain('home gpu-west → gpu-east: on gpu-west stay behind, decommissioned (access revoked): the Profile, namespace "vision" and everything in it');
+    expect(diff.stdout).toMatch(/tenant decommissioned +vision@gpu-west: all access/);
+    expect(diff.stdout).toMatch(/tenant added +vision@gpu-east: owner vision-lead@example\.com/);
+    // Capacity per cluster: gpu-west frees vision's 24 A100s, gpu-east guarantees 4 more.
+    expect(diff.stdout).toContain('gpu-west: a100-80gb nvidia.com/gpu: this PR releases 24 GPU (tenant vision -24 GPU)');
+    expect(diff.stdout).toContain('gpu-east: a100-80gb nvidia.com/gpu: this PR takes 4 more GPU (tenant vision +4 GPU)');
     synthAndCommit(repo, 'move vision, step 1');
+    expect(runScript(repo, 'scripts/check.ts').code).toBe(0);
     const copy = fs.readFileSync(path.join(repo, 'dist/clusters/gpu-west/tenants/vision/Profile.vision.yaml'), 'utf8');
     expect(copy).toContain(`${DECOMMISSIONED_ANNOTATION}: "true"`);
     expect(fs.existsSync(path.join(repo, 'dist/clusters/gpu-east/tenants/vision/Profile.vision.yaml'))).toBe(true);
@@ -325,4 +369,140 @@ describe('deployed state over the fleet layout', () => {
     expect(moved.stderr).toContain('tenant "payments-pci" is deployed on cluster "gpu-east"');
     expect(moved.stderr).not.toContain('"fraud-training" is deployed');
   }, 180_000);
+});
+
+describe('diff flags of a fleet', () => {
+  const profile = (name: string, annotations: Record<string, string> = {}) =>
+    `apiVersion: kubeflow.org/v1\nkind: Profile\nmetadata:\n  name: ${name}\n${Object.keys(annotations).length ? `  annotations:\n${Object.entries(annotations).map(([k, v]) => `    ${k}: "${v}"\n`).join('')}` : ''}spec:\n  owner:\n    kind: User\n    name: lead@example.com\n`;
+  it('a tenant starting and stopping to burst to a cluster (its guest bundle)', () => {
+    const base = new Map([
+      ['clusters/a/tenants/t/Profile.t.yaml', profile('t')],
+      ['clusters/c/tenants/t/Profile.t.yaml', profile('t', { [BURST_GUEST_ANNOTATION]: 'a' })],
+    ]);
+    const head = new Map([
+      ['clusters/a/tenants/t/Profile.t.yaml', profile('t')],
+      ['clusters/b/tenants/t/Profile.t.yaml', profile('t', { [BURST_GUEST_ANNOTATION]: 'a' })],
+    ]);
+    const flags = diffTrees(base, head).flags.filter((f) => f.kind === 'burst-changed' || f.kind === 'tenant-moves-cluster');
+    expect(flags.map((f) => `${f.kind} ${f.group}: ${f.message}`)).toEqual([
+      'burst-changed t: starts bursting to b: work submitted to its burst queue runs on b in a guest namespace "t" with the tenant\'s credentials (whoever may submit there runs code with them on b); volumes do not follow, and the work counts against b\'s capacity',
+      'burst-changed t: stops bursting to c: its guest namespace there is removed with any burst work still in it',
+    ]);
+  });
+
+  it('a move without a decommissioned copy says nothing is kept', () => {
+    const flags = diffTrees(new Map([['clusters/a/tenants/t/Profile.t.yaml', profile('t')]]), new Map([['clusters/b/tenants/t/Profile.t.yaml', profile('t')]])).flags;
+    expect(flags.find((f) => f.kind === 'tenant-moves-cluster')?.message).toMatch(/^home a → b: on a nothing is kept: its namespace, volumes and data would be deleted\./);
+    expect(flags.find((f) => f.kind === 'tenant-removed')).toMatchObject({ group: 't@a', blocking: true });
+  });
+});
+
+describe('commands on the fleet fixture', () => {
+  it('synth, check, capacity (fleet summary, --cluster), access (per cluster), can-i (the namespace\'s cluster)', () => {
+    const repo = fixtureRepo('fleet');
+    repos.push(repo);
+    const synth = runScript(repo, 'main.ts');
+    expect(synth.code, synth.stderr).toBe(0);
+    expect(fs.existsSync(path.join(repo, 'dist/clusters/pci-eu/tenants/payments-pci/Profile.payments-pci.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(repo, 'dist/tenants'))).toBe(false);
+    expect(runScript(repo, 'scripts/check.ts').code).toBe(0);
+    fs.rmSync(path.join(repo, 'dist/clusters/gpu-west/tenants/vision/LimitRange.tenant-limits.yaml'));
+    const stale = runScript(repo, 'scripts/check.ts');
+    expect(stale.code).toBe(1);
+    expect(stale.stdout + stale.stderr).toContain('clusters/gpu-west/tenants/vision/LimitRange.tenant-limits.yaml');
+
+    const cap = runScript(repo, 'scripts/capacity.ts');
+    expect(cap.code, cap.stderr).toBe(0);
+    // fraud-training's burst guest (16 A100s) is guaranteed on gpu-west too (docs/fleet.md "Bursting with MultiKueue").
+    expect(cap.stdout).toMatch(/^gpu-west +us-west-2 +a100-80gb +nvidia\.com\/gpu +64 +40 +24 +62\.5 %/m);
+    expect(cap.stdout).toMatch(/^pci-eu +eu-west-1 +cpu +cpu +64 +16 +48 +25 %/m);
+    expect(cap.stdout).toContain('== cluster gpu-east (us-east-1) ==');
+    const one = runScript(repo, 'scripts/capacity.ts', '--cluster', 'pci-eu', '--format', 'json');
+    expect(JSON.parse(one.stdout)).toEqual(JSON.parse(fs.readFileSync(path.join(repo, 'dist/clusters/pci-eu/platform/kueue/capacity.json'), 'utf8')));
+    const fleetJson = runScript(repo, 'scripts/capacity.ts', '--format', 'json');
+    expect(JSON.parse(fleetJson.stdout)).toEqual(JSON.parse(fs.readFileSync(path.join(repo, 'dist/platform/fleet/capacity.json'), 'utf8')));
+    const bad = runScript(repo, 'scripts/capacity.ts', '--cluster', 'nope');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--cluster: Not found: "nope": no cluster of that name in platform.ts fleet.clusters; clusters: gpu-east, gpu-west, pci-eu');
+
+    const access = runScript(repo, 'scripts/access.ts', '--json');
+    expect(access.code, access.stderr).toBe(0);
+    const report = JSON.parse(access.stdout) as { clusters: { name: string; namespaces: { namespace: string }[] }[] };
+    expect(report.clusters.map((c) => [c.name, c.namespaces.map((n) => n.namespace)])).toEqual([
+      ['gpu-east', ['fraud-training', 'nlp-research']],
+      // fraud-training's burst guest on gpu-west: its owner has access there (docs/fleet.md "Bursting with MultiKueue").
+      ['gpu-west', ['fraud-training', 'vision']],
+      ['pci-eu', ['payments-pci']],
+    ]);
+
+    expect(runScript(repo, 'scripts/can-i.ts', 'get', 'pods', '-n', 'vision', '--as', 'carol@example.com').stdout.trim()).toBe('yes');
+    // carol is vision's contributor on gpu-west; on gpu-east there is no namespace vision of hers.
+    expect(runScript(repo, 'scripts/can-i.ts', 'get', 'pods', '-n', 'vision', '--as', 'carol@example.com', '--cluster', 'gpu-east').stdout.trim()).toBe('no');
+    const unknown = runScript(repo, 'scripts/can-i.ts', 'get', 'pods', '-n', 'kube-system', '--as', 'carol@example.com');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('namespace "kube-system" is no tenant\'s home, so its cluster is unknown; pass --cluster <name> (clusters: gpu-east, gpu-west, pci-eu)');
+
+    // The removal guard names the tenant's folder in the fleet layout.
+    expect(runScript(repo, 'main.ts').code).toBe(0);
+    fs.rmSync(path.join(repo, 'tenants/vision.ts'));
+    const removed = runScript(repo, 'main.ts');
+    expect(removed.code).toBe(1);
+    expect(removed.stderr).toContain('tenants/vision.ts: (file): Required value: tenant "vision" is deployed (dist/clusters/gpu-west/tenants/vision/ exists) but no tenant file declares it any more');
+  }, 180_000);
+});
+
+describe('schema validation of a fleet', () => {
+  it("every object of every cluster of the fleet fixture is valid", async () => {
+    const { platform, entries } = await fixtureInputs('fleet');
+    const result = synthesize(entries, platform);
+    const manifests = manifestsOf(result.files);
+    expect(manifests.length).toBe(result.objects.length);
+    expect(manifests.length).toBeGreaterThan(50);
+    expect(manifests.flatMap(({ file, manifest }) => validateManifest(manifest).map((e) => `${file}: ${e}`))).toEqual([]);
+  });
+});
+
+describe('fleetPlan invariants (property)', () => {
+  it('every tenant has exactly one full bundle, on its home; a copy only where it migrates from; guests only on its burst workers', () => {
+    const names = ['a', 'b', 'c'];
+    // Kueue capacity everywhere: a burst needs it on its home and its workers (lib/burst.ts).
+    const p = definePlatform({ kueue: { flavors: { cpu: { resources: { cpu: '1000', memory: '4Ti' } } } }, fleet: { clusters: names.map((n) => ({ name: n, destination: { name: n }, region: 'r' })), placement: { default: 'a' } } });
+    const placement = fc.record(
+      { cluster: fc.option(fc.constantFrom(...names), { nil: undefined }), migratingFrom: fc.option(fc.constantFrom(...names), { nil: undefined }), burst: fc.option(fc.subarray(names, { minLength: 1 }), { nil: undefined }) },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.array(placement, { maxLength: 6 }), (places) => {
+        const specs = places.map((pl, i): TenantSpec => {
+          const home = pl.cluster ?? 'a';
+          // Never to the cluster it moves away from: a guest there would be a second bundle of its namespace.
+          const burst = pl.burst?.filter((c) => c !== home && c !== pl.migratingFrom);
+          return validSpec({
+            name: `t${i}`,
+            labels: internal,
+            placement: {
+              ...(pl.cluster ? { cluster: pl.cluster } : {}),
+              ...(pl.migratingFrom && pl.migratingFrom !== home ? { migratingFrom: pl.migratingFrom } : {}),
+              ...(burst && burst.length > 0 ? { burst: { clusters: burst, flavors: { cpu: { cpu: { nominal: '1' }, memory: { nominal: '1Gi' } } } } } : {}),
+            },
+          });
+        });
+        expect(validateTenants(specs.map((s) => entry(s)), p)).toEqual([]);
+        const plan = fleetPlan(specs, p);
+        for (const s of specs) {
+          const home = s.placement?.cluster ?? 'a';
+          expect(plan.homeOf.get(s.name)).toBe(home);
+          const full = plan.clusters.filter((c) => c.tenants.some((t) => t.name === s.name && t.decommissioned !== true)).map((c) => c.name);
+          expect(full).toEqual([home]);
+          const copies = plan.clusters.filter((c) => c.tenants.some((t) => t.name === s.name && t.decommissioned === true)).map((c) => c.name);
+          expect(copies).toEqual(s.placement?.migratingFrom ? [s.placement.migratingFrom] : []);
+          const guestOn = plan.clusters.filter((c) => c.burst.guests.some((g) => g.tenant.name === s.name)).map((c) => c.name);
+          expect(guestOn).toEqual([...(s.placement?.burst?.clusters ?? [])].sort());
+          const sourceOn = plan.clusters.filter((c) => c.burst.sources.some((x) => x.tenant === s.name)).map((c) => c.name);
+          expect(sourceOn).toEqual(s.placement?.burst ? [home] : []);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
