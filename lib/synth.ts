@@ -65,7 +65,7 @@ export interface ClusterResult {
   readonly dir: string;
   /** Tenants homed here, sorted (not the decommissioned copies of tenants moving away, nor burst guests). */
   readonly tenants: readonly string[];
-  /** Tenants with a bundle here: home tenants and the decommissioned copies of tenants moving away, sorted. */
+  /** Tenants with a bundle here: home tenants, the decommissioned copies of tenants moving away, and burst guests (docs/fleet.md), sorted. */
   readonly bundles: readonly string[];
   readonly capacity: CapacityReport;
 }

@@ -16,6 +16,8 @@ import { checkCredentials } from './secrets';
 import { checkCodeOwners } from './codeowners';
 import { checkTenantAudit } from './audit';
 import { checkPlacement, isFleet, resolveHome } from './fleet';
+import type { BurstFleet } from './burst';
+import { burstQueueSet, checkBurst } from './burst';
 import { clusterPlatform } from './platform';
 import { todayUtc } from './deprecations';
 import type { CheckContext, DeployedNames, FieldError, TenantCheck, TenantEntry } from './validation';
@@ -97,10 +99,18 @@ export function validateTenants(
     errors.push(...checkGuardNameList(entries, platform));
     errors.push(...checkQueueSet(entries, platform));
   } else {
+    // Bursting (docs/fleet.md "Bursting with MultiKueue"): flavors on the home and the workers;
+    // a guest's burst quota counts against its worker's capacity.
+    const fleet: BurstFleet = {
+      fleet: true,
+      clusters: homeSettings.clusters.map((c) => ({ name: c.name, spec: platform.fleet.clusters.find((x) => x.name === c.name), platform: c.platform })),
+      homeOf: new Map([...homeSettings.byEntry].map(([e, h]) => [e.spec.name, h.cluster])),
+    };
+    errors.push(...checkBurst(entries, fleet, platform.fleet.multiKueue.localQueue));
     for (const c of homeSettings.clusters) {
       const mine = entries.filter((e) => homeSettings.byEntry.get(e)?.cluster === c.name);
       errors.push(...checkGuardNameList(mine, c.platform));
-      errors.push(...checkQueueSet(mine, c.platform));
+      errors.push(...checkQueueSet(mine, c.platform, burstQueueSet(c.name, entries, fleet)));
     }
   }
   return sortErrors(errors);

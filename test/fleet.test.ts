@@ -87,7 +87,7 @@ describe('platform.ts fleet: every error, at its path', () => {
         'platform.ts: fleet.clusters[0].region: Required value: the cluster\'s region, e.g. "us-east-1" (shown in the capacity report)',
         'platform.ts: fleet.clusters[0].complianceTiers: Invalid value: []: a non-empty list of tiers this cluster may host (of labels.complianceTiers: public, internal, confidential, pci), or leave it out for every tier',
         'platform.ts: fleet.argocd: Invalid value: {"server":"https://a","name":"b"}: give exactly one of "server" (the API server URL registered in Argo CD) and "name" (its cluster name in Argo CD); has both',
-        'platform.ts: fleet.multiKueue.vaultPath: Required value: a non-empty string (docs/fleet.md "Burst")',
+        'platform.ts: fleet.multiKueue.vaultPath: Required value: a non-empty string (docs/fleet.md "Bursting with MultiKueue")',
       ],
     ],
     [
@@ -230,6 +230,8 @@ describe('synth of a fleet', () => {
     expect(files.filter((f) => /\/tenants\/[^/]+\/Profile\./.test(f))).toEqual([
       'clusters/gpu-east/tenants/fraud-training/Profile.fraud-training.yaml',
       'clusters/gpu-east/tenants/nlp-research/Profile.nlp-research.yaml',
+      // fraud-training's burst guest bundle (docs/fleet.md "Bursting with MultiKueue").
+      'clusters/gpu-west/tenants/fraud-training/Profile.fraud-training.yaml',
       'clusters/gpu-west/tenants/vision/Profile.vision.yaml',
       'clusters/pci-eu/tenants/payments-pci/Profile.payments-pci.yaml',
     ]);
@@ -296,7 +298,7 @@ describe('deployed state over the fleet layout', () => {
     synthAndCommit(repo, 'fleet');
     git(repo, 'checkout', '-q', '-b', 'move');
     const deployed = readDeployed(repo);
-    expect(deployed.bundles!.map((b) => `${b.cluster}/${b.tenant}`)).toEqual(['gpu-east/fraud-training', 'gpu-east/nlp-research', 'pci-eu/payments-pci', 'gpu-west/vision']);
+    expect(deployed.bundles!.map((b) => `${b.cluster}/${b.tenant}`)).toEqual(['gpu-east/fraud-training', 'gpu-west/fraud-training', 'gpu-east/nlp-research', 'pci-eu/payments-pci', 'gpu-west/vision']);
 
     const file = path.join(repo, 'tenants/vision.ts');
     const original = fs.readFileSync(file, 'utf8');
@@ -418,7 +420,8 @@ describe('commands on the fleet fixture', () => {
 
     const cap = runScript(repo, 'scripts/capacity.ts');
     expect(cap.code, cap.stderr).toBe(0);
-    expect(cap.stdout).toMatch(/^gpu-west +us-west-2 +a100-80gb +nvidia\.com\/gpu +- +64 +24 +40 +37\.5 %$/m);
+    // fraud-training's burst guest (16 A100s) is guaranteed on gpu-west too (docs/fleet.md "Bursting with MultiKueue").
+    expect(cap.stdout).toMatch(/^gpu-west +us-west-2 +a100-80gb +nvidia\.com\/gpu +- +64 +40 +24 +62\.5 %$/m);
     expect(cap.stdout).toMatch(/^gpu-east +us-east-1 +cpu +cpu +contended-borrowing +256 +48 +208 +18\.8 %$/m);
     expect(cap.stdout).toMatch(/^pci-eu +eu-west-1 +cpu +cpu +- +64 +16 +48 +25 %$/m);
     expect(cap.stdout).toContain('== cluster gpu-east (us-east-1) ==');
@@ -435,7 +438,8 @@ describe('commands on the fleet fixture', () => {
     const report = JSON.parse(access.stdout) as { clusters: { name: string; namespaces: { namespace: string }[] }[] };
     expect(report.clusters.map((c) => [c.name, c.namespaces.map((n) => n.namespace)])).toEqual([
       ['gpu-east', ['fraud-training', 'nlp-research']],
-      ['gpu-west', ['vision']],
+      // fraud-training's burst guest on gpu-west: its owner has access there (docs/fleet.md "Bursting with MultiKueue").
+      ['gpu-west', ['fraud-training', 'vision']],
       ['pci-eu', ['payments-pci']],
     ]);
 
@@ -469,7 +473,8 @@ describe('schema validation of a fleet', () => {
 describe('fleetPlan invariants (property)', () => {
   it('every tenant has exactly one full bundle, on its home; a copy only where it migrates from; guests only on its burst workers', () => {
     const names = ['a', 'b', 'c'];
-    const p = definePlatform({ fleet: { clusters: names.map((n) => ({ name: n, destination: { name: n }, region: 'r' })), placement: { default: 'a' } } });
+    // Kueue capacity everywhere: a burst needs it on its home and its workers (lib/burst.ts).
+    const p = definePlatform({ kueue: { flavors: { cpu: { resources: { cpu: '1000', memory: '4Ti' } } } }, fleet: { clusters: names.map((n) => ({ name: n, destination: { name: n }, region: 'r' })), placement: { default: 'a' } } });
     const placement = fc.record(
       { cluster: fc.option(fc.constantFrom(...names), { nil: undefined }), migratingFrom: fc.option(fc.constantFrom(...names), { nil: undefined }), burst: fc.option(fc.subarray(names, { minLength: 1 }), { nil: undefined }) },
       { requiredKeys: [] },
@@ -478,14 +483,15 @@ describe('fleetPlan invariants (property)', () => {
       fc.property(fc.array(placement, { maxLength: 6 }), (places) => {
         const specs = places.map((pl, i): TenantSpec => {
           const home = pl.cluster ?? 'a';
-          const burst = pl.burst?.filter((c) => c !== home);
+          // Never to the cluster it moves away from: a guest there would be a second bundle of its namespace.
+          const burst = pl.burst?.filter((c) => c !== home && c !== pl.migratingFrom);
           return validSpec({
             name: `t${i}`,
             labels: internal,
             placement: {
               ...(pl.cluster ? { cluster: pl.cluster } : {}),
               ...(pl.migratingFrom && pl.migratingFrom !== home ? { migratingFrom: pl.migratingFrom } : {}),
-              ...(burst && burst.length > 0 ? { burst: { clusters: burst, flavors: { cpu: { cpu: { nominal: '1' } } } } } : {}),
+              ...(burst && burst.length > 0 ? { burst: { clusters: burst, flavors: { cpu: { cpu: { nominal: '1' }, memory: { nominal: '1Gi' } } } } } : {}),
             },
           });
         });
