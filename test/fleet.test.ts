@@ -172,6 +172,23 @@ describe('tenant placement: every error, with its message', () => {
     expect(errorsOf(validSpec(overrides))).toEqual(expected);
   });
 
+  it('a grant of resources or a role to a tenant on another cluster is refused; a bucket-only grant is not', () => {
+    const ml = { ...validSpec({ labels: internal, placement: { cluster: 'east' }, credentials: { s3: true } }), name: 'ml-east', owner: { email: 'ml@example.com' } };
+    const spec = validSpec({
+      grants: [
+        { to: 'ml-east', resources: ['pipelines'], verbs: ['get'] },
+        { to: 'ml-east', artifactPrefixes: ['models/v3'] },
+      ],
+    });
+    const errs = validateTenants([entry(spec), { file: 'tenants/ml-east.ts', spec: ml } as never], p).map(String);
+    expect(errs).toEqual([
+      'tenants/fraud.ts: grants[0].to: Forbidden: "ml-east": tenant "ml-east" lives on cluster "east" and this tenant on "pci": the grant\'s RoleBinding here names ServiceAccounts of namespace "ml-east" on "pci", which are not its workloads; grants of resources or a role work within one cluster only (bucket-only grants, artifactPrefixes alone, work across clusters): place both tenants on one cluster or drop the grant (docs/fleet.md "What is not covered")',
+    ]);
+    // Both on one cluster: accepted.
+    const same = validSpec({ labels: internal, placement: { cluster: 'east' }, grants: [{ to: 'ml-east', resources: ['pipelines'], verbs: ['get'] }] });
+    expect(validateTenants([entry(same), { file: 'tenants/ml-east.ts', spec: ml } as never], p).map(String)).toEqual([]);
+  });
+
   it('placement without a fleet says fleet.clusters is not declared', () => {
     expect(errorsOf(validSpec({ placement: { cluster: 'pci' } }), DEFAULT_PLATFORM)).toEqual([
       'tenants/fraud.ts: placement: Invalid value: {"cluster":"pci"}: platform.ts declares no fleet (fleet.clusters is not declared), so there is one cluster and nothing to place; remove placement, or ask the platform team to declare the clusters in platform.ts fleet.clusters (docs/fleet.md)',
