@@ -1,0 +1,272 @@
+/**
+ * Argo CD delivery of a fleet, offline (issue 14 "Proven"): the ApplicationSets of `dist/argocd/`
+ * expanded over the synthesized files as Argo CD's controller would (test/support/appset-expand.ts),
+ * the generated Applications' destinations and the AppProjects' destinations compared with the
+ * placement. The FleetDelivery construct on hand-built props first.
+ */
+import { App } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import type { FleetDeliveryProps } from '../lib/constructs/fleet-delivery';
+import { CLUSTER_LABEL, FleetDelivery, fleetApplicationName, inheritsSingleCluster } from '../lib/constructs/fleet-delivery';
+import { TENANT_NAMESPACED_KINDS } from '../lib/model/catalogue';
+import { definePlatform } from '../lib/platform';
+import type { Placement } from './support/appset-expand';
+import { argoGlobMatch, checkFleetDelivery, destinationPermitted, expandApplicationSet, gitDirectories, goPathMatch, renderGoTemplate } from './support/appset-expand';
+import { validateManifest } from './support/schemas';
+
+type Json = Record<string, any>;
+
+const platform = definePlatform({ fleet: { argocd: { name: 'argocd-mgmt' } } });
+const guards = platform.guards;
+
+/** The fleet fixture's shape, by hand: gpu-east (server) homes fraud-training, which bursts to gpu-west (name). */
+function handProps(over: Partial<FleetDeliveryProps> = {}): FleetDeliveryProps {
+  return {
+    platform,
+    clusters: [
+      { name: 'gpu-east', destination: { server: 'https://gpu-east.k8s.example.com' }, bundles: ['fraud-training', 'nlp-research'], guards, kueue: { userQueues: false }, multiKueue: true },
+      { name: 'gpu-west', destination: { name: 'gpu-west' }, bundles: ['fraud-training', 'vision'], guards, kueue: { userQueues: false } },
+      { name: 'pci-eu', destination: { server: 'https://pci-eu.k8s.example.com' }, bundles: ['payments-pci'], guards: { ...guards, kyverno: false } },
+    ],
+    tenants: [
+      { name: 'fraud-training', home: 'gpu-east', workers: ['gpu-west'] },
+      { name: 'nlp-research', home: 'gpu-east' },
+      { name: 'payments-pci', home: 'pci-eu' },
+      { name: 'vision', home: 'gpu-west' },
+    ],
+    namespacedKinds: TENANT_NAMESPACED_KINDS,
+    ...over,
+  };
+}
+
+function render(props: FleetDeliveryProps): { chart: FleetDelivery; objects: Json[] } {
+  const chart = new FleetDelivery(new App({ outdir: 'cdk8s.out' }), props);
+  const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson() as Json);
+  return { chart, objects };
+}
+
+const find = (objs: Json[], kind: string, name: string): Json => {
+  const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`no ${kind} ${name}`);
+  return o;
+};
+
+/** A dist/ file set for `props`: a Profile and a RoleBinding per bundle, cluster-level objects per cluster. */
+function handFiles(props: FleetDeliveryProps, objects: Json[]): Map<string, Json[]> {
+  const files = new Map<string, Json[]>();
+  for (const o of objects) files.set(`argocd/${o.kind}.${o.metadata.name}.yaml`, [o]);
+  for (const c of props.clusters) {
+    files.set(`clusters/${c.name}/cluster/ClusterRole.kubeflow-tenants-auditor.yaml`, [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'kubeflow-tenants-auditor' } }]);
+    if (c.multiKueue) {
+      files.set(`clusters/${c.name}/cluster/MultiKueueCluster.gpu-west.yaml`, [{ apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'MultiKueueCluster', metadata: { name: 'gpu-west' } }]);
+      files.set(`clusters/${c.name}/cluster/ExternalSecret.multikueue-gpu-west.yaml`, [
+        { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'multikueue-gpu-west', namespace: 'kueue-system' } },
+      ]);
+    }
+    for (const t of c.bundles ?? []) {
+      files.set(`clusters/${c.name}/tenants/${t}/Profile.${t}.yaml`, [{ apiVersion: 'kubeflow.org/v1', kind: 'Profile', metadata: { name: t } }]);
+      files.set(`clusters/${c.name}/tenants/${t}/RoleBinding.x.yaml`, [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'x', namespace: t } }]);
+    }
+  }
+  return files;
+}
+
+function placementOf(props: FleetDeliveryProps): Placement {
+  return {
+    clusters: new Map(props.clusters.map((c) => [c.name, c.destination])),
+    argocd: props.platform.fleet.argocd,
+    argocdNamespace: props.platform.gitops.argocdNamespace,
+    tenants: new Map(props.tenants.map((t) => [t.name, { home: t.home, workers: t.workers ?? [], ...(t.migratingFrom ? { migratingFrom: t.migratingFrom } : {}) }])),
+  };
+}
+
+describe('the Argo CD emulation', () => {
+  it("matches directories like Go's path.Match: * stops at /", () => {
+    expect(goPathMatch('dist/clusters/a/tenants/*', 'dist/clusters/a/tenants/x')).toBe(true);
+    expect(goPathMatch('dist/clusters/a/tenants/*', 'dist/clusters/a/tenants/x/y')).toBe(false);
+    expect(goPathMatch('dist/clusters/a/tenants/*', 'dist/clusters/ab/tenants/x')).toBe(false);
+    expect(goPathMatch('dist/clusters/?/t', 'dist/clusters/a/t')).toBe(true);
+    expect(gitDirectories(['dist/a/b/f.yaml', 'dist/.hidden/x/f', 'dist/c.yaml'])).toEqual(['dist', 'dist/a', 'dist/a/b']);
+  });
+
+  it('renders field chains and fails on a missing key with missingkey=error (Go prints <no value> otherwise)', () => {
+    const params = { path: { path: 'dist/x', basename: 'x' } };
+    expect(renderGoTemplate('tenant-{{.path.basename}}.{{ .path.path }}', params, ['missingkey=error'])).toBe('tenant-x.dist/x');
+    expect(() => renderGoTemplate('{{.path.basenam}}', params, ['missingkey=error'])).toThrow('map has no entry for key "basenam"');
+    expect(renderGoTemplate('{{.path.basenam}}', params, [])).toBe('<no value>');
+    expect(() => renderGoTemplate('{{ .path.basename | upper }}', params, [])).toThrow('not a field chain');
+  });
+
+  it("matches project destinations like Argo CD: server or name, namespace glob, ! denies", () => {
+    const project = { spec: { destinations: [{ name: 'w', namespace: 'team-*' }, { server: 'https://e', namespace: 'a' }] } };
+    expect(destinationPermitted(project, { name: 'w', namespace: 'team-1' })).toBe(true);
+    expect(destinationPermitted(project, { server: 'https://w', namespace: 'team-1' })).toBe(false);
+    expect(destinationPermitted(project, { server: 'https://e', namespace: 'a' })).toBe(true);
+    expect(destinationPermitted(project, { server: 'https://e', namespace: 'b' })).toBe(false);
+    expect(destinationPermitted({ spec: { destinations: [{ server: '*', namespace: '*' }, { server: '*', namespace: '!kube-system' }] } }, { server: 'x', namespace: 'kube-system' })).toBe(false);
+    expect(argoGlobMatch('a*', 'a/b.c', false)).toBe(true);
+  });
+});
+
+describe('FleetDelivery (hand-built fleet)', () => {
+  it('emits the bootstrap Application and platform project, and per cluster an Application and an ApplicationSet', () => {
+    const { objects } = render(handProps());
+    expect(objects.map((o) => `${o.kind}.${o.metadata.name}`).sort()).toEqual([
+      'AppProject.kubeflow-tenants',
+      'AppProject.tenant-fraud-training',
+      'AppProject.tenant-nlp-research',
+      'AppProject.tenant-payments-pci',
+      'AppProject.tenant-vision',
+      'Application.kubeflow-tenants',
+      'Application.kubeflow-tenants-gpu-east',
+      'Application.kubeflow-tenants-gpu-west',
+      'Application.kubeflow-tenants-pci-eu',
+      'ApplicationSet.kubeflow-tenants-gpu-east',
+      'ApplicationSet.kubeflow-tenants-gpu-west',
+      'ApplicationSet.kubeflow-tenants-pci-eu',
+    ]);
+    const boot = find(objects, 'Application', 'kubeflow-tenants');
+    expect(boot.spec.source.path).toBe('dist/argocd');
+    expect(boot.spec.destination).toEqual({ name: 'argocd-mgmt', namespace: 'argocd' });
+    const west = find(objects, 'Application', 'kubeflow-tenants-gpu-west');
+    expect(west.spec.source.path).toBe('dist/clusters/gpu-west/cluster');
+    expect(west.spec.destination).toEqual({ name: 'gpu-west', namespace: 'kueue-system' });
+    expect(west.metadata.labels[CLUSTER_LABEL]).toBe('gpu-west');
+    const appset = find(objects, 'ApplicationSet', 'kubeflow-tenants-gpu-west');
+    expect(appset.spec.generators[0].git.directories).toEqual([{ path: 'dist/clusters/gpu-west/tenants/*' }]);
+    expect(appset.spec.template.spec.destination).toEqual({ name: 'gpu-west', namespace: '{{.path.basename}}' });
+    expect(appset.spec.template.metadata.name).toBe('tenant-{{.path.basename}}.gpu-west');
+  });
+
+  it('keeps the single-cluster semantics: create-update, no cascading deletion, ignoreDifferences, waves, sync options', () => {
+    const { objects } = render(handProps());
+    const single = find(objects, 'ApplicationSet', 'kubeflow-tenants-gpu-east').spec;
+    expect(single.syncPolicy).toEqual({ applicationsSync: 'create-update', preserveResourcesOnDeletion: true });
+    expect(single.goTemplateOptions).toEqual(['missingkey=error']);
+    expect(single.template.spec.ignoreDifferences).toEqual([{ group: 'kubeflow.org', kind: 'Profile', jsonPointers: ['/spec/plugins'] }]);
+    expect(single.template.spec.syncPolicy.syncOptions).toEqual(['FailOnSharedResource=true', 'PruneLast=true', 'RespectIgnoreDifferences=true', 'ServerSideApply=true']);
+    for (const p of objects.filter((o) => o.kind === 'AppProject')) expect(p.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
+  });
+
+  it("confines a tenant's project to namespace <t> on its home and burst workers, with today's whitelists", () => {
+    const { objects } = render(handProps());
+    const fraud = find(objects, 'AppProject', 'tenant-fraud-training').spec;
+    expect(fraud.destinations).toEqual([
+      { server: 'https://gpu-east.k8s.example.com', namespace: 'fraud-training' },
+      { name: 'gpu-west', namespace: 'fraud-training' },
+    ]);
+    expect(fraud.clusterResourceWhitelist).toEqual([
+      { group: '', kind: 'Namespace', name: 'fraud-training' },
+      { group: 'kubeflow.org', kind: 'Profile', name: 'fraud-training' },
+    ]);
+    expect(fraud.namespaceResourceWhitelist).toEqual(TENANT_NAMESPACED_KINDS.map((k) => ({ group: k.group, kind: k.kind })));
+    expect(fraud.description).toContain('gpu-east (home), gpu-west (burst worker)');
+    expect(find(objects, 'AppProject', 'tenant-vision').spec.destinations).toEqual([{ name: 'gpu-west', namespace: 'vision' }]);
+  });
+
+  it('admits a migrating tenant on the cluster it leaves too (its decommissioned copy is still synced there)', () => {
+    const props = handProps();
+    const moved = handProps({
+      clusters: props.clusters.map((c) => (c.name === 'gpu-west' ? { ...c, bundles: [...c.bundles!, 'nlp-research'] } : c)),
+      tenants: props.tenants.map((t) => (t.name === 'nlp-research' ? { ...t, home: 'gpu-west', migratingFrom: 'gpu-east' } : t)),
+    });
+    const { objects, chart } = render(moved);
+    expect(find(objects, 'AppProject', 'tenant-nlp-research').spec.destinations).toEqual([
+      { server: 'https://gpu-east.k8s.example.com', namespace: 'nlp-research' },
+      { name: 'gpu-west', namespace: 'nlp-research' },
+    ]);
+    // The copy left on gpu-east keeps its Application name: Argo CD's tracking of its objects holds.
+    expect(chart.applicationNames.get('clusters/gpu-east/tenants/nlp-research')).toBe('tenant-nlp-research.gpu-east');
+    expect(checkFleetDelivery(objects, handFiles(moved, objects), placementOf(moved))).toEqual([]);
+  });
+
+  it('the platform project admits every cluster and the union of their cluster-level kinds, MultiKueue only with a manager', () => {
+    const { objects } = render(handProps());
+    const spec = find(objects, 'AppProject', 'kubeflow-tenants').spec;
+    expect(spec.destinations).toEqual([
+      { name: 'argocd-mgmt', namespace: 'argocd' },
+      { server: 'https://gpu-east.k8s.example.com', namespace: 'kueue-system' },
+      { name: 'gpu-west', namespace: 'kueue-system' },
+      { server: 'https://pci-eu.k8s.example.com', namespace: 'kueue-system' },
+    ]);
+    const kinds = spec.clusterResourceWhitelist.map((e: Json) => `${e.group}/${e.kind}${e.name ? `/${e.name}` : ''}`);
+    expect(kinds).toEqual([...kinds].sort());
+    for (const k of ['kueue.x-k8s.io/AdmissionCheck', 'kueue.x-k8s.io/MultiKueueCluster', 'kueue.x-k8s.io/MultiKueueConfig', 'policies.kyverno.io/ValidatingPolicy', 'kueue.x-k8s.io/ClusterQueue']) expect(kinds).toContain(k);
+    expect(spec.namespaceResourceWhitelist).toContainEqual({ group: 'external-secrets.io', kind: 'ExternalSecret' });
+    const noBurst = render(handProps({ clusters: handProps().clusters.map((c) => ({ ...c, multiKueue: false })) })).objects;
+    const plain = find(noBurst, 'AppProject', 'kubeflow-tenants').spec;
+    expect(plain.clusterResourceWhitelist.map((e: Json) => e.kind)).not.toContain('MultiKueueCluster');
+    expect(plain.namespaceResourceWhitelist.map((e: Json) => e.kind)).toEqual(['AppProject', 'Application', 'ApplicationSet']);
+  });
+
+  it("names Applications per (tenant, cluster); the cluster inheriting the single-cluster deployment keeps tenant-<t>", () => {
+    expect(fleetApplicationName('a', 'gpu-west', false)).toBe('tenant-a.gpu-west');
+    expect(fleetApplicationName('a', 'gpu-west', true)).toBe('tenant-a');
+    expect(inheritsSingleCluster({ server: 'https://kubernetes.default.svc' }, platform.gitops)).toBe(true);
+    expect(inheritsSingleCluster({ name: 'in-cluster' }, platform.gitops)).toBe(true);
+    expect(inheritsSingleCluster({ name: 'gpu-west' }, platform.gitops)).toBe(false);
+    const props = handProps();
+    const inherited = handProps({ clusters: props.clusters.map((c) => (c.name === 'gpu-east' ? { ...c, destination: { server: 'https://kubernetes.default.svc' } } : c)) });
+    const { chart, objects } = render(inherited);
+    expect(find(objects, 'ApplicationSet', 'kubeflow-tenants-gpu-east').spec.template.metadata.name).toBe('tenant-{{.path.basename}}');
+    expect(chart.applicationNames.get('clusters/gpu-east/tenants/fraud-training')).toBe('tenant-fraud-training');
+    expect(chart.applicationNames.get('clusters/gpu-west/tenants/fraud-training')).toBe('tenant-fraud-training.gpu-west');
+    expect(checkFleetDelivery(objects, handFiles(inherited, objects), placementOf(inherited))).toEqual([]);
+  });
+
+  it('refuses bundles that do not match the placement', () => {
+    const props = handProps();
+    expect(() => render(handProps({ clusters: props.clusters.map((c) => (c.name === 'pci-eu' ? { ...c, bundles: ['payments-pci', 'vision'] } : c)) }))).toThrow(
+      'tenant vision: placed on [gpu-west] but bundled on [gpu-west,pci-eu]',
+    );
+    expect(() => render(handProps({ tenants: props.tenants.filter((t) => t.name !== 'vision') }))).toThrow('bundle vision belongs to no tenant');
+    expect(() => render(handProps({ tenants: [...props.tenants.filter((t) => t.name !== 'vision'), { name: 'vision', home: 'nowhere' }] }))).toThrow('tenant vision: no cluster nowhere');
+  });
+
+  it('every object is valid against the vendored Argo CD CRDs', () => {
+    const { objects } = render(handProps());
+    expect(objects.flatMap((o) => validateManifest(o).map((e) => `${o.kind} ${o.metadata.name}: ${e}`))).toEqual([]);
+  });
+
+  it('the offline delivery check passes, and fails on a wrong destination, a leaky project, a stray bundle and a bad template', () => {
+    const props = handProps();
+    const { objects } = render(props);
+    const placement = placementOf(props);
+    expect(checkFleetDelivery(objects, handFiles(props, objects), placement)).toEqual([]);
+
+    // The gpu-west ApplicationSet delivering to gpu-east.
+    const wrong = structuredClone(objects);
+    find(wrong, 'ApplicationSet', 'kubeflow-tenants-gpu-west').spec.template.spec.destination = { server: 'https://gpu-east.k8s.example.com', namespace: '{{.path.basename}}' };
+    const p1 = checkFleetDelivery(wrong, handFiles(props, wrong), placement);
+    expect(p1).toContain('dist/clusters/gpu-west/tenants/vision: Application tenant-vision.gpu-west delivers to https://gpu-east.k8s.example.com/vision, not to gpu-west/vision');
+    expect(p1).toContain('Application tenant-vision.gpu-west: project tenant-vision does not admit https://gpu-east.k8s.example.com/vision');
+
+    // A tenant project admitting another cluster.
+    const leaky = structuredClone(objects);
+    find(leaky, 'AppProject', 'tenant-vision').spec.destinations.push({ server: 'https://pci-eu.k8s.example.com', namespace: 'vision' });
+    expect(checkFleetDelivery(leaky, handFiles(props, leaky), placement)).toEqual(['AppProject tenant-vision admits pci-eu/vision']);
+
+    // A folder of vision in pci-eu's tree (nothing placed it there).
+    const files = handFiles(props, objects);
+    files.set('clusters/pci-eu/tenants/vision/Profile.vision.yaml', [{ apiVersion: 'kubeflow.org/v1', kind: 'Profile', metadata: { name: 'vision' } }]);
+    expect(checkFleetDelivery(objects, files, placement)).toContain('dist/clusters/pci-eu/tenants/vision: vision is not placed on pci-eu');
+
+    // A template naming a parameter the generator does not give.
+    const typo = structuredClone(objects);
+    find(typo, 'ApplicationSet', 'kubeflow-tenants-pci-eu').spec.template.metadata.name = 'tenant-{{.path.basenam}}';
+    expect(checkFleetDelivery(typo, handFiles(props, typo), placement).join('\n')).toContain('ApplicationSet kubeflow-tenants-pci-eu: template: executing "tenant-{{.path.basenam}}": map has no entry for key "basenam"');
+  });
+
+  it('expands one Application per tenant folder of its own cluster only', () => {
+    const props = handProps();
+    const { objects } = render(props);
+    const files = [...handFiles(props, objects).keys()].map((f) => `dist/${f}`);
+    const apps = expandApplicationSet(find(objects, 'ApplicationSet', 'kubeflow-tenants-gpu-west'), files);
+    expect(apps.map((a) => [a.manifest.metadata.name, a.manifest.spec.source.path, a.manifest.spec.project])).toEqual([
+      ['tenant-fraud-training.gpu-west', 'dist/clusters/gpu-west/tenants/fraud-training', 'tenant-fraud-training'],
+      ['tenant-vision.gpu-west', 'dist/clusters/gpu-west/tenants/vision', 'tenant-vision'],
+    ]);
+    expect(apps[0]!.manifest.metadata.labels[CLUSTER_LABEL]).toBe('gpu-west');
+  });
+});
