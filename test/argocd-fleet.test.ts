@@ -6,6 +6,7 @@
  */
 import { App } from 'cdk8s';
 import { ApiObject } from 'cdk8s';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FleetDeliveryProps } from '../lib/constructs/fleet-delivery';
 import { CLUSTER_LABEL, FleetDelivery, fleetApplicationName, inheritsSingleCluster } from '../lib/constructs/fleet-delivery';
@@ -268,5 +269,50 @@ describe('FleetDelivery (hand-built fleet)', () => {
       ['tenant-vision.gpu-west', 'dist/clusters/gpu-west/tenants/vision', 'tenant-vision'],
     ]);
     expect(apps[0]!.manifest.metadata.labels[CLUSTER_LABEL]).toBe('gpu-west');
+  });
+});
+
+describe('FleetDelivery over any fleet (fast-check)', () => {
+  /** A fleet: clusters by server or name (one may be the in-cluster one), tenants with home, workers and a cluster left. */
+  const fleetArb = fc
+    .record({
+      clusters: fc.array(fc.record({ byName: fc.boolean(), inCluster: fc.boolean(), kyverno: fc.boolean(), kueue: fc.boolean() }), { minLength: 1, maxLength: 4 }),
+      tenants: fc.array(fc.record({ home: fc.nat(), workers: fc.array(fc.nat(), { maxLength: 3 }), from: fc.option(fc.nat(), { nil: undefined }) }), { minLength: 1, maxLength: 6 }),
+    })
+    .map(({ clusters, tenants }): FleetDeliveryProps => {
+      const names = clusters.map((_, i) => `c${i}`);
+      const pick = (n: number): string => names[n % names.length]!;
+      const ts = tenants.map((t, i) => {
+        const home = pick(t.home);
+        const workers = [...new Set(t.workers.map(pick))].filter((w) => w !== home).sort();
+        const from = t.from === undefined ? undefined : pick(t.from);
+        return { name: `t${i}`, home, workers, ...(from !== undefined && from !== home && !workers.includes(from) ? { migratingFrom: from } : {}) };
+      });
+      return {
+        platform,
+        clusters: clusters.map((c, i) => ({
+          name: names[i]!,
+          destination: c.inCluster ? (c.byName ? { name: 'in-cluster' } : { server: platform.gitops.destinationServer }) : c.byName ? { name: names[i]! } : { server: `https://${names[i]}.example.com` },
+          bundles: ts.filter((t) => t.home === names[i] || t.workers.includes(names[i]!) || t.migratingFrom === names[i]).map((t) => t.name),
+          guards: { ...guards, kyverno: c.kyverno },
+          ...(c.kueue ? { kueue: { userQueues: false } } : {}),
+          multiKueue: ts.some((t) => t.home === names[i] && t.workers.length > 0),
+        })),
+        tenants: ts,
+        namespacedKinds: TENANT_NAMESPACED_KINDS,
+      };
+    })
+    // Two clusters at the same destination are one cluster twice: platform.ts refuses that.
+    .filter((p) => new Set(p.clusters.map((c) => JSON.stringify(c.destination))).size === p.clusters.length);
+
+  it('delivers every bundle to its own cluster only, under a unique name, through a project admitting exactly its clusters', () => {
+    fc.assert(
+      fc.property(fleetArb, (props) => {
+        const { objects, chart } = render(props);
+        expect(checkFleetDelivery(objects, handFiles(props, objects), placementOf(props))).toEqual([]);
+        expect(new Set(chart.applicationNames.values()).size).toBe(chart.applicationNames.size);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
