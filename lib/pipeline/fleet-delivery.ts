@@ -1,9 +1,10 @@
 /**
  * The props of `FleetDelivery` (lib/constructs/fleet-delivery.ts) from a fleet's plan: what each
- * cluster's folder holds (the tenant folders render wrote, its guards, Kueue and MultiKueue facts
- * from its org model) and where each tenant's placement says its bundles must be. The construct
- * refuses the two disagreeing, so a bundle Argo CD would not deliver, or a project admitting a
- * cluster without a bundle, fails synth instead of reaching a cluster.
+ * cluster's folder holds (its bundles: tenants homed there, decommissioned copies of tenants moving
+ * away, burst guests; its guards, Kueue and MultiKueue facts from its org model) and where each
+ * tenant's declaration says its bundles must be. The construct refuses the two disagreeing, so a
+ * project admitting a cluster without a bundle, or a bundle no project admits, fails synth.
+ * Whether render wrote every planned folder is checked by test/argocd-fleet.test.ts.
  */
 import type { FleetDeliveryProps } from '../constructs/fleet-delivery';
 import type { PlatformSettings } from '../declarations/platform';
@@ -13,16 +14,8 @@ import type { OrgModel } from '../model/tenant';
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * `platform`: the fleet's settings; `models`: each cluster's org model by cluster name; `folders`:
- * the tenant folders render wrote under each cluster's `tenants/`, by cluster name.
- */
-export function fleetDeliveryProps(
-  plan: FleetPlan,
-  platform: PlatformSettings,
-  models: ReadonlyMap<string, OrgModel>,
-  folders: ReadonlyMap<string, readonly string[]>,
-): FleetDeliveryProps {
+/** `platform`: the fleet's settings; `models`: each cluster's org model by cluster name. */
+export function fleetDeliveryProps(plan: FleetPlan, platform: PlatformSettings, models: ReadonlyMap<string, OrgModel>): FleetDeliveryProps {
   const kinds = new Map<string, GroupKind>();
   const clusters = plan.clusters.map((c) => {
     const model = models.get(c.name);
@@ -32,7 +25,7 @@ export function fleetDeliveryProps(
       name: c.name,
       destination: c.spec.destination,
       dir: c.dir,
-      bundles: [...(folders.get(c.name) ?? [])].sort(cmp),
+      bundles: [...new Set([...c.tenants.map((t) => t.name), ...c.burst.guests.map((g) => g.tenant.name)])].sort(cmp),
       guards: c.platform.guards,
       namespace: c.platform.kueue.namespace,
       ...(model.kueue ? { kueue: { userQueues: model.kueue.userQueues.length > 0 } } : {}),
