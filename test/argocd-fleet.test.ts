@@ -9,7 +9,7 @@ import * as yaml from 'js-yaml';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FleetDeliveryProps } from '../lib/constructs/fleet-delivery';
-import { CLUSTER_LABEL, FleetDelivery, fleetApplicationName, inheritsSingleCluster } from '../lib/constructs/fleet-delivery';
+import { CLUSTER_LABEL, FleetDelivery, fleetApplicationName } from '../lib/constructs/fleet-delivery';
 import { TENANT_NAMESPACED_KINDS } from '../lib/model/catalogue';
 import { definePlatform } from '../lib/platform';
 import type { PlatformSettings } from '../lib/platform';
@@ -209,11 +209,7 @@ describe('FleetDelivery (hand-built fleet)', () => {
   it("names Applications per (tenant, cluster); the cluster inheriting the single-cluster deployment keeps tenant-<t>", () => {
     expect(fleetApplicationName('a', 'gpu-west', false)).toBe('tenant-a.gpu-west');
     expect(fleetApplicationName('a', 'gpu-west', true)).toBe('tenant-a');
-    expect(inheritsSingleCluster({ server: 'https://kubernetes.default.svc' }, platform.gitops)).toBe(true);
-    expect(inheritsSingleCluster({ name: 'in-cluster' }, platform.gitops)).toBe(true);
-    expect(inheritsSingleCluster({ name: 'gpu-west' }, platform.gitops)).toBe(false);
-    const props = handProps();
-    const inherited = handProps({ clusters: props.clusters.map((c) => (c.name === 'gpu-east' ? { ...c, destination: { server: 'https://kubernetes.default.svc' } } : c)) });
+    const inherited = handProps({ singleLayoutCluster: 'gpu-east' });
     const { chart, objects } = render(inherited);
     expect(find(objects, 'ApplicationSet', 'kubeflow-tenants-gpu-east').spec.template.metadata.name).toBe('tenant-{{.path.basename}}');
     expect(chart.applicationNames.get('clusters/gpu-east/tenants/fraud-training')).toBe('tenant-fraud-training');
@@ -305,6 +301,7 @@ describe('FleetDelivery over any fleet (fast-check)', () => {
         })),
         tenants: ts,
         namespacedKinds: TENANT_NAMESPACED_KINDS,
+        ...(clusters.some((c) => c.inCluster) ? { singleLayoutCluster: names[clusters.findIndex((c) => c.inCluster)]! } : {}),
       };
     })
     // Two clusters at the same destination are one cluster twice: platform.ts refuses that.

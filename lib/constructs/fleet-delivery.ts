@@ -21,8 +21,8 @@
  * (home, guest, old home): `tenant-<t>.<c>`. A tenant moving from A to B keeps `tenant-<t>.<A>` for
  * the copy left on A, and B's is new. `.` cannot occur in a tenant or cluster name (DNS labels), so
  * no two pairs give the same name. One exception: the cluster that inherits the single-cluster
- * deployment when a repository opts into a fleet ({@link inheritsSingleCluster}) keeps today's
- * `tenant-<t>`, so opting in renames no running Application.
+ * deployment when a repository opts into a fleet ({@link FleetDeliveryProps.singleLayoutCluster})
+ * keeps today's `tenant-<t>`, so opting in renames no running Application.
  */
 import type { App } from 'cdk8s';
 import { Chart } from 'cdk8s';
@@ -37,8 +37,6 @@ import { ARGOCD_KINDS, destinationOf, platformApplication, platformAppProject, p
 export const CLUSTER_LABEL = 'kubeflow-tenants/cluster';
 /** Folder of Argo CD's own objects inside `dist/` in a fleet. */
 export const ARGOCD_DIR = 'argocd';
-/** Argo CD's name of the cluster it runs in, which a fleet cluster may use as its destination. */
-export const IN_CLUSTER_NAME = 'in-cluster';
 
 /** Name of a cluster's platform Application and of its ApplicationSet. */
 export const clusterAppName = (cluster: string): string => `${PLATFORM_APP}-${cluster}`;
@@ -50,14 +48,6 @@ export const clusterAppName = (cluster: string): string => `${PLATFORM_APP}-${cl
  */
 export function fleetApplicationName(tenant: string, cluster: string, inherits: boolean): string {
   return inherits ? tenantProject(tenant) : `${tenantProject(tenant)}.${cluster}`;
-}
-
-/**
- * Whether a cluster is the one the single-cluster layout delivered to (its destination is
- * `gitops.destinationServer`, or Argo CD's `in-cluster`): its tenants' Applications keep their names.
- */
-export function inheritsSingleCluster(destination: ClusterDestination, gitops: PlatformSettings['gitops']): boolean {
-  return destination.server !== undefined ? destination.server === gitops.destinationServer : destination.name === IN_CLUSTER_NAME;
 }
 
 /** One cluster of the fleet, as Argo CD sees it. */
@@ -108,6 +98,12 @@ export interface FleetDeliveryProps {
   readonly tenants: readonly FleetDeliveryTenant[];
   /** Namespaced kinds tenant bundles emit on any cluster (lib/model/catalogue.ts): the tenant projects' whitelist. */
   readonly namespacedKinds: readonly GroupKind[];
+  /**
+   * The cluster the single-cluster layout delivered to before the repository opted into a fleet
+   * (lib/deployed.ts `singleLayoutCluster`): its bundles' Applications keep the names `tenant-<t>`.
+   * @default none: every Application is `tenant-<t>.<cluster>`
+   */
+  readonly singleLayoutCluster?: string;
 }
 
 /** MultiKueue's cluster-scoped kinds on a manager cluster. */
@@ -137,7 +133,8 @@ export class FleetDelivery extends Chart {
     const byName = new Map(clusters.map((c) => [c.name, c]));
     if (byName.size !== clusters.length) throw new Error('FleetDelivery: two clusters share a name');
     const dirOf = (c: FleetDeliveryCluster): string => c.dir ?? `clusters/${c.name}`;
-    const inheriting = clusters.find((c) => inheritsSingleCluster(c.destination, g))?.name;
+    const inheriting = props.singleLayoutCluster;
+    if (inheriting !== undefined && !byName.has(inheriting)) throw new Error(`FleetDelivery: no cluster ${inheriting} (singleLayoutCluster)`);
 
     // Where each tenant's bundles are, checked against its placement: a project admitting a
     // cluster without a bundle, or a bundle its project does not admit, would be a silent gap.

@@ -7,6 +7,7 @@
  * Whether render wrote every planned folder is checked by test/argocd-fleet.test.ts.
  */
 import type { FleetDeliveryProps } from '../constructs/fleet-delivery';
+import { singleLayoutCluster } from '../deployed';
 import type { PlatformSettings } from '../declarations/platform';
 import type { GroupKind } from '../model/catalogue';
 import type { FleetPlan } from '../model/fleet';
@@ -44,5 +45,6 @@ export function fleetDeliveryProps(plan: FleetPlan, platform: PlatformSettings, 
     };
   });
   const namespacedKinds = [...kinds.values()].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind));
-  return { platform, clusters, tenants, namespacedKinds };
+  const inheriting = singleLayoutCluster(platform);
+  return { platform, clusters, tenants, namespacedKinds, ...(inheriting !== undefined ? { singleLayoutCluster: inheriting } : {}) };
 }
