@@ -391,6 +391,26 @@ describe('delivery of the fleet fixture (test/fixtures/fleet), offline', () => {
     expect(problems).toContain('Application tenant-payments-pci.pci-eu: project tenant-payments-pci does not admit name gpu-west/payments-pci');
   });
 
+  it('the cluster inheriting the single-cluster deployment keeps tenant-<t> names; the others are suffixed', () => {
+    const inherited: PlatformSettings = {
+      ...fleet,
+      fleet: { ...fleet.fleet, clusters: fleet.fleet.clusters.map((c) => (c.name === 'gpu-east' ? { ...c, destination: { server: fleet.gitops.destinationServer } } : c)) },
+    };
+    const r = synthesize(entries, inherited);
+    const files = parsed(r.files);
+    const repo = [...r.files.keys()].map((f) => `dist/${f}`);
+    const names = argocdObjects(files)
+      .filter((o) => o.kind === 'ApplicationSet')
+      .flatMap((a) => expandApplicationSet(a, repo))
+      .map((g) => g.manifest.metadata.name as string);
+    expect(names).toContain('tenant-fraud-training');
+    expect(names).toContain('tenant-nlp-research');
+    expect(names).toContain('tenant-vision.gpu-west');
+    const p = placement();
+    const problems = checkFleetDelivery(argocdObjects(files), files, { ...p, clusters: new Map([...p.clusters].map(([c, d]) => [c, c === 'gpu-east' ? { server: fleet.gitops.destinationServer } : d])) });
+    expect(problems.filter((x) => x !== 'tenant fraud-training: no bundle on gpu-west')).toEqual([]);
+  });
+
   it('writes no Argo CD object into a cluster folder, and every dist/argocd/ object is schema-valid', () => {
     const files = parsed(result.files);
     for (const [f, objs] of files) if (f.startsWith('clusters/')) for (const o of objs) expect(`${f}: ${o.apiVersion}`).not.toMatch(/argoproj\.io/);
