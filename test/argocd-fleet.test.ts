@@ -297,7 +297,7 @@ describe('FleetDelivery over any fleet (fast-check)', () => {
           bundles: ts.filter((t) => t.home === names[i] || t.workers.includes(names[i]!) || t.migratingFrom === names[i]).map((t) => t.name),
           guards: { ...guards, kyverno: c.kyverno },
           ...(c.kueue ? { kueue: { userQueues: false } } : {}),
-          multiKueue: ts.some((t) => t.home === names[i] && t.workers.length > 0),
+          multiKueue: c.kueue && ts.some((t) => t.home === names[i] && t.workers.length > 0),
         })),
         tenants: ts,
         namespacedKinds: TENANT_NAMESPACED_KINDS,

@@ -137,6 +137,8 @@ export interface PlatformKindFacts {
   readonly kueue?: {
     /** Personal queues exist: the user-queue ValidatingAdmissionPolicy is emitted. */
     readonly userQueues: boolean;
+    /** A MultiKueue manager (a tenant homed here bursts): AdmissionChecks, MultiKueueConfigs, MultiKueueClusters. @default false */
+    readonly multiKueue?: boolean;
   };
 }
 
@@ -157,11 +159,22 @@ export function platformClusterWhitelist(f: PlatformKindFacts): ClusterKindEntry
           { group: 'kueue.x-k8s.io', kind: 'Cohort' },
           { group: 'kueue.x-k8s.io', kind: 'ResourceFlavor' },
           { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: KUEUE_VIEW_ROLE },
+          // MultiKueue, only on a cluster some tenant bursts from (docs/fleet.md).
+          ...(f.kueue.multiKueue
+            ? [
+                { group: 'kueue.x-k8s.io', kind: 'AdmissionCheck' },
+                { group: 'kueue.x-k8s.io', kind: 'MultiKueueCluster' },
+                { group: 'kueue.x-k8s.io', kind: 'MultiKueueConfig' },
+              ]
+            : []),
           ...(f.kueue.userQueues && !f.guards.admissionPolicy ? vap : []),
         ]
       : []),
   ];
 }
+
+/** The namespaced kind of a MultiKueue manager's cluster objects: the ExternalSecret bringing each worker's kubeconfig into Kueue's namespace. */
+export const MULTIKUEUE_NAMESPACED_KINDS: readonly GroupKind[] = [{ group: 'external-secrets.io', kind: 'ExternalSecret' }];
 
 /** Namespaced kinds of the platform Application(s): Argo CD's own objects. */
 export const ARGOCD_KINDS: readonly GroupKind[] = [

@@ -31,7 +31,7 @@ import type { GroupKind } from '../model/catalogue';
 import { MANAGED_BY } from '../meta';
 import { DIST_PATH, PLATFORM_APP, tenantProject } from './argocd';
 import type { ArgoDestination, ClusterKindEntry } from './argocd-objects';
-import { ARGOCD_KINDS, destinationOf, platformApplication, platformAppProject, platformClusterWhitelist, tenantApplicationSet, tenantAppProject } from './argocd-objects';
+import { ARGOCD_KINDS, destinationOf, MULTIKUEUE_NAMESPACED_KINDS, platformApplication, platformAppProject, platformClusterWhitelist, tenantApplicationSet, tenantAppProject } from './argocd-objects';
 
 /** Label naming the cluster a per-cluster Argo CD object (and each generated Application) delivers to. */
 export const CLUSTER_LABEL = 'kubeflow-tenants/cluster';
@@ -71,8 +71,8 @@ export interface FleetDeliveryCluster {
   /** Kueue capacity declared on it; `userQueues`: personal queues exist (the user-queue policy). @default none */
   readonly kueue?: { readonly userQueues: boolean };
   /**
-   * A MultiKueue manager (some tenant homed here bursts): AdmissionChecks, MultiKueueConfigs,
-   * MultiKueueClusters and the kubeconfig ExternalSecrets in {@link namespace}. @default false
+   * A MultiKueue manager (some tenant homed here bursts; needs {@link kueue}): AdmissionChecks,
+   * MultiKueueConfigs, MultiKueueClusters and the kubeconfig ExternalSecrets in {@link namespace}. @default false
    */
   readonly multiKueue?: boolean;
 }
@@ -105,15 +105,6 @@ export interface FleetDeliveryProps {
    */
   readonly singleLayoutCluster?: string;
 }
-
-/** MultiKueue's cluster-scoped kinds on a manager cluster. */
-const MULTIKUEUE_CLUSTER_KINDS: readonly ClusterKindEntry[] = [
-  { group: 'kueue.x-k8s.io', kind: 'AdmissionCheck' },
-  { group: 'kueue.x-k8s.io', kind: 'MultiKueueCluster' },
-  { group: 'kueue.x-k8s.io', kind: 'MultiKueueConfig' },
-];
-/** The namespaced kind of a manager's cluster folder: the ExternalSecret bringing each worker's kubeconfig. */
-const MULTIKUEUE_NAMESPACED_KINDS: readonly GroupKind[] = [{ group: 'external-secrets.io', kind: 'ExternalSecret' }];
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const entryKey = (e: ClusterKindEntry): string => `${e.group}/${e.kind}/${e.name ?? ''}`;
@@ -162,8 +153,9 @@ export class FleetDelivery extends Chart {
     let multiKueue = false;
     for (const c of clusters) {
       destinations.push(destinationOf(c.destination, c.namespace ?? 'kueue-system'));
-      const kinds = [...platformClusterWhitelist({ guards: c.guards, ...(c.kueue ? { kueue: c.kueue } : {}) }), ...(c.multiKueue ? MULTIKUEUE_CLUSTER_KINDS : [])];
-      for (const e of kinds) whitelist.set(entryKey(e), e);
+      if (c.multiKueue && !c.kueue) throw new Error(`FleetDelivery: cluster ${c.name} is a MultiKueue manager without Kueue capacity`);
+      const kueue = c.kueue ? { kueue: { ...c.kueue, multiKueue: c.multiKueue === true } } : {};
+      for (const e of platformClusterWhitelist({ guards: c.guards, ...kueue })) whitelist.set(entryKey(e), e);
       multiKueue ||= c.multiKueue === true;
     }
     const uniqueDestinations = [...new Map(destinations.map((d) => [JSON.stringify(d), d])).values()];
