@@ -8,7 +8,7 @@
  * whether a worker has the flavors the tenant queues for is the MultiKueue checks' concern.
  */
 import type { ClusterSpec, PlatformSettings } from './declarations/platform';
-import { CLUSTER_OVERRIDABLE, } from './declarations/platform';
+import { CLUSTER_OVERRIDABLE } from './declarations/platform';
 import type { TenantSpec } from './declarations/tenant';
 import type { CheckContext, FieldError } from './validation';
 import { at, checkDnsLabel, checkKnownKeys, ErrorList, isPlainObject } from './validation';
@@ -266,7 +266,7 @@ export function checkPlacement(errs: ErrorList, spec: TenantSpec, ctx: CheckCont
         else if ((b.clusters as unknown[]).indexOf(c) !== i) errs.add(path, 'Duplicate value', c, `already listed at placement.burst.clusters[${(b.clusters as unknown[]).indexOf(c)}]; list each worker once`);
         else if (c === home) errs.invalid(path, c, 'is the tenant\'s home cluster; MultiKueue cannot dispatch to the manager itself: list other clusters (work submitted to the "default" queue already runs at home)');
         else if (knownTier !== undefined && !clusterTiers(byName.get(c)!, p).includes(knownTier)) {
-          errs.add(path, 'Forbidden', c, `cluster "${c}" does not host compliance tier "${knownTier}" and burst work runs there in the tenant's namespace with its credentials; burst only to clusters that host it${allowedClusters(p, knownTier).replace(/^; /, ': ')}`);
+          errs.add(path, 'Forbidden', c, `cluster "${c}" does not host compliance tier "${knownTier}" and burst work runs there in the tenant's namespace with its credentials; burst only to clusters that host it (${allowedClusters(p, knownTier).replace(/^; /, '')})`);
         }
       });
     }
