@@ -14,7 +14,8 @@ import { TENANT_NAMESPACED_KINDS } from '../lib/model/catalogue';
 import { definePlatform } from '../lib/platform';
 import type { PlatformSettings } from '../lib/platform';
 import type { SynthResult } from '../lib/synth';
-import { synthesize } from '../lib/synth';
+import { synthesize, toYaml } from '../lib/synth';
+import { diffTrees } from '../lib/diff';
 import type { TenantEntry } from '../lib/validation';
 import { fixtureInputs } from './fixture-repo';
 import type { Placement } from './support/appset-expand';
@@ -409,6 +410,19 @@ describe('delivery of the fleet fixture (test/fixtures/fleet), offline', () => {
     const p = placement();
     const problems = checkFleetDelivery(argocdObjects(files), files, { ...p, clusters: new Map([...p.clusters].map(([c, d]) => [c, c === 'gpu-east' ? { server: fleet.gitops.destinationServer } : d])) });
     expect(problems.filter((x) => x !== 'tenant fraud-training: no bundle on gpu-west')).toEqual([]);
+  });
+
+  it('npm run diff flags a widened tenant project and a weakened ApplicationSet in dist/argocd/', () => {
+    const after = new Map(result.files);
+    const project = yaml.load(after.get('argocd/AppProject.tenant-vision.yaml')!) as Json;
+    project.spec.destinations.push({ server: 'https://pci-eu.k8s.example.com', namespace: 'vision' });
+    after.set('argocd/AppProject.tenant-vision.yaml', toYaml(project));
+    const appset = yaml.load(after.get('argocd/ApplicationSet.kubeflow-tenants-gpu-west.yaml')!) as Json;
+    delete appset.spec.syncPolicy.applicationsSync;
+    after.set('argocd/ApplicationSet.kubeflow-tenants-gpu-west.yaml', toYaml(appset));
+    const flags = diffTrees(result.files, after).flags.map((f) => `${f.kind}: ${f.message}`);
+    expect(flags).toContain('grant-added-or-widened: AppProject tenant-vision: destinations widened: {"server":"https://pci-eu.k8s.example.com","namespace":"vision"}');
+    expect(flags.some((f) => f.startsWith('deletion-protection-removed: ApplicationSet kubeflow-tenants-gpu-west: applicationsSync create-update'))).toBe(true);
   });
 
   it('writes no Argo CD object into a cluster folder, and every dist/argocd/ object is schema-valid', () => {
