@@ -313,6 +313,13 @@ describe('deployed state over the fleet layout', () => {
     const refusedDiff = runScript(repo, 'scripts/diff.ts');
     expect(refusedDiff.code).toBe(1);
 
+    // migratingFrom must name the cluster it is deployed on.
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("placement: { cluster: 'gpu-east' }", "placement: { cluster: 'gpu-east', migratingFrom: 'pci-eu' }"));
+    const wrongFrom = runScript(repo, 'main.ts');
+    expect(wrongFrom.code).toBe(1);
+    expect(wrongFrom.stderr).toContain('tenants/vision.ts: placement.migratingFrom: Invalid value: "pci-eu": tenant "vision" is not deployed on cluster "pci-eu" (no dist/clusters/pci-eu/tenants/vision/ at merge base');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(", migratingFrom: 'pci-eu'", ''));
+
     // Step 1: migratingFrom. gpu-west keeps a decommissioned copy, gpu-east gets the bundle.
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("placement: { cluster: 'gpu-east' }", "placement: { cluster: 'gpu-east', migratingFrom: 'gpu-west' }"));
     const diff = runScript(repo, 'scripts/diff.ts');
@@ -413,8 +420,9 @@ describe('commands on the fleet fixture', () => {
 
     const cap = runScript(repo, 'scripts/capacity.ts');
     expect(cap.code, cap.stderr).toBe(0);
-    expect(cap.stdout).toMatch(/^gpu-west +us-west-2 +a100-80gb +nvidia\.com\/gpu +64 +24 +40 +37\.5 %/m);
-    expect(cap.stdout).toMatch(/^pci-eu +eu-west-1 +cpu +cpu +64 +16 +48 +25 %/m);
+    expect(cap.stdout).toMatch(/^gpu-west +us-west-2 +a100-80gb +nvidia\.com\/gpu +- +64 +24 +40 +37\.5 %$/m);
+    expect(cap.stdout).toMatch(/^gpu-east +us-east-1 +cpu +cpu +contended-borrowing +256 +48 +208 +18\.8 %$/m);
+    expect(cap.stdout).toMatch(/^pci-eu +eu-west-1 +cpu +cpu +- +64 +16 +48 +25 %$/m);
     expect(cap.stdout).toContain('== cluster gpu-east (us-east-1) ==');
     const one = runScript(repo, 'scripts/capacity.ts', '--cluster', 'pci-eu', '--format', 'json');
     expect(JSON.parse(one.stdout)).toEqual(JSON.parse(fs.readFileSync(path.join(repo, 'dist/clusters/pci-eu/platform/kueue/capacity.json'), 'utf8')));
@@ -500,5 +508,19 @@ describe('fleetPlan invariants (property)', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('fleet capacity summary (lib/capacity/fleet.ts)', () => {
+  it('one Markdown row per cluster, flavor and resource; a cluster without capacity says so', async () => {
+    const { renderFleetSummaryMarkdown } = await import('../lib/capacity/render');
+    const repo = fixtureRepo('fleet');
+    repos.push(repo);
+    const { result } = await synthFixture(repo);
+    const md = renderFleetSummaryMarkdown({ clusters: [...result.clusters!.map((c) => ({ name: c.name, region: c.region, report: c.capacity })), { name: 'empty', region: 'x', report: { cells: [] } }] });
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| cluster') && !l.startsWith('| ---'));
+    expect(rows).toContain('| pci-eu | eu-west-1 | cpu | memory | - | 256Gi | 64Gi | 192Gi | 25 % |');
+    expect(rows).toContain('| empty | x | - | - | no Kueue capacity | - | - | - | - |');
+    expect(rows).toHaveLength(9);
   });
 });
