@@ -175,8 +175,23 @@ NAMES=()
 cleanup() {
   STATUS=$?
   local i
+  # processes plane-ctl.sh started for a suite (the second control plane, a restarted Kueue):
+  # stopped first, in reverse start order; their logs join the tails below
+  if [ -f "$RUN/extra.pids" ]; then
+    local xp xn
+    while read -r xp xn; do
+      kill -TERM "$xp" 2>/dev/null || true
+      local m=0
+      while kill -0 "$xp" 2>/dev/null && [ $m -lt 50 ]; do sleep 0.1; m=$((m + 1)); done
+      kill -KILL "$xp" 2>/dev/null || true
+      NAMES+=("$xn")
+    done < <(tac "$RUN/extra.pids")
+    [ ! -f "$RUN/worker/etcd-data" ] || rm -rf "$(cat "$RUN/worker/etcd-data")"
+  fi
   # stop in reverse start order, each one fully before the next (etcd last)
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    # stopped by plane-ctl.sh already: only reap it
+    if grep -qx "${PIDS[$i]}" "$RUN/stopped.pids" 2>/dev/null; then wait "${PIDS[$i]}" 2>/dev/null || true; continue; fi
     kill -TERM "${PIDS[$i]}" 2>/dev/null || true
     local n=0
     while kill -0 "${PIDS[$i]}" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
@@ -246,9 +261,12 @@ start() { # name command...
   "$@" >"$RUN/logs/$name.log" 2>&1 &
   PIDS+=($!); NAMES+=("$name")
 }
-alive() { # fail fast when a process died
+alive() { # fail fast when a process died (one plane-ctl.sh stopped on purpose is no crash)
   local i
-  for i in "${!PIDS[@]}"; do kill -0 "${PIDS[$i]}" 2>/dev/null || die "${NAMES[$i]} exited"; done
+  for i in "${!PIDS[@]}"; do
+    grep -qx "${PIDS[$i]}" "$RUN/stopped.pids" 2>/dev/null && continue
+    kill -0 "${PIDS[$i]}" 2>/dev/null || die "${NAMES[$i]} exited"
+  done
 }
 wait_for() { # description timeout-seconds command...
   local what=$1 t=$2; shift 2
@@ -398,6 +416,7 @@ start kueue "${UNSHARE[@]}" sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@
   "$KQ/metrics-certs" "$KUEUE_METRICS_CERTS" \
   env KUBECONFIG="$KQ/kubeconfig" "$KUEUE_HOME/bin/kueue" --config "$KQ/config.yaml" \
   --feature-gates=VisibilityOnDemand=false --zap-log-level=2
+KUEUE_PID=${PIDS[${#PIDS[@]}-1]}
 wait_for "Kueue readiness (webhook server up)" 90 curl -sf "http://127.0.0.1:$KUEUE_HEALTH_PORT/readyz"
 # ready = webhook server up; the controllers start once their caches synced (RBAC complete)
 kueue_controllers() { local l; for l in clusterqueue-reconciler localqueue-reconciler workload-reconciler job; do
@@ -424,7 +443,11 @@ set +e
   KFT_KUBECONFIG="$KUBECONFIG_FILE" KFT_KUBECTL="$KUBECTL" KFT_ROOT="$ROOT" KFT_CLUSTER_SEED="$KFT_CLUSTER_SEED" \
   KFT_PROFILE_CONTROLLER_LOG="$RUN/logs/profile-controller.log" KFT_RUN_DIR="$RUN" KFT_NAMESPACE_LABELS="$NAMESPACE_LABELS" \
   KFT_AUDIT_LOG="$AUDIT_LOG" KFT_AUDIT_DIR="$AUDIT_DIR" \
-  KFT_KUEUE_LOG="$RUN/logs/kueue.log" KFT_KUEUE_CONFIG="$KQ/config.yaml" \
+  KFT_KUEUE_LOG="$RUN/logs/kueue.log" KFT_KUEUE_CONFIG="$KQ/config.yaml" KFT_KUEUE_BASE_CONFIG="$KUEUE_BASE_CONFIG" \
+  KFT_PLANE_CTL="$HERE/plane-ctl.sh" KFT_BIN="$BIN" KFT_ETCD="$ETCD" KFT_KUEUE_HOME="$KUEUE_HOME" KFT_KUEUE_PID="$KUEUE_PID" \
+  KFT_KUEUE_WEBHOOK_PORT="$KUEUE_WEBHOOK_PORT" KFT_KUEUE_METRICS_PORT="$KUEUE_METRICS_PORT" KFT_KUEUE_HEALTH_PORT="$KUEUE_HEALTH_PORT" \
+  KFT_USERID_HEADER="$KFT_USERID_HEADER" KFT_USERID_PREFIX="$KFT_USERID_PREFIX" \
+  KFT_INGRESS_PRINCIPAL="$KFT_INGRESS_PRINCIPAL" KFT_KFP_UI_PRINCIPAL="$KFT_KFP_UI_PRINCIPAL" \
   node node_modules/vitest/vitest.mjs run --config test/cluster/vitest.config.ts "$@"
 )
 TEST_RC=$?
