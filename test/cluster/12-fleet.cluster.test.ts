@@ -196,35 +196,41 @@ describe('two control planes side by side', () => {
 });
 
 describe('MultiKueue dispatch (fraud-training bursts to gpu-west)', () => {
-  it("a Job with managedBy in fraud-training's `burst` queue is dispatched to gpu-west and admitted there", async () => {
+  it("a Job in fraud-training's `burst` queue is dispatched to gpu-west and admitted there (managedBy set by the submitter, or defaulted by Kueue's webhook)", async () => {
     const lq = objectOf(HOME, 'LocalQueue', BURST_QUEUE) as KubeObject & { spec: { clusterQueue: string } };
     const cq = objectOf(HOME, 'ClusterQueue', lq.spec.clusterQueue) as KubeObject & { spec: { admissionChecksStrategy?: { admissionChecks: { name: string }[] } } };
     const check = cq.spec.admissionChecksStrategy?.admissionChecks[0]?.name;
     expect(check).toBeTruthy();
+    expect(objectOf(HOME, 'AdmissionCheck', check).spec).toMatchObject({ controllerName: MANAGED_BY });
     submit(FRAUD, 'burst-1', BURST_QUEUE, MANAGED_BY);
-    // the home Workload reserves the burst ClusterQueue's quota and waits for the MultiKueue check
-    const home = await waitFor('home Workload of burst-1 with its MultiKueue check Ready', () => {
-      const w = workloadOf(FRAUD, 'burst-1');
-      return checkState(w, check!)?.state === 'Ready' ? w : false;
-    }, 90_000);
-    expect(home.status?.admission?.clusterQueue).toBe(lq.spec.clusterQueue);
-    expect((home.status as { clusterName?: string }).clusterName).toBe(WORKER);
-    // the copy on the worker: a Workload admitted by the worker's Kueue in the guest's burst queue, and the Job
-    const remote = await waitFor('Workload of burst-1 admitted on the worker', () => {
-      const w = workloads(FRAUD, WK).find((x) => x.metadata.name === home.metadata.name);
-      return cond(w, 'Admitted')?.status === 'True' ? w : false;
-    }, 60_000);
+    // a Job without managedBy: Kueue's Job webhook sets it for a queue whose ClusterQueue has the MultiKueue check
+    const defaulted = submit(FRAUD, 'burst-2', BURST_QUEUE) as KubeObject & { spec: { managedBy?: string } };
+    expect(defaulted.spec.managedBy).toBe(MANAGED_BY);
     const workerLq = objectOf(WORKER, 'LocalQueue', BURST_QUEUE) as KubeObject & { spec: { clusterQueue: string } };
-    expect(remote.spec.queueName).toBe(BURST_QUEUE);
-    expect(remote.status?.admission?.clusterQueue).toBe(workerLq.spec.clusterQueue);
-    const workerJob = await waitFor('Job burst-1 on the worker, unsuspended', () => {
-      const j = getObject('job', 'burst-1', FRAUD, WK) as (KubeObject & { spec: { suspend?: boolean } }) | undefined;
-      return j && j.spec.suspend === false ? j : false;
-    }, 60_000);
-    expect(workerJob.metadata.labels?.[QUEUE_LABEL]).toBe(BURST_QUEUE);
-    // the worker's Job controller runs it; the home Job controller leaves a managedBy Job alone
-    await waitFor('pod of burst-1 on the worker', () => getJson<{ items: unknown[] }>(['get', 'pods', '-n', FRAUD, '-l', 'batch.kubernetes.io/job-name=burst-1'], WK).items.length === 1, 60_000);
-    expect(podsOf(FRAUD, 'burst-1')).toHaveLength(0);
+    for (const job of ['burst-1', 'burst-2']) {
+      // the home Workload reserves the burst ClusterQueue's quota and its MultiKueue check turns Ready
+      const home = await waitFor(`home Workload of ${job} with its MultiKueue check Ready`, () => {
+        const w = workloadOf(FRAUD, job);
+        return checkState(w, check!)?.state === 'Ready' ? w : false;
+      }, 90_000);
+      expect(home.status?.admission?.clusterQueue).toBe(lq.spec.clusterQueue);
+      expect((home.status as { clusterName?: string }).clusterName).toBe(WORKER);
+      // the copy on the worker: a Workload admitted by the worker's Kueue in the guest's burst queue, and the Job
+      const remote = await waitFor(`Workload of ${job} admitted on the worker`, () => {
+        const w = workloads(FRAUD, WK).find((x) => x.metadata.name === home.metadata.name);
+        return cond(w, 'Admitted')?.status === 'True' ? w : false;
+      }, 60_000);
+      expect(remote.spec.queueName).toBe(BURST_QUEUE);
+      expect(remote.status?.admission?.clusterQueue).toBe(workerLq.spec.clusterQueue);
+      const workerJob = await waitFor(`Job ${job} on the worker, unsuspended`, () => {
+        const j = getObject('job', job, FRAUD, WK) as (KubeObject & { spec: { suspend?: boolean } }) | undefined;
+        return j && j.spec.suspend === false ? j : false;
+      }, 60_000);
+      expect(workerJob.metadata.labels?.[QUEUE_LABEL]).toBe(BURST_QUEUE);
+      // the worker's Job controller runs it; the home Job controller leaves a managedBy Job alone
+      await waitFor(`pod of ${job} on the worker`, () => getJson<{ items: unknown[] }>(['get', 'pods', '-n', FRAUD, '-l', `batch.kubernetes.io/job-name=${job}`], WK).items.length === 1, 60_000);
+      expect(podsOf(FRAUD, job)).toHaveLength(0);
+    }
   });
 
   it('a Job in the home `default` queue is admitted at home and never reaches the worker', async () => {
