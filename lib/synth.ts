@@ -13,7 +13,7 @@ import { toYamlDocument } from './yaml';
 import type { Deprecation, DeprecationWarning } from './deprecations';
 import { atOldSpelling, DEPRECATIONS, migrateEntries, todayUtc } from './deprecations';
 import { capacityFile, capacityReport, CAPACITY_FILE } from './capacity/build';
-import type { CapacityReport } from './capacity/types';
+import type { CapacityReport, FleetCapacity } from './capacity/types';
 import { ClusterBundle } from './constructs/cluster-bundle';
 import { FLEET_PLATFORM_DIR, fleetPlatformReadme, ORG_WIDE_COMPONENTS, PLATFORM_DIR } from './constructs/platform-files';
 import type { ClusterPlan, FleetPlan } from './model/fleet';
@@ -211,10 +211,6 @@ export interface RenderOptions {
 /** Where the fleet's capacity report is written (`npm run capacity` reads the same data). */
 export const FLEET_CAPACITY_FILE = `${FLEET_PLATFORM_DIR}/capacity.json`;
 
-/** The fleet capacity file: each cluster's report, by cluster name. */
-export interface FleetCapacity {
-  readonly clusters: readonly { readonly name: string; readonly region: string; readonly report: CapacityReport }[];
-}
 
 /**
  * Renders each cluster's model under `clusters/<name>/` and merges them: the org-wide platform

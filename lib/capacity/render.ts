@@ -11,3 +11,4 @@ export { renderText } from './text';
 export { MERMAID_CHART, MERMAID_VERSION, renderMarkdown, renderMermaid } from './markdown';
 export { renderSvg } from './svg';
 export { capacityChange } from './change';
+export { renderFleetSummaryMarkdown, renderFleetSummaryText } from './fleet';

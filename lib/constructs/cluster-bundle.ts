@@ -33,7 +33,8 @@ export interface ClusterBundleProps {
   /**
    * Emit the Argo CD objects (ApplicationSet, AppProjects, platform Application). Off for a
    * cluster of a fleet: Argo CD's objects go to `dist/argocd/`, synced to the cluster Argo CD runs
-   * on, never into a cluster's folder (docs/fleet.md).
+   * on, never into a cluster's folder (docs/fleet.md); its platform README then describes one
+   * cluster's files (the org's Vault and S3 policies are rendered here but written once to `dist/platform/`).
    * @default true
    */
   readonly argocd?: boolean;
@@ -189,7 +190,7 @@ export class ClusterBundle extends Chart {
     if (kueue) new ClusterKueue(this, 'kueue', { kueue, labels });
 
     const files = new Map<string, string>([
-      [`${PLATFORM_DIR}/README.md`, platformReadme(new Set([...(kueue ? ['kueue'] : []), ...(platform.audit.enabled ? ['audit'] : [])]))],
+      [`${PLATFORM_DIR}/README.md`, platformReadme(new Set([...(kueue ? ['kueue'] : []), ...(platform.audit.enabled ? ['audit'] : [])]), props.argocd === false)],
       [PLATFORM_COMPONENTS['profile-controller'].file(), namespaceLabelsFile(platform)],
     ]);
     if (kueue) files.set(PLATFORM_COMPONENTS.kueue.file(), kueueConfigFile(kueue.settings, kueue.managedNamespaces));

@@ -152,7 +152,8 @@ export function validateManifest(m: object): string[] {
 export function manifestsOf(files: ReadonlyMap<string, string>): { file: string; manifest: Json }[] {
   const out: { file: string; manifest: Json }[] = [];
   for (const [file, content] of files) {
-    if (!file.endsWith('.yaml') || file.startsWith('platform/')) continue;
+    // Platform files (dist/platform/, and a fleet cluster's clusters/<c>/platform/) are not manifests.
+    if (!file.endsWith('.yaml') || /^(clusters\/[^/]+\/)?platform\//.test(file)) continue;
     for (const doc of yaml.loadAll(content)) if (doc) out.push({ file, manifest: doc as Json });
   }
   return out;
