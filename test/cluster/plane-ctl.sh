@@ -5,7 +5,8 @@
 #   plane-ctl.sh worker-up <manager configuration.yaml>
 #                                     a second etcd + kube-apiserver + kube-controller-manager +
 #                                     Profile controller (stand-in) on other free 127.0.0.1 ports,
-#                                     the same cached binaries, the same CRDs as the first plane;
+#                                     the same cached binaries, the same CRDs as the first plane
+#                                     (Argo CD's excepted: it runs on a cluster of its own);
 #                                     writes <run dir>/worker/admin.kubeconfig and
 #                                     <run dir>/worker/multikueue.kubeconfig (see below)
 #   plane-ctl.sh kueue <home|worker> <configuration.yaml>
@@ -167,7 +168,11 @@ EOF
   # stand-ins of the manager's integration kinds: MultiKueue watches each of them on every worker
   mkdir -p "$W/kueue"
   tsx test/cluster/kueue-setup.ts integration-crds "$manager_config" >"$W/integration-crds.yaml" || die "kueue-setup.ts integration-crds"
-  "${k[@]}" apply --server-side --field-manager kft-cluster-test -f "$ROOT/crds/" -f "$RUN/stub-crds.yaml" -f "$W/integration-crds.yaml" >"$W/install-crds.log" 2>&1 \
+  # Argo CD's CRDs excepted: Argo CD runs on its own cluster (fleet.argocd), and a cluster's output
+  # holds no Argo CD object (docs/fleet.md)
+  local crd_files=() f
+  for f in "$ROOT"/crds/*.yaml; do [ "$(basename "$f")" = argoproj.io.yaml ] || crd_files+=(-f "$f"); done
+  "${k[@]}" apply --server-side --field-manager kft-cluster-test "${crd_files[@]}" -f "$RUN/stub-crds.yaml" -f "$W/integration-crds.yaml" >"$W/install-crds.log" 2>&1 \
     || { cat "$W/install-crds.log" >&2; die "installing crds/ on the worker"; }
   "${k[@]}" apply --server-side --force-conflicts --field-manager kft-kueue-crds -f "$KFT_KUEUE_HOME/crds/" >>"$W/install-crds.log" 2>&1 \
     || { cat "$W/install-crds.log" >&2; die "installing Kueue's CRDs on the worker"; }

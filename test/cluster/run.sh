@@ -6,7 +6,10 @@
 #   kube-controller-manager built from the k8s.io/kubernetes Go module (test/cluster/build/k8s),
 #   and the Profile controller (see README.md: the stand-in, because the upstream module is not
 #   served here), then runs the vitest suites in test/cluster/*.cluster.test.ts against it with
-#   kubectl. Binaries are built once and cached outside the repo, keyed by version and inputs:
+#   kubectl. A suite that needs a second control plane (12-fleet: the MultiKueue worker) starts it
+#   itself through plane-ctl.sh (KFT_PLANE_CTL), from the same binaries; this script stops whatever
+#   plane-ctl.sh started (<run dir>/extra.pids) on exit. Binaries are built once and cached outside
+#   the repo, keyed by version and inputs:
 #   ${KFT_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeflow-tenants/cluster}/<key>/bin.
 # Every process is stopped on exit (success or failure); a failed run keeps its run directory
 # (logs, certificates, etcd data) and prints the log tails.
