@@ -10,7 +10,7 @@
 // Afterwards the worker plane is stopped, the home objects it replaced are restored, and the first
 // plane's Kueue runs again with the Configuration run.sh started it with.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApplyResult, type KubeObject, applyObjects, getAll, getJson, getObject, kubectl, kubectlOk, loadDist, objectKey, sleep, toYamlStream, waitFor } from './helpers';
@@ -135,26 +135,38 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  for (const j of jobs) kubectl(['delete', 'job', j.name, '-n', j.namespace, '--ignore-not-found', '--wait=false']);
-  kubectl(['delete', 'localqueue', BURST_QUEUE, '-n', NLP, '--ignore-not-found', '--wait=false']);
+  // Cleanup failures are collected and reported after the worker is stopped and the home Kueue restored.
+  const failed: string[] = [];
+  const run = (what: string, args: string[], input?: string) => {
+    const r = kubectl(args, input);
+    if (r.code !== 0) failed.push(`${what}: ${r.stderr.trim()}`);
+  };
+  for (const j of jobs) run(`delete Job ${j.namespace}/${j.name}`, ['delete', 'job', j.name, '-n', j.namespace, '--ignore-not-found', '--wait=false']);
+  run('delete LocalQueue nlp-research/burst', ['delete', 'localqueue', BURST_QUEUE, '-n', NLP, '--ignore-not-found', '--wait=false']);
   // what the home output replaced is put back, what it added is removed (guards first: they protect the rest)
   const home = objects.get(HOME) ?? [];
-  const cluster = home.filter((o) => !o.metadata.namespace && o.kind !== 'Namespace' && o.kind !== 'Profile');
+  const tenantNs = new Set(home.filter((o) => o.kind === 'Profile').map((o) => o.metadata.name));
+  const cluster = home.filter((o) => (!o.metadata.namespace || !tenantNs.has(o.metadata.namespace)) && o.kind !== 'Namespace' && o.kind !== 'Profile');
   const guardsFirst = [...cluster].sort((a, b) => Number(!a.kind.includes('Policy')) - Number(!b.kind.includes('Policy')));
   for (const o of guardsFirst) {
     const prev = before.get(objectKey(o));
     const { resourceVersion: _rv, uid: _uid, managedFields: _mf, creationTimestamp: _ct, generation: _g, ...meta } = (prev?.metadata ?? {}) as Record<string, unknown>;
-    if (prev) kubectl(['replace', '-f', '-'], JSON.stringify({ ...prev, metadata: meta, status: undefined }));
-    else kubectl(['delete', '-f', '-', '--ignore-not-found', '--wait=false'], toYamlStream([o]));
+    if (prev) run(`restore ${objectKey(o)}`, ['replace', '-f', '-'], JSON.stringify({ ...prev, metadata: meta, status: undefined }));
+    else run(`delete ${objectKey(o)}`, ['delete', '-f', '-', '--ignore-not-found', '--wait=false'], toYamlStream([o]));
   }
-  for (const p of home.filter((o) => o.kind === 'Profile')) kubectl(['delete', 'profile', p.metadata.name, '--ignore-not-found', '--wait=false']);
-  if (kubeconfigSecret) kubectl(['delete', 'secret', kubeconfigSecret, '-n', 'kueue-system', '--ignore-not-found']);
+  // the documented way to remove a tenant: decommissioned first (the profile guard refuses deleting one that is not)
+  for (const p of tenantNs) {
+    run(`decommission Profile ${p}`, ['annotate', 'profile', p, 'kubeflow-tenants/decommissioned=true', '--overwrite']);
+    run(`delete Profile ${p}`, ['delete', 'profile', p, '--ignore-not-found', '--wait=false']);
+  }
+  if (kubeconfigSecret) run(`delete Secret kueue-system/${kubeconfigSecret}`, ['delete', 'secret', kubeconfigSecret, '-n', 'kueue-system', '--ignore-not-found']);
   if (planeStarted) {
     const t = Date.now();
     await planeCtl('worker-down');
     await planeCtl('kueue', 'home', process.env.KFT_KUEUE_BASE_CONFIG!);
     console.log(`fleet: worker plane stopped and the home Kueue back on run.sh's Configuration in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
+  if (failed.length > 0) throw new Error(`cleaning up after the fleet suite:\n${failed.join('\n')}`);
 }, 300_000);
 
 describe('two control planes side by side', () => {
@@ -165,6 +177,12 @@ describe('two control planes side by side', () => {
     expect(server(WK)).not.toBe(server());
     // nothing of the home cluster is on the worker
     expect(getObject('namespace', NLP, undefined, WK)).toBeUndefined();
+    // both Kueues run with MultiKueue on (beta, on by default since v0.9; no gate is set)
+    for (const log of ['kueue-home.log', 'kueue-worker.log']) {
+      const gates = readFileSync(join(RUN, 'logs', log), 'utf8').match(/"msg":"Loaded feature gates","featureGates":(\{[^}]*\})/);
+      expect(gates, `${log}: Kueue's "Loaded feature gates" line`).not.toBeNull();
+      expect(JSON.parse(gates![1]!)).toMatchObject({ MultiKueue: true });
+    }
     // JobManagedBy (beta, on by default since 1.32): the API server keeps spec.managedBy
     for (const kc of [undefined, WK]) {
       const m = jobManifest({ name: 'managed-by-probe', namespace: 'default', requests: { cpu: '1' } });
