@@ -11,14 +11,15 @@
 #                                     <run dir>/worker/multikueue.kubeconfig (see below)
 #   plane-ctl.sh kueue <home|worker> <configuration.yaml>
 #                                     (re)starts the real Kueue on that plane with that Configuration
+#                                     (run.sh starts the first plane's this way too)
 #                                     (only the process's own settings replaced: kueue-setup.ts
 #                                     config), waits until its controllers run; the worker's Kueue
 #                                     is installed on first use (CRDs, RBAC, webhooks) like run.sh's
 #   plane-ctl.sh worker-down          stops the worker plane (reverse start order)
 #
 # Every process started here is recorded in <run dir>/extra.pids ("pid name"); run.sh stops them on
-# exit (before its own, in reverse order) and shows their log tails on failure. A Kueue of the first
-# plane stopped here is recorded in <run dir>/stopped.pids so run.sh does not take it for a crash.
+# exit (before its own, in reverse order) and shows their log tails on failure. One stopped here is
+# recorded in <run dir>/stopped.pids so run.sh does not take it for a crash.
 #
 # The manager's way into the worker: ServiceAccount kueue-system/multikueue-sa on the worker with
 # the ClusterRole Kueue's MultiKueue setup guide gives it (create/delete/watch Jobs, Workloads and
@@ -29,7 +30,7 @@
 # it into the Secret the MultiKueueCluster names (the product's ExternalSecret is not running here).
 #
 # Environment (exported by run.sh): KFT_RUN_DIR KFT_BIN KFT_ETCD KFT_KUEUE_HOME KFT_KUBECTL KFT_ROOT
-# KFT_KUEUE_PID KFT_KUEUE_WEBHOOK_PORT KFT_KUEUE_METRICS_PORT KFT_KUEUE_HEALTH_PORT
+# KFT_KUBECONFIG KFT_API_PORT KFT_KUEUE_WEBHOOK_PORT KFT_KUEUE_METRICS_PORT KFT_KUEUE_HEALTH_PORT
 # KFT_USERID_HEADER KFT_USERID_PREFIX KFT_INGRESS_PRINCIPAL KFT_KFP_UI_PRINCIPAL KFT_NAMESPACE_LABELS
 set -euo pipefail
 RUN=${KFT_RUN_DIR:?run through test/cluster/run.sh}
@@ -53,8 +54,9 @@ start() { # name command...  (detached from this script: it exits, the process s
   echo "$! $name" >>"$EXTRA"
 }
 pid_of() { awk -v n="$1" '$2 == n { p = $1 } END { if (p) print p }' "$EXTRA" 2>/dev/null; }
-stop_pid() {
+stop_pid() { # recorded in stopped.pids: run.sh does not take it for a crash
   local pid=$1 n=0
+  echo "$pid" >>"$RUN/stopped.pids"
   kill -TERM "$pid" 2>/dev/null || return 0
   while running "$pid" && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
   kill -KILL "$pid" 2>/dev/null || true
@@ -223,14 +225,22 @@ kueue_cmd() { # home|worker config
   [ -f "$base" ] || die "no Configuration $base"
   case "$plane" in
     home)
-      # stop the Kueue running on the first plane (run.sh's, or one started here before)
-      local pid; pid=$(pid_of kueue-home)
-      if [ -z "$pid" ]; then pid=${KFT_KUEUE_PID:?}; echo "$pid" >>"$RUN/stopped.pids"; fi
-      stop_pid "$pid"
-      # the first plane's install (RBAC, token kubeconfig, webhooks on the same port) is kept
-      local d="$RUN/kueue-home"; mkdir -p "$d"
-      cp "$RUN/kueue/kubeconfig" "$d/kubeconfig"; cp -r "$RUN/kueue/webhook-certs" "$RUN/kueue/metrics-certs" "$d/"
-      kueue_run kueue-home "$d" "$base" "$KFT_KUEUE_WEBHOOK_PORT" "$KFT_KUEUE_METRICS_PORT" "$KFT_KUEUE_HEALTH_PORT"
+      local first="$RUN/kueue"
+      if [ ! -f "$first/kubeconfig" ]; then
+        # run.sh's start: installed on the first plane, log kueue.log, files in <run dir>/kueue
+        kueue_install "${KFT_KUBECONFIG:?}" "$first" "${KFT_API_PORT:?}" "$KFT_KUEUE_WEBHOOK_PORT"
+        kueue_run kueue "$first" "$base" "$KFT_KUEUE_WEBHOOK_PORT" "$KFT_KUEUE_METRICS_PORT" "$KFT_KUEUE_HEALTH_PORT"
+        "$KUBECTL" --kubeconfig "$KFT_KUBECONFIG" apply --server-side --field-manager kft-cluster-test \
+          -f "$first/webhooks.yaml" >>"$first/install.log" 2>&1 || die "registering Kueue's webhooks"
+      else
+        # a restart (12-fleet): the Kueue running on the first plane stops; the install (RBAC, token
+        # kubeconfig, webhooks on the same port) is kept; log kueue-home.log
+        local pid; pid=$(pid_of kueue-home); [ -n "$pid" ] || pid=$(pid_of kueue)
+        [ -z "$pid" ] || stop_pid "$pid"
+        local d="$RUN/kueue-home"; mkdir -p "$d"
+        cp "$first/kubeconfig" "$d/kubeconfig"; cp -r "$first/webhook-certs" "$first/metrics-certs" "$d/"
+        kueue_run kueue-home "$d" "$base" "$KFT_KUEUE_WEBHOOK_PORT" "$KFT_KUEUE_METRICS_PORT" "$KFT_KUEUE_HEALTH_PORT"
+      fi
       ;;
     worker)
       [ -f "$W/ports.env" ] || die "the worker plane is not up (plane-ctl.sh worker-up)"
