@@ -286,6 +286,9 @@ describe('MultiKueue dispatch (fraud-training bursts to gpu-west)', () => {
     const owner = (objects.get(HOME)!.find((o) => o.kind === 'Profile' && o.metadata.name === NLP)!.spec as { owner: { name: string } }).owner.name;
     const can = kubectl(['auth', 'can-i', 'create', 'localqueues.kueue.x-k8s.io', '-n', NLP, '--as', owner]);
     expect(can.stdout.trim()).toBe('no');
+    // nor submit into fraud-training's namespace, where its `burst` LocalQueue is
+    expect(kubectl(['auth', 'can-i', 'create', 'jobs.batch', '-n', FRAUD, '--as', owner]).stdout.trim()).toBe('no');
+    expect(kubectl(['auth', 'can-i', 'create', 'jobs.batch', '-n', NLP, '--as', owner]).stdout.trim()).toBe('yes');
     // and one made anyway (by an admin) pointing at the burst ClusterQueue admits nothing: namespaceSelector
     kubectlOk(['apply', '--server-side', '--field-manager', 'kft-cluster-test', '-f', '-'], JSON.stringify({ apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'LocalQueue', metadata: { name: BURST_QUEUE, namespace: NLP }, spec: { clusterQueue: burstCq } }));
     const again = await waitFor('burst-nlp inadmissible in the burst ClusterQueue', () => {
