@@ -54,6 +54,8 @@ export function checkBurst(entries: readonly TenantEntry[], plan: BurstFleet, lo
     const homeName = plan.homeOf.get(name);
     const home = homeName === undefined ? undefined : byName.get(homeName);
     if (!home) continue; // placement itself is wrong: reported by lib/fleet.ts checkPlacement
+    // A burst without workers or quota is checkPlacement's to report; nothing to check against.
+    if (!Array.isArray(burst.clusters) || burst.clusters.length === 0 || !isPlainObject(burst.flavors) || Object.keys(burst.flavors).length === 0) continue;
     const objectName = burstAdmissionCheckName(name);
     if (objectName.length > ADMISSION_CHECK_PARAMETER_NAME_MAX) {
       errs.add(
@@ -71,13 +73,10 @@ export function checkBurst(entries: readonly TenantEntry[], plan: BurstFleet, lo
         homeName,
         `the home cluster "${homeName}" declares no Kueue capacity (kueue.flavors): burst work is queued by the home cluster's Kueue, which MultiKueue dispatches from; ask the platform team for capacity there, or remove placement.burst`,
       );
-    } else if (isPlainObject(burst.flavors) && Object.keys(burst.flavors).length > 0) {
-      // Not an object, or empty: checkPlacement reports it.
-      cells = parseBurstFlavors(errs, burst.flavors, home.platform, home.name);
-    }
+    } else cells = parseBurstFlavors(errs, burst.flavors, home.platform, home.name);
 
     // Which workers exist, are not the home, are listed once and host the tier: checkPlacement.
-    const clusters = Array.isArray(burst.clusters) ? (burst.clusters as unknown[]) : [];
+    const clusters = burst.clusters as unknown[];
     const tier = isPlainObject(spec.labels) ? spec.labels[home.platform.labels.complianceTier] : undefined;
     clusters.forEach((w, i) => {
       const worker = typeof w === 'string' && w !== homeName && clusters.indexOf(w) === i ? byName.get(w) : undefined;

@@ -265,9 +265,9 @@ export function readDeployedBundles(distDir: string): DeployedBundle[] {
 }
 
 /** How to remove a tenant safely; shared by the synth error and the diff's blocking flag. */
-export function decommissionHelp(name: string): string {
+export function decommissionHelp(name: string, where = `dist/tenants/${name}/`): string {
   return (
-    `tenant "${name}" is deployed (dist/tenants/${name}/ exists) but no tenant file declares it any more; ` +
+    `tenant "${name}" is deployed (${where} exists) but no tenant file declares it any more; ` +
     `removing it would delete its Profile, and with it namespace "${name}" and every notebook, volume and model in it. ` +
     `To remove a tenant, in two steps: 1) keep tenants/${name}.ts and add \`decommissioned: true\`, run npm run synth, merge, ` +
     `and let Argo CD sync (access is revoked, the namespace and its data are kept); ` +
@@ -288,6 +288,8 @@ export function checkRemovedTenants(
   loadErrors: readonly FieldError[] = [],
   /** Tenants whose step 1 (decommissioned) is on this branch but not where `deployed` was read (lib/deployed.ts). */
   unmergedDecommissions: ReadonlySet<string> = new Set(),
+  /** The deployed bundles (lib/deployed.ts `Deployed.bundles`): in a fleet, the message names the cluster folders. @default the single layout */
+  bundles: readonly DeployedBundle[] = [],
 ): FieldError[] {
   const unloaded = new Set(loadErrors.map((e) => e.file));
   const declared = new Set<string>();
@@ -301,7 +303,8 @@ export function checkRemovedTenants(
     const unmerged = unmergedDecommissions.has(t.name)
       ? `; here step 1 is on this branch but not merged yet (dist/ at the merge base with main does not mark "${t.name}" decommissioned): merge it first, then delete the file`
       : '';
-    out.push(new FieldError(`tenants/${t.name}.ts`, '(file)', 'Required value', undefined, decommissionHelp(t.name) + unmerged));
+    const dirs = bundles.filter((b) => b.tenant === t.name && b.guestOf === undefined && !b.decommissioned && b.cluster !== undefined).map((b) => `dist/clusters/${b.cluster}/tenants/${t.name}/`);
+    out.push(new FieldError(`tenants/${t.name}.ts`, '(file)', 'Required value', undefined, decommissionHelp(t.name, dirs.length > 0 ? dirs.join(', ') : undefined) + unmerged));
   }
   return out;
 }

@@ -128,7 +128,7 @@ export function checkFleetSettings(out: ErrorList, p: PlatformSettings, clusterP
   if (!isPlainObject(mk)) out.invalid('fleet.multiKueue', mk, 'an object: { vaultPath, secretStore, localQueue }');
   else {
     for (const k of ['vaultPath', 'secretStore', 'localQueue'] as const) {
-      if (typeof mk[k] !== 'string' || mk[k] === '') out.required(`fleet.multiKueue.${k}`, 'a non-empty string (docs/fleet.md "Burst")');
+      if (typeof mk[k] !== 'string' || mk[k] === '') out.required(`fleet.multiKueue.${k}`, 'a non-empty string (docs/fleet.md "Bursting with MultiKueue")');
     }
   }
 }

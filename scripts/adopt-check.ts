@@ -29,6 +29,9 @@ function readDist(dir: string): KubeJson[] {
     }
   };
   for (const sub of ['tenants', 'cluster']) if (fs.existsSync(path.join(dir, sub))) walk(path.join(dir, sub));
+  // A fleet's dist/ (docs/fleet.md): every cluster's bundles and cluster objects, platform files left out.
+  const clusters = path.join(dir, 'clusters');
+  if (fs.existsSync(clusters)) for (const c of fs.readdirSync(clusters).sort()) for (const sub of ['tenants', 'cluster']) if (fs.existsSync(path.join(clusters, c, sub))) walk(path.join(clusters, c, sub));
   return out;
 }
 
@@ -58,7 +61,7 @@ async function main(): Promise<number> {
     const distDir = argValue('--dist');
     let objects: KubeJson[];
     if (distDir !== undefined) {
-      if (!fs.existsSync(path.join(distDir, 'tenants'))) {
+      if (!fs.existsSync(path.join(distDir, 'tenants')) && !fs.existsSync(path.join(distDir, 'clusters'))) {
         const errs = new ErrorList(distDir);
         errs.invalid('(folder)', distDir, 'not a synthesized dist/ folder (no tenants/ in it); run npm run synth, or leave --dist out to synthesize the working tree');
         throw new ValidationError(errs.errors);
@@ -66,7 +69,11 @@ async function main(): Promise<number> {
       objects = readDist(distDir);
     } else {
       const root = path.resolve(argValue('--root') ?? process.cwd());
-      objects = (await synthRepo(root)).result.objects.map((o) => o.manifest as unknown as KubeJson);
+      const { result } = await synthRepo(root);
+      // In a fleet, the namespace is adopted on its tenant's home cluster: that cluster's objects only.
+      const ns = (dump.namespace.metadata as { name?: unknown } | undefined)?.name;
+      const home = result.clusters?.find((c) => c.tenants.includes(String(ns)));
+      objects = result.objects.filter((o) => !home || o.file.startsWith(`${home.dir}/`)).map((o) => o.manifest as unknown as KubeJson);
     }
     const report = adoptCheck(file, dump, objects);
     console.log(process.argv.includes('--json') ? JSON.stringify({ ...report, exitCode: adoptExitCode(report) }, null, 2) : renderAdoptReport(report));

@@ -5,7 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { diffTrees } from '../lib/diff';
+import { synthesize } from '../lib/synth';
 import { deployedBundles, readDeployed } from '../lib/deployed';
 import { fleetPlan, migratingAwayCopy } from '../lib/model/fleet';
 import { BURST_GUEST_ANNOTATION } from '../lib/model/names';
@@ -15,6 +18,7 @@ import { validateTenants } from '../lib/tenant';
 import type { TenantSpec } from '../lib/tenant';
 import { FIXTURES, fixtureInputs, fixtureRepo, git, removeRepo, runScript, synthAndCommit, synthFixture } from './fixture-repo';
 import { entry, platformErrors, validSpec } from './support/fixtures';
+import { manifestsOf, validateManifest } from './support/schemas';
 
 const repos: string[] = [];
 afterAll(() => {
@@ -75,6 +79,25 @@ describe('platform.ts fleet: every error, at its path', () => {
         'platform.ts: fleet.placement.default: Not found: "west": no cluster of that name in fleet.clusters (clusters: east, pci); name a declared cluster',
       ],
     ],
+    [
+      'a server that is no URL, no region, an empty tier list, both Argo CD destinations, an empty MultiKueue path',
+      { fleet: { clusters: [{ ...east, region: '', complianceTiers: [], destination: { server: 'east' } }], argocd: { server: 'https://a', name: 'b' }, multiKueue: { vaultPath: '' } } },
+      [
+        'platform.ts: fleet.clusters[0].destination.server: Invalid value: "east": the API server URL as registered in Argo CD, e.g. "https://gpu-east.k8s.example.com"',
+        'platform.ts: fleet.clusters[0].region: Required value: the cluster\'s region, e.g. "us-east-1" (shown in the capacity report)',
+        'platform.ts: fleet.clusters[0].complianceTiers: Invalid value: []: a non-empty list of tiers this cluster may host (of labels.complianceTiers: public, internal, confidential, pci), or leave it out for every tier',
+        'platform.ts: fleet.argocd: Invalid value: {"server":"https://a","name":"b"}: give exactly one of "server" (the API server URL registered in Argo CD) and "name" (its cluster name in Argo CD); has both',
+        'platform.ts: fleet.multiKueue.vaultPath: Required value: a non-empty string (docs/fleet.md "Bursting with MultiKueue")',
+      ],
+    ],
+    [
+      'a cluster or its platform that is no object',
+      { fleet: { clusters: [{ ...east, platform: 'x' as never }, 'y' as never] } },
+      [
+        'platform.ts: fleet.clusters[0].platform: Invalid value: "x": an object of the settings this cluster sets differently: audit, gpu, groups, guards, identity, istio, kueue, network, podSecurity, profileController, vault',
+        'platform.ts: fleet.clusters[1]: Invalid value: "y": a cluster: { name, destination, region, complianceTiers?, platform? }',
+      ],
+    ],
   ];
   it.each(cases)('%s', (_name, input, expected) => {
     expect(platformErrors(input)).toEqual(expected);
@@ -132,8 +155,15 @@ describe('tenant placement: every error, with its message', () => {
         'tenants/fraud.ts: placement.burst.clusters[2]: Forbidden: "east": cluster "east" does not host compliance tier "pci" and burst work runs there in the tenant\'s namespace with its credentials; burst only to clusters that host it (clusters that do: pci)',
         'tenants/fraud.ts: placement.burst.clusters[3]: Duplicate value: "east": already listed at placement.burst.clusters[2]; list each worker once',
         'tenants/fraud.ts: placement.burst.flavors: Invalid value: {}: the quota of burst work in flight per flavor and resource, e.g. { "a100-80gb": { "nvidia.com/gpu": { nominal: 8 } } }',
-        // lib/burst.ts checkBurst (docs/fleet.md "Bursting with MultiKueue"): this platform declares no Kueue capacity.
-        'tenants/fraud.ts: placement.burst: Forbidden: "pci": the home cluster "pci" declares no Kueue capacity (kueue.flavors): burst work is queued by the home cluster\'s Kueue, which MultiKueue dispatches from; ask the platform team for capacity there, or remove placement.burst',
+      ],
+    ],
+    ['burst that is no object', { placement: { burst: 'east' } }, ['tenants/fraud.ts: placement.burst: Invalid value: "east": an object: { clusters: ["<worker>"], flavors: { <flavor>: { <resource>: { nominal } } } }']],
+    [
+      'burst without clusters or flavors',
+      { labels: internal, placement: { cluster: 'east', burst: { clusters: [], flavors: 'x' } } },
+      [
+        'tenants/fraud.ts: placement.burst.clusters: Invalid value: []: a non-empty list of worker clusters (of east, pci, not the home cluster)',
+        'tenants/fraud.ts: placement.burst.flavors: Invalid value: "x": the quota of burst work in flight per flavor and resource, e.g. { "a100-80gb": { "nvidia.com/gpu": { nominal: 8 } } }',
       ],
     ],
     ['migratingFrom an unknown cluster', { labels: internal, placement: { cluster: 'east', migratingFrom: 'old' } }, ['tenants/fraud.ts: placement.migratingFrom: Not found: "old": no cluster of that name in platform.ts fleet.clusters; clusters: east, pci']],
@@ -219,7 +249,7 @@ describe('synth of a fleet', () => {
     expect(JSON.parse(result.files.get('clusters/pci-eu/platform/kueue/capacity.json')!)).toEqual(result.clusters![2]!.capacity);
   });
 
-  it("capacity is checked per cluster with that cluster's capacity", async () => {
+  it("capacity is checked per cluster with that cluster's capacity", () => {
     const repo = fixtureRepo('fleet');
     repos.push(repo);
     // vision's 24 A100s fit gpu-west's 64 but not gpu-east's 32 once fraud-training's and nlp-research's are counted.
@@ -344,8 +374,7 @@ describe('deployed state over the fleet layout', () => {
 describe('diff flags of a fleet', () => {
   const profile = (name: string, annotations: Record<string, string> = {}) =>
     `apiVersion: kubeflow.org/v1\nkind: Profile\nmetadata:\n  name: ${name}\n${Object.keys(annotations).length ? `  annotations:\n${Object.entries(annotations).map(([k, v]) => `    ${k}: "${v}"\n`).join('')}` : ''}spec:\n  owner:\n    kind: User\n    name: lead@example.com\n`;
-  it('a tenant starting and stopping to burst to a cluster (its guest bundle)', async () => {
-    const { diffTrees } = await import('../lib/diff');
+  it('a tenant starting and stopping to burst to a cluster (its guest bundle)', () => {
     const base = new Map([
       ['clusters/a/tenants/t/Profile.t.yaml', profile('t')],
       ['clusters/c/tenants/t/Profile.t.yaml', profile('t', { [BURST_GUEST_ANNOTATION]: 'a' })],
@@ -361,8 +390,7 @@ describe('diff flags of a fleet', () => {
     ]);
   });
 
-  it('a move without a decommissioned copy says nothing is kept', async () => {
-    const { diffTrees } = await import('../lib/diff');
+  it('a move without a decommissioned copy says nothing is kept', () => {
     const flags = diffTrees(new Map([['clusters/a/tenants/t/Profile.t.yaml', profile('t')]]), new Map([['clusters/b/tenants/t/Profile.t.yaml', profile('t')]])).flags;
     expect(flags.find((f) => f.kind === 'tenant-moves-cluster')?.message).toMatch(/^home a → b: on a nothing is kept: its namespace, volumes and data would be deleted\./);
     expect(flags.find((f) => f.kind === 'tenant-removed')).toMatchObject({ group: 't@a', blocking: true });
@@ -385,7 +413,7 @@ describe('commands on the fleet fixture', () => {
 
     const cap = runScript(repo, 'scripts/capacity.ts');
     expect(cap.code, cap.stderr).toBe(0);
-    // vision's 24 and fraud-training's burst guest 16: a guest's queue counts in its worker's capacity
+    // fraud-training's burst guest (16 A100s) is guaranteed on gpu-west too (docs/fleet.md "Bursting with MultiKueue").
     expect(cap.stdout).toMatch(/^gpu-west +us-west-2 +a100-80gb +nvidia\.com\/gpu +64 +40 +24 +62\.5 %/m);
     expect(cap.stdout).toMatch(/^pci-eu +eu-west-1 +cpu +cpu +64 +16 +48 +25 %/m);
     expect(cap.stdout).toContain('== cluster gpu-east (us-east-1) ==');
@@ -402,7 +430,7 @@ describe('commands on the fleet fixture', () => {
     const report = JSON.parse(access.stdout) as { clusters: { name: string; namespaces: { namespace: string }[] }[] };
     expect(report.clusters.map((c) => [c.name, c.namespaces.map((n) => n.namespace)])).toEqual([
       ['gpu-east', ['fraud-training', 'nlp-research']],
-      // fraud-training's burst guest namespace is on gpu-west too: who can reach it there is reported
+      // fraud-training's burst guest on gpu-west: its owner has access there (docs/fleet.md "Bursting with MultiKueue").
       ['gpu-west', ['fraud-training', 'vision']],
       ['pci-eu', ['payments-pci']],
     ]);
@@ -413,18 +441,68 @@ describe('commands on the fleet fixture', () => {
     const unknown = runScript(repo, 'scripts/can-i.ts', 'get', 'pods', '-n', 'kube-system', '--as', 'carol@example.com');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('namespace "kube-system" is no tenant\'s home, so its cluster is unknown; pass --cluster <name> (clusters: gpu-east, gpu-west, pci-eu)');
+
+    // The removal guard names the tenant's folder in the fleet layout.
+    expect(runScript(repo, 'main.ts').code).toBe(0);
+    fs.rmSync(path.join(repo, 'tenants/vision.ts'));
+    const removed = runScript(repo, 'main.ts');
+    expect(removed.code).toBe(1);
+    expect(removed.stderr).toContain('tenants/vision.ts: (file): Required value: tenant "vision" is deployed (dist/clusters/gpu-west/tenants/vision/ exists) but no tenant file declares it any more');
   }, 180_000);
 });
 
 describe('schema validation of a fleet', () => {
   it("every object of every cluster of the fleet fixture is valid", async () => {
-    const { synthesize } = await import('../lib/synth');
-    const { manifestsOf, validateManifest } = await import('./support/schemas');
     const { platform, entries } = await fixtureInputs('fleet');
     const result = synthesize(entries, platform);
     const manifests = manifestsOf(result.files);
     expect(manifests.length).toBe(result.objects.length);
     expect(manifests.length).toBeGreaterThan(50);
     expect(manifests.flatMap(({ file, manifest }) => validateManifest(manifest).map((e) => `${file}: ${e}`))).toEqual([]);
+  });
+});
+
+describe('fleetPlan invariants (property)', () => {
+  it('every tenant has exactly one full bundle, on its home; a copy only where it migrates from; guests only on its burst workers', () => {
+    const names = ['a', 'b', 'c'];
+    // Kueue capacity everywhere: a burst needs it on its home and its workers (lib/burst.ts).
+    const p = definePlatform({ kueue: { flavors: { cpu: { resources: { cpu: '1000', memory: '4Ti' } } } }, fleet: { clusters: names.map((n) => ({ name: n, destination: { name: n }, region: 'r' })), placement: { default: 'a' } } });
+    const placement = fc.record(
+      { cluster: fc.option(fc.constantFrom(...names), { nil: undefined }), migratingFrom: fc.option(fc.constantFrom(...names), { nil: undefined }), burst: fc.option(fc.subarray(names, { minLength: 1 }), { nil: undefined }) },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.array(placement, { maxLength: 6 }), (places) => {
+        const specs = places.map((pl, i): TenantSpec => {
+          const home = pl.cluster ?? 'a';
+          // Never to the cluster it moves away from: a guest there would be a second bundle of its namespace.
+          const burst = pl.burst?.filter((c) => c !== home && c !== pl.migratingFrom);
+          return validSpec({
+            name: `t${i}`,
+            labels: internal,
+            placement: {
+              ...(pl.cluster ? { cluster: pl.cluster } : {}),
+              ...(pl.migratingFrom && pl.migratingFrom !== home ? { migratingFrom: pl.migratingFrom } : {}),
+              ...(burst && burst.length > 0 ? { burst: { clusters: burst, flavors: { cpu: { cpu: { nominal: '1' }, memory: { nominal: '1Gi' } } } } } : {}),
+            },
+          });
+        });
+        expect(validateTenants(specs.map((s) => entry(s)), p)).toEqual([]);
+        const plan = fleetPlan(specs, p);
+        for (const s of specs) {
+          const home = s.placement?.cluster ?? 'a';
+          expect(plan.homeOf.get(s.name)).toBe(home);
+          const full = plan.clusters.filter((c) => c.tenants.some((t) => t.name === s.name && t.decommissioned !== true)).map((c) => c.name);
+          expect(full).toEqual([home]);
+          const copies = plan.clusters.filter((c) => c.tenants.some((t) => t.name === s.name && t.decommissioned === true)).map((c) => c.name);
+          expect(copies).toEqual(s.placement?.migratingFrom ? [s.placement.migratingFrom] : []);
+          const guestOn = plan.clusters.filter((c) => c.burst.guests.some((g) => g.tenant.name === s.name)).map((c) => c.name);
+          expect(guestOn).toEqual([...(s.placement?.burst?.clusters ?? [])].sort());
+          const sourceOn = plan.clusters.filter((c) => c.burst.sources.some((x) => x.tenant === s.name)).map((c) => c.name);
+          expect(sourceOn).toEqual(s.placement?.burst ? [home] : []);
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 });

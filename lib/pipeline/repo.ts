@@ -69,7 +69,7 @@ export async function synthRepo(root: string, opts: SynthRepoOptions = {}): Prom
   const deployed = readDeployed(root, { ...(opts.distDir !== undefined ? { distDir: opts.distDir } : {}), ...(opts.base !== undefined ? { base: opts.base } : {}) });
   // A deployed tenant may only disappear after it was decommissioned (lib/deployed.ts).
   // In a fleet, per (tenant, cluster): a tenant leaves a cluster only decommissioned (the move rule).
-  const removed = [...checkRemovedTenants(entries, deployed.tenants, loadErrors, deployed.unmergedDecommissions), ...checkPlacementMoves(entries, deployed, platform)];
+  const removed = [...checkRemovedTenants(entries, deployed.tenants, loadErrors, deployed.unmergedDecommissions, deployed.bundles), ...checkPlacementMoves(entries, deployed, platform)];
   const guardErrors = opts.removalGuard === 'return' ? [] : removed;
   // Load errors, removal-guard errors and declaration errors are thrown together: one run reports all.
   const result = synthesize(entries, platform, {
