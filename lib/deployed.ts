@@ -353,6 +353,18 @@ export function checkPlacementMoves(entries: readonly TenantEntry[], deployed: D
     const home = resolveHome(spec, platform);
     if (!home || !clusters.has(home.cluster)) continue; // a placement error, reported by validation
     const from = isPlainObject(spec.placement) ? spec.placement.migratingFrom : undefined;
+    // migratingFrom keeps a copy where the tenant was: naming a cluster it was never deployed on would create one there.
+    if (typeof from === 'string' && clusters.has(from) && from !== home.cluster && !bundles.some((b) => b.tenant === spec.name && b.guestOf === undefined && (b.cluster ?? inCluster) === from)) {
+      out.push(
+        new FieldError(
+          e.file,
+          'placement.migratingFrom',
+          'Invalid value',
+          from,
+          `tenant "${spec.name}" is not deployed on cluster "${from}" (no dist/clusters/${from}/tenants/${spec.name}/ at ${deployed.source}), so there is nothing to move away from; migratingFrom names the cluster the tenant is deployed on now: remove it, or name that cluster (docs/fleet.md "Moving a tenant")`,
+        ),
+      );
+    }
     for (const b of bundles) {
       if (b.tenant !== spec.name || b.guestOf !== undefined || b.decommissioned) continue;
       const on = b.cluster ?? inCluster!;

@@ -313,6 +313,13 @@ describe('deployed state over the fleet layout', () => {
     const refusedDiff = runScript(repo, 'scripts/diff.ts');
     expect(refusedDiff.code).toBe(1);
 
+    // migratingFrom must name the cluster it is deployed on.
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("placement: { cluster: 'gpu-east' }", "placement: { cluster: 'gpu-east', migratingFrom: 'pci-eu' }"));
+    const wrongFrom = runScript(repo, 'main.ts');
+    expect(wrongFrom.code).toBe(1);
+    expect(wrongFrom.stderr).toContain('tenants/vision.ts: placement.migratingFrom: Invalid value: "pci-eu": tenant "vision" is not deployed on cluster "pci-eu" (no dist/clusters/pci-eu/tenants/vision/ at merge base');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(", migratingFrom: 'pci-eu'", ''));
+
     // Step 1: migratingFrom. gpu-west keeps a decommissioned copy, gpu-east gets the bundle.
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("placement: { cluster: 'gpu-east' }", "placement: { cluster: 'gpu-east', migratingFrom: 'gpu-west' }"));
     const diff = runScript(repo, 'scripts/diff.ts');
