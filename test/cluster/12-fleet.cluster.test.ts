@@ -124,11 +124,13 @@ beforeAll(async () => {
   kubectlOk(['create', 'secret', 'generic', kubeconfigSecret, '-n', 'kueue-system', `--from-file=kubeconfig=${join(RUN, 'worker', 'multikueue.kubeconfig')}`]);
 
   for (const [c, kc] of [[HOME, undefined], [WORKER, WK]] as const) {
-    const inactive = () =>
-      getJson<{ items: KubeObject[] }>(['get', 'localqueues', '-A'], kc)
-        .items.filter((q) => objects.get(c)!.some((o) => o.kind === 'LocalQueue' && o.metadata.name === q.metadata.name && o.metadata.namespace === q.metadata.namespace))
-        .filter((q) => cond(q, 'Active')?.status !== 'True');
-    await waitFor(`LocalQueues of ${c} active`, () => inactive().length === 0, 60_000).catch((e: Error) => {
+    const want = objects.get(c)!.filter((o) => o.kind === 'LocalQueue');
+    // the output's LocalQueues as the server has them; an absent one counts as inactive
+    const inactive = () => {
+      const have = getJson<{ items: KubeObject[] }>(['get', 'localqueues', '-A'], kc).items;
+      return want.map((o) => have.find((q) => q.metadata.name === o.metadata.name && q.metadata.namespace === o.metadata.namespace) ?? o).filter((q) => cond(q, 'Active')?.status !== 'True');
+    };
+    await waitFor(`LocalQueues of ${c} active`, () => want.length > 0 && inactive().length === 0, 60_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${JSON.stringify(inactive().map((q) => [q.metadata.namespace, q.metadata.name, cond(q, 'Active')]))}`);
     });
   }
