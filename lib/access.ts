@@ -133,9 +133,9 @@ function saName(user: string, namespace: string): string {
   return sa.namespace === namespace ? sa.name : `${sa.namespace}/${sa.name}`;
 }
 
-/** `workload creation [in <ns>] as <sa>`, one per step, joined by `, then `. */
+/** `<what> creation [in <ns>] as <sa>` (`workload` unless the request names itself, e.g. `KFP Viewer`), one per step, joined by `, then `. */
 function describePath(path: readonly WorkloadStep[], namespace: string): string {
-  return path.map((s) => `workload creation${s.namespace === namespace ? '' : ` in ${s.namespace}`} as ${saName(s.as, s.namespace)}`).join(', then ');
+  return path.map((s) => `${s.by.what ?? 'workload'} creation${s.namespace === namespace ? '' : ` in ${s.namespace}`} as ${saName(s.as, s.namespace)}`).join(', then ');
 }
 
 /**
@@ -263,7 +263,7 @@ export function renderAccessMarkdown(report: readonly NamespaceAccess[]): string
     '# Access report',
     '',
     'Effective RBAC in each tenant namespace (emitted objects plus what the Profile controller creates), evaluated offline.',
-    '`as <ServiceAccount>`: not granted to the principal itself, but it can create workloads that run as that ServiceAccount (via `workload creation ...`), and so do what it does.',
+    '`as <ServiceAccount>`: not granted to the principal itself, but it can create workloads that run as that ServiceAccount (via `workload creation ...`), and so do what it does. `KFP Viewer creation`: the only workload it can create is a Kubeflow Pipelines Viewer (`kubeflow-view` allows it), whose pod template names its ServiceAccount.',
     'Column "role": the catalogue roles (docs/roles-and-groups.md) and how the person got them (`direct`, `group <name>`); several roles are their union.',
     'Column "audit stream" (when audit is on): the Loki tenant id of the tenant\'s audit stream the principal reads through the read gateway (`dist/platform/audit/readers.json`; readers hold the `auditor` role), `-` for none.',
     'Column "dashboard": whether the central dashboard\'s "Manage contributors" page shows the person; it lists `kubeflow-edit` contributors only, so `view` contributors (viewers and members) are "not listed (view)" and cannot be removed there; auditors have no KFAM binding.',

@@ -189,7 +189,7 @@ export function canI(model: RbacModel, args: CanIArgs, groups: ReadonlyMap<strin
   const err: string[] = [];
   if (!yes && !args.quiet) {
     const via = model.canThroughWorkloads(q);
-    if (via) err.push(`note: RBAC says no, but ${args.as} can create workloads that run as ${via.identity.user}, which may (${via.path.map((s) => `in ${s.namespace} as ${s.as}`).join(', then ')})`);
+    if (via) err.push(`note: RBAC says no, but ${args.as} can create workloads that run as ${via.identity.user}, which may (${via.path.map((s) => `in ${s.namespace} as ${s.as}${s.by.what ? ` through a ${s.by.what}` : ''}`).join(', then ')})`);
   }
   return { stdout: out, stderr: err, code: yes ? 0 : 1 };
 }

@@ -274,4 +274,29 @@ export function checkPlacement(errs: ErrorList, spec: TenantSpec, ctx: CheckCont
       errs.invalid('placement.burst.flavors', b.flavors, 'the quota of burst work in flight per flavor and resource, e.g. { "a100-80gb": { "nvidia.com/gpu": { nominal: 8 } } }');
     }
   }
+  if (home !== undefined) checkGrantClusters(errs, spec, home, ctx);
+}
+
+/**
+ * A grant's RoleBinding lives in this tenant's namespace on its home cluster and names the
+ * grantee's ServiceAccounts by namespace: on another cluster that namespace is not the grantee's
+ * (it does not exist, or it is the grantee's burst guest namespace, or someone else's), so the grant
+ * would reach nobody or the wrong workloads. Bucket-only grants (`artifactPrefixes` alone) work
+ * across clusters: the object store is the fleet's.
+ */
+function checkGrantClusters(errs: ErrorList, spec: TenantSpec, home: string, ctx: CheckContext): void {
+  const grants = (spec as { grants?: unknown }).grants;
+  if (!Array.isArray(grants)) return;
+  grants.forEach((g: unknown, i) => {
+    if (!isPlainObject(g) || typeof g.to !== 'string' || (g.resources === undefined && g.role === undefined)) return;
+    const grantee = ctx.tenants.get(g.to);
+    const theirs = grantee ? resolveHome(grantee, ctx.platform)?.cluster : undefined;
+    if (theirs === undefined || theirs === home) return;
+    errs.add(
+      `${at.index('grants', i)}.to`,
+      'Forbidden',
+      g.to,
+      `tenant "${g.to}" lives on cluster "${theirs}" and this tenant on "${home}": the grant's RoleBinding here names ServiceAccounts of namespace "${g.to}" on "${home}", which are not its workloads; grants of resources or a role work within one cluster only (bucket-only grants, artifactPrefixes alone, work across clusters): place both tenants on one cluster or drop the grant (docs/fleet.md "What is not covered")`,
+    );
+  });
 }

@@ -128,6 +128,14 @@ export function checkGrants(errs: ErrorList, spec: TenantSpec, ctx: CheckContext
           g.role,
           'kubeflow-edit on the whole namespace includes reading secrets and exec into pods; grant the resources and verbs needed instead, or, if a platform reviewer approved it, add reviewedException: "<ticket>: <reason>"',
         );
+      } else if (g.role === 'view' && exception === undefined) {
+        // kubeflow-view creates KFP Viewers, whose pod template names its ServiceAccount (lib/declarations/grants.ts KFP_VIEWER_RUNS_CODE).
+        errs.add(
+          at.field(p, 'role'),
+          'Forbidden',
+          g.role,
+          'kubeflow-view on the whole namespace includes creating Kubeflow Pipelines Viewers, whose pod template runs as any ServiceAccount here (default-editor included) with any Secret here mounted: a grant of everything, like role: \'edit\'; grant get and list on the resources needed instead, or, if a platform reviewer approved it, add reviewedException: "<ticket>: <reason>"',
+        );
       }
     }
 

@@ -13,7 +13,8 @@
  * ClusterRoleBindings of a real cluster (pass them in `objects` if a question depends on them).
  *
  * Beyond RBAC ({@link RbacModel.reach}, {@link RbacModel.canThroughWorkloads}): whoever may create
- * a workload in a namespace (lib/declarations/grants.ts `RUNS_CODE_REQUESTS`) runs it as any
+ * a workload in a namespace (lib/declarations/grants.ts `RUNS_CODE_REQUESTS`, KFP Viewers included:
+ * `kubeflow-view` creates them and their pod template names its ServiceAccount) runs it as any
  * ServiceAccount there and mounts any Secret there, so it can do whatever they can; followed to a
  * fixpoint (A's workloads run as B's ServiceAccount, which creates workloads in C).
  */
@@ -21,6 +22,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as yaml from 'js-yaml';
+import type { RunsCodeRequest } from './declarations/grants';
 import { RUNS_CODE_REQUESTS } from './declarations/grants';
 import { KFAM_ANNOTATION, PROFILE_CONTROLLER, RBAC_API_GROUP, SUBJECT_KIND } from './declarations/kubeflow';
 
@@ -52,6 +54,8 @@ export interface WorkloadStep {
   readonly namespace: string;
   /** User name of the ServiceAccount (`system:serviceaccount:<namespace>:<name>`). */
   readonly as: string;
+  /** The request that lets the step's principal run code there: the first of `RUNS_CODE_REQUESTS` it may make. */
+  readonly by: RunsCodeRequest;
 }
 
 /** An identity a principal can act as, and the shortest chain of workload steps that gets there (empty: itself). */
@@ -408,7 +412,15 @@ export class RbacModel {
 
   /** Whether the principal may create or change code that runs in the namespace. */
   runsCodeIn(p: Principal, namespace: string): boolean {
-    return RUNS_CODE_REQUESTS.some((r) => this.can({ ...p, ...r, namespace }));
+    return this.runsCodeBy(p, namespace) !== undefined;
+  }
+
+  /**
+   * The first request of `RUNS_CODE_REQUESTS` (catalogue workloads first, KFP Viewers last) the
+   * principal may make in the namespace, undefined when it may make none.
+   */
+  runsCodeBy(p: Principal, namespace: string): RunsCodeRequest | undefined {
+    return RUNS_CODE_REQUESTS.find((r) => this.can({ ...p, group: r.group, resource: r.resource, verb: r.verb, namespace }));
   }
 
   /** Namespaces where some binding gives the principal anything: all of them for a ClusterRoleBinding. */
@@ -433,11 +445,12 @@ export class RbacModel {
     for (let i = 0; i < out.length; i++) {
       const { identity, path } = out[i]!;
       for (const ns of this.reachableNamespaces(identity)) {
-        if (!this.runsCodeIn(identity, ns)) continue;
+        const by = this.runsCodeBy(identity, ns);
+        if (!by) continue;
         for (const as of this.serviceAccountsOf(ns)) {
           if (seen.has(as)) continue;
           seen.add(as);
-          out.push({ identity: { user: as }, path: [...path, { namespace: ns, as }] });
+          out.push({ identity: { user: as }, path: [...path, { namespace: ns, as, by }] });
         }
       }
     }

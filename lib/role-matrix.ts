@@ -44,6 +44,8 @@ export const MATRIX_RESOURCES: readonly MatrixResource[] = [
   { group: 'pipelines.kubeflow.org', resource: 'pipelines', kind: 'pipelines-api' },
   { group: '', resource: 'persistentvolumeclaims', kind: 'kubeflow' },
   { group: 'kubeflow.org', resource: 'poddefaults', kind: 'kubeflow' },
+  // KFP Viewers: kubeflow-view creates them, and their pod template runs as the ServiceAccount it names.
+  { group: 'kubeflow.org', resource: 'viewers', kind: 'kubeflow' },
   { group: '', resource: 'pods/log', kind: 'core' },
   { group: '', resource: 'events', kind: 'core' },
   { group: '', resource: 'configmaps', kind: 'core' },
@@ -68,6 +70,9 @@ const SERVING_CHANGE = ['create', 'update', 'patch'];
 /** Workload-creating questions a member is promised (the catalogue's "notebooks, pipelines and runs, ..."). */
 const MEMBER_CREATES = new Set(['kubeflow.org/notebooks', 'argoproj.io/workflows', 'kubeflow.org/pytorchjobs', 'trainer.kubeflow.org/trainjobs', 'kubeflow.org/experiments', 'tensorboard.kubeflow.org/tensorboards', 'pipelines.kubeflow.org/runs', '/persistentvolumeclaims']);
 
+/** Verbs on KFP Viewers that Kubeflow's `view` (kubeflow-pipelines-view) documents: every role with a KFAM binding has them. */
+const VIEWER_VERBS = new Set(['create', 'get', 'delete']);
+
 /** Expectation of one cell: `true` allowed, `false` denied, `undefined` not decided by the docs. */
 export type Expectation = boolean | undefined;
 
@@ -75,6 +80,7 @@ export type Expectation = boolean | undefined;
 export function directGuarantee(role: RoleName, verb: string, r: MatrixResource): Expectation {
   const read = isReadVerb(verb);
   const key = `${r.group}/${r.resource}`;
+  if (key === 'kubeflow.org/viewers' && role !== 'auditor' && VIEWER_VERBS.has(verb)) return true;
   switch (role) {
     case 'auditor':
       return read && r.kind !== 'secret' && r.kind !== 'exec';
@@ -102,13 +108,13 @@ export function directGuarantee(role: RoleName, verb: string, r: MatrixResource)
 
 /**
  * What a role's documentation says about the same request made through the workloads it can
- * create (they run as the namespace's default-editor, kubeflow-edit): roles that create workloads
- * reach Secrets and serving objects there; viewers and auditors create none, so their direct
- * guarantee holds.
+ * create (they run as the namespace's default-editor, kubeflow-edit): every role with a KFAM
+ * binding creates workloads - a `viewer` too, through KFP Viewers, whose pod template names its
+ * ServiceAccount - and so reaches Secrets and serving objects there; auditors create none, so
+ * their direct guarantee holds.
  */
 export function throughWorkloadsGuarantee(role: RoleName, verb: string, r: MatrixResource): Expectation {
-  // They create no workload (a viewer's Viewer objects are run by Kubeflow's own controller).
-  if (role === 'auditor' || role === 'viewer') return directGuarantee(role, verb, r);
+  if (role === 'auditor') return directGuarantee(role, verb, r);
   if (r.kind === 'serving' && verb === 'create') return true;
   if (r.group === '' && r.resource === 'secrets' && verb === 'get') return true;
   return directGuarantee(role, verb, r) === true ? true : undefined;

@@ -21,7 +21,7 @@ const capabilitiesOf = (ns: string, principal: string): string[] => {
 };
 
 describe('access report', () => {
-  it('alice administers alice-research; bob only reads', () => {
+  it('alice administers alice-research; bob reads directly, and runs as default-editor through the KFP Viewers his view role creates', () => {
     expect(report.find((r) => r.namespace === 'alice-research')!.rows.map((r) => r.principal)).toEqual([
       'ServiceAccount alice-research/default-editor',
       'ServiceAccount alice-research/default-viewer',
@@ -29,18 +29,29 @@ describe('access report', () => {
       'User bob@example.com',
     ]);
     expect(capabilitiesOf('alice-research', 'User alice@example.com')).toEqual(CAPABILITIES.map((c) => c.title));
-    expect(capabilitiesOf('alice-research', 'User bob@example.com')).toEqual(['read notebooks', 'read models']);
+    expect(capabilitiesOf('alice-research', 'User bob@example.com')).toEqual(CAPABILITIES.filter((c) => c.title !== 'grant access').map((c) => c.title));
+    const bob = report.find((r) => r.namespace === 'alice-research')!.rows.find((r) => r.principal === 'User bob@example.com')!;
+    // Directly (RBAC) he reads notebooks and models; everything else is default-editor's, reached by a Viewer's pod template.
+    expect(CAPABILITIES.map((c, i) => (bob.can[i] ? `${c.title}: ${bob.as[i] ?? 'yes'}` : `${c.title}: -`))).toEqual(
+      CAPABILITIES.map((c) => `${c.title}: ${c.title === 'grant access' ? '-' : c.title === 'read notebooks' || c.title === 'read models' ? 'yes' : 'default-editor'}`),
+    );
+    expect(bob.via).toEqual(['RoleBinding user-bob-example-com-clusterrole-view -> ClusterRole kubeflow-view', 'KFP Viewer creation as default-editor']);
   });
 
   it("payments-engineering's workloads read risk-modeling's models and nothing else", () => {
     expect(capabilitiesOf('risk-modeling', 'ServiceAccount payments-engineering/default-editor')).toEqual(['read models']);
   });
 
-  it('no principal of one tenant appears in another tenant unless a grant names it', () => {
+  it('no principal of one tenant appears in another tenant unless a grant names it (or its own namespace\'s default-editor, which it reaches by a workload there)', () => {
     for (const { namespace, rows } of report) {
       for (const r of rows) {
         const m = /^ServiceAccount ([^/]+)\//.exec(r.principal);
-        if (m && m[1] !== namespace) expect(r.via.every((v) => v.startsWith(`RoleBinding grant-to-${m[1]} `)), `${namespace}: ${r.principal}`).toBe(true);
+        if (m && m[1] !== namespace) {
+          expect(
+            r.via.every((v) => v.startsWith(`RoleBinding grant-to-${m[1]} `) || new RegExp(`^(workload|KFP Viewer) creation in ${m[1]} as default-editor(, then |$)`).test(v)),
+            `${namespace}: ${r.principal}: ${r.via.join('; ')}`,
+          ).toBe(true);
+        }
       }
     }
   });
@@ -81,6 +92,8 @@ describe('access through workloads: a grant that runs code is a grant of everyth
       'ServiceAccount fraud/default-editor',
       'ServiceAccount fraud/default-viewer',
       'ServiceAccount payments/default-editor',
+      // default-viewer's kubeflow-view creates KFP Viewers in payments, which run as payments/default-editor.
+      'ServiceAccount payments/default-viewer',
       'User bob@example.com',
       'User lead@example.com',
       'User p@example.com',
@@ -100,8 +113,8 @@ describe('access through workloads: a grant that runs code is a grant of everyth
     const gamma = serviceAccountUser('gamma', 'default-editor');
     expect(can(chain, clusterRoles, { user: gamma, verb: 'get', group: '', resource: 'secrets', namespace: 'alpha' })).toBe(false);
     expect(rbacModel(chain, clusterRoles).canThroughWorkloads({ user: gamma, verb: 'get', group: '', resource: 'secrets', namespace: 'alpha' })?.path).toEqual([
-      { namespace: 'beta', as: serviceAccountUser('beta', 'default-editor') },
-      { namespace: 'alpha', as: serviceAccountUser('alpha', 'default-editor') },
+      { namespace: 'beta', as: serviceAccountUser('beta', 'default-editor'), by: { group: '', resource: 'pods', verb: 'create' } },
+      { namespace: 'alpha', as: serviceAccountUser('alpha', 'default-editor'), by: { group: 'kubeflow.org', resource: 'notebooks', verb: 'create' } },
     ]);
     const alpha = accessReport(chain, clusterRoles).find((r) => r.namespace === 'alpha')!;
     const row = alpha.rows.find((r) => r.principal === 'ServiceAccount gamma/default-editor')!;

@@ -68,6 +68,20 @@ describe('answers: yes exit 0, no exit 1', () => {
     expect(ask('create', 'inferenceservices.serving.kserve.io', '-n', 'ml-platform', '--as', 'admin@example.com').code).toBe(0);
   });
 
+  it('a viewer may not deploy models, but the note says its KFP Viewers run as default-editor, which may', () => {
+    expect(ask('create', 'viewers.kubeflow.org', '-n', 'ml-platform', '--as', 'viewer@example.com').code).toBe(0);
+    expect(ask('create', 'inferenceservices', '-n', 'ml-platform', '--as', 'viewer@example.com')).toEqual({
+      stdout: ['no'],
+      stderr: ['note: RBAC says no, but viewer@example.com can create workloads that run as system:serviceaccount:ml-platform:default-editor, which may (in ml-platform as system:serviceaccount:ml-platform:default-editor through a KFP Viewer)'],
+      code: 1,
+    });
+    expect(ask('--list', '-n', 'ml-platform', '--as', 'viewer@example.com').stderr).toEqual([
+      'note: through the workloads it can create, viewer@example.com also acts as system:serviceaccount:ml-platform:default, system:serviceaccount:ml-platform:default-editor, system:serviceaccount:ml-platform:default-viewer here (npm run access shows what that adds)',
+    ]);
+    // An auditor has no kubeflow-view: no Viewer, no note.
+    expect(ask('create', 'inferenceservices', '-n', 'ml-platform', '--as', 'auditor@example.com')).toEqual({ stdout: ['no'], stderr: [], code: 1 });
+  });
+
   it('an auditor reads pod logs and RoleBindings, no Secret, no exec; -q prints nothing', () => {
     expect(ask('get', 'pods', '--subresource', 'log', '-n', 'ml-platform', '--as', 'auditor@example.com').code).toBe(0);
     expect(ask('list', 'rolebindings.rbac.authorization.k8s.io', '-n', 'ml-platform', '--as', 'auditor@example.com').code).toBe(0);

@@ -258,7 +258,7 @@ describe('risk flags', () => {
     expect(flags(r)).toEqual([
       'tenant-added gamma: owner g@example.com; quota cpu 10, memory 40Gi; GPUs nvidia.com/gpu 2',
       'gpu-quota-changed gamma: GPU requests.nvidia.com/gpu: 2 (new tenant)',
-      'contributor-added gamma: bob@example.com as viewer',
+      'contributor-added gamma: bob@example.com as viewer; runs code as default-editor (Secrets, models) through KFP Viewers',
     ]);
   });
 

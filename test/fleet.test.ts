@@ -172,6 +172,23 @@ describe('tenant placement: every error, with its message', () => {
     expect(errorsOf(validSpec(overrides))).toEqual(expected);
   });
 
+  it('a grant of resources or a role to a tenant on another cluster is refused; a bucket-only grant is not', () => {
+    const ml = { ...validSpec({ labels: internal, placement: { cluster: 'east' }, credentials: { s3: true } }), name: 'ml-east', owner: { email: 'ml@example.com' } };
+    const spec = validSpec({
+      grants: [
+        { to: 'ml-east', resources: ['pipelines'], verbs: ['get'] },
+        { to: 'ml-east', artifactPrefixes: ['models/v3'] },
+      ],
+    });
+    const errs = validateTenants([entry(spec), { file: 'tenants/ml-east.ts', spec: ml } as never], p).map(String);
+    expect(errs).toEqual([
+      'tenants/fraud.ts: grants[0].to: Forbidden: "ml-east": tenant "ml-east" lives on cluster "east" and this tenant on "pci": the grant\'s RoleBinding here names ServiceAccounts of namespace "ml-east" on "pci", which are not its workloads; grants of resources or a role work within one cluster only (bucket-only grants, artifactPrefixes alone, work across clusters): place both tenants on one cluster or drop the grant (docs/fleet.md "What is not covered")',
+    ]);
+    // Both on one cluster: accepted.
+    const same = validSpec({ labels: internal, placement: { cluster: 'east' }, grants: [{ to: 'ml-east', resources: ['pipelines'], verbs: ['get'] }] });
+    expect(validateTenants([entry(same), { file: 'tenants/ml-east.ts', spec: ml } as never], p).map(String)).toEqual([]);
+  });
+
   it('placement without a fleet says fleet.clusters is not declared', () => {
     expect(errorsOf(validSpec({ placement: { cluster: 'pci' } }), DEFAULT_PLATFORM)).toEqual([
       'tenants/fraud.ts: placement: Invalid value: {"cluster":"pci"}: platform.ts declares no fleet (fleet.clusters is not declared), so there is one cluster and nothing to place; remove placement, or ask the platform team to declare the clusters in platform.ts fleet.clusters (docs/fleet.md)',
@@ -421,8 +438,9 @@ describe('commands on the fleet fixture', () => {
     const cap = runScript(repo, 'scripts/capacity.ts');
     expect(cap.code, cap.stderr).toBe(0);
     // fraud-training's burst guest (16 A100s) is guaranteed on gpu-west too (docs/fleet.md "Bursting with MultiKueue").
-    expect(cap.stdout).toMatch(/^gpu-west +us-west-2 +a100-80gb +nvidia\.com\/gpu +64 +40 +24 +62\.5 %/m);
-    expect(cap.stdout).toMatch(/^pci-eu +eu-west-1 +cpu +cpu +64 +16 +48 +25 %/m);
+    expect(cap.stdout).toMatch(/^gpu-west +us-west-2 +a100-80gb +nvidia\.com\/gpu +- +64 +40 +24 +62\.5 %$/m);
+    expect(cap.stdout).toMatch(/^gpu-east +us-east-1 +cpu +cpu +contended-borrowing +256 +48 +208 +18\.8 %$/m);
+    expect(cap.stdout).toMatch(/^pci-eu +eu-west-1 +cpu +cpu +- +64 +16 +48 +25 %$/m);
     expect(cap.stdout).toContain('== cluster gpu-east (us-east-1) ==');
     const one = runScript(repo, 'scripts/capacity.ts', '--cluster', 'pci-eu', '--format', 'json');
     expect(JSON.parse(one.stdout)).toEqual(JSON.parse(fs.readFileSync(path.join(repo, 'dist/clusters/pci-eu/platform/kueue/capacity.json'), 'utf8')));
@@ -511,5 +529,19 @@ describe('fleetPlan invariants (property)', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('fleet capacity summary (lib/capacity/fleet.ts)', () => {
+  it('one Markdown row per cluster, flavor and resource; a cluster without capacity says so', async () => {
+    const { renderFleetSummaryMarkdown } = await import('../lib/capacity/render');
+    const repo = fixtureRepo('fleet');
+    repos.push(repo);
+    const { result } = await synthFixture(repo);
+    const md = renderFleetSummaryMarkdown({ clusters: [...result.clusters!.map((c) => ({ name: c.name, region: c.region, report: c.capacity })), { name: 'empty', region: 'x', report: { cells: [] } }] });
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| cluster') && !l.startsWith('| ---'));
+    expect(rows).toContain('| pci-eu | eu-west-1 | cpu | memory | - | 256Gi | 64Gi | 192Gi | 25 % |');
+    expect(rows).toContain('| empty | x | - | - | no Kueue capacity | - | - | - | - |');
+    expect(rows).toHaveLength(9);
   });
 });

@@ -71,7 +71,7 @@ const FIXTURE_REPOS: Record<string, () => string> = {
         grants: [
           { to: 'taker', resources: ['pipeline-runs'], verbs: ['get', 'list', 'readArtifact'], artifactPrefixes: ['models/a', '/models/b/'] },
           { to: 'taker', resources: ['inferenceservices'], verbs: ['get'], artifactPrefixes: ['models/a'] },
-          { to: 'other', role: 'view' },
+          { to: 'other', role: 'view', reviewedException: 'SEC-5: read-only partner access, approved by platform security' },
         ],
         credentials: { s3: true },
       }),

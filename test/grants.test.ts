@@ -11,7 +11,7 @@ import type { CatalogueEntry, GrantVerb, VerbClass } from '../lib/grants';
 import { GRANTABLE_RESOURCES, grantRules, NON_CATALOGUE_RUNS_CODE, RUNS_CODE_REQUESTS, STANDARD_VERBS } from '../lib/grants';
 import { GRANT_TO_LABEL, REVIEWED_EXCEPTION_ANNOTATION, REVIEWED_EXCEPTION_LABEL } from '../lib/model/names';
 import { DEFAULT_PLATFORM, definePlatform } from '../lib/platform';
-import { can, loadKubeflowClusterRoles, serviceAccountUser } from '../lib/rbac';
+import { can, loadKubeflowClusterRoles, rbacModel, serviceAccountUser } from '../lib/rbac';
 import type { Manifest, SynthResult } from '../lib/synth';
 import { synthesize } from '../lib/synth';
 import { validateTenants } from '../lib/tenant';
@@ -123,8 +123,8 @@ describe('grant rendering', () => {
     ]);
   });
 
-  it("role: 'view' binds kubeflow-view with a RoleBinding and emits no Role", () => {
-    const objs = render([{ to: 'payments', role: 'view' }]);
+  it("role: 'view' (reviewed) binds kubeflow-view with a RoleBinding and emits no Role; RBAC gives no Secret, the KFP Viewers it creates do", () => {
+    const objs = render([{ to: 'payments', role: 'view', reviewedException: 'SEC-12: partner dashboards, approved by platform security' }]);
     expect(objs.map((o) => o.kind)).toEqual(['RoleBinding']);
     expect(objs[0]!.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubeflow-view' });
     const all = [...objs, ...synthesize([entry(payments)], DEFAULT_PLATFORM).objects.map((o) => o.manifest)];
@@ -132,6 +132,13 @@ describe('grant rendering', () => {
     expect(can(all, clusterRoles, { user, verb: 'list', group: 'kubeflow.org', resource: 'notebooks', namespace: 'fraud' })).toBe(true);
     expect(can(all, clusterRoles, { user, verb: 'get', group: '', resource: 'secrets', namespace: 'fraud' })).toBe(false);
     expect(can(all, clusterRoles, { user, verb: 'create', group: 'kubeflow.org', resource: 'notebooks', namespace: 'fraud' })).toBe(false);
+    // Why it is refused without an exception: kubeflow-view creates Viewers, whose pod runs as fraud's default-editor.
+    expect(can(all, clusterRoles, { user, verb: 'create', group: 'kubeflow.org', resource: 'viewers', namespace: 'fraud' })).toBe(true);
+    const org = synthesize([entry(validSpec({ grants: [{ to: 'payments', role: 'view', reviewedException: 'SEC-12: partner dashboards, approved by platform security' }] })), entry(payments)], DEFAULT_PLATFORM).objects.map((o) => o.manifest);
+    expect(rbacModel(org, clusterRoles).canThroughWorkloads({ user, verb: 'get', group: '', resource: 'secrets', namespace: 'fraud' })).toBeDefined();
+    expect(rbacModel(org, clusterRoles).canThroughWorkloads({ user, verb: 'create', group: 'serving.kserve.io', resource: 'inferenceservices', namespace: 'fraud' })?.path).toEqual([
+      { namespace: 'fraud', as: serviceAccountUser('fraud', 'default-editor'), by: { group: 'kubeflow.org', resource: 'viewers', verb: 'create', what: 'KFP Viewer' } },
+    ]);
   });
 
   it('labels and annotates a reviewed exception', () => {
@@ -235,10 +242,17 @@ describe('refusals', () => {
         `${P}.role: Forbidden: "edit": kubeflow-edit on the whole namespace includes reading secrets and exec into pods; grant the resources and verbs needed instead, or, if a platform reviewer approved it, add reviewedException: "<ticket>: <reason>"`,
       ],
     ],
+    [
+      "role: 'view' without a reviewed exception (kubeflow-view creates KFP Viewers, which run code)",
+      [{ to: 'payments', role: 'view' }],
+      [
+        `${P}.role: Forbidden: "view": kubeflow-view on the whole namespace includes creating Kubeflow Pipelines Viewers, whose pod template runs as any ServiceAccount here (default-editor included) with any Secret here mounted: a grant of everything, like role: 'edit'; grant get and list on the resources needed instead, or, if a platform reviewer approved it, add reviewedException: "<ticket>: <reason>"`,
+      ],
+    ],
     ['an unknown role', [{ to: 'payments', role: 'admin' }], [`${P}.role: Unsupported value: "admin": supported values: "view" (kubeflow-view), "edit" (kubeflow-edit)`]],
     [
       'a role together with resources',
-      [{ to: 'payments', role: 'view', resources: ['notebooks'], verbs: ['get'] }],
+      [{ to: 'payments', role: 'view', resources: ['notebooks'], verbs: ['get'], reviewedException: 'SEC-12: partner dashboards, approved' }],
       [`${P}.role: Invalid value: "view": a grant gives either a namespace-wide role or resources with verbs, not both; split it into two grants or drop one`],
     ],
     ['a verb the resource does not have', [{ to: 'payments', resources: ['pods/log'], verbs: ['delete'] }], [`${P}.verbs[0]: Unsupported value: "delete": not a verb of pods/log; supported: get, list, watch`]],
@@ -281,7 +295,7 @@ describe('refusals', () => {
     [
       'a namespace-wide role with another grant to the same grantee',
       [
-        { to: 'payments', role: 'view' },
+        { to: 'payments', role: 'view', reviewedException: 'SEC-12: partner dashboards, approved' },
         { to: 'payments', resources: ['pods'], verbs: ['get'] },
       ],
       [
@@ -317,9 +331,10 @@ describe('refusals', () => {
     expect(errs).toEqual([`${P}.to: Invalid value: "gone": tenant "gone" is decommissioned: all its access is revoked, including access granted by other tenants; remove this grant`]);
   });
 
-  it('accepts secrets and role edit with a reviewed exception', () => {
+  it('accepts secrets, role edit and role view with a reviewed exception', () => {
     expect(errorsOf([{ to: 'payments', resources: ['secrets'], verbs: ['get'], reviewedException: 'SEC-1: approved by security' }])).toEqual([]);
     expect(errorsOf([{ to: 'payments', role: 'edit', reviewedException: 'SEC-2: pairing sprint, approved by platform' }])).toEqual([]);
+    expect(errorsOf([{ to: 'payments', role: 'view', reviewedException: 'SEC-3: partner dashboards, approved by platform' }])).toEqual([]);
   });
 
   it('synth refuses invalid grants and writes nothing', () => {

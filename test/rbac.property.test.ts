@@ -253,7 +253,8 @@ const worldArb: fc.Arbitrary<World> = fc
             const v1 = valid(g.resources, g.verbs);
             // Grants that run code are accepted with a reviewed exception only; this test is about what RBAC emits.
             const reviewed = (rs: GrantableResource[], vs: readonly string[]) => (runsCode(rs, vs) ? { reviewedException: REVIEWED } : {});
-            if (g.kind === 'view') grants.push({ to, role: 'view', ...sa });
+            // kubeflow-view creates KFP Viewers, which run code: accepted with a reviewed exception only.
+            if (g.kind === 'view') grants.push({ to, role: 'view', ...sa, reviewedException: REVIEWED });
             else if (g.kind === 'artifacts') {
               if (s3.get(to)) grants.push({ to, artifactPrefixes: g.prefixes, ...sa });
             } else if (v1.length > 0) {
@@ -441,6 +442,7 @@ function secretLeaks(specs: readonly TenantSpec[], objects: readonly object[]): 
 }
 
 const RUNS_CODE_REFUSAL = /: grants\[\d+\]\.verbs: Forbidden: /;
+const VIEW_REFUSAL = /: grants\[\d+\]\.role: Forbidden: "view": /;
 
 describe('property: no grantee reaches another tenant\'s secrets without a reviewed exception, directly or through workloads', () => {
   it('over random orgs with random grants, as synth accepts them', () => {
@@ -449,7 +451,7 @@ describe('property: no grantee reaches another tenant\'s secrets without a revie
       fc.property(riskyOrgArb, (specs) => {
         const accepted = withoutRefused(specs);
         // Count orgs where an accepted grant runs code: the property is about them.
-        if (accepted.some((s) => (s.grants ?? []).some((g) => g.role === 'edit' || runsCode(g.resources ?? [], g.verbs ?? [])))) risky++;
+        if (accepted.some((s) => (s.grants ?? []).some((g) => g.role !== undefined || runsCode(g.resources ?? [], g.verbs ?? [])))) risky++;
         const objects = synthesize(entriesOf(accepted), DEFAULT_PLATFORM).objects.map((o) => o.manifest as object);
         expect(secretLeaks(accepted, objects)).toEqual([]);
       }),
@@ -474,6 +476,21 @@ describe('property: no grantee reaches another tenant\'s secrets without a revie
     const leak = (result.counterexample?.[0] ?? []) as TenantSpec[];
     // The counterexample holds a grant that runs code without an exception.
     expect(leak.some((s) => (s.grants ?? []).some((g) => g.reviewedException === undefined && runsCode(g.resources ?? [], g.verbs ?? [])))).toBe(true);
+  }, 120_000);
+
+  it('fails when role: \'view\' is accepted without an exception: the grantee\'s KFP Viewers run as the granter\'s default-editor', () => {
+    const result = fc.check(
+      fc.property(riskyOrgArb, (specs) => {
+        const unrefused = withoutRefused(specs, (e) => VIEW_REFUSAL.test(e));
+        const objects = render(orgModel(unrefused, DEFAULT_PLATFORM)).objects.map((o) => o.manifest as object);
+        return secretLeaks(unrefused, objects).length === 0;
+      }),
+      { numRuns: 100, seed: 20261127, endOnFailure: true },
+    );
+    expect(result.failed).toBe(true);
+    const leak = (result.counterexample?.[0] ?? []) as TenantSpec[];
+    // Only view grants were spared the refusal: one of them, unreviewed, is the leak.
+    expect(leak.some((s) => (s.grants ?? []).some((g) => g.role === 'view' && g.reviewedException === undefined))).toBe(true);
   }, 120_000);
 });
 

@@ -177,6 +177,29 @@ describe('role-guarantee matrix', () => {
     expect(decided).toBeGreaterThan(500);
   });
 
+  it('a viewer runs code as default-editor through the KFP Viewers kubeflow-view lets it create; an auditor, without kubeflow-view, reaches nobody', () => {
+    const model = rbacModel(objects, clusterRoles);
+    const q = (user: string, verb: string, group: string, resource: string): AccessQuestion => ({ user, verb, group, resource, namespace: 'ml-platform' });
+    expect(model.can(q('viewer@example.com', 'create', 'kubeflow.org', 'viewers'))).toBe(true);
+    expect(model.can(q('viewer@example.com', 'create', 'serving.kserve.io', 'inferenceservices'))).toBe(false);
+    expect(model.canThroughWorkloads(q('viewer@example.com', 'create', 'serving.kserve.io', 'inferenceservices'))?.path).toEqual([
+      { namespace: 'ml-platform', as: 'system:serviceaccount:ml-platform:default-editor', by: { group: 'kubeflow.org', resource: 'viewers', verb: 'create', what: 'KFP Viewer' } },
+    ]);
+    expect(model.canThroughWorkloads(q('viewer@example.com', 'get', '', 'secrets'))).toBeDefined();
+    // The matrix says so for viewer (and, as before, member, editor and team-admin); not for auditor.
+    const cell = (role: RoleName, verb: string, resource: string) => matrixCells([role]).find((c) => c.verb === verb && c.resource.resource === resource)!;
+    for (const role of ['team-admin', 'editor', 'member', 'viewer'] as const) {
+      expect(cell(role, 'get', 'secrets').throughWorkloads, role).toBe(true);
+      expect(cell(role, 'create', 'inferenceservices').throughWorkloads, role).toBe(true);
+      expect(cell(role, 'create', 'viewers').direct, role).toBe(true);
+    }
+    expect(cell('auditor', 'create', 'viewers').direct).toBe(false);
+    expect(cell('auditor', 'get', 'secrets').throughWorkloads).toBe(false);
+    expect(ROLES.auditor.kfam).toBeUndefined();
+    expect(model.can(q('auditor@example.com', 'create', 'kubeflow.org', 'viewers'))).toBe(false);
+    expect(model.reach({ user: 'auditor@example.com' }).map((r) => r.identity.user)).toEqual(['auditor@example.com']);
+  });
+
   it('the matrix can fail: a member given kubeflow-edit breaks the serving guarantee', () => {
     const widened = objects.map((o) =>
       o.kind === 'RoleBinding' && o.metadata.name === 'user-member-example-com-clusterrole-view' ? { ...o, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubeflow-edit' } } : o,
@@ -314,8 +337,8 @@ describe('the diff of a group membership change', () => {
       serving: { added: ['c@example.com as viewer (via group data-science)'], removed: ['b@example.com (was viewer (via group data-science))'], changed: [] },
     });
     expect(r.flags.map((f) => `${f.kind} ${f.group}: ${f.message}`)).toEqual([
-      'contributor-added fraud: c@example.com as member (via group data-science)',
-      'contributor-added serving: c@example.com as viewer (via group data-science)',
+      'contributor-added fraud: c@example.com as member (via group data-science); runs code as default-editor (Secrets, models) through notebooks and runs',
+      'contributor-added serving: c@example.com as viewer (via group data-science); runs code as default-editor (Secrets, models) through KFP Viewers',
     ]);
     const text = renderText(r);
     expect(text).toContain('\nfraud (changed)\n  people added: c@example.com as member (via group data-science)\n  people removed: b@example.com (was member (via group data-science))\n');
@@ -326,7 +349,7 @@ describe('the diff of a group membership change', () => {
     const spec = (role: string) => [entry(validSpec({ contributors: [{ group: 'data-science', role }] }))];
     const groups = [{ file: 'groups/data-science.ts', spec: { name: 'data-science', members: [{ email: 'a@example.com' }] } }];
     const r = diffTrees(synthesize(spec('viewer'), DEFAULT_PLATFORM, { groups }).files, synthesize(spec('member'), DEFAULT_PLATFORM, { groups }).files);
-    expect(r.flags.map((f) => `${f.kind} ${f.group}: ${f.message}`)).toEqual(['contributor-role-raised fraud: a@example.com: viewer → member (via group data-science)']);
+    expect(r.flags.map((f) => `${f.kind} ${f.group}: ${f.message}`)).toEqual(['contributor-role-raised fraud: a@example.com: viewer → member (via group data-science); runs code as default-editor (Secrets, models) through notebooks and runs']);
   });
 });
 

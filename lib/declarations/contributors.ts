@@ -48,10 +48,20 @@ export interface RoleDefinition {
   readonly guarantees: string;
   /** What it does not guarantee: the indirect path through the workloads it can create. */
   readonly indirect: string;
+  /**
+   * What lets it run code as the namespace's default-editor beyond its direct access, for the
+   * diff's contributor flags (`npm run diff`); undefined: nothing beyond its direct access.
+   * @default none
+   */
+  readonly runsCodeThrough?: string;
 }
 
 const THROUGH_WORKLOADS =
   'its notebooks, pipeline runs and jobs run as the namespace\'s default-editor ServiceAccount (kubeflow-edit), which reads every Secret and creates InferenceServices: code the person runs there can do both';
+
+/** kubeflow-view lets its holder create KFP Viewers, whose pod template names the ServiceAccount the viewer controller runs it as. */
+const THROUGH_VIEWERS =
+  'a KFP Viewer it creates (kubeflow-view allows it) is a pod template the viewer controller runs as the ServiceAccount it names, default-editor (kubeflow-edit) included, with any Secret mounted: code the person puts there reads every Secret and creates InferenceServices';
 
 /** The role catalogue. */
 export const ROLES: Readonly<Record<RoleName, RoleDefinition>> = {
@@ -78,6 +88,7 @@ export const ROLES: Readonly<Record<RoleName, RoleDefinition>> = {
     covers: ['member', 'viewer'],
     guarantees: 'notebooks, pipelines and runs, training jobs, Katib experiments, volumes and TensorBoards; no direct create or change of InferenceServices or other serving objects; no direct Secret reads, pod exec, attach or port-forward (no kubeflow-kubernetes-edit). The dashboard shows members as viewers, not under "Manage contributors".',
     indirect: THROUGH_WORKLOADS,
+    runsCodeThrough: 'notebooks and runs',
   },
   viewer: {
     kfam: 'view',
@@ -85,7 +96,8 @@ export const ROLES: Readonly<Record<RoleName, RoleDefinition>> = {
     gateway: false,
     covers: ['viewer'],
     guarantees: 'Kubeflow\'s `view` (kubeflow-view): reads Kubeflow objects, no Secrets; may create Viewer and visualization objects (kubeflow-view includes them); cannot reach notebook servers through the gateway.',
-    indirect: 'none: it can create no workload',
+    indirect: THROUGH_VIEWERS,
+    runsCodeThrough: 'KFP Viewers',
   },
   auditor: {
     extraClusterRoles: [AUDITOR_CLUSTER_ROLE],

@@ -162,11 +162,35 @@ export interface RunsCodeRequest {
   readonly group: string;
   readonly resource: string;
   readonly verb: string;
+  /**
+   * What it creates, when a report should name it because nobody would guess that it runs code
+   * (`npm run access` says "<what> creation as default-editor", `npm run can-i` "through <what>").
+   * @default none: reports say "workload"
+   */
+  readonly what?: string;
 }
 
 /**
+ * Kubeflow Pipelines' Viewer (`viewers.kubeflow.org`): KFP's viewer controller makes a Deployment
+ * whose pod template is the Viewer's `spec.podTemplateSpec` as written (it sets only the first
+ * container's name, image - `spec.tensorboardSpec.tensorflowImage`, also the creator's - args and
+ * port), so the creator chooses the ServiceAccount, volumes (Secrets), commands and further
+ * containers of a pod in the namespace. `kubeflow-view` grants `create` on it
+ * (`kubeflow-pipelines-view`, crds/kubeflow-clusterroles.yaml), so every holder of the view role
+ * runs code there. Update and patch count too: the controller builds the Deployment from the
+ * spec as it is when it (re)creates it.
+ */
+export const KFP_VIEWER_RUNS_CODE: readonly RunsCodeRequest[] = (['create', 'update', 'patch'] as const).map((verb) => ({
+  group: 'kubeflow.org',
+  resource: 'viewers',
+  verb,
+  what: 'KFP Viewer',
+}));
+
+/**
  * Requests outside the catalogue that run code in a namespace: never grantable across tenants,
- * but `role: 'edit'` (kubeflow-edit) and hand-made bindings include them, so the offline evaluator
+ * but `role: 'edit'` (kubeflow-edit), `role: 'view'` (kubeflow-view: KFP Viewers) and hand-made
+ * bindings include them, so the offline evaluator
  * (lib/rbac.ts) asks about them too. From the vendored Kubeflow ClusterRoles and Kubernetes.
  */
 export const NON_CATALOGUE_RUNS_CODE: readonly RunsCodeRequest[] = [
@@ -200,6 +224,7 @@ export const NON_CATALOGUE_RUNS_CODE: readonly RunsCodeRequest[] = [
       ['ray.io', 'rayservices'],
     ] as const
   ).flatMap(([group, resource]) => (['create', 'update', 'patch'] as const).map((verb) => ({ group, resource, verb }))),
+  ...KFP_VIEWER_RUNS_CODE,
 ];
 
 /** Every request that runs code: the catalogue's `'runs-code'` verbs, then {@link NON_CATALOGUE_RUNS_CODE}. */

@@ -192,6 +192,12 @@ function raised(before: readonly string[], after: readonly string[]): boolean {
   return after.some((r) => !covered(r));
 }
 
+/** What a reviewer must know beyond the role's name: it runs code as default-editor (reads Secrets, deploys models). */
+function indirectText(roles: readonly string[]): string {
+  const through = roles.map((r) => (r in ROLES ? ROLES[r as RoleName].runsCodeThrough : undefined)).find((t) => t !== undefined);
+  return through === undefined ? '' : `; runs code as default-editor (Secrets, models) through ${through}`;
+}
+
 const viaText = (via: string): string => (via === 'direct' ? '' : ` (${via.split(',').map((v) => (v === 'direct' ? 'own entry' : `via ${v}`)).join(', ')})`);
 
 const isContributorObject = (p: Parsed): boolean => {
@@ -449,8 +455,8 @@ function contributorFlags({ b, a }: TenantSides, flag: Emit): void {
   const ca = contributors(a);
   for (const [key, now] of [...ca.entries()].sort(([x], [y]) => cmp(x, y))) {
     const prev = cb.get(key);
-    if (prev === undefined) flag('contributor-added', `${key} as ${now.roles.join(' + ')}${viaText(now.via)}`);
-    else if (raised(prev.roles, now.roles)) flag('contributor-role-raised', `${key}: ${prev.roles.join(' + ')} → ${now.roles.join(' + ')}${viaText(now.via)}`);
+    if (prev === undefined) flag('contributor-added', `${key} as ${now.roles.join(' + ')}${viaText(now.via)}${indirectText(now.roles)}`);
+    else if (raised(prev.roles, now.roles)) flag('contributor-role-raised', `${key}: ${prev.roles.join(' + ')} → ${now.roles.join(' + ')}${viaText(now.via)}${indirectText(now.roles)}`);
   }
 }
 

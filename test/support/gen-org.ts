@@ -70,7 +70,8 @@ const GRANT_SHAPES: readonly Omit<GrantSpec, 'to'>[] = [
   { resources: ['pipeline-runs'], verbs: ['get', 'list', 'readArtifact'] },
   { resources: ['persistentvolumeclaims', 'pods/log'], verbs: ['get', 'list', 'watch'] },
   { resources: ['katib-experiments', 'tensorboards'], verbs: ['get', 'list'], serviceAccounts: ['default-editor', 'default-viewer'] },
-  { role: 'view' },
+  // kubeflow-view creates KFP Viewers, which run code: a namespace-wide view grant needs a reviewed exception.
+  { role: 'view', reviewedException: 'PLAT-7: read-only partner access, reviewed by platform security' },
 ];
 
 export interface GeneratedOrg {
