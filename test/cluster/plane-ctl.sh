@@ -108,6 +108,9 @@ kueue_run() { # name dir base-config webhook-port metrics-port health-port
   tsx test/cluster/kueue-setup.ts config "$d/config.yaml" "$base" "$wport" "$d/webhook-certs" "$mport" "$hport" || die "kueue-setup.ts config"
   local unshare=(unshare --mount --propagation private)
   [ "$(id -u)" = 0 ] || unshare=(unshare --map-root-user --mount --propagation private)
+  # the log is appended to: only this process's lines count below
+  local from=1 log="$RUN/logs/$name.log"
+  [ ! -f "$log" ] || from=$(($(wc -l <"$log") + 1))
   start "$name" "${unshare[@]}" sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' kueue-mount \
     "$d/metrics-certs" /etc/kueue/metrics/certs \
     env KUBECONFIG="$d/kubeconfig" "$KFT_KUEUE_HOME/bin/kueue" --config "$d/config.yaml" \
@@ -115,7 +118,7 @@ kueue_run() { # name dir base-config webhook-port metrics-port health-port
   wait_for "$name readiness" 90 "$name" curl -sf "http://127.0.0.1:$hport/readyz"
   local l
   for l in clusterqueue-reconciler localqueue-reconciler workload-reconciler job; do
-    wait_for "$name's $l controller" 120 "$name" grep -q "\"logger\":\"$l\".*\"msg\":\"Starting workers\"" "$RUN/logs/$name.log"
+    wait_for "$name's $l controller" 120 "$name" sh -c 'tail -n "+$1" "$2" | grep -q "\"logger\":\"$3\".*\"msg\":\"Starting workers\""' sh "$from" "$log" "$l"
   done
 }
 
