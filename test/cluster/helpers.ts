@@ -54,13 +54,16 @@ export function requireCluster(): void {
   }
 }
 
-/** Runs kubectl against the test cluster. Never throws; callers assert on the result. */
-export function kubectl(args: string[], input?: string): Run {
+/**
+ * Runs kubectl against the test cluster (or, with `kubeconfig`, another control plane of the run:
+ * the fleet suite's worker). Never throws; callers assert on the result.
+ */
+export function kubectl(args: string[], input?: string, kubeconfig: string | undefined = KUBECONFIG): Run {
   requireCluster();
   const r = spawnSync(KUBECTL, args, {
     input,
     encoding: 'utf8',
-    env: { ...process.env, KUBECONFIG },
+    env: { ...process.env, KUBECONFIG: kubeconfig },
     maxBuffer: 256 * 1024 * 1024,
   });
   if (r.error) throw r.error;
@@ -71,10 +74,10 @@ export function kubectl(args: string[], input?: string): Run {
  * kubectl without blocking the test worker: for calls that grow with the org (bulk apply, bulk
  * get), which can take longer than vitest's worker RPC deadline (60 s) on a large org.
  */
-export function kubectlAsync(args: string[], input?: string): Promise<Run> {
+export function kubectlAsync(args: string[], input?: string, kubeconfig: string | undefined = KUBECONFIG): Promise<Run> {
   requireCluster();
   return new Promise((resolve, reject) => {
-    const child = spawn(KUBECTL, args, { env: { ...process.env, KUBECONFIG } });
+    const child = spawn(KUBECTL, args, { env: { ...process.env, KUBECONFIG: kubeconfig } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -86,22 +89,24 @@ export function kubectlAsync(args: string[], input?: string): Promise<Run> {
 }
 
 /** kubectl that must succeed; returns stdout. */
-export function kubectlOk(args: string[], input?: string): string {
-  const r = kubectl(args, input);
+export function kubectlOk(args: string[], input?: string, kubeconfig?: string): string {
+  const r = kubectl(args, input, kubeconfig ?? KUBECONFIG);
   if (r.code !== 0) {
     throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
   }
   return r.stdout;
 }
 
-export function getJson<T = KubeObject>(args: string[]): T {
-  return JSON.parse(kubectlOk([...args, '-o', 'json'])) as T;
+export function getJson<T = KubeObject>(args: string[], kubeconfig?: string): T {
+  return JSON.parse(kubectlOk([...args, '-o', 'json'], undefined, kubeconfig)) as T;
 }
 
 /** The server's copy of each given object (one kubectl call), keyed by kind/namespace/name. */
 export async function getAll(objs: KubeObject[]): Promise<Map<string, KubeObject>> {
   const r = await kubectlAsync(['get', '-f', '-', '-o', 'json', '--ignore-not-found'], toYamlStream(objs));
   if (r.code !== 0) throw new Error(`kubectl get -f - failed (${r.code}):\n${r.stderr}`);
+  // --ignore-not-found prints nothing at all when none exists
+  if (r.stdout.trim() === '') return new Map();
   const out = JSON.parse(r.stdout) as { items?: KubeObject[] } & KubeObject;
   const items = out.kind === 'List' ? (out.items ?? []) : out.kind ? [out] : [];
   return new Map(items.map((o) => [objectKey(o), o]));
@@ -110,9 +115,9 @@ export async function getAll(objs: KubeObject[]): Promise<Map<string, KubeObject
 export const objectKey = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 /** Returns the object or undefined when it does not exist. */
-export function getObject(kind: string, name: string, namespace?: string): KubeObject | undefined {
+export function getObject(kind: string, name: string, namespace?: string, kubeconfig?: string): KubeObject | undefined {
   const args = ['get', kind, name, '-o', 'json', ...(namespace ? ['-n', namespace] : [])];
-  const r = kubectl(args);
+  const r = kubectl(args, undefined, kubeconfig ?? KUBECONFIG);
   if (r.code !== 0) {
     if (/NotFound|not found/.test(r.stderr)) return undefined;
     throw new Error(`kubectl ${args.join(' ')} failed:\n${r.stderr}`);
@@ -238,13 +243,13 @@ export interface ApplyResult {
  * go in a second pair of calls with --force-conflicts, as Argo CD's server-side apply always
  * forces: the controller's create owns the labels-file value, the bundle takes its label over.
  */
-export async function applyObjects(objs: KubeObject[]): Promise<ApplyResult> {
+export async function applyObjects(objs: KubeObject[], kubeconfig: string | undefined = KUBECONFIG): Promise<ApplyResult> {
   const namespaces = objs.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1');
   const rest = objs.filter((o) => !namespaces.includes(o));
   const once = async (xs: KubeObject[], flags: string[]): Promise<ApplyResult> => {
     const stream = toYamlStream(xs);
-    const dryRun = await kubectlAsync([...APPLY, ...flags, '--dry-run=server'], stream);
-    const apply = dryRun.code === 0 ? await kubectlAsync([...APPLY, ...flags], stream) : { code: -1, stdout: '', stderr: 'skipped: dry run failed' };
+    const dryRun = await kubectlAsync([...APPLY, ...flags, '--dry-run=server'], stream, kubeconfig);
+    const apply = dryRun.code === 0 ? await kubectlAsync([...APPLY, ...flags], stream, kubeconfig) : { code: -1, stdout: '', stderr: 'skipped: dry run failed' };
     return { dryRun, apply };
   };
   const first = rest.length > 0 || namespaces.length === 0 ? await once(rest, []) : undefined;

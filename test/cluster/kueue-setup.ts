@@ -14,6 +14,10 @@
 //     metrics and health addresses on 127.0.0.1, leader election and internal certificate
 //     management off. Everything that decides behaviour (managed namespaces, integrations,
 //     resources, fair sharing) is the base's, unchanged.
+//   tsx test/cluster/kueue-setup.ts integration-crds <configuration.yaml>
+//   tsx test/cluster/kueue-setup.ts multikueue-role <configuration.yaml>
+//     for a MultiKueue worker (plane-ctl.sh): stand-in CRDs of the manager's integrations and the
+//     manager's ServiceAccount and ClusterRole on the worker (see integrationCrds, multikueueRole).
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
@@ -103,11 +107,118 @@ function config(base: string, webhookPort: string, certDir: string, metricsPort:
   );
 }
 
+/**
+ * The kinds behind the Configuration's `integrations.frameworks` (Kueue v0.19.2's
+ * pkg/controller/jobs/*: the GroupVersionKind each integration registers). A MultiKueue manager
+ * watches every enabled kind on each worker (multikueuecluster.go updateConfigAndRefreshWatchers)
+ * and keeps the MultiKueueCluster inactive ("no matches for kind MPIJob") while a worker does not
+ * serve one of them, so a worker must serve all of them, whatever its tenants run.
+ */
+interface Kind {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  cluster?: boolean;
+  /** kinds the integration's controller indexes at start (Kueue exits without them) */
+  alsoServed?: Kind[];
+}
+const FRAMEWORK_KINDS: Record<string, Kind> = {
+  'jobset.x-k8s.io/jobset': { group: 'jobset.x-k8s.io', version: 'v1alpha2', kind: 'JobSet', plural: 'jobsets' },
+  'kubeflow.org/mpijob': { group: 'kubeflow.org', version: 'v2beta1', kind: 'MPIJob', plural: 'mpijobs' },
+  'kubeflow.org/pytorchjob': { group: 'kubeflow.org', version: 'v1', kind: 'PyTorchJob', plural: 'pytorchjobs' },
+  'kubeflow.org/tfjob': { group: 'kubeflow.org', version: 'v1', kind: 'TFJob', plural: 'tfjobs' },
+  'kubeflow.org/xgboostjob': { group: 'kubeflow.org', version: 'v1', kind: 'XGBoostJob', plural: 'xgboostjobs' },
+  'kubeflow.org/paddlejob': { group: 'kubeflow.org', version: 'v1', kind: 'PaddleJob', plural: 'paddlejobs' },
+  'kubeflow.org/jaxjob': { group: 'kubeflow.org', version: 'v1', kind: 'JAXJob', plural: 'jaxjobs' },
+  'trainer.kubeflow.org/trainjob': {
+    group: 'trainer.kubeflow.org',
+    version: 'v1alpha1',
+    kind: 'TrainJob',
+    plural: 'trainjobs',
+    alsoServed: [
+      { group: 'trainer.kubeflow.org', version: 'v1alpha1', kind: 'TrainingRuntime', plural: 'trainingruntimes' },
+      { group: 'trainer.kubeflow.org', version: 'v1alpha1', kind: 'ClusterTrainingRuntime', plural: 'clustertrainingruntimes', cluster: true },
+    ],
+  },
+};
+
+function frameworkKinds(configFile: string) {
+  const docs = yaml.loadAll(readFileSync(configFile, 'utf8')).filter(Boolean) as Config[];
+  const c = docs.find((d) => d.kind === 'Configuration');
+  const frameworks = ((c?.integrations as { frameworks?: string[] } | undefined)?.frameworks ?? []).filter((f) => f !== 'batch/job');
+  const unknown = frameworks.filter((f) => !FRAMEWORK_KINDS[f]);
+  if (unknown.length > 0) throw new Error(`${configFile}: integrations the tier has no kind for: ${unknown.join(', ')} (add them to FRAMEWORK_KINDS in kueue-setup.ts)`);
+  return frameworks.map((f) => FRAMEWORK_KINDS[f]!);
+}
+
+/**
+ * Schemaless CRDs of the manager's integrations for a worker (the tier runs no JobSet, MPI or
+ * training operator; in the product the worker has them installed). Stand-ins: real group, version,
+ * kind and plural, any content.
+ */
+function integrationCrds(configFile: string): string {
+  return frameworkKinds(configFile)
+    .flatMap((k) => [k, ...(k.alsoServed ?? [])])
+    .map((k) =>
+      yaml.dump(
+        {
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          metadata: { name: `${k.plural}.${k.group}`, labels: { 'kubeflow-tenants.test/stub': 'true' } },
+          spec: {
+            group: k.group,
+            scope: k.cluster ? 'Cluster' : 'Namespaced',
+            names: { plural: k.plural, singular: k.kind.toLowerCase(), kind: k.kind, listKind: `${k.kind}List` },
+            versions: [{ name: k.version, served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+          },
+        },
+        { lineWidth: -1 },
+      ),
+    )
+    .join('---\n');
+}
+
+/**
+ * What the manager's Kueue may do on a worker: ServiceAccount kueue-system/multikueue-sa and the
+ * ClusterRole of Kueue's MultiKueue setup guide (create/delete/get/list/watch Jobs and Workloads,
+ * Workload status), with the same rules for each kind of the manager's integrations.
+ */
+function multikueueRole(configFile: string): string {
+  const rules = [
+    { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'delete', 'get', 'list', 'watch'] },
+    { apiGroups: ['batch'], resources: ['jobs/status'], verbs: ['get'] },
+    ...frameworkKinds(configFile).flatMap((k) => [
+      { apiGroups: [k.group], resources: [k.plural], verbs: ['create', 'delete', 'get', 'list', 'watch'] },
+      { apiGroups: [k.group], resources: [`${k.plural}/status`], verbs: ['get'] },
+    ]),
+    { apiGroups: ['kueue.x-k8s.io'], resources: ['workloads'], verbs: ['create', 'delete', 'get', 'list', 'watch'] },
+    { apiGroups: ['kueue.x-k8s.io'], resources: ['workloads/status'], verbs: ['get', 'patch', 'update'] },
+  ];
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'multikueue-sa', namespace: 'kueue-system' } },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'multikueue-sa-role' }, rules },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'multikueue-sa-crb' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'multikueue-sa-role' },
+      subjects: [{ kind: 'ServiceAccount', name: 'multikueue-sa', namespace: 'kueue-system' }],
+    },
+  ]
+    .map((o) => yaml.dump(o, { lineWidth: -1 }))
+    .join('---\n');
+}
+
 const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'webhooks' && args.length === 3) process.stdout.write(webhooks(args[0]!, args[1]!, args[2]!));
 else if (cmd === 'rbac' && args.length === 1) process.stdout.write(rbac(args[0]!));
+else if (cmd === 'integration-crds' && args.length === 1) process.stdout.write(integrationCrds(args[0]!));
+else if (cmd === 'multikueue-role' && args.length === 1) process.stdout.write(multikueueRole(args[0]!));
 else if (cmd === 'config' && args.length === 6) writeFileSync(args[0]!, config(args[1]!, args[2]!, args[3]!, args[4]!, args[5]!));
 else {
-  console.error('usage: kueue-setup.ts webhooks <manifests> <port> <ca> | rbac <dir> | config <out> <base> <webhook port> <cert dir> <metrics port> <health port>');
+  console.error(
+    'usage: kueue-setup.ts webhooks <manifests> <port> <ca> | rbac <dir> | config <out> <base> <webhook port> <cert dir> <metrics port> <health port> | integration-crds <configuration> | multikueue-role <configuration>',
+  );
   process.exit(2);
 }

@@ -6,7 +6,10 @@
 #   kube-controller-manager built from the k8s.io/kubernetes Go module (test/cluster/build/k8s),
 #   and the Profile controller (see README.md: the stand-in, because the upstream module is not
 #   served here), then runs the vitest suites in test/cluster/*.cluster.test.ts against it with
-#   kubectl. Binaries are built once and cached outside the repo, keyed by version and inputs:
+#   kubectl. A suite that needs a second control plane (12-fleet: the MultiKueue worker) starts it
+#   itself through plane-ctl.sh (KFT_PLANE_CTL), from the same binaries; this script stops whatever
+#   plane-ctl.sh started (<run dir>/extra.pids) on exit. Binaries are built once and cached outside
+#   the repo, keyed by version and inputs:
 #   ${KFT_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeflow-tenants/cluster}/<key>/bin.
 # Every process is stopped on exit (success or failure); a failed run keeps its run directory
 # (logs, certificates, etcd data) and prints the log tails.
@@ -175,6 +178,19 @@ NAMES=()
 cleanup() {
   STATUS=$?
   local i
+  # processes plane-ctl.sh started (Kueue; for a suite, the second control plane, a restarted
+  # Kueue): stopped first, in reverse start order; their logs join the tails below
+  if [ -f "$RUN/extra.pids" ]; then
+    local xp xn
+    while read -r xp xn; do
+      kill -TERM "$xp" 2>/dev/null || true
+      local m=0
+      while kill -0 "$xp" 2>/dev/null && [ $m -lt 50 ]; do sleep 0.1; m=$((m + 1)); done
+      kill -KILL "$xp" 2>/dev/null || true
+      NAMES+=("$xn")
+    done < <(tac "$RUN/extra.pids")
+    [ ! -f "$RUN/worker/etcd-data" ] || rm -rf "$(cat "$RUN/worker/etcd-data")"
+  fi
   # stop in reverse start order, each one fully before the next (etcd last)
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
     kill -TERM "${PIDS[$i]}" 2>/dev/null || true
@@ -246,9 +262,13 @@ start() { # name command...
   "$@" >"$RUN/logs/$name.log" 2>&1 &
   PIDS+=($!); NAMES+=("$name")
 }
-alive() { # fail fast when a process died
-  local i
+alive() { # fail fast when a process died (one plane-ctl.sh stopped on purpose is no crash)
+  local i xp xn
   for i in "${!PIDS[@]}"; do kill -0 "${PIDS[$i]}" 2>/dev/null || die "${NAMES[$i]} exited"; done
+  [ -f "$RUN/extra.pids" ] || return 0
+  while read -r xp xn; do
+    grep -qx "$xp" "$RUN/stopped.pids" 2>/dev/null || kill -0 "$xp" 2>/dev/null || die "$xn exited"
+  done <"$RUN/extra.pids"
 }
 wait_for() { # description timeout-seconds command...
   local what=$1 t=$2; shift 2
@@ -347,64 +367,39 @@ wait_for "profile controller start" 30 grep -q ' started ' "$RUN/logs/profile-co
 # upstream, so policies that exempt Kueue by identity see the identity they exempt.
 TKQ=$(date +%s)
 KQ="$RUN/kueue"
-mkdir -p "$KQ/webhook-certs" "$KQ/metrics-certs"
-cp -r "$KUEUE_HOME/crds" "$KUEUE_HOME/rbac" "$KUEUE_HOME/webhook-manifests.yaml" "$KQ/"
-cp "$P/kueue-webhook.crt" "$KQ/webhook-certs/tls.crt"; cp "$P/kueue-webhook.key" "$KQ/webhook-certs/tls.key"
-cp "$P/kueue-metrics.crt" "$KQ/metrics-certs/tls.crt"; cp "$P/kueue-metrics.key" "$KQ/metrics-certs/tls.key"
 # crds/ vendors four of these kinds from the same version; the module's files take them over.
-k apply --server-side --force-conflicts --field-manager kft-kueue-crds -f "$KQ/crds/" >"$RUN/logs/install-kueue.log" 2>&1 \
+k apply --server-side --force-conflicts --field-manager kft-kueue-crds -f "$KUEUE_HOME/crds/" >"$RUN/logs/install-kueue.log" 2>&1 \
   || { cat "$RUN/logs/install-kueue.log" >&2; die "installing Kueue's CRDs"; }
-k wait --for condition=established --timeout 60s -f "$KQ/crds/" >>"$RUN/logs/install-kueue.log" 2>&1 || die "Kueue's CRDs not established"
+k wait --for condition=established --timeout 60s -f "$KUEUE_HOME/crds/" >>"$RUN/logs/install-kueue.log" 2>&1 || die "Kueue's CRDs not established"
 # Kueue exits at start ("no matches for kind Workload") unless discovery already serves v1beta2.
 served_workloads() { k get --raw /apis/kueue.x-k8s.io/v1beta2 | grep -q '"name":"workloads"'; }
 wait_for "discovery of kueue.x-k8s.io/v1beta2 workloads" 60 served_workloads
-# upstream's RBAC for the manager, as its kustomization installs it (kueue- prefix, kueue-system)
-k create namespace kueue-system >>"$RUN/logs/install-kueue.log" 2>&1 || die "creating namespace kueue-system"
-k create serviceaccount kueue-controller-manager -n kueue-system >>"$RUN/logs/install-kueue.log" 2>&1 || die "creating Kueue's ServiceAccount"
-(cd "$ROOT" && node_modules/.bin/tsx test/cluster/kueue-setup.ts rbac "$KQ/rbac") >"$KQ/rbac.yaml" || die "kueue-setup.ts rbac"
-k apply --server-side --field-manager kft-cluster-test -f "$KQ/rbac.yaml" >>"$RUN/logs/install-kueue.log" 2>&1 \
-  || { cat "$RUN/logs/install-kueue.log" >&2; die "installing Kueue's RBAC"; }
-KUEUE_TOKEN=$(k create token kueue-controller-manager -n kueue-system --duration 48h) || die "token for Kueue's ServiceAccount"
-cat >"$KQ/kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters: [{name: kft, cluster: {server: "https://127.0.0.1:$API_PORT", certificate-authority: "$P/ca.crt"}}]
-users: [{name: kueue, user: {token: "$KUEUE_TOKEN"}}]
-contexts: [{name: kft, context: {cluster: kft, user: kueue}}]
-current-context: kft
-EOF
 # The Configuration: the fragment synth emits for the platform team (platform/kueue/) for the
 # scenarios' input (the kueue fixture, kueue-fixture.ts; its tenant namespaces are the managed
 # ones), with only the process's own addresses, certificates and leader election replaced.
+mkdir -p "$KQ"
 KUEUE_BASE_CONFIG="$KQ/synthesized-configuration.yaml"
 (cd "$ROOT" && node_modules/.bin/tsx test/cluster/kueue-fixture.ts "$KUEUE_BASE_CONFIG") || die "synthesizing the kueue fixture (kueue-fixture.ts)"
-(cd "$ROOT" && node_modules/.bin/tsx test/cluster/kueue-setup.ts config "$KQ/config.yaml" "$KUEUE_BASE_CONFIG" \
-  "$KUEUE_WEBHOOK_PORT" "$KQ/webhook-certs" "$KUEUE_METRICS_PORT" "$KUEUE_HEALTH_PORT") || die "kueue-setup.ts config"
-(cd "$ROOT" && node_modules/.bin/tsx test/cluster/kueue-setup.ts webhooks "$KQ/webhook-manifests.yaml" "$KUEUE_WEBHOOK_PORT" "$P/ca.crt") \
-  >"$KQ/webhooks.yaml" || die "kueue-setup.ts webhooks"
 # Kueue reads its metrics certificate from the fixed path /etc/kueue/metrics/certs when internal
-# certificate management is off (cmd/kueue/main.go, no flag or setting). A private mount namespace
-# binds this run's certificates there, so concurrent runs never share or overwrite them; the empty
-# mount point is the only thing created outside the run directory.
+# certificate management is off (cmd/kueue/main.go, no flag or setting). plane-ctl.sh starts it in a
+# private mount namespace that binds this run's certificates there, so concurrent runs never share
+# or overwrite them; the empty mount point is the only thing created outside the run directory.
 KUEUE_METRICS_CERTS=/etc/kueue/metrics/certs
 if [ ! -d "$KUEUE_METRICS_CERTS" ]; then
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO mkdir -p "$KUEUE_METRICS_CERTS" || die "cannot create the mount point $KUEUE_METRICS_CERTS"
 fi
-UNSHARE=(unshare --mount --propagation private)
-[ "$(id -u)" = 0 ] || UNSHARE=(unshare --map-root-user --mount --propagation private)
-# unshare and sh exec into kueue: the recorded pid is Kueue's own, so cleanup stops it directly
-start kueue "${UNSHARE[@]}" sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' kueue-mount \
-  "$KQ/metrics-certs" "$KUEUE_METRICS_CERTS" \
-  env KUBECONFIG="$KQ/kubeconfig" "$KUEUE_HOME/bin/kueue" --config "$KQ/config.yaml" \
-  --feature-gates=VisibilityOnDemand=false --zap-log-level=2
-wait_for "Kueue readiness (webhook server up)" 90 curl -sf "http://127.0.0.1:$KUEUE_HEALTH_PORT/readyz"
-# ready = webhook server up; the controllers start once their caches synced (RBAC complete)
-kueue_controllers() { local l; for l in clusterqueue-reconciler localqueue-reconciler workload-reconciler job; do
-  grep -q "\"logger\":\"$l\".*\"msg\":\"Starting workers\"" "$RUN/logs/kueue.log" || return 1; done; }
-wait_for "Kueue's ClusterQueue, LocalQueue, Workload and Job controllers" 120 kueue_controllers
-k apply --server-side --field-manager kft-cluster-test -f "$KQ/webhooks.yaml" >>"$RUN/logs/install-kueue.log" 2>&1 \
-  || { cat "$RUN/logs/install-kueue.log" >&2; die "registering Kueue's webhooks"; }
+# What plane-ctl.sh (here, and for the suites: KFT_PLANE_CTL) needs to know about this run.
+export KFT_RUN_DIR="$RUN" KFT_ROOT="$ROOT" KFT_KUBECTL="$KUBECTL" KFT_KUBECONFIG="$KUBECONFIG_FILE" KFT_API_PORT="$API_PORT" \
+  KFT_BIN="$BIN" KFT_ETCD="$ETCD" KFT_KUEUE_HOME="$KUEUE_HOME" KFT_NAMESPACE_LABELS="$NAMESPACE_LABELS" \
+  KFT_KUEUE_WEBHOOK_PORT="$KUEUE_WEBHOOK_PORT" KFT_KUEUE_METRICS_PORT="$KUEUE_METRICS_PORT" KFT_KUEUE_HEALTH_PORT="$KUEUE_HEALTH_PORT" \
+  KFT_USERID_HEADER KFT_USERID_PREFIX KFT_INGRESS_PRINCIPAL KFT_KFP_UI_PRINCIPAL
+# Namespace kueue-system, ServiceAccount kueue-controller-manager with upstream's RBAC (kueue-
+# prefix), a token kubeconfig, the Configuration, Kueue started, its webhooks registered once its
+# ClusterQueue, LocalQueue, Workload and Job controllers run (plane-ctl.sh kueue_install, kueue_run).
+# Kueue runs as that ServiceAccount, as installed upstream, so policies that exempt Kueue by
+# identity see the identity they exempt. Its process is listed in <run dir>/extra.pids.
+bash "$HERE/plane-ctl.sh" kueue home "$KUEUE_BASE_CONFIG" || die "starting Kueue (plane-ctl.sh kueue home)"
 # the metrics server answers over TLS with this run's certificate (401/403: it wants a token)
 metrics_code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$P/ca.crt" "https://127.0.0.1:$KUEUE_METRICS_PORT/metrics" || true)
 case "$metrics_code" in 401 | 403) ;; *) die "Kueue's metrics server did not answer with the run's certificate (HTTP '$metrics_code')" ;; esac
@@ -424,7 +419,8 @@ set +e
   KFT_KUBECONFIG="$KUBECONFIG_FILE" KFT_KUBECTL="$KUBECTL" KFT_ROOT="$ROOT" KFT_CLUSTER_SEED="$KFT_CLUSTER_SEED" \
   KFT_PROFILE_CONTROLLER_LOG="$RUN/logs/profile-controller.log" KFT_RUN_DIR="$RUN" KFT_NAMESPACE_LABELS="$NAMESPACE_LABELS" \
   KFT_AUDIT_LOG="$AUDIT_LOG" KFT_AUDIT_DIR="$AUDIT_DIR" \
-  KFT_KUEUE_LOG="$RUN/logs/kueue.log" KFT_KUEUE_CONFIG="$KQ/config.yaml" \
+  KFT_KUEUE_LOG="$RUN/logs/kueue.log" KFT_KUEUE_CONFIG="$KQ/config.yaml" KFT_KUEUE_BASE_CONFIG="$KUEUE_BASE_CONFIG" \
+  KFT_PLANE_CTL="$HERE/plane-ctl.sh" \
   node node_modules/vitest/vitest.mjs run --config test/cluster/vitest.config.ts "$@"
 )
 TEST_RC=$?
