@@ -220,6 +220,9 @@ async function main(): Promise<void> {
     const org = clusters === undefined ? undefined : generateFleetOrg(seed, n, clusters, { oneCluster });
     const entries = writeBenchRepo(dir, n, org);
     git(dir, 'init', '-q', '-b', 'main');
+    // No background `git gc --auto` after committing a large dist/: it would write into .git while
+    // the bench times diff, and while the folder is removed.
+    git(dir, 'config', 'gc.auto', '0');
     const shape = org ? `fleet org seed=${seed}, ${oneCluster ? 'one cluster' : `${clusters} clusters`}` : 'pinned bench shape';
     console.log(`${shape}; ${os.cpus().length} CPUs; before the runs: ${load()}`);
 
@@ -250,7 +253,7 @@ async function main(): Promise<void> {
     if (org) for (const line of distReport(path.join(dir, 'dist'))) console.log(line);
   } finally {
     if (process.argv.includes('--keep')) console.log(`kept ${dir}`);
-    else fs.rmSync(dir, { recursive: true, force: true });
+    else fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
