@@ -6,8 +6,10 @@
 import type { GpuInventory, MigModel, MigProfile, VendorGpuResource } from './gpu';
 import { inventoryResources, isMigModel, MIG_PROFILES_BY_MODEL, VENDOR_GPU_RESOURCES } from './gpu';
 import { DEFAULT_COMPLIANCE_TIERS, DEFAULT_RESERVED_LABELS, reservedLabelPattern } from './declarations/labels';
-import type { PlatformInput, PlatformSettings, QuantityBounds } from './declarations/platform';
+import type { ClusterSpec, PlatformInput, PlatformSettings, QuantityBounds } from './declarations/platform';
+import { CLUSTER_OVERRIDABLE } from './declarations/platform';
 import { checkAuditSettings, DEFAULT_AUDIT, mergeAudit } from './audit';
+import { checkFleetSettings } from './fleet';
 import type { AuditInput } from './audit';
 import { checkNetworkSettings } from './network';
 import { checkKueueSettings } from './queues';
@@ -165,7 +167,37 @@ export class PlatformError extends Error {
   }
 }
 
-function checkPlatform(p: PlatformSettings): FieldError[] {
+/**
+ * A cluster's settings (docs/fleet.md "Per-cluster settings"): its `platform` merged over the
+ * fleet's, section by section, as definePlatform merges platform.ts over the defaults: an object
+ * section field by field (audit's `loki` and `read` too), a list replaces. `kueue` is one section:
+ * a cluster's `flavors` replace the fleet's. Only {@link CLUSTER_OVERRIDABLE} sections are read.
+ */
+export function clusterPlatform(platform: PlatformSettings, cluster: Pick<ClusterSpec, 'platform'>): PlatformSettings {
+  const over = (cluster.platform ?? {}) as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...platform };
+  for (const key of CLUSTER_OVERRIDABLE) {
+    const o = over[key];
+    if (o === undefined) continue;
+    const base = (platform as unknown as Record<string, unknown>)[key];
+    if (key === 'audit') {
+      const a = o as Partial<PlatformSettings['audit']>;
+      merged.audit = { ...platform.audit, ...a, loki: { ...platform.audit.loki, ...(a.loki ?? {}) }, read: { ...platform.audit.read, ...(a.read ?? {}) } };
+    } else {
+      merged[key] = Array.isArray(base) ? o : { ...(base as object), ...(o as object) };
+    }
+  }
+  return merged as unknown as PlatformSettings;
+}
+
+/** Options of {@link checkPlatform}. */
+interface CheckPlatformOptions {
+  /** Check `fleet` too (off for a cluster's merged settings: the fleet is checked once). @default true */
+  readonly fleet?: boolean;
+}
+
+/** Every check of a platform's settings; lib/fleet.ts also runs it over each cluster's merged settings. */
+export function checkPlatform(p: PlatformSettings, opts: CheckPlatformOptions = {}): FieldError[] {
   const out = new ErrorList(PLATFORM_FILE);
   for (const v of p.gpu.vendors) {
     if (!(VENDOR_GPU_RESOURCES as readonly string[]).includes(v)) {
@@ -221,6 +253,11 @@ function checkPlatform(p: PlatformSettings): FieldError[] {
   checkNetworkSettings(out, p);
   checkAuditSettings(out, p);
   checkKueueSettings(out, p);
+  if (opts.fleet !== false) {
+    // A cluster's errors are its own: those the fleet's settings already have are reported once, at their own path.
+    const own = new Set(out.errors.map(String));
+    checkFleetSettings(out, p, (c) => checkPlatform(clusterPlatform(p, c), { fleet: false }).filter((e) => !own.has(String(e))));
+  }
   return out.errors;
 }
 

@@ -15,6 +15,9 @@ import { atOldSpelling, DEPRECATIONS, migrateEntries, todayUtc } from './depreca
 import { capacityFile, capacityReport, CAPACITY_FILE } from './capacity/build';
 import type { CapacityReport } from './capacity/types';
 import { ClusterBundle } from './constructs/cluster-bundle';
+import { FLEET_PLATFORM_DIR, fleetPlatformReadme, ORG_WIDE_COMPONENTS, PLATFORM_DIR } from './constructs/platform-files';
+import type { ClusterPlan, FleetPlan } from './model/fleet';
+import { fleetPlan } from './model/fleet';
 import { TenantBundle } from './constructs/tenant-bundle';
 import { apiGroupOf } from './model/catalogue';
 import type { OrgModel } from './model/tenant';
@@ -45,7 +48,25 @@ export interface SynthResult {
   readonly tenants: number;
   /** Old spellings rewritten before validation (lib/deprecations.ts); they never change `files`. */
   readonly warnings: readonly DeprecationWarning[];
-  /** The capacity report (lib/capacity/build.ts); no cells without Kueue capacity. */
+  /** The capacity report (lib/capacity/build.ts); no cells without Kueue capacity. In a fleet: no cells, see `clusters`. */
+  readonly capacity: CapacityReport;
+  /**
+   * In a fleet (platform.ts `fleet.clusters`), each cluster's share, sorted by name; undefined for
+   * one cluster. Its capacity report is written to `clusters/<name>/platform/kueue/capacity.json`.
+   */
+  readonly clusters?: readonly ClusterResult[];
+}
+
+/** One cluster's part of a fleet synth. */
+export interface ClusterResult {
+  readonly name: string;
+  readonly region: string;
+  /** Folder inside `dist/`: `clusters/<name>`. */
+  readonly dir: string;
+  /** Tenants homed here, sorted (not the decommissioned copies of tenants moving away, nor burst guests). */
+  readonly tenants: readonly string[];
+  /** Tenants with a bundle here: home tenants and the decommissioned copies of tenants moving away, sorted. */
+  readonly bundles: readonly string[];
   readonly capacity: CapacityReport;
 }
 
@@ -90,10 +111,20 @@ export function toYaml(m: unknown): string {
 export function synthesize(declared: readonly TenantEntry[], platform: PlatformSettings, options: SynthOptions = {}): SynthResult {
   const { entries, warnings, errors } = checkDeclarations(declared, platform, options);
   if (errors.length > 0) throw new ValidationError(errors);
-  const model = orgModel(entries.map((e) => e.spec), platform, groupsByName(options.groups ?? []));
-  const auditErrors = auditPolicyErrors(model);
+  const specs = entries.map((e) => e.spec);
+  const groups = groupsByName(options.groups ?? []);
+  const plan = fleetPlan(specs, platform);
+  if (!plan.fleet) {
+    const model = orgModel(specs, platform, groups);
+    const auditErrors = auditPolicyErrors(model);
+    if (auditErrors.length > 0) throw new ValidationError(auditErrors);
+    return { ...render(model), tenants: model.tenants.length, warnings };
+  }
+  // A fleet: one org model per cluster, with that cluster's settings, rendered under its folder.
+  const models = plan.clusters.map((c) => ({ plan: c, model: orgModel(c.tenants, c.platform, groups, c.burst) }));
+  const auditErrors = models.flatMap(({ plan: c, model }) => auditPolicyErrors(model).map((e) => new FieldError(e.file, `fleet.clusters[${platform.fleet.clusters.indexOf(c.spec!)}].platform.${e.path}`, e.type, e.value, e.detail)));
   if (auditErrors.length > 0) throw new ValidationError(auditErrors);
-  return { ...render(model), tenants: model.tenants.length, warnings };
+  return { ...renderFleet(models, plan), tenants: specs.length, warnings };
 }
 
 /**
@@ -131,37 +162,87 @@ export function checkDeclarations(
  * ClusterBundle into `cluster/`, and the cluster bundle's platform files; and the capacity report,
  * computed once for `capacity.json` and the result.
  */
-export function render(model: OrgModel): Pick<SynthResult, 'files' | 'objects' | 'capacity'> {
+export function render(model: OrgModel, opts: RenderOptions = {}): Pick<SynthResult, 'files' | 'objects' | 'capacity'> {
   const { platform } = model;
+  const dir = opts.dir ?? '';
+  const under = (f: string): string => (dir ? `${dir}/${f}` : f);
   const allowed = new Set(model.namespacedKinds.map((k) => `${k.group}/${k.kind}`));
   const objects: { file: string; manifest: Manifest }[] = [];
   for (const tenant of model.tenants) {
     // One App per tenant: Chart.toJson() resolves and validates its whole App, so a shared App
     // would make synth quadratic in the number of tenants. Bundles never reference each other.
     const chart = new TenantBundle(new App({ outdir: 'cdk8s.out' }), { tenant, platform });
-    const dir = tenantDir(tenant.name);
+    const tdir = under(tenantDir(tenant.name));
     for (const m of renderChart(chart)) {
       // The AppProjects allow the catalogue's kinds only: Argo CD would refuse any other.
       if (m.metadata.namespace !== undefined && !allowed.has(`${apiGroupOf(m.apiVersion)}/${m.kind}`)) {
         throw new Error(`${m.apiVersion} ${m.kind} is emitted into tenant namespaces but missing from TENANT_NAMESPACED_KINDS (lib/model/catalogue.ts); add it there`);
       }
-      objects.push({ file: `${dir}/${manifestFileName(m)}`, manifest: m });
+      objects.push({ file: `${tdir}/${manifestFileName(m)}`, manifest: m });
     }
   }
-  const cluster = new ClusterBundle(new App({ outdir: 'cdk8s.out' }), { model });
-  for (const m of renderChart(cluster)) objects.push({ file: `${CLUSTER_DIR}/${manifestFileName(m)}`, manifest: m });
+  const cluster = new ClusterBundle(new App({ outdir: 'cdk8s.out' }), { model, argocd: !dir });
+  for (const m of renderChart(cluster)) objects.push({ file: `${under(CLUSTER_DIR)}/${manifestFileName(m)}`, manifest: m });
   objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const files = new Map<string, string>();
   for (const o of objects) {
     if (files.has(o.file)) throw new Error(`two objects map to ${o.file}; object names must be unique per kind and namespace`);
     files.set(o.file, toYaml(o.manifest));
   }
-  for (const [f, content] of cluster.platformFiles) files.set(f, content);
+  // In a fleet, the org's per-tenant policies go to the org's platform/ once; the rest is the cluster's.
+  for (const [f, content] of cluster.platformFiles) files.set(ORG_WIDE_COMPONENTS.has(f.split('/')[1]!) ? f : under(f), content);
   // The capacity report's data, for the review diff of the next change (lib/capacity/build.ts).
   const capacity = capacityReport(model);
-  if (model.kueue) files.set(CAPACITY_FILE, capacityFile(capacity));
+  if (model.kueue) files.set(under(CAPACITY_FILE), capacityFile(capacity));
   const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return { files: sorted, objects, capacity };
+}
+
+/** Options of {@link render}. */
+export interface RenderOptions {
+  /**
+   * The cluster's folder in a fleet (`clusters/<name>`): bundles, cluster objects and the cluster's
+   * platform files go under it, without Argo CD objects; Vault and S3 policies stay in `platform/`.
+   * @default '' (one cluster: today's layout)
+   */
+  readonly dir?: string;
+}
+
+/** Where the fleet's capacity report is written (`npm run capacity` reads the same data). */
+export const FLEET_CAPACITY_FILE = `${FLEET_PLATFORM_DIR}/capacity.json`;
+
+/** The fleet capacity file: each cluster's report, by cluster name. */
+export interface FleetCapacity {
+  readonly clusters: readonly { readonly name: string; readonly region: string; readonly report: CapacityReport }[];
+}
+
+/**
+ * Renders each cluster's model under `clusters/<name>/` and merges them: the org-wide platform
+ * files (Vault and S3 policies, written from the tenant's home cluster), the fleet README and the
+ * fleet capacity report once in `platform/`. Argo CD's objects (`argocd/`) are rendered by the
+ * fleet delivery construct, not here.
+ */
+function renderFleet(models: readonly { plan: ClusterPlan; model: OrgModel }[], plan: FleetPlan): Pick<SynthResult, 'files' | 'objects' | 'capacity' | 'clusters'> {
+  const files = new Map<string, string>();
+  const objects: { file: string; manifest: Manifest }[] = [];
+  const clusters: ClusterResult[] = [];
+  for (const { plan: c, model } of models) {
+    const out = render(model, { dir: c.dir });
+    for (const [f, content] of out.files) {
+      // Org-wide files of a tenant come from its home only (a copy moving away has no credentials, so none).
+      if (files.has(f) && files.get(f) !== content) throw new Error(`two clusters write ${f} differently; org-wide platform files must be the same from every cluster`);
+      files.set(f, content);
+    }
+    objects.push(...out.objects);
+    const home = c.tenants.filter((t) => plan.homeOf.get(t.name) === c.name).map((t) => t.name);
+    clusters.push({ name: c.name, region: c.spec!.region, dir: c.dir, tenants: home, bundles: model.names, capacity: out.capacity });
+  }
+  files.set(`${PLATFORM_DIR}/README.md`, fleetPlatformReadme(clusters.map((c) => c.name)));
+  const fleetCapacity: FleetCapacity = { clusters: clusters.map((c) => ({ name: c.name, region: c.region, report: c.capacity })) };
+  files.set(FLEET_CAPACITY_FILE, `${JSON.stringify(fleetCapacity, null, 2)}\n`);
+  objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { files: sorted, objects, capacity: { cells: [] }, clusters };
 }
 
 /**

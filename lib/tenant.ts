@@ -15,6 +15,8 @@ import { checkQueue, checkQueueSet } from './queues';
 import { checkCredentials } from './secrets';
 import { checkCodeOwners } from './codeowners';
 import { checkTenantAudit } from './audit';
+import { checkPlacement, isFleet, resolveHome } from './fleet';
+import { clusterPlatform } from './platform';
 import { todayUtc } from './deprecations';
 import type { CheckContext, DeployedNames, FieldError, TenantCheck, TenantEntry } from './validation';
 import { checkGuardNameList, checkKnownKeys, checkTenantSet, ErrorList, isPlainObject, sortErrors } from './validation';
@@ -57,7 +59,7 @@ export function checkAdopt(errs: ErrorList, spec: TenantSpec, _ctx: CheckContext
 }
 
 /** Every per-tenant check, in reporting order. */
-const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkNetwork, checkCredentials, checkDecommissioned, checkCodeOwners, checkAdopt, checkTenantAudit, checkQueue];
+const CHECKS: readonly TenantCheck[] = [checkProfile, checkQuota, checkContributors, checkGrants, checkNetwork, checkCredentials, checkDecommissioned, checkCodeOwners, checkAdopt, checkTenantAudit, checkQueue, checkPlacement];
 
 /**
  * Runs every check over every tenant and returns all errors, sorted by file. `deployed` (from
@@ -74,7 +76,10 @@ export function validateTenants(
 ): FieldError[] {
   const tenants = new Map<string, TenantSpec>();
   for (const e of entries) if (isPlainObject(e.spec) && typeof e.spec.name === 'string' && !tenants.has(e.spec.name)) tenants.set(e.spec.name, e.spec);
-  const ctx: CheckContext = { platform, tenants, today, ...(groups ? { groups } : {}) };
+  // In a fleet each tenant is checked with its home cluster's settings (its capacity, identity,
+  // GPUs...), and the checks over a set of tenants run per cluster (docs/fleet.md).
+  const homeSettings = homePlatforms(entries, platform);
+  const ctxOf = (p: PlatformSettings): CheckContext => ({ platform: p, tenants, today, ...(groups ? { groups } : {}) });
   const errors: FieldError[] = [];
   for (const e of entries) {
     const errs = new ErrorList(e.file);
@@ -82,12 +87,42 @@ export function validateTenants(
       errs.invalid('(default export)', e.spec, 'the file must `export default tenant({ name, owner, labels, ... })`');
     } else {
       checkKnownKeys(errs, '', e.spec, TENANT_FIELDS);
+      const ctx = ctxOf(homeSettings.byEntry.get(e)?.platform ?? platform);
       for (const check of CHECKS) check(errs, e.spec, ctx);
     }
     errors.push(...errs.errors);
   }
   errors.push(...checkTenantSet(entries, deployed));
-  errors.push(...checkGuardNameList(entries, platform));
-  errors.push(...checkQueueSet(entries, platform));
+  if (homeSettings.clusters.length === 0) {
+    errors.push(...checkGuardNameList(entries, platform));
+    errors.push(...checkQueueSet(entries, platform));
+  } else {
+    for (const c of homeSettings.clusters) {
+      const mine = entries.filter((e) => homeSettings.byEntry.get(e)?.cluster === c.name);
+      errors.push(...checkGuardNameList(mine, c.platform));
+      errors.push(...checkQueueSet(mine, c.platform));
+    }
+  }
   return sortErrors(errors);
+}
+
+/**
+ * In a fleet: each cluster's merged settings, and each placeable tenant's home cluster. Tenants
+ * nothing places (an error of lib/fleet.ts `checkPlacement`) are checked with the fleet's settings.
+ */
+function homePlatforms(
+  entries: readonly TenantEntry[],
+  platform: PlatformSettings,
+): { clusters: { name: string; platform: PlatformSettings }[]; byEntry: Map<TenantEntry, { cluster: string; platform: PlatformSettings }> } {
+  const byEntry = new Map<TenantEntry, { cluster: string; platform: PlatformSettings }>();
+  if (!isFleet(platform)) return { clusters: [], byEntry };
+  const clusters = platform.fleet.clusters.map((c) => ({ name: c.name, platform: clusterPlatform(platform, c) }));
+  const byName = new Map(clusters.map((c) => [c.name, c]));
+  for (const e of entries) {
+    if (!isPlainObject(e.spec)) continue;
+    const home = resolveHome(e.spec, platform);
+    const c = home && byName.get(home.cluster);
+    if (c) byEntry.set(e, { cluster: c.name, platform: c.platform });
+  }
+  return { clusters, byEntry };
 }

@@ -22,6 +22,7 @@ import { defaultBase, git, isCommit, readGitTreeInBackground } from '../lib/git'
 import { argValue as arg, reportUserError, runCommand } from '../lib/cli';
 import { INPUTS_FILE } from '../lib/inputs-digest';
 import { synthRepo } from '../lib/pipeline/repo';
+import { FLEET_CAPACITY_FILE } from '../lib/synth';
 import { splitToolChanges } from '../lib/toolchange';
 
 async function main(): Promise<number> {
@@ -51,16 +52,22 @@ async function main(): Promise<number> {
     const synth = repo.result;
     const before = await beforeRead;
     before.delete(INPUTS_FILE); // the record of synth's inputs, not an object (lib/inputs-digest.ts)
-    // The capacity report's data: shown as the capacity change lines, not as a file diff.
-    const capacity = capacityChange(parseCapacityFile(before.get(CAPACITY_FILE)), parseCapacityFile(synth.files.get(CAPACITY_FILE)));
-    before.delete(CAPACITY_FILE);
+    // The capacity report's data: shown as the capacity change lines, not as a file diff; in a
+    // fleet one report per cluster (clusters/<c>/platform/kueue/capacity.json), lines prefixed with it.
+    const capacityFiles = [...new Set([...before.keys(), ...synth.files.keys()].filter(isCapacityData))].sort();
+    const capacity = capacityFiles.flatMap((f) => {
+      const cluster = /^clusters\/([^/]+)\//.exec(f)?.[1];
+      const lines = f === FLEET_CAPACITY_FILE ? [] : capacityChange(parseCapacityFile(before.get(f)), parseCapacityFile(synth.files.get(f)));
+      return cluster === undefined ? lines : lines.map((l) => `${cluster}: ${l}`);
+    });
+    for (const f of capacityFiles) before.delete(f);
     const after = new Map(synth.files);
-    after.delete(CAPACITY_FILE);
+    for (const f of capacityFiles) after.delete(f);
     // When lib/ changed, tool changes are measured separately from tenant changes (lib/toolchange.ts).
     const split = await splitToolChanges(root, base, before);
     // Label settings and acknowledgements of the working tree: the platform team's current word.
     const splitBefore = new Map(split.before);
-    splitBefore.delete(CAPACITY_FILE);
+    for (const f of [...splitBefore.keys()]) if (isCapacityData(f)) splitBefore.delete(f);
     const report = diffTrees(splitBefore, after, { labels: repo.platform.labels, acks: readAcks(root) });
     const opts = { base: baseLabel, head: 'working tree', tool: split.tool, note: split.note, deprecations: synth.warnings.map(String), capacity };
     const md = arg('--markdown');
@@ -77,6 +84,9 @@ async function main(): Promise<number> {
     throw err;
   }
 }
+
+/** The capacity report's data files: one cluster's, each fleet cluster's, and the fleet's. */
+const isCapacityData = (f: string): boolean => f === CAPACITY_FILE || f === FLEET_CAPACITY_FILE || /^clusters\/[^/]+\/platform\/kueue\/capacity\.json$/.test(f);
 
 /** On main without changes the default base is HEAD: an empty report would only mislead. */
 function nothingToCompare(root: string, base: string): boolean {

@@ -204,7 +204,7 @@ describe('deployed = dist/ at the merge base with main, or the working tree with
     repos.push(repo);
     expect(runScript(repo, 'main.ts').code).toBe(0);
     writeTenants(repo, { 'fraud.ts': src('fraud') });
-    expect(readDeployed(repo)).toEqual({ tenants: new Map([['fraud-modelling', { name: 'fraud-modelling', decommissioned: false }]]), source: `${path.relative(process.cwd(), path.join(repo, 'dist'))}/ (working tree)` });
+    expect(readDeployed(repo)).toEqual({ tenants: new Map([['fraud-modelling', { name: 'fraud-modelling', decommissioned: false }]]), bundles: [{ tenant: 'fraud-modelling', cluster: undefined, decommissioned: false }], source: `${path.relative(process.cwd(), path.join(repo, 'dist'))}/ (working tree)` });
     const r = runScript(repo, 'main.ts');
     expect(r.code).toBe(1);
     expect(errorLines(r.stderr)).toEqual([

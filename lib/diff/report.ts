@@ -3,7 +3,7 @@
  * Apart from tree.ts so that the tree diff does not depend on the risk checks that read it.
  */
 import type { RiskContext, RiskFlag } from './risk';
-import { DEFAULT_RISK_CONTEXT, peopleChanges, riskFlags, sortFlags, staleAckFlags } from './risk';
+import { DEFAULT_RISK_CONTEXT, fleetFlags, peopleChanges, riskFlags, sortFlags, staleAckFlags } from './risk';
 import type { GroupChange } from './tree';
 import { diffGroups } from './tree';
 
@@ -31,6 +31,7 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
     const s = t.sides.get(g.group)!;
     return riskFlags(g.group, s.before, s.after, before, after, full);
   });
+  flags.push(...fleetFlags(before, after));
   flags.push(...staleAckFlags(full.acks, flags));
   const people = new Map<string, { added: string[]; removed: string[]; changed: string[] }>();
   for (const g of t.groups) {

@@ -5,13 +5,14 @@
  * changed (blocking for a team change or a lowered compliance tier unless acknowledged). One small check
  * per concern, run over the parsed objects lib/diff/tree.ts hands over for each changed group.
  */
+import * as yaml from 'js-yaml';
 import { PROFILE_PROTECTION, SYNC_OPTIONS_ANNOTATION } from '../constructs/argocd';
 import { PROFILE_GUARD_POLICY } from '../constructs/admission-guard';
 import { AUDIT_FILES } from '../constructs/audit';
 import { platformFileTenant } from '../constructs/platform-files';
 import { auditLevelRank } from '../declarations/audit';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
-import { ADOPTED_ANNOTATION, CONTRIBUTOR_ANNOTATIONS, REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
+import { ADOPTED_ANNOTATION, BURST_GUEST_ANNOTATION, CONTRIBUTOR_ANNOTATIONS, REVIEWED_EXCEPTION_ANNOTATION } from '../model/names';
 import type { RoleAlias, RoleName } from '../declarations/contributors';
 import { ROLE_ALIASES, ROLES } from '../declarations/contributors';
 import type { KubeflowRole } from '../declarations/kubeflow';
@@ -22,7 +23,7 @@ import { Quantity } from '../quantity';
 import type { Ack, LabelAck, OwnerAck } from './acks';
 import { ACKS_FILE, isOwnerAck } from './acks';
 import type { Json, Parsed, Side } from './tree';
-import { CLUSTER_GROUP, cmp, diffValues, groupOrder, hasGroup, isObj, objectKey, OTHER_GROUP } from './tree';
+import { cmp, diffValues, groupOrder, hasGroup, hasTenant, isClusterGroup, isObj, objectKey, OTHER_GROUP, tenantOfGroup } from './tree';
 
 /**
  * Every flag the diff can raise, in display order (most severe first), with its label. The
@@ -33,6 +34,7 @@ export const RISK_KINDS = [
   // First: an exception is a reviewer's decision to allow what is otherwise refused; it must not be missed.
   { kind: 'reviewed-exception', label: 'reviewed exception added or changed' },
   { kind: 'tenant-removed', label: 'tenant removed' },
+  { kind: 'tenant-moves-cluster', label: 'TENANT MOVES CLUSTER' },
   { kind: 'deletion-protection-removed', label: 'deletion protection removed' },
   { kind: 'isolation-weakened', label: 'isolation weakened' },
   { kind: 'compliance-tier-lowered', label: 'compliance tier lowered' },
@@ -50,6 +52,7 @@ export const RISK_KINDS = [
   { kind: 'personal-queue-added', label: 'personal queue added' },
   { kind: 'grant-added-or-widened', label: 'grant added or widened' },
   { kind: 'credentials-added', label: 'credentials added or changed' },
+  { kind: 'burst-changed', label: 'burst to a cluster started or stopped' },
   { kind: 'label-changed', label: 'Profile label changed' },
   { kind: 'stale-acknowledgement', label: 'stale acknowledgement' },
 ] as const satisfies readonly { readonly kind: string; readonly label: string }[];
@@ -759,21 +762,38 @@ export function riskFlags(
 ): RiskFlag[] {
   const out: RiskFlag[] = [];
   const flag: Emit = (kind, message, blocking = false, label, owner) => void out.push({ kind, group: g, message, blocking, ...(label ? { label } : {}), ...(owner ? { owner } : {}) });
-  if (g === CLUSTER_GROUP) {
+  if (isClusterGroup(g)) {
     for (const check of CLUSTER_CHECKS) check(b, a, flag);
     return out;
   }
-  if (g === OTHER_GROUP) return auditFlags(b, a);
+  if (g === OTHER_GROUP) {
+    // In a fleet each cluster has its own audit pipeline (clusters/<c>/platform/audit/): compared cluster by cluster.
+    const prefixes = new Set([...b.values(), ...a.values()].map((p) => CLUSTER_PREFIX.exec(p.file)?.[0] ?? ''));
+    return [...prefixes].sort(cmp).flatMap((pre) => auditFlags(underPrefix(b, pre), underPrefix(a, pre)));
+  }
   const t: TenantSides = {
     b,
     a,
     pb: byKind(b, 'Profile', 'kubeflow.org')[0],
     pa: byKind(a, 'Profile', 'kubeflow.org')[0],
-    existedBefore: hasGroup(treeBefore, g),
-    existsAfter: hasGroup(treeAfter, g),
+    // A bundle that only changed layout (opting into a fleet) was neither added nor removed.
+    existedBefore: hasGroup(treeBefore, g) || (g.includes('@') && hasGroup(treeBefore, tenantOfGroup(g))),
+    existsAfter: hasGroup(treeAfter, g) || (!g.includes('@') && hasTenant(treeAfter, g)),
     ctx,
   };
   for (const check of TENANT_CHECKS) check(t, flag);
+  return out;
+}
+
+const CLUSTER_PREFIX = /^clusters\/[^/]+\//;
+
+/** The objects of one side whose file is under `prefix` ('' = outside every cluster folder), paths made relative to it. */
+function underPrefix(side: Side, prefix: string): Side {
+  const out: Side = new Map();
+  for (const [k, p] of side) {
+    const own = CLUSTER_PREFIX.exec(p.file)?.[0] ?? '';
+    if (own === prefix) out.set(k, { ...p, file: p.file.slice(prefix.length) });
+  }
   return out;
 }
 
@@ -840,12 +860,104 @@ function auditReaderFlags(b: Side, a: Side): RiskFlag[] {
   return out;
 }
 
+/** Where a tenant's bundles are on one side of a fleet tree: cluster -> home, decommissioned copy, or burst guest (of which home). */
+type Places = Map<string, Map<string, { role: 'home' | 'decommissioned' | 'guest'; guestOf?: string }>>;
+
+const FLEET_PROFILE = /^clusters\/([^/]+)\/tenants\/([^/]+)\/Profile\.([^/]+)\.yaml$/;
+
+function fleetPlaces(tree: ReadonlyMap<string, string>, tenants: ReadonlySet<string>): Places {
+  const out: Places = new Map();
+  for (const [file, text] of tree) {
+    const m = FLEET_PROFILE.exec(file);
+    if (!m || m[2] !== m[3] || !tenants.has(m[2]!)) continue;
+    let ann: Record<string, unknown> = {};
+    try {
+      const doc = yaml.load(text);
+      if (isObj(doc)) ann = annotationsOf(doc);
+    } catch {
+      // unreadable: counted as a home bundle (the safe reading)
+    }
+    const guestOf = str(ann[BURST_GUEST_ANNOTATION]);
+    const role = guestOf !== undefined ? 'guest' : ann[DECOMMISSIONED_ANNOTATION] === 'true' ? 'decommissioned' : 'home';
+    const t = m[2]!;
+    if (!out.has(t)) out.set(t, new Map());
+    out.get(t)!.set(m[1]!, { role, ...(guestOf !== undefined ? { guestOf } : {}) });
+  }
+  return out;
+}
+
+/**
+ * The fleet's flags (docs/fleet.md), from the Profiles of the bundles of both trees: a tenant whose
+ * home cluster changes (TENANT MOVES CLUSTER: what stays behind on the old cluster), a tenant moving
+ * from the single-cluster layout into a fleet, and a tenant starting or stopping to burst to a
+ * cluster (a guest bundle appears or disappears). Only tenants with a changed Profile or bundle
+ * folder are read: a large fleet with a small change costs little.
+ */
+export function fleetFlags(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): RiskFlag[] {
+  const touched = new Set<string>();
+  const note = (tree: ReadonlyMap<string, string>, other: ReadonlyMap<string, string>): void => {
+    for (const [file, text] of tree) {
+      const m = FLEET_PROFILE.exec(file);
+      if (m && other.get(file) !== text) touched.add(m[2]!);
+    }
+  };
+  note(before, after);
+  note(after, before);
+  if (touched.size === 0) return [];
+  const b = fleetPlaces(before, touched);
+  const a = fleetPlaces(after, touched);
+  const out: RiskFlag[] = [];
+  const homes = (p: Places, t: string): string[] => [...(p.get(t) ?? new Map()).entries()].filter(([, v]) => v.role === 'home').map(([c]) => c).sort(cmp);
+  const guests = (p: Places, t: string): string[] => [...(p.get(t) ?? new Map()).entries()].filter(([, v]) => v.role === 'guest').map(([c]) => c).sort(cmp);
+  for (const t of [...touched].sort(cmp)) {
+    const hb = homes(b, t);
+    const ha = homes(a, t);
+    const from = hb.filter((c) => !ha.includes(c));
+    const to = ha.filter((c) => !hb.includes(c));
+    if (from.length > 0 && to.length > 0) {
+      const left = from.map((c) => {
+        const kept = a.get(t)?.get(c)?.role === 'decommissioned';
+        return kept
+          ? `on ${c} stay behind, decommissioned (access revoked): the Profile, namespace "${t}" and everything in it - volumes (PVCs), notebooks' workspaces, models and other files written to the cluster - until placement.migratingFrom is removed, which deletes them`
+          : `on ${c} nothing is kept: its namespace, volumes and data would be deleted`;
+      });
+      out.push({
+        kind: 'tenant-moves-cluster',
+        group: t,
+        message: `home ${from.join(', ')} → ${to.join(', ')}: ${left.join('; ')}. Nothing moves by itself: copy the volumes' data to ${to.join(', ')} (the object store and Vault are the org's and stay reachable), then remove migratingFrom (docs/fleet.md "Moving a tenant")`,
+        blocking: false,
+      });
+    } else if (to.length > 0 && hasGroup(before, t)) {
+      out.push({
+        kind: 'tenant-moves-cluster',
+        group: t,
+        message: `moves from the single-cluster layout (dist/tenants/${t}/) to cluster ${to.join(', ')} (dist/clusters/${to[0]}/tenants/${t}/): opting into the fleet; the namespace stays where it is only if ${to[0]} is the cluster Argo CD delivered dist/tenants/ to (docs/fleet.md "Opting into a fleet")`,
+        blocking: false,
+      });
+    }
+    const gb = guests(b, t);
+    const ga = guests(a, t);
+    for (const c of ga.filter((x) => !gb.includes(x))) {
+      out.push({
+        kind: 'burst-changed',
+        group: t,
+        message: `starts bursting to ${c}: work submitted to its burst queue runs on ${c} in a guest namespace "${t}" with the tenant's credentials (whoever may submit there runs code with them on ${c}); volumes do not follow, and the work counts against ${c}'s capacity`,
+        blocking: false,
+      });
+    }
+    for (const c of gb.filter((x) => !ga.includes(x))) {
+      out.push({ kind: 'burst-changed', group: t, message: `stops bursting to ${c}: its guest namespace there is removed with any burst work still in it`, blocking: false });
+    }
+  }
+  return out;
+}
+
 /** Acknowledgements that match no label or owner change of the report: to be removed once their change is merged. */
 export function staleAckFlags(acks: readonly Ack[], flags: readonly RiskFlag[]): RiskFlag[] {
   const matched = (k: Ack): boolean =>
     isOwnerAck(k)
-      ? flags.some((f) => f.owner !== undefined && ownerAckFor([k], f.group, f.owner) !== undefined)
-      : flags.some((f) => f.label !== undefined && ackFor([k], f.group, f.label) !== undefined);
+      ? flags.some((f) => f.owner !== undefined && ownerAckFor([k], tenantOfGroup(f.group), f.owner) !== undefined)
+      : flags.some((f) => f.label !== undefined && ackFor([k], tenantOfGroup(f.group), f.label) !== undefined);
   return acks
     .map((k, i) => ({ k, i }))
     .filter(({ k }) => !matched(k))

@@ -43,13 +43,25 @@ export interface GroupChange {
 export const CLUSTER_GROUP = '(cluster)';
 export const OTHER_GROUP = '(other)';
 
-/** Group of a `dist/` path: the tenant of `tenants/<t>/` and `platform/<component>/<t>.*`, `(cluster)` or `(other)`. */
+/**
+ * Group of a `dist/` path: the tenant of `tenants/<t>/` and `platform/<component>/<t>.*`,
+ * `(cluster)` or `(other)`. In a fleet (docs/fleet.md) a bundle is grouped per cluster,
+ * `<t>@<cluster>` for `clusters/<cluster>/tenants/<t>/` (a tenant moving has one on each), and a
+ * cluster's objects are `(cluster <cluster>)`; Argo CD's own objects (`argocd/`) are `(cluster)`.
+ */
 export function groupOf(file: string): string {
   const m = /^tenants\/([^/]+)\//.exec(file)?.[1] ?? platformFileTenant(file);
   if (m) return m;
-  if (file.startsWith('cluster/')) return CLUSTER_GROUP;
+  if (file.startsWith('cluster/') || file.startsWith('argocd/')) return CLUSTER_GROUP;
+  const c = /^clusters\/([^/]+)\/(tenants\/([^/]+)|cluster)\//.exec(file);
+  if (c) return c[3] !== undefined ? `${c[3]}@${c[1]}` : `(cluster ${c[1]})`;
   return OTHER_GROUP;
 }
+
+/** Whether a group holds cluster-level objects: `(cluster)`, or one cluster's of a fleet. */
+export const isClusterGroup = (g: string): boolean => g === CLUSTER_GROUP || (g.startsWith('(cluster ') && g.endsWith(')'));
+/** The tenant a tenant group is about (`fraud`, or `fraud` of `fraud@gpu-east`). */
+export const tenantOfGroup = (g: string): string => (g.includes('@') ? g.slice(0, g.indexOf('@')) : g);
 
 export const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -166,12 +178,12 @@ export function diffGroups(before: ReadonlyMap<string, string>, after: ReadonlyM
   };
   for (const [file, text] of before) {
     const g = groupOf(file);
-    if (g !== CLUSTER_GROUP && g !== OTHER_GROUP) seenTenants.add(g);
+    if (!isClusterGroup(g) && g !== OTHER_GROUP) seenTenants.add(g);
     if (after.get(file) !== text) note(file, 'before');
   }
   for (const [file, text] of after) {
     const g = groupOf(file);
-    if (g !== CLUSTER_GROUP && g !== OTHER_GROUP) seenTenants.add(g);
+    if (!isClusterGroup(g) && g !== OTHER_GROUP) seenTenants.add(g);
     if (before.get(file) !== text) note(file, 'after');
   }
 
@@ -218,7 +230,7 @@ function ident(p: Parsed): { kind: string; namespace?: string; name: string } {
 
 /** Tenants by name, then `(cluster)`, then `(other)`. */
 export function groupOrder(x: string, y: string): number {
-  const rank = (g: string): number => (g === CLUSTER_GROUP ? 1 : g === OTHER_GROUP ? 2 : 0);
+  const rank = (g: string): number => (isClusterGroup(g) ? 1 : g === OTHER_GROUP ? 2 : 0);
   return rank(x) - rank(y) || cmp(x, y);
 }
 
@@ -232,6 +244,17 @@ export function hasGroup(tree: ReadonlyMap<string, string>, g: string): boolean 
     groupCache.set(tree, s);
   }
   return s.has(g);
+}
+
+/**
+ * Whether tenant `t` has a bundle anywhere in a tree, in either layout (`tenants/<t>/` or any
+ * `clusters/<c>/tenants/<t>/`): opting into a fleet moves folders without adding or removing tenants.
+ */
+export function hasTenant(tree: ReadonlyMap<string, string>, t: string): boolean {
+  if (hasGroup(tree, t)) return true;
+  const s = groupCache.get(tree)!;
+  for (const g of s) if (g.startsWith(`${t}@`)) return true;
+  return false;
 }
 
 /** If the object's file exists unchanged on the other side, parse it there (objects that moved file). */

@@ -11,6 +11,8 @@
 import type { FlavorQuotas } from '../declarations/queues';
 import type { TenantSpec } from '../declarations/tenant';
 import type { ClusterSpec, FleetSettings, PlatformSettings } from '../declarations/platform';
+import { isFleet, resolveHome } from '../fleet';
+import { clusterPlatform } from '../platform';
 
 /** A tenant whose burst work runs on this cluster (a worker), homed elsewhere. */
 export interface BurstGuest {
@@ -63,4 +65,59 @@ export interface FleetPlan {
   readonly clusters: readonly ClusterPlan[];
   /** Home cluster of every tenant. */
   readonly homeOf: ReadonlyMap<string, string>;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The copy of a tenant that stays on the cluster it is moving away from (`placement.migratingFrom`):
+ * decommissioned (lib/model/decommission.ts: no access, Profile, namespace and data kept), without
+ * its queue (its work runs at its new home; the old cluster's capacity is freed) and without burst.
+ */
+export function migratingAwayCopy(spec: TenantSpec): TenantSpec {
+  const { queue: _queue, placement, ...rest } = spec;
+  const { burst: _burst, ...where } = placement ?? {};
+  return { ...rest, placement: where, decommissioned: true };
+}
+
+/**
+ * The fleet plan of validated tenants (lib/fleet.ts `checkPlacement` has guaranteed every
+ * placement): per cluster its merged settings, its tenants (homed there, plus decommissioned copies
+ * of tenants migrating away from it) and its MultiKueue facts. Without `fleet.clusters`: one
+ * cluster named after nothing (`dir` ''), the platform's own settings, every tenant.
+ */
+export function fleetPlan(specs: readonly TenantSpec[], platform: PlatformSettings): FleetPlan {
+  const sorted = [...specs].sort((a, b) => cmp(a.name, b.name));
+  const settings = platform.fleet.multiKueue;
+  if (!isFleet(platform)) {
+    return {
+      fleet: false,
+      clusters: [{ name: '', spec: undefined, platform, dir: '', tenants: sorted, burst: { guests: [], sources: [], settings } }],
+      homeOf: new Map(),
+    };
+  }
+  const homeOf = new Map<string, string>();
+  for (const s of sorted) {
+    const home = resolveHome(s, platform);
+    if (!home) throw new Error(`tenant "${s.name}" has no home cluster; validation (lib/fleet.ts checkPlacement) should have refused it`);
+    homeOf.set(s.name, home.cluster);
+  }
+  const clusters = [...platform.fleet.clusters].sort((a, b) => cmp(a.name, b.name)).map((spec): ClusterPlan => {
+    const tenants: TenantSpec[] = [];
+    const guests: BurstGuest[] = [];
+    const sources: BurstSource[] = [];
+    for (const s of sorted) {
+      const home = homeOf.get(s.name)!;
+      const burst = s.placement?.burst;
+      if (home === spec.name) {
+        tenants.push(s);
+        if (burst) sources.push({ tenant: s.name, workers: [...burst.clusters].sort(cmp), flavors: burst.flavors });
+      } else if (s.placement?.migratingFrom === spec.name) {
+        tenants.push(migratingAwayCopy(s));
+      }
+      if (home !== spec.name && burst?.clusters.includes(spec.name)) guests.push({ tenant: s, home, flavors: burst.flavors });
+    }
+    return { name: spec.name, spec, platform: clusterPlatform(platform, spec), dir: `clusters/${spec.name}`, tenants, burst: { guests, sources, settings } };
+  });
+  return { fleet: true, clusters, homeOf };
 }

@@ -59,3 +59,11 @@ export const QUEUE_USER_ANNOTATIONS = {
   username: 'kubeflow-tenants/queue-username',
   mirrors: 'kubeflow-tenants/mirrors-identity',
 } as const;
+
+/**
+ * Annotation on the Profile of a burst guest bundle (docs/fleet.md "Burst"): the tenant's namespace
+ * on a worker cluster, for the work MultiKueue dispatches there; the value is the tenant's home
+ * cluster. The deployed-state reader (lib/deployed.ts) tells guests from homes by it: a guest holds
+ * no volumes (its quota allows no PVCs), so the removal guard does not apply to it.
+ */
+export const BURST_GUEST_ANNOTATION = 'kubeflow-tenants/burst-guest-of';

@@ -7,6 +7,7 @@
  * The resolvers stay next to the checks of their concept (quota.ts, secrets.ts, grants.ts): a check
  * and the resolution it guarantees are easiest to keep in step side by side.
  */
+import type { ClusterBurst } from './fleet';
 import type { GroupSpec, RoleName } from '../declarations/contributors';
 import { KFAM_RANK, ROLES, roleName } from '../declarations/contributors';
 import { groupEntries, resolveContributors } from '../contributors';
@@ -183,6 +184,12 @@ export interface OrgModel {
   readonly audit: AuditModel;
   /** The Kueue objects; undefined when the platform declares no capacity (lib/model/kueue.ts). */
   readonly kueue?: KueueModel;
+  /**
+   * In a fleet, this cluster's MultiKueue facts (lib/model/fleet.ts `fleetPlan`): tenants bursting
+   * here, tenants of this cluster bursting elsewhere. Stored as given; the MultiKueue model reads it.
+   * @default undefined (one cluster, or a cluster model built without the plan)
+   */
+  readonly burst?: ClusterBurst;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -321,7 +328,7 @@ function withQueueGpu(hard: Record<string, string>, spec: TenantSpec, platform: 
  * The resolved model of validated declarations (lib/tenant.ts `validateTenants` found no error).
  * Deterministic: tenants sorted by name, whatever the input order.
  */
-export function orgModel(specs: readonly TenantSpec[], platform: PlatformSettings, groups: ReadonlyMap<string, GroupSpec> = new Map()): OrgModel {
+export function orgModel(specs: readonly TenantSpec[], platform: PlatformSettings, groups: ReadonlyMap<string, GroupSpec> = new Map(), burst?: ClusterBurst): OrgModel {
   const own = [...specs].sort((a, b) => cmp(a.name, b.name)).map((s) => ownModel(s, platform, groups));
   const kueue = kueueModel(specs, platform);
   const grantsIn = new Map<string, Set<string>>();
@@ -350,5 +357,5 @@ export function orgModel(specs: readonly TenantSpec[], platform: PlatformSetting
   });
   // Kueue kinds join the whitelists only where Kueue is used: repositories without it stay unchanged.
   const namespacedKinds = kueue ? [...TENANT_NAMESPACED_KINDS, ...KUEUE_NAMESPACED_KINDS].sort((a, b) => cmp(a.group, b.group) || cmp(a.kind, b.kind)) : TENANT_NAMESPACED_KINDS;
-  return { platform, tenants, names: tenants.map((t) => t.name), namespacedKinds, audit: auditModel(specs, platform, groups), ...(kueue ? { kueue } : {}) };
+  return { platform, tenants, names: tenants.map((t) => t.name), namespacedKinds, audit: auditModel(specs, platform, groups), ...(kueue ? { kueue } : {}), ...(burst ? { burst } : {}) };
 }

@@ -7,7 +7,7 @@
  */
 import type { Deprecation } from '../deprecations';
 import type { Deployed } from '../deployed';
-import { checkRemovedTenants, declaringFiles, readDeployed } from '../deployed';
+import { checkPlacementMoves, checkRemovedTenants, declaringFiles, readDeployed } from '../deployed';
 import type { InputsDigest } from '../inputs-digest';
 import { INPUTS_FILE, inputsDigest, renderInputsDigest } from '../inputs-digest';
 import type { PlatformSettings } from '../platform';
@@ -68,7 +68,8 @@ export async function synthRepo(root: string, opts: SynthRepoOptions = {}): Prom
   const loadErrors = [...tenantLoadErrors, ...groups.errors];
   const deployed = readDeployed(root, { ...(opts.distDir !== undefined ? { distDir: opts.distDir } : {}), ...(opts.base !== undefined ? { base: opts.base } : {}) });
   // A deployed tenant may only disappear after it was decommissioned (lib/deployed.ts).
-  const removed = checkRemovedTenants(entries, deployed.tenants, loadErrors, deployed.unmergedDecommissions);
+  // In a fleet, per (tenant, cluster): a tenant leaves a cluster only decommissioned (the move rule).
+  const removed = [...checkRemovedTenants(entries, deployed.tenants, loadErrors, deployed.unmergedDecommissions), ...checkPlacementMoves(entries, deployed, platform)];
   const guardErrors = opts.removalGuard === 'return' ? [] : removed;
   // Load errors, removal-guard errors and declaration errors are thrown together: one run reports all.
   const result = synthesize(entries, platform, {
