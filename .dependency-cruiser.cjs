@@ -24,7 +24,7 @@
  * a construct renders the model, it never re-reads or re-checks a declaration.
  */
 /** Declaration validation: lib/validation.ts and the check modules (checks plus their resolvers). */
-const VALIDATION = '^lib/(validation|tenant|profile|quota|contributors|groups|grants|secrets|codeowners|platform|gpu|network|deprecations|audit|queues|fleet)\\.ts$';
+const VALIDATION = '^lib/(validation|tenant|profile|quota|contributors|groups|grants|secrets|codeowners|platform|gpu|network|deprecations|audit|queues|fleet|burst)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

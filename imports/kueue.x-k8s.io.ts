@@ -4,6 +4,362 @@ import { Construct } from 'constructs';
 
 
 /**
+ * AdmissionCheck is the Schema for the admissionchecks API
+ *
+ * @schema AdmissionCheck
+ */
+export class AdmissionCheck extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "AdmissionCheck"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'kueue.x-k8s.io/v1beta1',
+    kind: 'AdmissionCheck',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "AdmissionCheck".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: AdmissionCheckProps = {}): any {
+    return {
+      ...AdmissionCheck.GVK,
+      ...toJson_AdmissionCheckProps(props),
+    };
+  }
+
+  /**
+   * Defines a "AdmissionCheck" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: AdmissionCheckProps = {}) {
+    super(scope, id, {
+      ...AdmissionCheck.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...AdmissionCheck.GVK,
+      ...toJson_AdmissionCheckProps(resolved),
+    };
+  }
+}
+
+/**
+ * AdmissionCheck is the Schema for the admissionchecks API
+ *
+ * @schema AdmissionCheck
+ */
+export interface AdmissionCheckProps {
+  /**
+   * @schema AdmissionCheck#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * spec is the specification of the AdmissionCheck.
+   *
+   * @schema AdmissionCheck#spec
+   */
+  readonly spec?: AdmissionCheckSpec;
+}
+
+/**
+ * Converts an object of type 'AdmissionCheckProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AdmissionCheckProps(obj: AdmissionCheckProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_AdmissionCheckSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * spec is the specification of the AdmissionCheck.
+ *
+ * @schema AdmissionCheckSpec
+ */
+export interface AdmissionCheckSpec {
+  /**
+   * controllerName identifies the controller that processes the AdmissionCheck,
+   * not necessarily a Kubernetes Pod or Deployment name. Cannot be empty.
+   *
+   * @schema AdmissionCheckSpec#controllerName
+   */
+  readonly controllerName: string;
+
+  /**
+   * parameters identifies a configuration with additional parameters for the
+   * check.
+   *
+   * @schema AdmissionCheckSpec#parameters
+   */
+  readonly parameters?: AdmissionCheckSpecParameters;
+
+  /**
+   * retryDelayMinutes specifies how long to keep the workload suspended after
+   * a failed check (after it transitioned to False). When the delay period has passed, the check
+   * state goes to "Unknown". The default is 15 min.
+   *
+   * Deprecated: retryDelayMinutes has already been deprecated since v0.8 and will be removed in v1beta2.
+   *
+   * @schema AdmissionCheckSpec#retryDelayMinutes
+   */
+  readonly retryDelayMinutes?: number;
+}
+
+/**
+ * Converts an object of type 'AdmissionCheckSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AdmissionCheckSpec(obj: AdmissionCheckSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'controllerName': obj.controllerName,
+    'parameters': toJson_AdmissionCheckSpecParameters(obj.parameters),
+    'retryDelayMinutes': obj.retryDelayMinutes,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * parameters identifies a configuration with additional parameters for the
+ * check.
+ *
+ * @schema AdmissionCheckSpecParameters
+ */
+export interface AdmissionCheckSpecParameters {
+  /**
+   * apiGroup is the group for the resource being referenced.
+   *
+   * @schema AdmissionCheckSpecParameters#apiGroup
+   */
+  readonly apiGroup: string;
+
+  /**
+   * kind is the type of the resource being referenced.
+   *
+   * @schema AdmissionCheckSpecParameters#kind
+   */
+  readonly kind: string;
+
+  /**
+   * name is the name of the resource being referenced.
+   *
+   * @schema AdmissionCheckSpecParameters#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'AdmissionCheckSpecParameters' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AdmissionCheckSpecParameters(obj: AdmissionCheckSpecParameters | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiGroup': obj.apiGroup,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * AdmissionCheck is the Schema for the admissionchecks API
+ *
+ * @schema AdmissionCheckV1Beta2
+ */
+export class AdmissionCheckV1Beta2 extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "AdmissionCheckV1Beta2"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'kueue.x-k8s.io/v1beta2',
+    kind: 'AdmissionCheck',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "AdmissionCheckV1Beta2".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: AdmissionCheckV1Beta2Props = {}): any {
+    return {
+      ...AdmissionCheckV1Beta2.GVK,
+      ...toJson_AdmissionCheckV1Beta2Props(props),
+    };
+  }
+
+  /**
+   * Defines a "AdmissionCheckV1Beta2" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: AdmissionCheckV1Beta2Props = {}) {
+    super(scope, id, {
+      ...AdmissionCheckV1Beta2.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...AdmissionCheckV1Beta2.GVK,
+      ...toJson_AdmissionCheckV1Beta2Props(resolved),
+    };
+  }
+}
+
+/**
+ * AdmissionCheck is the Schema for the admissionchecks API
+ *
+ * @schema AdmissionCheckV1Beta2
+ */
+export interface AdmissionCheckV1Beta2Props {
+  /**
+   * @schema AdmissionCheckV1Beta2#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * spec is the specification of the AdmissionCheck.
+   *
+   * @schema AdmissionCheckV1Beta2#spec
+   */
+  readonly spec?: AdmissionCheckV1Beta2Spec;
+}
+
+/**
+ * Converts an object of type 'AdmissionCheckV1Beta2Props' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AdmissionCheckV1Beta2Props(obj: AdmissionCheckV1Beta2Props | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_AdmissionCheckV1Beta2Spec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * spec is the specification of the AdmissionCheck.
+ *
+ * @schema AdmissionCheckV1Beta2Spec
+ */
+export interface AdmissionCheckV1Beta2Spec {
+  /**
+   * controllerName identifies the controller that processes the AdmissionCheck,
+   * not necessarily a Kubernetes Pod or Deployment name. Cannot be empty.
+   *
+   * @schema AdmissionCheckV1Beta2Spec#controllerName
+   */
+  readonly controllerName: string;
+
+  /**
+   * parameters identifies a configuration with additional parameters for the
+   * check.
+   *
+   * @schema AdmissionCheckV1Beta2Spec#parameters
+   */
+  readonly parameters?: AdmissionCheckV1Beta2SpecParameters;
+}
+
+/**
+ * Converts an object of type 'AdmissionCheckV1Beta2Spec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AdmissionCheckV1Beta2Spec(obj: AdmissionCheckV1Beta2Spec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'controllerName': obj.controllerName,
+    'parameters': toJson_AdmissionCheckV1Beta2SpecParameters(obj.parameters),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * parameters identifies a configuration with additional parameters for the
+ * check.
+ *
+ * @schema AdmissionCheckV1Beta2SpecParameters
+ */
+export interface AdmissionCheckV1Beta2SpecParameters {
+  /**
+   * apiGroup is the group for the resource being referenced.
+   *
+   * @schema AdmissionCheckV1Beta2SpecParameters#apiGroup
+   */
+  readonly apiGroup: string;
+
+  /**
+   * kind is the type of the resource being referenced.
+   *
+   * @schema AdmissionCheckV1Beta2SpecParameters#kind
+   */
+  readonly kind: string;
+
+  /**
+   * name is the name of the resource being referenced.
+   *
+   * @schema AdmissionCheckV1Beta2SpecParameters#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'AdmissionCheckV1Beta2SpecParameters' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_AdmissionCheckV1Beta2SpecParameters(obj: AdmissionCheckV1Beta2SpecParameters | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'apiGroup': obj.apiGroup,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
  * ClusterQueue is the Schema for the clusterQueue API.
  *
  * @schema ClusterQueue
@@ -3694,6 +4050,714 @@ export class LocalQueueV1Beta2SpecFairSharingWeight {
   }
   private constructor(public readonly value: number | string) {
   }
+}
+
+
+/**
+ * MultiKueueCluster is the Schema for the multikueue API
+ *
+ * @schema MultiKueueCluster
+ */
+export class MultiKueueCluster extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "MultiKueueCluster"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'kueue.x-k8s.io/v1beta1',
+    kind: 'MultiKueueCluster',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "MultiKueueCluster".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: MultiKueueClusterProps = {}): any {
+    return {
+      ...MultiKueueCluster.GVK,
+      ...toJson_MultiKueueClusterProps(props),
+    };
+  }
+
+  /**
+   * Defines a "MultiKueueCluster" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: MultiKueueClusterProps = {}) {
+    super(scope, id, {
+      ...MultiKueueCluster.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...MultiKueueCluster.GVK,
+      ...toJson_MultiKueueClusterProps(resolved),
+    };
+  }
+}
+
+/**
+ * MultiKueueCluster is the Schema for the multikueue API
+ *
+ * @schema MultiKueueCluster
+ */
+export interface MultiKueueClusterProps {
+  /**
+   * @schema MultiKueueCluster#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * spec is the specification of the MultiKueueCluster.
+   *
+   * @schema MultiKueueCluster#spec
+   */
+  readonly spec?: MultiKueueClusterSpec;
+}
+
+/**
+ * Converts an object of type 'MultiKueueClusterProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MultiKueueClusterProps(obj: MultiKueueClusterProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_MultiKueueClusterSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * spec is the specification of the MultiKueueCluster.
+ *
+ * @schema MultiKueueClusterSpec
+ */
+export interface MultiKueueClusterSpec {
+  /**
+   * clusterProfileRef is the reference to the ClusterProfile object used to connect to the cluster.
+   *
+   * This is only used to prevent data loss when converting between v1beta2 and v1beta1.
+   * It has no effect in v1beta1.
+   *
+   * @schema MultiKueueClusterSpec#clusterProfileRef
+   */
+  readonly clusterProfileRef?: MultiKueueClusterSpecClusterProfileRef;
+
+  /**
+   * kubeConfig is information on how to connect to the cluster.
+   *
+   * @schema MultiKueueClusterSpec#kubeConfig
+   */
+  readonly kubeConfig: MultiKueueClusterSpecKubeConfig;
+}
+
+/**
+ * Converts an object of type 'MultiKueueClusterSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MultiKueueClusterSpec(obj: MultiKueueClusterSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clusterProfileRef': toJson_MultiKueueClusterSpecClusterProfileRef(obj.clusterProfileRef),
+    'kubeConfig': toJson_MultiKueueClusterSpecKubeConfig(obj.kubeConfig),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * clusterProfileRef is the reference to the ClusterProfile object used to connect to the cluster.
+ *
+ * This is only used to prevent data loss when converting between v1beta2 and v1beta1.
+ * It has no effect in v1beta1.
+ *
+ * @schema MultiKueueClusterSpecClusterProfileRef
+ */
+export interface MultiKueueClusterSpecClusterProfileRef {
+  /**
+   * name of the ClusterProfile.
+   *
+   * @schema MultiKueueClusterSpecClusterProfileRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'MultiKueueClusterSpecClusterProfileRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MultiKueueClusterSpecClusterProfileRef(obj: MultiKueueClusterSpecClusterProfileRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * kubeConfig is information on how to connect to the cluster.
+ *
+ * @schema MultiKueueClusterSpecKubeConfig
+ */
+export interface MultiKueueClusterSpecKubeConfig {
+  /**
+   * location of the KubeConfig.
+   *
+   * If LocationType is Secret then Location is the name of the secret inside the namespace in
+   * which the kueue controller manager is running. The config should be stored in the "kubeconfig" key.
+   *
+   * @schema MultiKueueClusterSpecKubeConfig#location
+   */
+  readonly location: string;
+
+  /**
+   * locationType of the KubeConfig.
+   *
+   * @schema MultiKueueClusterSpecKubeConfig#locationType
+   */
+  readonly locationType: MultiKueueClusterSpecKubeConfigLocationType;
+}
+
+/**
+ * Converts an object of type 'MultiKueueClusterSpecKubeConfig' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MultiKueueClusterSpecKubeConfig(obj: MultiKueueClusterSpecKubeConfig | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'location': obj.location,
+    'locationType': obj.locationType,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * locationType of the KubeConfig.
+ *
+ * @schema MultiKueueClusterSpecKubeConfigLocationType
+ */
+export enum MultiKueueClusterSpecKubeConfigLocationType {
+  /** Secret */
+  SECRET = "Secret",
+  /** Path */
+  PATH = "Path",
+}
+
+
+/**
+ * MultiKueueCluster is the Schema for the multikueue API
+ *
+ * @schema MultiKueueClusterV1Beta2
+ */
+export class MultiKueueClusterV1Beta2 extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "MultiKueueClusterV1Beta2"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'kueue.x-k8s.io/v1beta2',
+    kind: 'MultiKueueCluster',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "MultiKueueClusterV1Beta2".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: MultiKueueClusterV1Beta2Props = {}): any {
+    return {
+      ...MultiKueueClusterV1Beta2.GVK,
+      ...toJson_MultiKueueClusterV1Beta2Props(props),
+    };
+  }
+
+  /**
+   * Defines a "MultiKueueClusterV1Beta2" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: MultiKueueClusterV1Beta2Props = {}) {
+    super(scope, id, {
+      ...MultiKueueClusterV1Beta2.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...MultiKueueClusterV1Beta2.GVK,
+      ...toJson_MultiKueueClusterV1Beta2Props(resolved),
+    };
+  }
+}
+
+/**
+ * MultiKueueCluster is the Schema for the multikueue API
+ *
+ * @schema MultiKueueClusterV1Beta2
+ */
+export interface MultiKueueClusterV1Beta2Props {
+  /**
+   * @schema MultiKueueClusterV1Beta2#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * spec is the specification of the MultiKueueCluster.
+   *
+   * @schema MultiKueueClusterV1Beta2#spec
+   */
+  readonly spec?: MultiKueueClusterV1Beta2Spec;
+}
+
+/**
+ * Converts an object of type 'MultiKueueClusterV1Beta2Props' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MultiKueueClusterV1Beta2Props(obj: MultiKueueClusterV1Beta2Props | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_MultiKueueClusterV1Beta2Spec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * spec is the specification of the MultiKueueCluster.
+ *
+ * @schema MultiKueueClusterV1Beta2Spec
+ */
+export interface MultiKueueClusterV1Beta2Spec {
+  /**
+   * clusterSource is the source to connect to the cluster.
+   *
+   * @schema MultiKueueClusterV1Beta2Spec#clusterSource
+   */
+  readonly clusterSource: MultiKueueClusterV1Beta2SpecClusterSource;
+}
+
+/**
+ * Converts an object of type 'MultiKueueClusterV1Beta2Spec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MultiKueueClusterV1Beta2Spec(obj: MultiKueueClusterV1Beta2Spec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clusterSource': toJson_MultiKueueClusterV1Beta2SpecClusterSource(obj.clusterSource),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * clusterSource is the source to connect to the cluster.
+ *
+ * @schema MultiKueueClusterV1Beta2SpecClusterSource
+ */
+export interface MultiKueueClusterV1Beta2SpecClusterSource {
+  /**
+   * clusterProfileRef is the reference to the ClusterProfile object used to connect to the cluster.
+   *
+   * @schema MultiKueueClusterV1Beta2SpecClusterSource#clusterProfileRef
+   */
+  readonly clusterProfileRef?: MultiKueueClusterV1Beta2SpecClusterSourceClusterProfileRef;
+
+  /**
+   * kubeConfig is information on how to connect to the cluster.
+   *
+   * @schema MultiKueueClusterV1Beta2SpecClusterSource#kubeConfig
+   */
+  readonly kubeConfig?: MultiKueueClusterV1Beta2SpecClusterSourceKubeConfig;
+}
+
+/**
+ * Converts an object of type 'MultiKueueClusterV1Beta2SpecClusterSource' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MultiKueueClusterV1Beta2SpecClusterSource(obj: MultiKueueClusterV1Beta2SpecClusterSource | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clusterProfileRef': toJson_MultiKueueClusterV1Beta2SpecClusterSourceClusterProfileRef(obj.clusterProfileRef),
+    'kubeConfig': toJson_MultiKueueClusterV1Beta2SpecClusterSourceKubeConfig(obj.kubeConfig),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * clusterProfileRef is the reference to the ClusterProfile object used to connect to the cluster.
+ *
+ * @schema MultiKueueClusterV1Beta2SpecClusterSourceClusterProfileRef
+ */
+export interface MultiKueueClusterV1Beta2SpecClusterSourceClusterProfileRef {
+  /**
+   * name of the ClusterProfile.
+   *
+   * @schema MultiKueueClusterV1Beta2SpecClusterSourceClusterProfileRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'MultiKueueClusterV1Beta2SpecClusterSourceClusterProfileRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MultiKueueClusterV1Beta2SpecClusterSourceClusterProfileRef(obj: MultiKueueClusterV1Beta2SpecClusterSourceClusterProfileRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * kubeConfig is information on how to connect to the cluster.
+ *
+ * @schema MultiKueueClusterV1Beta2SpecClusterSourceKubeConfig
+ */
+export interface MultiKueueClusterV1Beta2SpecClusterSourceKubeConfig {
+  /**
+   * location of the KubeConfig.
+   *
+   * If LocationType is Secret then Location is the name of the secret inside the namespace in
+   * which the kueue controller manager is running. The config should be stored in the "kubeconfig" key.
+   *
+   * @schema MultiKueueClusterV1Beta2SpecClusterSourceKubeConfig#location
+   */
+  readonly location: string;
+
+  /**
+   * locationType of the KubeConfig.
+   *
+   * @schema MultiKueueClusterV1Beta2SpecClusterSourceKubeConfig#locationType
+   */
+  readonly locationType?: MultiKueueClusterV1Beta2SpecClusterSourceKubeConfigLocationType;
+}
+
+/**
+ * Converts an object of type 'MultiKueueClusterV1Beta2SpecClusterSourceKubeConfig' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MultiKueueClusterV1Beta2SpecClusterSourceKubeConfig(obj: MultiKueueClusterV1Beta2SpecClusterSourceKubeConfig | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'location': obj.location,
+    'locationType': obj.locationType,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * locationType of the KubeConfig.
+ *
+ * @schema MultiKueueClusterV1Beta2SpecClusterSourceKubeConfigLocationType
+ */
+export enum MultiKueueClusterV1Beta2SpecClusterSourceKubeConfigLocationType {
+  /** Secret */
+  SECRET = "Secret",
+  /** Path */
+  PATH = "Path",
+}
+
+
+/**
+ * MultiKueueConfig is the Schema for the multikueue API
+ *
+ * @schema MultiKueueConfig
+ */
+export class MultiKueueConfig extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "MultiKueueConfig"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'kueue.x-k8s.io/v1beta1',
+    kind: 'MultiKueueConfig',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "MultiKueueConfig".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: MultiKueueConfigProps = {}): any {
+    return {
+      ...MultiKueueConfig.GVK,
+      ...toJson_MultiKueueConfigProps(props),
+    };
+  }
+
+  /**
+   * Defines a "MultiKueueConfig" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: MultiKueueConfigProps = {}) {
+    super(scope, id, {
+      ...MultiKueueConfig.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...MultiKueueConfig.GVK,
+      ...toJson_MultiKueueConfigProps(resolved),
+    };
+  }
+}
+
+/**
+ * MultiKueueConfig is the Schema for the multikueue API
+ *
+ * @schema MultiKueueConfig
+ */
+export interface MultiKueueConfigProps {
+  /**
+   * @schema MultiKueueConfig#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * spec is the specification of the MultiKueueConfig.
+   *
+   * @schema MultiKueueConfig#spec
+   */
+  readonly spec?: MultiKueueConfigSpec;
+}
+
+/**
+ * Converts an object of type 'MultiKueueConfigProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MultiKueueConfigProps(obj: MultiKueueConfigProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_MultiKueueConfigSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * spec is the specification of the MultiKueueConfig.
+ *
+ * @schema MultiKueueConfigSpec
+ */
+export interface MultiKueueConfigSpec {
+  /**
+   * clusters is a list of MultiKueueClusters names where the workloads from the ClusterQueue should be distributed.
+   *
+   * @schema MultiKueueConfigSpec#clusters
+   */
+  readonly clusters: string[];
+}
+
+/**
+ * Converts an object of type 'MultiKueueConfigSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MultiKueueConfigSpec(obj: MultiKueueConfigSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clusters': obj.clusters?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * MultiKueueConfig is the Schema for the multikueue API
+ *
+ * @schema MultiKueueConfigV1Beta2
+ */
+export class MultiKueueConfigV1Beta2 extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "MultiKueueConfigV1Beta2"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'kueue.x-k8s.io/v1beta2',
+    kind: 'MultiKueueConfig',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "MultiKueueConfigV1Beta2".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: MultiKueueConfigV1Beta2Props = {}): any {
+    return {
+      ...MultiKueueConfigV1Beta2.GVK,
+      ...toJson_MultiKueueConfigV1Beta2Props(props),
+    };
+  }
+
+  /**
+   * Defines a "MultiKueueConfigV1Beta2" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: MultiKueueConfigV1Beta2Props = {}) {
+    super(scope, id, {
+      ...MultiKueueConfigV1Beta2.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...MultiKueueConfigV1Beta2.GVK,
+      ...toJson_MultiKueueConfigV1Beta2Props(resolved),
+    };
+  }
+}
+
+/**
+ * MultiKueueConfig is the Schema for the multikueue API
+ *
+ * @schema MultiKueueConfigV1Beta2
+ */
+export interface MultiKueueConfigV1Beta2Props {
+  /**
+   * @schema MultiKueueConfigV1Beta2#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * spec is the specification of the MultiKueueConfig.
+   *
+   * @schema MultiKueueConfigV1Beta2#spec
+   */
+  readonly spec?: MultiKueueConfigV1Beta2Spec;
+}
+
+/**
+ * Converts an object of type 'MultiKueueConfigV1Beta2Props' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MultiKueueConfigV1Beta2Props(obj: MultiKueueConfigV1Beta2Props | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_MultiKueueConfigV1Beta2Spec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * spec is the specification of the MultiKueueConfig.
+ *
+ * @schema MultiKueueConfigV1Beta2Spec
+ */
+export interface MultiKueueConfigV1Beta2Spec {
+  /**
+   * clusters is a list of MultiKueueClusters names where the workloads from the ClusterQueue should be distributed.
+   * The order of the list is significant: the Incremental dispatcher nominates clusters
+   * following this order, so the most preferred clusters should be listed first.
+   *
+   * @schema MultiKueueConfigV1Beta2Spec#clusters
+   */
+  readonly clusters: string[];
+
+  /**
+   * quotaManagement specifies the management of ClusterQueue quotas
+   * in the manager cluster.
+   * Supported modes:
+   * - `Manual`: Quota automation is manual.
+   * - `Automated`: Quota automation is enabled (provided that the MultiKueueManagerQuotaAutomation feature gate is enabled).
+   * If unspecified, defaults to `Manual`.
+   *
+   * @schema MultiKueueConfigV1Beta2Spec#quotaManagement
+   */
+  readonly quotaManagement?: MultiKueueConfigV1Beta2SpecQuotaManagement;
+}
+
+/**
+ * Converts an object of type 'MultiKueueConfigV1Beta2Spec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_MultiKueueConfigV1Beta2Spec(obj: MultiKueueConfigV1Beta2Spec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clusters': obj.clusters?.map(y => y),
+    'quotaManagement': obj.quotaManagement,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * quotaManagement specifies the management of ClusterQueue quotas
+ * in the manager cluster.
+ * Supported modes:
+ * - `Manual`: Quota automation is manual.
+ * - `Automated`: Quota automation is enabled (provided that the MultiKueueManagerQuotaAutomation feature gate is enabled).
+ * If unspecified, defaults to `Manual`.
+ *
+ * @schema MultiKueueConfigV1Beta2SpecQuotaManagement
+ */
+export enum MultiKueueConfigV1Beta2SpecQuotaManagement {
+  /** Manual */
+  MANUAL = "Manual",
+  /** Automated */
+  AUTOMATED = "Automated",
 }
 
 

@@ -7,7 +7,8 @@
  */
 import type { RoleName } from './declarations/contributors';
 import type { PlatformSettings } from './declarations/platform';
-import type { KueueSettings, QueueLimits, TenantQueueSpec } from './declarations/queues';
+import type { FlavorQuotas, KueueSettings, QueueLimits, TenantQueueSpec } from './declarations/queues';
+import { burstClusterQueueName } from './model/names';
 import { KUEUE_FRAMEWORKS } from './declarations/queues';
 import type { TenantSpec } from './declarations/tenant';
 import { resolveContributors } from './contributors';
@@ -600,8 +601,24 @@ export interface TenantQueue {
   readonly queue: ParsedQueue;
 }
 
-/** Cross-tenant checks: capacity, team budgets, name collisions. Only tenants whose queue is valid take part. */
-export function checkQueueSet(entries: readonly TenantEntry[], p: PlatformSettings): FieldError[] {
+/**
+ * MultiKueue facts of one cluster for {@link checkQueueSet} (docs/fleet.md "Bursting with MultiKueue"):
+ * tenants of this cluster that burst (their burst ClusterQueue's name is taken here), and guests
+ * bursting to it (their burst quota is guaranteed here, so it counts against the capacity).
+ */
+export interface BurstQueueSet {
+  readonly sources: readonly { readonly tenant: string; readonly file: string }[];
+  readonly guests: readonly { readonly tenant: string; readonly file: string; readonly home: string; readonly cells: BurstCells }[];
+}
+
+const NO_BURST: BurstQueueSet = { sources: [], guests: [] };
+
+/**
+ * Cross-tenant checks: capacity, team budgets, name collisions. Only tenants whose queue is valid
+ * take part. With `burst`, guests' burst quota counts against the capacity, and burst ClusterQueue
+ * names are claimed like the others.
+ */
+export function checkQueueSet(entries: readonly TenantEntry[], p: PlatformSettings, burst: BurstQueueSet = NO_BURST): FieldError[] {
   if (!kueueEnabled(p)) return [];
   const queues: TenantQueue[] = [];
   for (const e of entries) {
@@ -616,19 +633,29 @@ export function checkQueueSet(entries: readonly TenantEntry[], p: PlatformSettin
     qs.map((t) => ({ t, n: t.queue.cells.get(flavor)?.get(r)?.nominal ?? 0n })).filter((x) => x.n > 0n).sort((a, b) => (a.n > b.n ? -1 : a.n < b.n ? 1 : cmp(a.t.tenant, b.t.tenant)));
   const consumers = (xs: { t: TenantQueue; n: bigint }[], r: string): string =>
     xs.slice(0, 3).map((x) => `${x.t.tenant} ${amountText(x.n, r, p)} (${x.t.file})`).join(', ') + (xs.length > 3 ? `, and ${xs.length - 3} more` : '');
+  // A guest is guaranteed its burst quota here (docs/fleet.md): it takes capacity like a tenant's nominal.
+  const guests: TenantQueue[] = burst.guests.map((g) => ({
+    tenant: g.tenant,
+    file: `burst guest from ${g.home}, ${g.file}`,
+    team: '',
+    queue: { cells: new Map([...g.cells].map(([f, rs]) => [f, new Map([...rs].map(([r, n]) => [r, { nominal: n }]))])), users: [], outsideKueue: {} },
+  }));
   if (!p.kueue.allowOvercommit) {
     for (const c of caps) {
       for (const [r, cap] of c.resources) {
-        const xs = sumBy(queues, c.name, r);
+        const xs = sumBy([...queues, ...guests], c.name, r);
         const sum = xs.reduce((s, x) => s + x.n, 0n);
         if (sum <= cap) continue;
+        const withGuests = xs.some((x) => guests.includes(x.t));
         out.push(
           new FieldError(
             PLATFORM_FILE,
             at.key(`${at.key('kueue.flavors', c.name)}.${p.kueue.flavors[c.name]?.timeSliced?.[r] ? 'timeSliced' : 'resources'}`, r),
             'Invalid value',
             amountText(cap, r, p),
-            `the tenants' guaranteed (nominal) ${r} on flavor "${c.name}" adds up to ${amountText(sum, r, p)}, more than its capacity ${amountText(cap, r, p)}; biggest: ${consumers(xs, r)}; lower a tenant's queue nominal, add capacity, or allow overcommit (kueue.allowOvercommit: true)`,
+            withGuests
+              ? `the tenants' guaranteed (nominal) ${r} on flavor "${c.name}" adds up to ${amountText(sum, r, p)} with the burst guests' quota, more than its capacity ${amountText(cap, r, p)}; biggest: ${consumers(xs, r)}; lower a tenant's queue nominal or a guest's placement.burst.flavors, add capacity, or allow overcommit (kueue.allowOvercommit: true)`
+              : `the tenants' guaranteed (nominal) ${r} on flavor "${c.name}" adds up to ${amountText(sum, r, p)}, more than its capacity ${amountText(cap, r, p)}; biggest: ${consumers(xs, r)}; lower a tenant's queue nominal, add capacity, or allow overcommit (kueue.allowOvercommit: true)`,
           ),
         );
       }
@@ -675,7 +702,128 @@ export function checkQueueSet(entries: readonly TenantEntry[], p: PlatformSettin
       if (prev) out.push(new FieldError(q.file, path, 'Duplicate value', name, `${what} would be named "${name}", which is already ${prev}; Cohort and ClusterQueue names are cluster-wide: ${path === 'name' ? 'choose another tenant name' : 'set this user\'s queueName'}`));
     }
   }
+  // Burst ClusterQueues: a source's on its home cluster, a guest's on this worker.
+  const bursting = [...burst.sources.map((b) => ({ ...b, what: `the burst ClusterQueue of tenant "${b.tenant}"` })), ...burst.guests.map((g) => ({ ...g, what: `the burst ClusterQueue of tenant "${g.tenant}" (a burst guest from ${g.home})` }))];
+  for (const b of bursting.sort((x, y) => cmp(x.tenant, y.tenant))) {
+    const name = burstClusterQueueName(b.tenant);
+    const prev = claim(name, b.what);
+    if (prev) out.push(new FieldError(b.file, 'placement.burst', 'Duplicate value', name, `${b.what} would be named "${name}", which is already ${prev}; Cohort and ClusterQueue names are cluster-wide: rename the user's queue (queueName) or the other tenant`));
+  }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Burst quota (placement.burst.flavors, docs/fleet.md "Bursting with MultiKueue")
+// ---------------------------------------------------------------------------------------------
+
+/** Burst quota, parsed: nominal per flavor and resource, milli-units, flavors and resources in declared order. */
+export type BurstCells = ReadonlyMap<string, ReadonlyMap<string, bigint>>;
+
+const BURST_CELL_FIELDS = ['nominal'] as const;
+
+/**
+ * Parses (and with `out`, checks) `placement.burst.flavors` against the home cluster's capacity
+ * `p`: every flavor and resource offered there (the burst ClusterQueue on the home cluster is
+ * built of its ResourceFlavors), `nominal` only. Undefined when it has an error.
+ */
+export function parseBurstFlavors(out: ErrorList, value: unknown, p: PlatformSettings, home: string): BurstCells | undefined {
+  const path = 'placement.burst.flavors';
+  const before = out.errors.length;
+  if (!isPlainObject(value) || Object.keys(value).length === 0) {
+    out.invalid(path, value, 'the burst quota in flight per flavor and resource (nominal only), e.g. { "a100-80gb": { "nvidia.com/gpu": { nominal: 8 } } }');
+    return undefined;
+  }
+  const caps = flavorCapacities(p.kueue);
+  const offers = caps.map((c) => `${c.name} (${[...c.resources.keys()].join(', ')})`).join(', ') || 'nothing';
+  const cells = new Map<string, Map<string, bigint>>();
+  for (const [flavor, rs] of Object.entries(value)) {
+    const fp = at.key(path, flavor);
+    const cap = caps.find((c) => c.name === flavor);
+    if (!cap) {
+      out.add(fp, 'Unsupported value', flavor, `not a flavor of the home cluster "${home}", which offers ${offers}; the burst ClusterQueue on the home cluster is built of its ResourceFlavors: add the flavor to that cluster's kueue.flavors or remove it here`);
+      continue;
+    }
+    if (!isPlainObject(rs) || Object.keys(rs).length === 0) {
+      out.invalid(fp, rs, 'must map resources to { nominal }, e.g. { "nvidia.com/gpu": { nominal: 8 } }');
+      continue;
+    }
+    const row = new Map<string, bigint>();
+    for (const [r, lim] of Object.entries(rs)) {
+      const rp = at.key(fp, r);
+      if (!cap.resources.has(r)) {
+        out.add(rp, 'Unsupported value', r, `flavor "${flavor}" of the home cluster "${home}" does not offer it; it offers ${[...cap.resources.keys()].join(', ')}`);
+        continue;
+      }
+      if (!isPlainObject(lim)) {
+        out.invalid(rp, lim, 'must be { nominal }, e.g. { nominal: 8 }');
+        continue;
+      }
+      for (const k of Object.keys(lim)) {
+        if (!(BURST_CELL_FIELDS as readonly string[]).includes(k)) {
+          out.add(
+            `${rp}.${k}`,
+            'Forbidden',
+            lim[k],
+            "burst quota is nominal only: it is the burst ClusterQueue's whole quota on the home cluster (which is in no cohort, so there is nothing to borrow or lend) and the tenant's guaranteed quota on each worker; remove it",
+          );
+        }
+      }
+      if (lim.nominal === undefined) {
+        out.required(`${rp}.nominal`, 'the most burst work may take at once, e.g. 8');
+        continue;
+      }
+      const n = parseAmount(out, `${rp}.nominal`, lim.nominal, r, p);
+      if (n !== undefined) row.set(r, n);
+    }
+    cells.set(flavor, row);
+  }
+  // Every pod requests CPU and memory: a burst queue covering neither could never admit a Job.
+  for (const missing of burstUncovered(cells, p)) {
+    out.required(
+      path,
+      `the home cluster "${home}"'s queues cover ${missing.resource} (flavors ${missing.flavors.join(', ')}), and every pod requests it: burst work with none of these flavors would never be admitted; add e.g. placement.burst.flavors["${missing.flavors[0]}"] = { cpu: { nominal: "8" }, memory: { nominal: "32Gi" } }`,
+    );
+  }
+  return out.errors.length === before ? cells : undefined;
+}
+
+/** `cpu` and `memory` when `p`'s queues cover them but no flavor of `cells` does. */
+export function burstUncovered(cells: BurstCells, p: PlatformSettings): { resource: string; flavors: readonly string[] }[] {
+  const groups = resourceGroups(flavorCapacities(p.kueue));
+  const out: { resource: string; flavors: readonly string[] }[] = [];
+  for (const r of ['cpu', 'memory']) {
+    const g = groups.find((x) => x.resources.includes(r));
+    if (g && !g.flavors.some((f) => cells.has(f))) out.push({ resource: r, flavors: g.flavors });
+  }
+  return out;
+}
+
+/**
+ * What a worker lacks of the burst quota: flavors it does not have, resources its flavor does not
+ * offer; empty when it has everything. Kueue on the worker admits the dispatched copy under the
+ * same flavors, so each must exist there with every resource named.
+ */
+export function burstMissingOn(cells: BurstCells, p: PlatformSettings): string[] {
+  const caps = flavorCapacities(p.kueue);
+  const out: string[] = [];
+  for (const [flavor, rs] of cells) {
+    const cap = caps.find((c) => c.name === flavor);
+    if (!cap) out.push(`flavor "${flavor}"`);
+    else for (const r of rs.keys()) if (!cap.resources.has(r)) out.push(`${r} of flavor "${flavor}"`);
+  }
+  for (const m of burstUncovered(cells, p)) out.push(`a flavor covering ${m.resource} (its queues cover it with ${m.flavors.join(', ')})`);
+  return out;
+}
+
+/** The burst quota of a valid declaration, parsed (resolver of {@link parseBurstFlavors}). */
+export function resolveBurstCells(flavors: FlavorQuotas, p: PlatformSettings): BurstCells {
+  const cells = new Map<string, Map<string, bigint>>();
+  for (const [flavor, rs] of Object.entries(flavors)) {
+    const row = new Map<string, bigint>();
+    for (const [r, lim] of Object.entries(rs)) row.set(r, isGpuResource(r, p) ? BigInt(lim.nominal as number) * 1000n : Quantity.of(lim.nominal).milli);
+    cells.set(flavor, row);
+  }
+  return cells;
 }
 
 /** The team of a tenant: its team label's value. */

@@ -198,6 +198,8 @@ describe('synth of a fleet', () => {
     expect(files.filter((f) => /\/tenants\/[^/]+\/Profile\./.test(f))).toEqual([
       'clusters/gpu-east/tenants/fraud-training/Profile.fraud-training.yaml',
       'clusters/gpu-east/tenants/nlp-research/Profile.nlp-research.yaml',
+      // fraud-training's burst guest bundle on its worker (docs/fleet.md "Bursting with MultiKueue").
+      'clusters/gpu-west/tenants/fraud-training/Profile.fraud-training.yaml',
       'clusters/gpu-west/tenants/vision/Profile.vision.yaml',
       'clusters/pci-eu/tenants/payments-pci/Profile.payments-pci.yaml',
     ]);
@@ -264,7 +266,9 @@ describe('deployed state over the fleet layout', () => {
     synthAndCommit(repo, 'fleet');
     git(repo, 'checkout', '-q', '-b', 'move');
     const deployed = readDeployed(repo);
-    expect(deployed.bundles!.map((b) => `${b.cluster}/${b.tenant}`)).toEqual(['gpu-east/fraud-training', 'gpu-east/nlp-research', 'pci-eu/payments-pci', 'gpu-west/vision']);
+    expect(deployed.bundles!.map((b) => `${b.cluster}/${b.tenant}`)).toEqual(['gpu-east/fraud-training', 'gpu-west/fraud-training', 'gpu-east/nlp-research', 'pci-eu/payments-pci', 'gpu-west/vision']);
+    // fraud-training's bundle on gpu-west is its burst guest, not a home.
+    expect(deployed.bundles!.filter((b) => b.guestOf !== undefined).map((b) => `${b.cluster}/${b.tenant}`)).toEqual(['gpu-west/fraud-training']);
 
     const file = path.join(repo, 'tenants/vision.ts');
     const original = fs.readFileSync(file, 'utf8');

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { SynthResult } from '../lib/synth';
 import { synthesize } from '../lib/synth';
 import { fixtureInputs } from './fixture-repo';
-import { manifestsOf, validateManifest } from './support/schemas';
+import { knownKinds, manifestsOf, validateManifest } from './support/schemas';
 
 let result: SynthResult;
 beforeAll(async () => {
@@ -17,6 +17,11 @@ describe('schema validation', () => {
     expect(manifests.length).toBe(result.objects.length);
     const problems = manifests.flatMap(({ file, manifest }) => validateManifest(manifest).map((e) => `${file}: ${e}`));
     expect(problems).toEqual([]);
+  });
+
+  it('the vendored CRDs include the MultiKueue kinds synth emits in a fleet (v1beta2, docs/fleet.md); test/multikueue.test.ts validates the objects', () => {
+    for (const k of ['AdmissionCheck', 'MultiKueueCluster', 'MultiKueueConfig', 'ClusterQueue', 'LocalQueue']) expect(knownKinds()).toContain(`kueue.x-k8s.io/v1beta2/${k}`);
+    expect(knownKinds()).toContain('external-secrets.io/v1/ExternalSecret');
   });
 
   it('the validator rejects an unknown field, a wrong type and an unknown kind (it can fail)', () => {

@@ -12,7 +12,10 @@
  * - team: `guaranteed` the sum of its tenants' nominal quota, `maximum` its budget,
  *   `mayBorrow` budget - guaranteed, `lent` the sum of its tenants' `lent`. Not part of the totals.
  *
- * `guaranteedTotal` sums tenants and users (= the tenants' nominal quota), `free` is capacity
+ * - burst guest (a fleet worker, docs/fleet.md): a tenant row marked `burstGuestOf` (its home
+ *   cluster): its burst quota, guaranteed, never borrowing; in no team row (its queue is in the root Cohort).
+ *
+ * `guaranteedTotal` sums tenants (guests included) and users (= the tenants' nominal quota), `free` is capacity
  * minus it. Flags: `overcommitted` when the guaranteed total exceeds the capacity;
  * `contended-borrowing` when some tenant may borrow and the tenants' maxima together exceed the
  * capacity (unlimited counts as exceeding): not every borrower can reach its maximum at once.
@@ -67,10 +70,11 @@ export function capacityReport(model: OrgModel): CapacityReport {
     const { flavor, resource } = cap;
     const cellOf = (t: TenantQueue): CellLimits | undefined => t.queue.cells.get(flavor)?.get(resource);
     const allocations: CapacityAllocation[] = [];
-    const tenantRows: { team: string; total: bigint; max: bigint | undefined; lent: bigint }[] = [];
-    for (const t of kueue.tenants) {
+    const tenantRows: { team: string; total: bigint; max: bigint | undefined; lent: bigint; guest: boolean }[] = [];
+    for (const t of [...kueue.tenants, ...kueue.guests]) {
       const c = cellOf(t);
       if (!c) continue;
+      const guestOf = kueue.guests.find((g) => g === t)?.home;
       const users = t.queue.users.map((u) => ({ u, c: u.cells.get(flavor)?.get(resource) })).filter((x): x is { u: (typeof x)['u']; c: CellLimits } => x.c !== undefined);
       const usersNominal = users.reduce((s, x) => s + x.c.nominal, 0n);
       const shared = c.nominal - usersNominal;
@@ -86,8 +90,9 @@ export function capacityReport(model: OrgModel): CapacityReport {
         mayBorrow: c.borrowingLimit === undefined ? null : num(c.borrowingLimit),
         maximum: max === undefined ? null : num(max),
         lent: num(lent),
+        ...(guestOf !== undefined ? { burstGuestOf: guestOf } : {}),
       });
-      tenantRows.push({ team: t.team, total: c.nominal, max, lent });
+      tenantRows.push({ team: t.team, total: c.nominal, max, lent, guest: guestOf !== undefined });
       for (const { u, c: uc } of users) {
         allocations.push({
           level: 'user',
@@ -101,10 +106,11 @@ export function capacityReport(model: OrgModel): CapacityReport {
         });
       }
     }
-    const teams = new Set(tenantRows.map((r) => r.team));
+    // A guest's burst queue is in the root Cohort, outside its team's: no team row counts it.
+    const teams = new Set(tenantRows.filter((r) => !r.guest).map((r) => r.team));
     for (const [team, spec] of Object.entries(kueue.settings.teams)) if (spec.budget?.[flavor]?.[resource] !== undefined) teams.add(team);
     for (const team of teams) {
-      const rows = tenantRows.filter((r) => r.team === team);
+      const rows = tenantRows.filter((r) => r.team === team && !r.guest);
       const guaranteed = rows.reduce((s, r) => s + r.total, 0n);
       const b = kueue.settings.teams[team]?.budget?.[flavor]?.[resource];
       const budget = b === undefined ? undefined : budgetMilli(b, resource);

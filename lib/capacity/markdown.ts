@@ -91,7 +91,7 @@ function allocations(cell: CapacityCell): string[] {
   const rows = cell.allocations.map((a) => [
     a.level,
     a.team,
-    a.level === 'tenant' ? a.name : a.level === 'user' ? (a.tenant ?? '') : '',
+    a.level === 'tenant' ? `${a.name}${a.burstGuestOf !== undefined ? ` (burst guest from ${a.burstGuestOf})` : ''}` : a.level === 'user' ? (a.tenant ?? '') : '',
     a.level === 'user' ? a.name : '',
     amount(a.guaranteed, cell.unit),
     limit(a.mayBorrow, cell.unit),

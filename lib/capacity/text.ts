@@ -11,7 +11,7 @@ const HEADER = ['level', 'team', 'tenant', 'user', 'guaranteed', 'may borrow', '
 const FIRST_NUMERIC = 4;
 
 function row(a: CapacityAllocation, unit: string): string[] {
-  const tenant = a.level === 'tenant' ? a.name : a.level === 'user' ? (a.tenant ?? '-') : '-';
+  const tenant = a.level === 'tenant' ? `${a.name}${a.burstGuestOf !== undefined ? ` (burst guest from ${a.burstGuestOf})` : ''}` : a.level === 'user' ? (a.tenant ?? '-') : '-';
   const user = a.level === 'user' ? a.name : '-';
   return [a.level, a.team, tenant, user, amount(a.guaranteed, unit), limit(a.mayBorrow, unit), limit(a.maximum, unit), amount(a.lent, unit)];
 }

@@ -116,7 +116,7 @@ export class ClusterBundle extends Chart {
         spec: {
           description: 'kubeflow-tenants platform objects: tenant ApplicationSet and AppProjects, the role catalogue\'s ClusterRoles, the in-cluster guards',
           sourceRepos: [g.repoURL],
-          destinations: [{ server: g.destinationServer, namespace: ns }],
+          destinations: [{ server: g.destinationServer, namespace: ns }, ...(kueue?.multiKueue ? [{ server: g.destinationServer, namespace: kueue.multiKueue.namespace }] : [])],
           // Only the kinds of the guards this platform emits.
           clusterResourceWhitelist: [
             { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
@@ -134,6 +134,14 @@ export class ClusterBundle extends Chart {
                   { group: 'kueue.x-k8s.io', kind: 'Cohort' },
                   { group: 'kueue.x-k8s.io', kind: 'ResourceFlavor' },
                   { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: KUEUE_VIEW_ROLE },
+                  // MultiKueue, only on a cluster some tenant bursts from (docs/fleet.md).
+                  ...(kueue.multiKueue
+                    ? [
+                        { group: 'kueue.x-k8s.io', kind: 'AdmissionCheck' },
+                        { group: 'kueue.x-k8s.io', kind: 'MultiKueueCluster' },
+                        { group: 'kueue.x-k8s.io', kind: 'MultiKueueConfig' },
+                      ]
+                    : []),
                   ...(kueue.userQueues.length > 0 && !platform.guards.admissionPolicy
                     ? [
                         { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
@@ -147,6 +155,8 @@ export class ClusterBundle extends Chart {
             { group: 'argoproj.io', kind: 'AppProject' },
             { group: 'argoproj.io', kind: 'Application' },
             { group: 'argoproj.io', kind: 'ApplicationSet' },
+            // The MultiKueue kubeconfig ExternalSecrets, in Kueue's namespace (the destination above).
+            ...(kueue?.multiKueue ? [{ group: 'external-secrets.io', kind: 'ExternalSecret' }] : []),
           ],
         },
       });
@@ -182,8 +192,9 @@ export class ClusterBundle extends Chart {
       [`${PLATFORM_DIR}/README.md`, platformReadme(new Set([...(kueue ? ['kueue'] : []), ...(platform.audit.enabled ? ['audit'] : [])]))],
       [PLATFORM_COMPONENTS['profile-controller'].file(), namespaceLabelsFile(platform)],
     ]);
-    if (kueue) files.set(PLATFORM_COMPONENTS.kueue.file(), kueueConfigFile(kueue.settings, kueue.tenants.map((t) => t.tenant)));
-    for (const t of props.model.tenants) for (const [f, content] of policyFiles(t, platform)) files.set(f, content);
+    if (kueue) files.set(PLATFORM_COMPONENTS.kueue.file(), kueueConfigFile(kueue.settings, kueue.managedNamespaces));
+    // A burst guest uses its home's Vault paths and S3 key: their policies are the home's files.
+    for (const t of props.model.tenants) if (t.burstGuestOf === undefined) for (const [f, content] of policyFiles(t, platform)) files.set(f, content);
     for (const [f, content] of auditFiles(props.model.audit, props.model.platform)) files.set(f, content);
     this.platformFiles = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }

@@ -28,7 +28,8 @@ import {
 } from '../../imports/kueue.x-k8s.io';
 import type { KueueSettings } from '../declarations/queues';
 import { objectMeta } from '../meta';
-import { QUEUE_USER_ANNOTATIONS } from '../model/names';
+import { BURST_GUEST_ANNOTATION, QUEUE_USER_ANNOTATIONS } from '../model/names';
+import { MultiKueueManager } from './multikueue';
 import { RBAC_API_GROUP } from '../declarations/kubeflow';
 import { userSubject } from '../model/identity';
 import type { KueueGroupModel, KueueModel, LocalQueueModel } from '../model/kueue';
@@ -149,18 +150,26 @@ export class ClusterKueue extends Construct {
         },
       });
     }
+    if (kueue.multiKueue) new MultiKueueManager(this, 'multikueue', { model: kueue.multiKueue, labels });
     for (const q of kueue.clusterQueues) {
+      const annotations = {
+        ...(q.user ? { 'kubeflow-tenants/queue-user': q.user } : {}),
+        ...(q.guestOf !== undefined ? { [BURST_GUEST_ANNOTATION]: q.guestOf } : {}),
+      };
       new ClusterQueueV1Beta2(this, `cq-${q.name}`, {
-        metadata: objectMeta(q.name, undefined, { ...labels, 'kubeflow-tenants/tenant': q.namespace }, q.user ? { 'kubeflow-tenants/queue-user': q.user } : undefined),
+        metadata: objectMeta(q.name, undefined, { ...labels, 'kubeflow-tenants/tenant': q.namespace, ...(q.burst ? { 'kubeflow-tenants/burst': q.burst } : {}) }, Object.keys(annotations).length > 0 ? annotations : undefined),
         spec: {
-          cohortName: q.cohort,
+          // A manager burst queue has none: it must neither lend nor borrow home capacity.
+          ...(q.cohort !== undefined ? { cohortName: q.cohort } : {}),
           // Only LocalQueues in the tenant's own namespace may point at it.
           namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': q.namespace } },
           // Lent quota comes back: a workload within its nominal quota preempts borrowers.
           preemption: {
-            reclaimWithinCohort: ClusterQueueV1Beta2SpecPreemptionReclaimWithinCohort.ANY,
+            ...(q.cohort !== undefined ? { reclaimWithinCohort: ClusterQueueV1Beta2SpecPreemptionReclaimWithinCohort.ANY } : {}),
             withinClusterQueue: ClusterQueueV1Beta2SpecPreemptionWithinClusterQueue.LOWER_PRIORITY,
           },
+          // Everything this queue admits is dispatched by MultiKueue to a worker (docs/fleet.md).
+          ...(q.admissionChecks && q.admissionChecks.length > 0 ? { admissionChecksStrategy: { admissionChecks: q.admissionChecks.map((name) => ({ name })) } } : {}),
           resourceGroups: groups(q.resourceGroups, (r) => ({
             name: r.name,
             nominalQuota: ClusterQueueV1Beta2SpecResourceGroupsFlavorsResourcesNominalQuota.fromString(r.nominalQuota),

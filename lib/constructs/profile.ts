@@ -9,7 +9,7 @@ import { Profile, ProfileSpecResourceQuotaSpecHard } from '../../imports/kubeflo
 import { objectMeta } from '../meta';
 import { DECOMMISSIONED_ANNOTATION } from '../model/decommission';
 import { userSubject } from '../model/identity';
-import { ADOPTED_ANNOTATION } from '../model/names';
+import { ADOPTED_ANNOTATION, BURST_GUEST_ANNOTATION } from '../model/names';
 
 /** Props of {@link TenantProfile}. */
 export interface TenantProfileProps {
@@ -31,6 +31,11 @@ export interface TenantProfileProps {
    * deleting it will not delete (docs/adopt.md). @default false
    */
   readonly adopted?: boolean;
+  /**
+   * On a worker cluster, the home cluster of a burst guest: marks the Profile
+   * {@link BURST_GUEST_ANNOTATION} (docs/fleet.md "Bursting with MultiKueue"). @default none (a tenant homed here)
+   */
+  readonly burstGuestOf?: string;
 }
 
 export class TenantProfile extends Construct {
@@ -44,6 +49,7 @@ export class TenantProfile extends Construct {
     const annotations = {
       ...(props.decommissioned === true ? { [DECOMMISSIONED_ANNOTATION]: 'true' } : {}),
       ...(props.adopted === true ? { [ADOPTED_ANNOTATION]: 'true' } : {}),
+      ...(props.burstGuestOf !== undefined ? { [BURST_GUEST_ANNOTATION]: props.burstGuestOf } : {}),
     };
     this.resource = new Profile(this, 'Resource', {
       metadata: objectMeta(props.name, undefined, props.labels, Object.keys(annotations).length > 0 ? annotations : undefined),

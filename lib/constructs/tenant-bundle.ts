@@ -32,7 +32,7 @@ export class TenantBundle extends Chart {
     const { tenant: t, platform } = props;
     const ns = t.name;
     const common = tenantLabels(ns);
-    new TenantProfile(this, 'Profile', { name: ns, owner: t.owner, labels: { ...t.labels, ...common }, hard: t.quotaHard, decommissioned: t.decommissioned, adopted: t.adopted });
+    new TenantProfile(this, 'Profile', { name: ns, owner: t.owner, labels: { ...t.labels, ...common }, hard: t.quotaHard, decommissioned: t.decommissioned, adopted: t.adopted, ...(t.burstGuestOf !== undefined ? { burstGuestOf: t.burstGuestOf } : {}) });
     new TenantLimitRange(this, 'LimitRange', { namespace: ns, limits: t.limits, labels: common });
     new Contributors(this, 'Contributors', { namespace: ns, contributors: t.contributors, groupBindings: t.groupBindings, platform, labels: common });
     new Grants(this, 'Grants', { namespace: ns, grants: t.grantsOut, labels: common });

@@ -24,11 +24,16 @@ import {
   sharedClusterQueueName,
   teamCohortName,
   tenantCohortName,
+  teamOf,
   tenantQueues,
   userClusterQueueName,
 } from '../queues';
 import { Quantity } from '../quantity';
+import type { ClusterBurst } from './fleet';
 import { identityOf } from './identity';
+import type { MultiKueueModel } from './multikueue';
+import { burstCellsOf, multiKueueModel } from './multikueue';
+import { burstAdmissionCheckName, burstClusterQueueName } from './names';
 
 export type { CellLimits, ResourceGroup, TenantQueue } from '../queues';
 
@@ -67,17 +72,35 @@ export interface CohortModel {
 
 export interface ClusterQueueModel {
   readonly name: string;
-  readonly cohort: string;
+  /** Absent for a burst ClusterQueue on the home cluster (MultiKueue dispatches it; nothing to borrow or lend). */
+  readonly cohort?: string;
   /** The one namespace whose LocalQueues may point at it. */
   readonly namespace: string;
   /** The user's e-mail, for a user's queue. */
   readonly user?: string;
+  /**
+   * A burst ClusterQueue (docs/fleet.md): `manager` on the tenant's home cluster, carrying the
+   * MultiKueue AdmissionCheck; `worker` on a worker cluster, where the dispatched copy is admitted.
+   */
+  readonly burst?: 'manager' | 'worker';
+  /** Home cluster of a worker burst ClusterQueue's tenant. */
+  readonly guestOf?: string;
+  /** AdmissionChecks listed under `admissionChecksStrategy.admissionChecks`; only a manager burst queue has one. */
+  readonly admissionChecks?: readonly string[];
   readonly resourceGroups: readonly KueueGroupModel[];
+}
+
+/** A burst guest's quota on this worker (docs/fleet.md): nominal only, never borrowing. */
+export interface GuestQueue extends TenantQueue {
+  /** The guest's home cluster. */
+  readonly home: string;
 }
 
 export interface LocalQueueModel {
   readonly name: string;
   readonly clusterQueue: string;
+  /** The burst LocalQueue (docs/fleet.md): its ClusterQueue is a burst ClusterQueue. */
+  readonly burst?: boolean;
   /** The user's e-mail, for a user's queue. */
   readonly user?: string;
   /** For a user's queue: the identity Kubeflow sees and the API server username the policy admits. */
@@ -113,6 +136,16 @@ export interface KueueModel {
   readonly userQueues: readonly UserQueueModel[];
   /** Every tenant's parsed queue (numbers for the capacity report), sorted by tenant. */
   readonly tenants: readonly TenantQueue[];
+  /** Burst guests on this worker, their burst quota as a queue (capacity report), sorted by tenant. */
+  readonly guests: readonly GuestQueue[];
+  /** Tenants of this cluster that burst (a LocalQueue `burst` to their manager burst ClusterQueue), sorted. */
+  readonly burstSources: readonly string[];
+  /** The fleet's burst LocalQueue name (`fleet.multiKueue.localQueue`). */
+  readonly burstLocalQueue: string;
+  /** Namespaces Kueue manages here: tenants with a queue, tenants that burst, guests; sorted. */
+  readonly managedNamespaces: readonly string[];
+  /** The MultiKueue manager objects of this cluster (lib/model/multikueue.ts); undefined when no tenant bursts from here. */
+  readonly multiKueue?: MultiKueueModel;
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -146,13 +179,22 @@ function groupsFor(groups: readonly ResourceGroup[], include: (flavor: string) =
 
 const max0 = (n: bigint): bigint => (n < 0n ? 0n : n);
 
-/** The Kueue model; undefined when the platform declares no capacity. Input must be valid. */
-export function kueueModel(specs: readonly TenantSpec[], platform: PlatformSettings): KueueModel | undefined {
+/**
+ * The Kueue model; undefined when the platform declares no capacity. Input must be valid. With
+ * `burst` (a fleet cluster, docs/fleet.md): a manager burst ClusterQueue per tenant bursting from
+ * here (no cohort, the MultiKueue AdmissionCheck) and the MultiKueue objects; a worker burst
+ * ClusterQueue per guest, in the root Cohort, its nominal quota taken from the unallocated capacity.
+ */
+export function kueueModel(specs: readonly TenantSpec[], platform: PlatformSettings, burst?: ClusterBurst): KueueModel | undefined {
   if (!kueueEnabled(platform)) return undefined;
   const k = platform.kueue;
   const caps = flavorCapacities(k);
   const groups = resourceGroups(caps);
   const tenants = tenantQueues(specs, platform);
+  const guests: GuestQueue[] = (burst?.guests ?? [])
+    .map((g) => ({ tenant: g.tenant.name, file: '', team: teamOf(g.tenant, platform), home: g.home, queue: { cells: burstCellsOf(g.flavors, platform, true), users: [], outsideKueue: {} } }))
+    .sort((a, b) => cmp(a.tenant, b.tenant));
+  const sources = [...(burst?.sources ?? [])].sort((a, b) => cmp(a.tenant, b.tenant));
   const gpu = (r: string): boolean => isGpuResource(r, platform);
   // Undeclared cells of a flavor in a queue: nothing guaranteed; GPUs never borrowed (the
   // ResourceQuota mirrors them), CPU and memory borrowed freely within the limits above.
@@ -161,8 +203,9 @@ export function kueueModel(specs: readonly TenantSpec[], platform: PlatformSetti
   const sum = (ts: readonly TenantQueue[], f: string, r: string): bigint => ts.reduce((s, t) => s + nominalOf(t, f, r), 0n);
   const capOf = (f: string, r: string): bigint => caps.find((c) => c.name === f)?.resources.get(r) ?? 0n;
 
+  // Guests are guaranteed their burst quota here: it is not unallocated capacity any more.
   const cohorts: CohortModel[] = [
-    { name: k.rootCohort, level: 'root', resourceGroups: groupsFor(groups, () => true, (f, r) => ({ nominal: max0(capOf(f, r) - sum(tenants, f, r)) })) },
+    { name: k.rootCohort, level: 'root', resourceGroups: groupsFor(groups, () => true, (f, r) => ({ nominal: max0(capOf(f, r) - sum(tenants, f, r) - sum(guests, f, r)) })) },
   ];
   for (const team of [...new Set(tenants.map((t) => t.team))].sort(cmp)) {
     const spec = k.teams[team];
@@ -224,6 +267,30 @@ export function kueueModel(specs: readonly TenantSpec[], platform: PlatformSetti
       userQueues.push({ namespace: t.tenant, queue: u.queueName, email: u.email, identity, username: `${k.apiServerUsernamePrefix}${identity}` });
     }
   }
+  for (const src of sources) {
+    // The manager side: no cohort (it would lend quota that is not on this cluster), and the
+    // check that makes MultiKueue dispatch whatever it admits.
+    const cells = burstCellsOf(src.flavors, platform, false);
+    clusterQueues.push({
+      name: burstClusterQueueName(src.tenant),
+      namespace: src.tenant,
+      burst: 'manager',
+      admissionChecks: [burstAdmissionCheckName(src.tenant)],
+      resourceGroups: groupsFor(groups, (f) => cells.has(f), (f, r) => cells.get(f)?.get(r) ?? { nominal: 0n }),
+    });
+  }
+  for (const g of guests) {
+    // The worker side: in the root Cohort, so its idle quota serves the worker's own tenants (taken
+    // back by preemption); never borrowing, so the guest's ResourceQuota mirrors what is admitted.
+    clusterQueues.push({
+      name: burstClusterQueueName(g.tenant),
+      cohort: k.rootCohort,
+      namespace: g.tenant,
+      burst: 'worker',
+      guestOf: g.home,
+      resourceGroups: groupsFor(groups, (f) => g.queue.cells.has(f), (f, r) => g.queue.cells.get(f)?.get(r) ?? { nominal: 0n, borrowingLimit: 0n }),
+    });
+  }
   const flavors: FlavorModel[] = Object.entries(k.flavors)
     .map(([name, f]) => ({ name, nodeLabels: f.nodeLabels ?? {}, nodeTaints: f.nodeTaints ?? [], tolerations: f.tolerations ?? [] }))
     .sort((a, b) => cmp(a.name, b.name));
@@ -236,14 +303,28 @@ export function kueueModel(specs: readonly TenantSpec[], platform: PlatformSetti
     clusterQueues: clusterQueues.sort((a, b) => cmp(a.name, b.name)),
     userQueues: userQueues.sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.queue, b.queue)),
     tenants,
+    guests,
+    burstSources: sources.map((s) => s.tenant),
+    burstLocalQueue: burst?.settings.localQueue ?? 'burst',
+    managedNamespaces: [...new Set([...tenants.map((t) => t.tenant), ...sources.map((s) => s.tenant), ...guests.map((g) => g.tenant)])].sort(cmp),
+    ...(sources.length > 0 && burst ? { multiKueue: multiKueueModel(burst, platform) } : {}),
   };
 }
 
-/** The LocalQueues of one tenant: `default` (the shared quota) and one per user; none without a queue. */
+/**
+ * The LocalQueues of one tenant: `default` (the shared quota) and one per user; none without a
+ * queue; plus `burst` for a tenant bursting from here. A guest has `burst` only: personal queues
+ * and the shared queue stay home, so nothing but dispatched burst work is queued on a worker.
+ */
 export function localQueuesOf(tenant: string, model: KueueModel | undefined): LocalQueueModel[] {
-  const t = model?.tenants.find((x) => x.tenant === tenant);
-  if (!t) return [];
+  if (!model) return [];
+  const burst: LocalQueueModel[] =
+    model.burstSources.includes(tenant) || model.guests.some((g) => g.tenant === tenant) ? [{ name: model.burstLocalQueue, clusterQueue: burstClusterQueueName(tenant), burst: true }] : [];
+  if (model.guests.some((g) => g.tenant === tenant)) return burst;
+  const t = model.tenants.find((x) => x.tenant === tenant);
+  if (!t) return burst;
   return [
+    ...burst,
     { name: DEFAULT_LOCAL_QUEUE, clusterQueue: sharedClusterQueueName(tenant) },
     ...t.queue.users.map((u) => {
       const who = model!.userQueues.find((x) => x.namespace === tenant && x.queue === u.queueName)!;

@@ -61,9 +61,22 @@ export const QUEUE_USER_ANNOTATIONS = {
 } as const;
 
 /**
- * Annotation on the Profile of a burst guest bundle (docs/fleet.md "Burst"): the tenant's namespace
- * on a worker cluster, for the work MultiKueue dispatches there; the value is the tenant's home
- * cluster. The deployed-state reader (lib/deployed.ts) tells guests from homes by it: a guest holds
- * no volumes (its quota allows no PVCs), so the removal guard does not apply to it.
+ * Set on the Profile of a burst guest (docs/fleet.md "Bursting with MultiKueue"): the tenant's
+ * namespace on a worker cluster, where only its burst work runs; the value is its home cluster.
+ * Same prefix as the decommissioning annotation (lib/model/decommission.ts).
  */
 export const BURST_GUEST_ANNOTATION = 'kubeflow-tenants/burst-guest-of';
+/** The controller name of Kueue's MultiKueue admission check (fixed by Kueue). */
+export const MULTIKUEUE_CONTROLLER = 'kueue.x-k8s.io/multikueue';
+/** Suffix of a tenant's burst objects: ClusterQueue, AdmissionCheck and MultiKueueConfig `<tenant>-burst`. */
+export const BURST_SUFFIX = '-burst';
+/** The ClusterQueue of a tenant's burst work, on its home cluster (with the admission check) and on each worker. */
+export const burstClusterQueueName = (tenant: string): string => `${tenant}${BURST_SUFFIX}`;
+/** The AdmissionCheck, and the MultiKueueConfig it names, of a tenant's burst ClusterQueue (home cluster). */
+export const burstAdmissionCheckName = (tenant: string): string => `${tenant}${BURST_SUFFIX}`;
+/** The MultiKueueCluster of a worker on a home cluster: the worker's fleet name. */
+export const multiKueueClusterName = (worker: string): string => worker;
+/** The kubeconfig Secret (and its ExternalSecret) of a worker, in Kueue's namespace on a home cluster. */
+export const multiKueueSecretName = (worker: string): string => `kubeflow-tenants-multikueue-${worker}`;
+/** The key of the kubeconfig in that Secret (fixed by Kueue), and the Vault property it is copied from. */
+export const MULTIKUEUE_KUBECONFIG_KEY = 'kubeconfig';

@@ -7,7 +7,6 @@
  * The resolvers stay next to the checks of their concept (quota.ts, secrets.ts, grants.ts): a check
  * and the resolution it guarantees are easiest to keep in step side by side.
  */
-import type { ClusterBurst } from './fleet';
 import type { GroupSpec, RoleName } from '../declarations/contributors';
 import { KFAM_RANK, ROLES, roleName } from '../declarations/contributors';
 import { groupEntries, resolveContributors } from '../contributors';
@@ -33,6 +32,8 @@ import { auditModel } from './audit';
 import type { GroupKind } from './catalogue';
 import { KUEUE_NAMESPACED_KINDS, TENANT_NAMESPACED_KINDS } from './catalogue';
 import { isDecommissioned } from './decommission';
+import type { ClusterBurst } from './fleet';
+import { guestSpec } from './multikueue';
 import { extraBindingName, groupBindingName, identityOf, kfamBindingName } from './identity';
 import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS, grantObjectName } from './names';
 
@@ -148,6 +149,12 @@ export interface TenantModel {
   readonly vaultPrefix: string;
   /** Its Kueue LocalQueues (`default` and one per user), sorted by name; empty without a queue. */
   readonly localQueues: readonly LocalQueueModel[];
+  /**
+   * On a worker cluster, a burst guest (docs/fleet.md "Bursting with MultiKueue"): its home
+   * cluster. The Profile carries `BURST_GUEST_ANNOTATION`; the model has no contributors, grants or
+   * personal queues, and the quota of the burst (no volumes). Undefined for a tenant homed here.
+   */
+  readonly burstGuestOf?: string;
   /**
    * With a non-empty `kueue.apiServerUsernamePrefix`: the RoleBindings that give a person with a
    * personal queue, under their API server username, the ClusterRoles their Kubeflow identity has
@@ -326,11 +333,16 @@ function withQueueGpu(hard: Record<string, string>, spec: TenantSpec, platform: 
 
 /**
  * The resolved model of validated declarations (lib/tenant.ts `validateTenants` found no error).
- * Deterministic: tenants sorted by name, whatever the input order.
+ * Deterministic: tenants sorted by name, whatever the input order. `burst`: this cluster's
+ * MultiKueue facts in a fleet (lib/model/fleet.ts `ClusterBurst`): guests become tenant models
+ * here, and tenants that burst get their burst queue (lib/model/kueue.ts, lib/model/multikueue.ts).
  */
 export function orgModel(specs: readonly TenantSpec[], platform: PlatformSettings, groups: ReadonlyMap<string, GroupSpec> = new Map(), burst?: ClusterBurst): OrgModel {
-  const own = [...specs].sort((a, b) => cmp(a.name, b.name)).map((s) => ownModel(s, platform, groups));
-  const kueue = kueueModel(specs, platform);
+  // Burst guests (docs/fleet.md): a tenant model of their own on this worker, from the guest
+  // declaration (owner only, the burst quota), never from the home cluster's model.
+  const guests = (burst?.guests ?? []).map((g) => ({ ...ownModel(guestSpec(g, platform), platform, groups), burstGuestOf: g.home }));
+  const own = [...[...specs].map((s) => ownModel(s, platform, groups)), ...guests].sort((a, b) => cmp(a.name, b.name));
+  const kueue = kueueModel(specs, platform, burst);
   const grantsIn = new Map<string, Set<string>>();
   const artifactsIn = new Map<string, ArtifactGrantIn[]>();
   // A decommissioned granter has no grantsOut: its grants leave the grantees' policies with it.
@@ -343,7 +355,8 @@ export function orgModel(specs: readonly TenantSpec[], platform: PlatformSetting
   const tenants = own.map((t): TenantModel => {
     const seen = new Set<string>();
     // The other half of decommissioning (lib/model/decommission.ts): a decommissioned grantee is given nothing.
-    const artifactGrantsIn = t.decommissioned
+    // A guest's S3 key is its home's: the key's policy (and what others granted it) is the home's file.
+    const artifactGrantsIn = t.decommissioned || t.burstGuestOf !== undefined
       ? []
       : [...(artifactsIn.get(t.name) ?? [])]
           .sort((a, b) => cmp(a.from, b.from) || cmp(a.prefix, b.prefix))

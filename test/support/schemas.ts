@@ -42,6 +42,9 @@ function strictify(s: unknown): unknown {
     o.anyOf = [{ type: 'integer' }, { type: 'string' }];
   }
   if (o.nullable === true && typeof o.type === 'string') o.type = [o.type, 'null'];
+  // Go's inline case-insensitive flag (Kueue's AdmissionCheck `parameters.kind`), which JavaScript
+  // regular expressions lack: the same language with both cases spelled out.
+  if (typeof o.pattern === 'string' && o.pattern.includes('(?i)')) o.pattern = o.pattern.replace('(?i)', '').replace(/a-z/g, 'a-zA-Z');
   return o;
 }
 
