@@ -15,6 +15,8 @@ import { atOldSpelling, DEPRECATIONS, migrateEntries, todayUtc } from './depreca
 import { capacityFile, capacityReport, CAPACITY_FILE } from './capacity/build';
 import type { CapacityReport } from './capacity/types';
 import { ClusterBundle } from './constructs/cluster-bundle';
+import { ARGOCD_DIR, FleetDelivery } from './constructs/fleet-delivery';
+import { fleetDeliveryProps } from './pipeline/fleet-delivery';
 import { FLEET_PLATFORM_DIR, fleetPlatformReadme, ORG_WIDE_COMPONENTS, PLATFORM_DIR } from './constructs/platform-files';
 import type { ClusterPlan, FleetPlan } from './model/fleet';
 import { fleetPlan } from './model/fleet';
@@ -124,7 +126,7 @@ export function synthesize(declared: readonly TenantEntry[], platform: PlatformS
   const models = plan.clusters.map((c) => ({ plan: c, model: orgModel(c.tenants, c.platform, groups, c.burst) }));
   const auditErrors = models.flatMap(({ plan: c, model }) => auditPolicyErrors(model).map((e) => new FieldError(e.file, `fleet.clusters[${platform.fleet.clusters.indexOf(c.spec!)}].platform.${e.path}`, e.type, e.value, e.detail)));
   if (auditErrors.length > 0) throw new ValidationError(auditErrors);
-  return { ...renderFleet(models, plan), tenants: specs.length, warnings };
+  return { ...renderFleet(models, plan, platform), tenants: specs.length, warnings };
 }
 
 /**
@@ -219,10 +221,14 @@ export interface FleetCapacity {
 /**
  * Renders each cluster's model under `clusters/<name>/` and merges them: the org-wide platform
  * files (Vault and S3 policies, written from the tenant's home cluster), the fleet README and the
- * fleet capacity report once in `platform/`. Argo CD's objects (`argocd/`) are rendered by the
- * fleet delivery construct, not here.
+ * fleet capacity report once in `platform/`; and Argo CD's objects into `argocd/`
+ * (lib/constructs/fleet-delivery.ts, props from lib/pipeline/fleet-delivery.ts).
  */
-function renderFleet(models: readonly { plan: ClusterPlan; model: OrgModel }[], plan: FleetPlan): Pick<SynthResult, 'files' | 'objects' | 'capacity' | 'clusters'> {
+function renderFleet(
+  models: readonly { plan: ClusterPlan; model: OrgModel }[],
+  plan: FleetPlan,
+  platform: PlatformSettings,
+): Pick<SynthResult, 'files' | 'objects' | 'capacity' | 'clusters'> {
   const files = new Map<string, string>();
   const objects: { file: string; manifest: Manifest }[] = [];
   const clusters: ClusterResult[] = [];
@@ -236,6 +242,13 @@ function renderFleet(models: readonly { plan: ClusterPlan; model: OrgModel }[], 
     objects.push(...out.objects);
     const home = c.tenants.filter((t) => plan.homeOf.get(t.name) === c.name).map((t) => t.name);
     clusters.push({ name: c.name, region: c.spec!.region, dir: c.dir, tenants: home, bundles: model.names, capacity: out.capacity });
+  }
+  const delivery = new FleetDelivery(new App({ outdir: 'cdk8s.out' }), fleetDeliveryProps(plan, platform, new Map(models.map(({ plan: c, model }) => [c.name, model]))));
+  for (const m of renderChart(delivery)) {
+    const file = `${ARGOCD_DIR}/${manifestFileName(m)}`;
+    if (files.has(file)) throw new Error(`two objects map to ${file}; object names must be unique per kind and namespace`);
+    objects.push({ file, manifest: m });
+    files.set(file, toYaml(m));
   }
   files.set(`${PLATFORM_DIR}/README.md`, fleetPlatformReadme(clusters.map((c) => c.name)));
   const fleetCapacity: FleetCapacity = { clusters: clusters.map((c) => ({ name: c.name, region: c.region, report: c.capacity })) };

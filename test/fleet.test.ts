@@ -194,7 +194,8 @@ describe('synth of a fleet', () => {
     repos.push(repo);
     const { result } = await synthFixture(repo);
     const files = [...result.files.keys()];
-    expect(files.filter((f) => !f.startsWith('clusters/'))).toEqual(['platform/README.md', 'platform/fleet/capacity.json']);
+    // Argo CD's objects go to dist/argocd/ (lib/constructs/fleet-delivery.ts), never under a cluster.
+    expect(files.filter((f) => !f.startsWith('clusters/') && !f.startsWith('argocd/'))).toEqual(['platform/README.md', 'platform/fleet/capacity.json']);
     expect(files.filter((f) => /\/tenants\/[^/]+\/Profile\./.test(f))).toEqual([
       'clusters/gpu-east/tenants/fraud-training/Profile.fraud-training.yaml',
       'clusters/gpu-east/tenants/nlp-research/Profile.nlp-research.yaml',
@@ -203,7 +204,7 @@ describe('synth of a fleet', () => {
       'clusters/gpu-west/tenants/vision/Profile.vision.yaml',
       'clusters/pci-eu/tenants/payments-pci/Profile.payments-pci.yaml',
     ]);
-    expect(result.objects.filter((o) => o.manifest.apiVersion.startsWith('argoproj.io/'))).toEqual([]);
+    expect(result.objects.filter((o) => o.manifest.apiVersion.startsWith('argoproj.io/') && !o.file.startsWith('argocd/')).map((o) => o.file)).toEqual([]);
     // pci-eu: no Kyverno (its own guards), its own capacity.
     expect(files.some((f) => f.startsWith('clusters/pci-eu/cluster/ValidatingPolicy.'))).toBe(false);
     expect(files.some((f) => f.startsWith('clusters/gpu-east/cluster/ValidatingPolicy.'))).toBe(true);

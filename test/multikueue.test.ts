@@ -7,6 +7,7 @@
  * guest bundle and its ClusterQueue in the root Cohort, counted in its capacity. Every object is
  * schema-validated against the vendored CRDs, and every burst check is tested with its message.
  */
+import * as yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkBurst, burstQueueSet } from '../lib/burst';
 import type { FleetPlan } from '../lib/model/fleet';
@@ -15,7 +16,7 @@ import { orgModel } from '../lib/model/tenant';
 import type { PlatformSettings } from '../lib/platform';
 import { checkQueueSet } from '../lib/queues';
 import type { SynthResult } from '../lib/synth';
-import { render } from '../lib/synth';
+import { render, synthesize } from '../lib/synth';
 import type { TenantEntry } from '../lib/validation';
 import { fixtureInputs } from './fixture-repo';
 import { entriesOn, fleetPlanOf } from './support/burst';
@@ -104,17 +105,19 @@ describe('the home cluster (MultiKueue manager)', () => {
     expect(wave('cluster/MultiKueueCluster.gpu-west.yaml')).toBeLessThan(wave('cluster/ClusterQueue.fraud-training-burst.yaml'));
   });
 
-  it('Kueue manages the bursting namespace; the platform project allows the MultiKueue kinds and Kueue\'s namespace', () => {
+  it('Kueue manages the bursting namespace; the fleet\'s platform project allows the MultiKueue kinds and Kueue\'s namespace', () => {
     expect(out.get('gpu-east')!.files.get('platform/kueue/configuration.yaml')).toContain('        - "fraud-training"\n');
-    const project = obj('gpu-east', 'cluster/AppProject.kubeflow-tenants.yaml');
-    expect(project.spec.destinations).toContainEqual({ server: platform.gitops.destinationServer, namespace: 'kueue-system' });
+    // In a fleet the Argo CD objects are in dist/argocd/ (lib/constructs/fleet-delivery.ts): one platform project for every cluster.
+    const fleet = synthesize(entries, platform);
+    const project = yaml.load(fleet.files.get('argocd/AppProject.kubeflow-tenants.yaml')!) as Json;
+    expect(project.spec.destinations).toContainEqual({ server: 'https://gpu-east.k8s.example.com', namespace: 'kueue-system' });
     for (const kind of ['AdmissionCheck', 'MultiKueueCluster', 'MultiKueueConfig']) expect(project.spec.clusterResourceWhitelist).toContainEqual({ group: 'kueue.x-k8s.io', kind });
     expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: 'external-secrets.io', kind: 'ExternalSecret' });
-    // Workers and clusters without bursting tenants get none of it.
-    for (const c of ['gpu-west', 'pci-eu']) {
-      expect(files(c, /MultiKueue|AdmissionCheck|ExternalSecret\.kubeflow-tenants-multikueue/)).toEqual([]);
-      expect(obj(c, 'cluster/AppProject.kubeflow-tenants.yaml').spec.clusterResourceWhitelist).not.toContainEqual({ group: 'kueue.x-k8s.io', kind: 'AdmissionCheck' });
-    }
+    // The tenant's project admits its namespace on its worker too (the guest bundle).
+    const tenantProject = yaml.load(fleet.files.get('argocd/AppProject.tenant-fraud-training.yaml')!) as Json;
+    expect(tenantProject.spec.destinations).toContainEqual({ name: 'gpu-west', namespace: 'fraud-training' });
+    // Workers and clusters without bursting tenants get none of the MultiKueue objects.
+    for (const c of ['gpu-west', 'pci-eu']) expect(files(c, /MultiKueue|AdmissionCheck|ExternalSecret\.kubeflow-tenants-multikueue/)).toEqual([]);
   });
 });
 
