@@ -91,6 +91,14 @@ describe('generateFleetOrg', () => {
     }
   });
 
+  it('the whole fleet synthesizes: each tenant under its home, each burst guest on its workers, one ApplicationSet per cluster', () => {
+    const r = synthesize(org.specs.map((s) => ({ file: `tenants/${s.name}.ts`, spec: s })), definePlatform(org.platformInput));
+    const profiles = [...r.files.keys()].filter((f) => /^clusters\/[^/]+\/tenants\/[^/]+\/Profile\./.test(f));
+    const expected = org.specs.flatMap((s) => [org.homeOf[s.name]!, ...(org.burstsTo[s.name] ?? [])].map((c) => `clusters/${c}/tenants/${s.name}/Profile.${s.name}.yaml`));
+    expect(profiles.sort()).toEqual(expected.sort());
+    expect([...r.files.keys()].filter((f) => f.startsWith('argocd/ApplicationSet.')).sort()).toEqual(org.clusters.map((c) => `argocd/ApplicationSet.kubeflow-tenants-${c}.yaml`).sort());
+  });
+
   it('--one-cluster: the same tenants, no placement, the capacity summed, guards off only when the names overflow the guard', () => {
     const one = generateFleetOrg(SEED, 80, 5, { oneCluster: true });
     expect(one.platformInput.fleet).toBeUndefined();
