@@ -25,12 +25,12 @@ function tree(files: Record<string, string>): string {
 }
 
 describe('distReport', () => {
-  it('counts a fleet layout per cluster: tenant folders are the generated Applications', () => {
+  it('counts a fleet layout per cluster: tenant folders are the generated Applications; dist/argocd/ is a directory Application too', () => {
     const dist = tree({
       'argocd/Application.kubeflow-tenants.yaml': 'a',
       'argocd/ApplicationSet.kubeflow-tenants-east.yaml': 'bb',
       'argocd/ApplicationSet.kubeflow-tenants-west.yaml': 'bb',
-      'argocd/AppProject.tenant-a.yaml': 'c',
+      'argocd/AppProject.tenant-a.yaml': 'c'.repeat(300_000),
       'clusters/east/cluster/ClusterRole.x.yaml': 'x'.repeat(5000),
       'clusters/east/tenants/a/Profile.a.yaml': 'p',
       'clusters/east/tenants/b/Profile.b.yaml': 'p',
@@ -38,10 +38,10 @@ describe('distReport', () => {
       'INPUTS.sha256': 'h',
     });
     const lines = distReport(dist);
-    expect(lines[0]).toBe(`dist/ 9 files, ${(5014 / 1e6).toFixed(1)} MB`);
+    expect(lines[0]).toBe(`dist/ 9 files, ${(305_013 / 1e6).toFixed(1)} MB`);
     expect(lines).toContain('  clusters/east/tenants: 2 files, 0.0 MB, 2 folders');
     expect(lines).toContain('  clusters/west/tenants: 1 files, 0.0 MB, 1 folders');
-    expect(lines.at(-1)).toBe('Argo CD: 3 generated Applications (one per tenant folder), 1 Application and 2 ApplicationSet files, 1 AppProjects; largest directory Application clusters/east/cluster (0.0 MB)');
+    expect(lines.at(-1)).toBe('Argo CD: 3 generated Applications (one per tenant folder), 1 Application and 2 ApplicationSet files, 1 AppProjects; largest directory Application argocd (0.3 MB)');
   });
 
   it('counts the single-cluster layout the same way', () => {

@@ -147,8 +147,9 @@ export function distReport(dist: string): string[] {
     const b = treeSize(path.join(dist, f)).bytes;
     if (b > largest.bytes) largest = { name: f, bytes: b };
   }
-  // The directory-type Application with the most YAML (Argo CD's --max-combined-directory-manifests-size, default 10M).
-  for (const [name, p] of parts.filter(([n]) => n === 'cluster' || n.endsWith('/cluster'))) {
+  // The directory-type Application with the most YAML (Argo CD's --max-combined-directory-manifests-size, default 10M):
+  // a tenant folder, a cluster's `cluster` folder, or `argocd/`, which the fleet's bootstrap Application syncs.
+  for (const [name, p] of parts.filter(([n]) => n === 'cluster' || n === 'argocd' || n.endsWith('/cluster'))) {
     const b = treeSize(p).bytes;
     if (b > largest.bytes) largest = { name, bytes: b };
   }
