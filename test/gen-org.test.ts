@@ -102,7 +102,8 @@ describe('generateFleetOrg', () => {
   it('--one-cluster: the same tenants, no placement, the capacity summed, guards off only when the names overflow the guard', () => {
     const one = generateFleetOrg(SEED, 80, 5, { oneCluster: true });
     expect(one.platformInput.fleet).toBeUndefined();
-    expect(one.specs.every((s) => s.placement === undefined)).toBe(true);
+    // Exactly the fleet's tenants without placement (tiers, grants, queues): a like-for-like comparison.
+    expect(one.specs).toEqual(org.specs.map(withoutPlacement));
     expect(one.platformInput.guards).toBeUndefined();
     const r = synthesize(one.specs.map((s) => ({ file: `tenants/${s.name}.ts`, spec: s })), definePlatform(one.platformInput));
     expect(r.tenants).toBe(80);

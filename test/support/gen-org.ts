@@ -285,11 +285,14 @@ export function generateFleetOrg(seed: number, count: number, clusterCount: numb
     const tier = hasPci && chance(0.1) ? 'pci' : pick(NON_PCI_TIERS);
     const ruled = byTier[tier] ?? fallback;
     // Non-PCI tenants spread evenly: half name their home (which may equal the rule's), half follow the rule.
-    const named = tier !== 'pci' && !options.oneCluster && chance(0.5) ? pick(gen) : undefined;
-    const home = named ?? ruled;
+    // Drawn in --one-cluster mode too (and then dropped), so both modes share every draw: the same tenants.
+    const drawnHome = tier !== 'pci' && chance(0.5) ? pick(gen) : undefined;
+    const named = options.oneCluster ? undefined : drawnHome;
+    const home = drawnHome ?? ruled;
     homeOf[s.name] = home;
     const others = gen.filter((c) => c !== home);
-    const burst = tier !== 'pci' && s.name !== retired && others.length > 0 && !options.oneCluster && chance(0.02) ? { clusters: [pick(others)], cpu: int(2, 8) } : undefined;
+    const drawnBurst = tier !== 'pci' && s.name !== retired && others.length > 0 && chance(0.02) ? { clusters: [pick(others)], cpu: int(2, 8) } : undefined;
+    const burst = options.oneCluster ? undefined : drawnBurst;
     if (burst) burstsTo[s.name] = burst.clusters;
     return { spec: s, tier, named, burst };
   });
