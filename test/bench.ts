@@ -11,7 +11,14 @@
  * registry credentials (19 objects). Peak memory is the largest process's maximum RSS, from
  * `/usr/bin/time` when present, else from `process.resourceUsage()` of the children.
  *
+ * With `--clusters N` the repository is instead the generated fleet org of docs/scale.md
+ * (test/support/gen-org.ts generateFleetOrg, `--seed`, default 20261127): N clusters, per-cluster
+ * Kueue capacity, placement by rule and by name, a few bursting tenants; `--one-cluster` puts the
+ * same tenants on one cluster, for comparison. The bench then also reports the size of dist/ (per
+ * cluster) and the Argo CD Applications it implies. The load average is printed with each figure.
+ *
  *   tsx test/bench.ts [--tenants 1000] [--runs 5] [--keep]      e.g. --tenants 5000
+ *   tsx test/bench.ts --tenants 10000 --clusters 5 [--one-cluster] [--seed 20261127] [--runs 3]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,6 +26,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TenantSpec } from '../lib/tenant';
 import type { TenantEntry } from '../lib/validation';
+import { generateFleetOrg, type GeneratedOrg, tenantFileSource as orgTenantFileSource } from './support/gen-org';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -71,15 +79,93 @@ function git(cwd: string, ...args: string[]): void {
 }
 
 /** A repository with `n` tenant files whose `npm run synth` / `npm run diff` are this checkout's. */
-export function writeBenchRepo(dir: string, n: number): TenantEntry[] {
+export function writeBenchRepo(dir: string, n: number, org?: GeneratedOrg): TenantEntry[] {
   for (const link of ['lib', 'imports', 'node_modules', 'main.ts', 'scripts']) fs.symlinkSync(path.join(ROOT, link), path.join(dir, link));
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'));
-  fs.writeFileSync(path.join(dir, 'platform.ts'), "import { definePlatform } from './lib/platform';\n\nexport default definePlatform({});\n");
+  fs.writeFileSync(path.join(dir, 'platform.ts'), org ? org.platformSource : "import { definePlatform } from './lib/platform';\n\nexport default definePlatform({});\n");
   fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\nlib\nimports\nmain.ts\nscripts\n.dist-*\n');
   fs.mkdirSync(path.join(dir, 'tenants'));
+  if (org) {
+    for (const [f, src] of Object.entries(org.tenantFiles)) fs.writeFileSync(path.join(dir, 'tenants', f), src);
+    return org.specs.map((spec) => ({ file: `tenants/${spec.name}.ts`, spec }));
+  }
   const entries = generateTenants(n);
   for (const e of entries) fs.writeFileSync(path.join(dir, e.file), tenantFileSource(e.spec));
   return entries;
+}
+
+/** Files and bytes under `dir`, recursively. */
+function treeSize(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      const t = treeSize(p);
+      files += t.files;
+      bytes += t.bytes;
+    } else {
+      files += 1;
+      bytes += fs.statSync(p).size;
+    }
+  }
+  return { files, bytes };
+}
+
+const subdirs = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : []);
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/**
+ * dist/ by part (files, bytes) and the Argo CD objects it implies: one generated Application per
+ * tenant folder (the ApplicationSets' Git directory generators), plus the Applications and
+ * ApplicationSets written as files.
+ */
+export function distReport(dist: string): string[] {
+  const out: string[] = [];
+  const total = treeSize(dist);
+  out.push(`dist/ ${total.files} files, ${mb(total.bytes)}`);
+  const tenantFolders: string[] = [];
+  const parts: [string, string][] = [];
+  for (const top of subdirs(dist)) {
+    if (top === 'clusters') {
+      for (const c of subdirs(path.join(dist, 'clusters'))) {
+        for (const sub of subdirs(path.join(dist, 'clusters', c))) parts.push([`clusters/${c}/${sub}`, path.join(dist, 'clusters', c, sub)]);
+        tenantFolders.push(...subdirs(path.join(dist, 'clusters', c, 'tenants')).map((t) => `clusters/${c}/tenants/${t}`));
+      }
+    } else {
+      parts.push([top, path.join(dist, top)]);
+      if (top === 'tenants') tenantFolders.push(...subdirs(path.join(dist, 'tenants')).map((t) => `tenants/${t}`));
+    }
+  }
+  let largest = { name: '', bytes: 0 };
+  for (const [name, p] of parts) {
+    const t = treeSize(p);
+    const folders = name.endsWith('tenants') ? `, ${subdirs(p).length} folders` : '';
+    out.push(`  ${name}: ${t.files} files, ${mb(t.bytes)}${folders}`);
+  }
+  for (const f of tenantFolders) {
+    const b = treeSize(path.join(dist, f)).bytes;
+    if (b > largest.bytes) largest = { name: f, bytes: b };
+  }
+  // The directory-type Application with the most YAML (Argo CD's --max-combined-directory-manifests-size, default 10M):
+  // a tenant folder, a cluster's `cluster` folder, or `argocd/`, which the fleet's bootstrap Application syncs.
+  for (const [name, p] of parts.filter(([n]) => n === 'cluster' || n === 'argocd' || n.endsWith('/cluster'))) {
+    const b = treeSize(p).bytes;
+    if (b > largest.bytes) largest = { name, bytes: b };
+  }
+  const kinds = (kind: string): number => {
+    let n = 0;
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(d, e.name));
+        else if (e.name.startsWith(`${kind}.`)) n += 1;
+      }
+    };
+    walk(dist);
+    return n;
+  };
+  out.push(`Argo CD: ${tenantFolders.length} generated Applications (one per tenant folder), ${kinds('Application')} Application and ${kinds('ApplicationSet')} ApplicationSet files, ${kinds('AppProject')} AppProjects; largest directory Application ${largest.name} (${mb(largest.bytes)})`);
+  return out;
 }
 
 interface Timed {
@@ -120,36 +206,55 @@ function flag(name: string, fallback: number): number {
   return v;
 }
 
+/** The 1, 5 and 15 minute load averages: the machine is shared, so every figure carries them. */
+const load = (): string => `load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+
 async function main(): Promise<void> {
   const n = flag('--tenants', 1000);
   const runs = flag('--runs', 5);
+  const clusters = process.argv.includes('--clusters') ? flag('--clusters', 5) : undefined;
+  const oneCluster = process.argv.includes('--one-cluster');
+  const seed = process.argv.includes('--seed') ? flag('--seed', 1) : 20261127;
+  if (oneCluster && clusters === undefined) throw new Error('--one-cluster: Required value: with --clusters N (the fleet whose tenants go on one cluster)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kft-bench-'));
   try {
-    const entries = writeBenchRepo(dir, n);
+    const org = clusters === undefined ? undefined : generateFleetOrg(seed, n, clusters, { oneCluster });
+    const entries = writeBenchRepo(dir, n, org);
     git(dir, 'init', '-q', '-b', 'main');
+    // No background `git gc --auto` after committing a large dist/: it would write into .git while
+    // the bench times diff, and while the folder is removed.
+    git(dir, 'config', 'gc.auto', '0');
+    const shape = org ? `fleet org seed=${seed}, ${oneCluster ? 'one cluster' : `${clusters} clusters`}` : 'pinned bench shape';
+    console.log(`${shape}; ${os.cpus().length} CPUs; before the runs: ${load()}`);
 
     const cold = npmRun(dir, 'synth', []);
+    const coldLoad = load();
     const objects = Number(/(\d+) object\(s\)/.exec(cold.stdout)?.[1] ?? NaN);
     const warm: Timed[] = [];
     for (let i = 0; i < runs; i++) warm.push(npmRun(dir, 'synth', []));
+    const warmLoad = load();
 
     git(dir, 'add', '--', '.gitignore', 'package.json', 'platform.ts', 'tenants', 'dist');
     git(dir, 'commit', '-q', '-m', 'bench: synth');
-    const changed = entries[0]!;
-    fs.writeFileSync(path.join(dir, changed.file), tenantFileSource({ ...changed.spec, quota: { ...changed.spec.quota, cpu: '99' } }));
+    // The first tenant that is not decommissioned (a decommissioned tenant's quota is not in force).
+    const changed = entries.find((e) => !e.spec.decommissioned)!;
+    const raised = { ...changed.spec, quota: { ...changed.spec.quota, cpu: '99' } };
+    fs.writeFileSync(path.join(dir, changed.file), org ? orgTenantFileSource(raised, seed) : tenantFileSource(raised));
     const diffs: Timed[] = [];
     // A raised quota is a risk flag, not a blocking one: exit 0.
     for (let i = 0; i < runs; i++) diffs.push(npmRun(dir, 'diff', ['--base', 'HEAD']));
+    const diffLoad = load();
     if (!diffs[0]!.stdout.includes(changed.spec.name)) throw new Error(`diff does not mention ${changed.spec.name}:\n${diffs[0]!.stdout.slice(0, 2000)}`);
 
     const peak = (ts: readonly Timed[]): string => `peak ${Math.max(...ts.map((t) => t.peakMB)).toFixed(0)} MB, cpu ${sec(median(ts.map((t) => t.cpuMs)))}`;
     console.log(`tenants=${n} objects=${objects} runs=${runs} (whole processes: npm run ...; peak = largest process's max RSS${TIME ? ', cpu = user+sys median, /usr/bin/time' : ''})`);
-    console.log(`synth, existing dist/  median ${sec(median(warm.map((t) => t.ms)))}  (min ${sec(Math.min(...warm.map((t) => t.ms)))}, max ${sec(Math.max(...warm.map((t) => t.ms)))})  ${peak(warm)}`);
-    console.log(`synth, cold (no dist/) ${sec(cold.ms)}  ${peak([cold])}`);
-    console.log(`diff, one quota changed  median ${sec(median(diffs.map((t) => t.ms)))}  (min ${sec(Math.min(...diffs.map((t) => t.ms)))}, max ${sec(Math.max(...diffs.map((t) => t.ms)))})  ${peak(diffs)}`);
+    console.log(`synth, existing dist/  median ${sec(median(warm.map((t) => t.ms)))}  (min ${sec(Math.min(...warm.map((t) => t.ms)))}, max ${sec(Math.max(...warm.map((t) => t.ms)))})  ${peak(warm)}  [${warmLoad}]`);
+    console.log(`synth, cold (no dist/) ${sec(cold.ms)}  ${peak([cold])}  [${coldLoad}]`);
+    console.log(`diff, one quota changed  median ${sec(median(diffs.map((t) => t.ms)))}  (min ${sec(Math.min(...diffs.map((t) => t.ms)))}, max ${sec(Math.max(...diffs.map((t) => t.ms)))})  ${peak(diffs)}  [${diffLoad}]`);
+    if (org) for (const line of distReport(path.join(dir, 'dist'))) console.log(line);
   } finally {
     if (process.argv.includes('--keep')) console.log(`kept ${dir}`);
-    else fs.rmSync(dir, { recursive: true, force: true });
+    else fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
