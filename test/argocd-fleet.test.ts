@@ -365,6 +365,20 @@ describe('delivery of the fleet fixture (test/fixtures/fleet), offline', () => {
     expect(problems).toEqual([]);
   });
 
+  it('every generated and written Application regenerates only when its own folder changes (manifest-generate-paths)', () => {
+    const files = parsed(result.files);
+    const repo = [...result.files.keys()].map((f) => `dist/${f}`);
+    const generated = argocdObjects(files)
+      .filter((o) => o.kind === 'ApplicationSet')
+      .flatMap((a) => expandApplicationSet(a, repo))
+      .map((g) => g.manifest);
+    const written = argocdObjects(files).filter((o) => o.kind === 'Application');
+    expect(generated.length).toBeGreaterThan(0);
+    for (const app of [...generated, ...written]) {
+      expect(app.metadata.annotations?.['argocd.argoproj.io/manifest-generate-paths'], app.metadata.name as string).toBe('.');
+    }
+  });
+
   it('generates the expected Applications, one per folder, named per (tenant, cluster)', () => {
     const files = parsed(result.files);
     const repo = [...result.files.keys()].map((f) => `dist/${f}`);

@@ -13,6 +13,15 @@ import { objectMeta, TENANT_LABEL } from '../meta';
 import { SYNC_WAVE_ANNOTATION, tenantProject } from './argocd';
 import { KUEUE_VIEW_ROLE } from './kueue';
 
+
+/**
+ * Every Application's manifest cache is keyed by the commit: without this annotation each merged PR
+ * (one commit to the one repository) makes the repo-server regenerate every tenant folder; with it,
+ * only Applications whose folder the commit touched (`.` = the Application's own source path) are
+ * regenerated (Argo CD's high-availability guide, "Manifest Paths Annotation"; docs/scale.md).
+ */
+export const MANIFEST_PATHS = { 'argocd.argoproj.io/manifest-generate-paths': '.' } as const;
+
 /** An Argo CD destination: a cluster by server URL or by name, and a namespace. */
 export interface ArgoDestination {
   readonly server?: string;
@@ -108,6 +117,7 @@ export function tenantApplicationSet(scope: Construct, id: string, p: TenantAppl
         metadata: {
           name: p.applicationName,
           labels: { ...p.labels, ...(p.applicationLabels ?? {}), [TENANT_LABEL]: '{{.path.basename}}' },
+          annotations: { ...MANIFEST_PATHS },
         },
         spec: {
           // The project is named after the folder; it only exists for folders synth wrote.
@@ -227,7 +237,7 @@ export interface PlatformApplicationProps {
 /** A platform Application: automated sync with prune and self-heal, server-side apply. */
 export function platformApplication(scope: Construct, id: string, p: PlatformApplicationProps): Application {
   return new Application(scope, id, {
-    metadata: objectMeta(p.name, p.namespace, p.labels),
+    metadata: objectMeta(p.name, p.namespace, p.labels, { ...MANIFEST_PATHS }),
     spec: {
       project: p.project,
       source: { repoUrl: p.repoURL, targetRevision: p.revision, path: p.path },
