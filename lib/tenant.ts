@@ -109,11 +109,20 @@ export function validateTenants(
     errors.push(...checkBurst(entries, fleet, platform.fleet.multiKueue.localQueue));
     for (const c of homeSettings.clusters) {
       const mine = entries.filter((e) => homeSettings.byEntry.get(e)?.cluster === c.name);
-      errors.push(...checkGuardNameList(mine, c.platform));
+      // The cluster's guard lists every Profile the cluster holds: its homes, the decommissioned
+      // copies of tenants moving away, and burst guests.
+      errors.push(...checkGuardNameList(entries.filter((e) => mine.includes(e) || holdsCopy(e.spec, c.name)), c.platform, { index: platform.fleet.clusters.findIndex((x) => x.name === c.name), name: c.name }));
       errors.push(...checkQueueSet(mine, c.platform, burstQueueSet(c.name, entries, fleet)));
     }
   }
   return sortErrors(errors);
+}
+
+/** Whether a cluster holds a Profile of a tenant homed elsewhere: the copy it moves away from, or its burst guest. */
+function holdsCopy(spec: TenantSpec, cluster: string): boolean {
+  if (!isPlainObject(spec) || !isPlainObject(spec.placement)) return false;
+  const pl = spec.placement;
+  return pl.migratingFrom === cluster || (isPlainObject(pl.burst) && Array.isArray(pl.burst.clusters) && pl.burst.clusters.includes(cluster));
 }
 
 /**

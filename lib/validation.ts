@@ -364,7 +364,7 @@ export const guardNameListSize = (names: Iterable<string>): number => [...new Se
  * When a guard is on, the org's tenant names must fit its prefix rule ({@link GUARD_NAME_LIST_LIMIT}):
  * beyond it, the API server and Kyverno would refuse the whole Profile guard.
  */
-export function checkGuardNameList(entries: readonly TenantEntry[], platform: PlatformSettings): FieldError[] {
+export function checkGuardNameList(entries: readonly TenantEntry[], platform: PlatformSettings, cluster?: { readonly index: number; readonly name: string }): FieldError[] {
   if (!platform.guards.admissionPolicy && !platform.guards.kyverno) return [];
   const names = entries.map((e) => (e.spec as { name?: unknown } | undefined)?.name).filter((n): n is string => typeof n === 'string' && n !== '');
   const size = guardNameListSize(names);
@@ -373,10 +373,10 @@ export function checkGuardNameList(entries: readonly TenantEntry[], platform: Pl
   return [
     new FieldError(
       'platform.ts',
-      'guards',
+      cluster ? `fleet.clusters[${cluster.index}].platform.guards` : 'guards',
       'Too long',
       `${count} tenant names`,
-      `the in-cluster guard's tenant-name prefix rule lists every tenant's name, and ${count} names take ${size} characters of CEL, more than ${GUARD_NAME_LIST_LIMIT} (CEL refuses an expression over 100,000 characters, which would leave the cluster without the Profile guard); ` +
+      `the in-cluster guard's tenant-name prefix rule lists every tenant's name${cluster ? ` on cluster "${cluster.name}" (its homes, burst guests and the copies of tenants moving away)` : ''}, and ${count} names take ${size} characters of CEL, more than ${GUARD_NAME_LIST_LIMIT} (CEL refuses an expression over 100,000 characters, which would leave the cluster without the Profile guard); ` +
         'shorten tenant names, or turn the in-cluster guards off (guards.admissionPolicy: false, guards.kyverno: false) and rely on synth alone for the prefix rule',
     ),
   ];

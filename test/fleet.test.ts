@@ -189,6 +189,19 @@ describe('tenant placement: every error, with its message', () => {
     expect(validateTenants([entry(same), { file: 'tenants/ml-east.ts', spec: ml } as never], p).map(String)).toEqual([]);
   });
 
+  it("a cluster's guard name list counts the copies of tenants moving away from it, and names the cluster", () => {
+    const two = definePlatform({ fleet: { clusters: [east, { ...east, name: 'west', destination: { name: 'west' } }] } });
+    const name = (i: number): string => `t${String(i).padStart(4, '0')}-${'x'.repeat(54)}`; // 60 characters: 64 units each
+    const specs = Array.from({ length: 1400 }, (_, i) => ({ ...validSpec({ labels: internal, placement: { cluster: 'west' } }), name: name(i) }));
+    const movers = Array.from({ length: 10 }, (_, i) => ({ ...validSpec({ labels: internal, placement: { cluster: 'east', migratingFrom: 'west' } }), name: `m${String(i).padStart(4, '0')}-${'y'.repeat(54)}` }));
+    const guardErrors = (list: unknown[]): string[] => validateTenants(list.map((sp, i) => ({ file: `tenants/t${i}.ts`, spec: sp }) as never), two).map(String).filter((e) => e.includes('guards'));
+    // 1,400 homes fit (89,600 units); their Profiles plus the 10 copies left behind do not (90,240).
+    expect(guardErrors(specs)).toEqual([]);
+    expect(guardErrors([...specs, ...movers])).toEqual([
+      'platform.ts: fleet.clusters[1].platform.guards: Too long: "1410 tenant names": the in-cluster guard\'s tenant-name prefix rule lists every tenant\'s name on cluster "west" (its homes, burst guests and the copies of tenants moving away), and 1410 names take 90240 characters of CEL, more than 90000 (CEL refuses an expression over 100,000 characters, which would leave the cluster without the Profile guard); shorten tenant names, or turn the in-cluster guards off (guards.admissionPolicy: false, guards.kyverno: false) and rely on synth alone for the prefix rule',
+    ]);
+  });
+
   it('placement without a fleet says fleet.clusters is not declared', () => {
     expect(errorsOf(validSpec({ placement: { cluster: 'pci' } }), DEFAULT_PLATFORM)).toEqual([
       'tenants/fraud.ts: placement: Invalid value: {"cluster":"pci"}: platform.ts declares no fleet (fleet.clusters is not declared), so there is one cluster and nothing to place; remove placement, or ask the platform team to declare the clusters in platform.ts fleet.clusters (docs/fleet.md)',
