@@ -40,10 +40,19 @@ export function userErrorExitCode(err: unknown, consequence: string): number {
 /** Runs a command's main and exits with its code; an unexpected exception is a bug: exit 2 with its stack. */
 export function runCommand(main: () => Promise<number>): void {
   main().then(
-    (code) => process.exit(code),
+    (code) => exitAfterFlush(code),
     (err: unknown) => {
       console.error('internal error (please report):', err);
-      process.exit(2);
+      exitAfterFlush(2);
     },
   );
+}
+
+/**
+ * Exits once stdout and stderr are flushed. Writes to a pipe are asynchronous in Node, so
+ * `process.exit` right after a large report cut it short for `npm run access | less` or a test
+ * reading the output (seen at ~200 KB); an empty write's callback runs after every earlier write.
+ */
+export function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
