@@ -35,6 +35,8 @@
 set -euo pipefail
 RUN=${KFT_RUN_DIR:?run through test/cluster/run.sh}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=plane-flags.sh
+. "$HERE/plane-flags.sh"
 ROOT=${KFT_ROOT:-$(cd "$HERE/../.." && pwd)}
 KUBECTL=${KFT_KUBECTL:-kubectl}
 BIN=${KFT_BIN:?}
@@ -134,23 +136,11 @@ worker_up() { # manager-configuration
   echo "$data" >"$W/etcd-data"
   # ServiceAccount keys of its own: the worker's tokens are not valid on the first plane
   openssl genrsa -out "$W/sa.key" 2048 2>/dev/null && openssl rsa -in "$W/sa.key" -pubout -out "$W/sa.pub" 2>/dev/null || die openssl
-  start worker-etcd "$KFT_ETCD" --name kft-worker --data-dir "$data" \
-    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
-    --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
-    --initial-cluster "kft-worker=http://127.0.0.1:$peer_port" --listen-metrics-urls "" \
-    --quota-backend-bytes $((512 * 1024 * 1024)) --log-level warn
+  etcd_flags kft-worker "$data" "$etcd_port" "$peer_port" $((512 * 1024 * 1024))
+  start worker-etcd "$KFT_ETCD" "${ETCD_FLAGS[@]}"
   # the first plane's flags minus its audit log; the same CA, so the run's admin certificate works on both
-  start worker-kube-apiserver "$BIN/kube-apiserver" \
-    --etcd-servers "http://127.0.0.1:$etcd_port" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
-    --cert-dir "$W/apiserver" --tls-cert-file "$P/apiserver.crt" --tls-private-key-file "$P/apiserver.key" \
-    --client-ca-file "$P/ca.crt" \
-    --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$W/sa.pub" \
-    --service-account-signing-key-file "$W/sa.key" \
-    --service-cluster-ip-range 10.96.0.0/24 --endpoint-reconciler-type none \
-    --authorization-mode RBAC \
-    --enable-admission-plugins NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,DefaultTolerationSeconds,MutatingAdmissionWebhook,ValidatingAdmissionWebhook \
-    --allow-privileged=true --enable-priority-and-fairness=false --profiling=false --v 1
+  apiserver_flags "$etcd_port" "$api_port" "$W/apiserver" "$P" "$W/sa.pub" "$W/sa.key"
+  start worker-kube-apiserver "$BIN/kube-apiserver" "${APISERVER_FLAGS[@]}"
   local kc="$W/admin.kubeconfig"
   cat >"$kc" <<EOF
 apiVersion: v1

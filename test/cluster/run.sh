@@ -33,6 +33,8 @@ fi
 
 T0=$(date +%s)
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=plane-flags.sh
+. "$HERE/plane-flags.sh"
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD_DIR="$HERE/build/k8s"
 KUBECTL=${KUBECTL:-kubectl}
@@ -295,26 +297,13 @@ check_audit_policy_strict() {
 
 # ---------------------------------------------------------------- control plane
 TS=$(date +%s)
-start etcd "$ETCD" --name kft --data-dir "$ETCD_DATA" \
-  --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
-  --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
-  --initial-cluster "kft=http://127.0.0.1:$ETCD_PEER_PORT" --listen-metrics-urls "" \
-  --quota-backend-bytes $((1024 * 1024 * 1024)) --log-level warn
+etcd_flags kft "$ETCD_DATA" "$ETCD_PORT" "$ETCD_PEER_PORT" $((1024 * 1024 * 1024))
+start etcd "$ETCD" "${ETCD_FLAGS[@]}"
 
-start kube-apiserver "$BIN/kube-apiserver" \
-  --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
-  --cert-dir "$RUN/apiserver" --tls-cert-file "$P/apiserver.crt" --tls-private-key-file "$P/apiserver.key" \
-  --client-ca-file "$P/ca.crt" \
-  --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$P/sa.pub" \
-  --service-account-signing-key-file "$P/sa.key" \
-  --service-cluster-ip-range 10.96.0.0/24 --endpoint-reconciler-type none \
-  --authorization-mode RBAC \
-  --enable-admission-plugins NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,DefaultTolerationSeconds,MutatingAdmissionWebhook,ValidatingAdmissionWebhook \
-  --allow-privileged=true --enable-priority-and-fairness=false --profiling=false \
+apiserver_flags "$ETCD_PORT" "$API_PORT" "$RUN/apiserver" "$P" "$P/sa.pub" "$P/sa.key"
+start kube-apiserver "$BIN/kube-apiserver" "${APISERVER_FLAGS[@]}" \
   --audit-policy-file "$AUDIT_DIR/policy.yaml" --audit-log-path "$AUDIT_LOG" --audit-log-format json \
-  --audit-log-mode blocking --audit-log-maxsize 0 \
-  --v 1
+  --audit-log-mode blocking --audit-log-maxsize 0
 
 wait_for "kube-apiserver /readyz" 90 k get --raw /readyz
 check_audit_policy_strict
