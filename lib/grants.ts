@@ -12,6 +12,7 @@ import type { CatalogueEntry, GrantSpec, ReviewedException, VerbClass } from './
 import { GRANT_ROLES, GRANTABLE_RESOURCES } from './declarations/grants';
 import { hasS3 } from './declarations/credentials';
 import type { TenantSpec } from './declarations/tenant';
+import type { GrantRole } from './declarations/grants';
 import type { CheckContext, ErrorList } from './validation';
 import { at, checkDnsLabel, checkKnownKeys, isPlainObject } from './validation';
 import { DEFAULT_GRANTEE_SERVICE_ACCOUNTS, grantObjectName } from './model/names';
@@ -62,6 +63,17 @@ export function exceptionOf(g: GrantSpec): ReviewedException | undefined {
   if (typeof e === 'string') return { reason: e.trim() };
   return e.expires === undefined ? { reason: e.reason.trim() } : { reason: e.reason.trim(), expires: e.expires };
 }
+
+
+/**
+ * Why a whole-namespace role needs a reviewed exception: each reaches everything the namespace's
+ * ServiceAccounts and Secrets do. `view` because kubeflow-view creates KFP Viewers, whose pod
+ * template names its ServiceAccount (lib/declarations/grants.ts KFP_VIEWER_RUNS_CODE).
+ */
+const WHOLE_NAMESPACE_ROLE_REFUSAL: Readonly<Record<GrantRole, string>> = {
+  edit: 'kubeflow-edit on the whole namespace includes reading secrets and exec into pods; grant the resources and verbs needed instead, or, if a platform reviewer approved it, add reviewedException: "<ticket>: <reason>"',
+  view: 'kubeflow-view on the whole namespace includes creating Kubeflow Pipelines Viewers, whose pod template runs as any ServiceAccount here (default-editor included) with any Secret here mounted: a grant of everything, like role: \'edit\'; grant get and list on the resources needed instead, or, if a platform reviewer approved it, add reviewedException: "<ticket>: <reason>"',
+};
 
 /**
  * Checks `grants`: grantee references, catalogue names, verbs, escalation, secrets, verbs that run
@@ -121,21 +133,8 @@ export function checkGrants(errs: ErrorList, spec: TenantSpec, ctx: CheckContext
     if (hasRole) {
       if (typeof g.role !== 'string' || !Object.prototype.hasOwnProperty.call(GRANT_ROLES, g.role)) {
         errs.add(at.field(p, 'role'), 'Unsupported value', g.role, 'supported values: "view" (kubeflow-view), "edit" (kubeflow-edit)');
-      } else if (g.role === 'edit' && exception === undefined) {
-        errs.add(
-          at.field(p, 'role'),
-          'Forbidden',
-          g.role,
-          'kubeflow-edit on the whole namespace includes reading secrets and exec into pods; grant the resources and verbs needed instead, or, if a platform reviewer approved it, add reviewedException: "<ticket>: <reason>"',
-        );
-      } else if (g.role === 'view' && exception === undefined) {
-        // kubeflow-view creates KFP Viewers, whose pod template names its ServiceAccount (lib/declarations/grants.ts KFP_VIEWER_RUNS_CODE).
-        errs.add(
-          at.field(p, 'role'),
-          'Forbidden',
-          g.role,
-          'kubeflow-view on the whole namespace includes creating Kubeflow Pipelines Viewers, whose pod template runs as any ServiceAccount here (default-editor included) with any Secret here mounted: a grant of everything, like role: \'edit\'; grant get and list on the resources needed instead, or, if a platform reviewer approved it, add reviewedException: "<ticket>: <reason>"',
-        );
+      } else if (exception === undefined) {
+        errs.add(at.field(p, 'role'), 'Forbidden', g.role, WHOLE_NAMESPACE_ROLE_REFUSAL[g.role as GrantRole]);
       }
     }
 
