@@ -181,13 +181,8 @@ EOF
     --controllers clusterrole-aggregation-controller,namespace-controller,serviceaccount-controller,serviceaccount-token-controller,resourcequota-controller,garbage-collector-controller,job-controller \
     --service-account-private-key-file "$W/sa.key" --root-ca-file "$P/ca.crt" --use-service-account-credentials=false \
     --resource-quota-sync-period 10s --namespace-sync-period 1m --profiling=false --v 1
-  start worker-profile-controller env \
-    KUBECONFIG="$kc" \
-    ISTIO_INGRESS_GATEWAY_PRINCIPAL="$KFT_INGRESS_PRINCIPAL" \
-    KFP_UI_PRINCIPAL="$KFT_KFP_UI_PRINCIPAL" \
-    NOTEBOOK_CONTROLLER_PRINCIPAL=cluster.local/ns/kubeflow/sa/notebook-controller-service-account \
-    "$BIN/profile-controller-standin" -userid-header "$KFT_USERID_HEADER" -userid-prefix "$KFT_USERID_PREFIX" \
-    -namespace-labels-path "$KFT_NAMESPACE_LABELS"
+  profile_controller_cmd "$kc" "$KFT_NAMESPACE_LABELS"
+  start worker-profile-controller "${PROFILE_CONTROLLER_CMD[@]}"
   local procs="worker-etcd worker-kube-apiserver worker-kube-controller-manager worker-profile-controller"
   wait_for "worker default ServiceAccount" 60 "$procs" "${k[@]}" get serviceaccount default -n default
   wait_for "worker profile controller start" 30 "$procs" grep -q ' started ' "$RUN/logs/worker-profile-controller.log"

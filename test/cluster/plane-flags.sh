@@ -1,4 +1,4 @@
-# Flags of one control plane's etcd and kube-apiserver, shared by the tier's first plane
+# Flags of one control plane's etcd and kube-apiserver (and the Profile controller stand-in's command), shared by the tier's first plane
 # (run.sh) and the fleet's worker plane (plane-ctl.sh), so both planes run the same configuration.
 # Sourced; each function fills an array.
 
@@ -24,4 +24,16 @@ apiserver_flags() {
     --authorization-mode RBAC
     --enable-admission-plugins NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,DefaultTolerationSeconds,MutatingAdmissionWebhook,ValidatingAdmissionWebhook
     --allow-privileged=true --enable-priority-and-fairness=false --profiling=false --v 1)
+}
+
+# profile_controller_cmd <kubeconfig> <namespace-labels file>  -> PROFILE_CONTROLLER_CMD
+# The Profile controller stand-in with the platform's identity header and principals (KFT_* from platform-env.ts).
+profile_controller_cmd() {
+  PROFILE_CONTROLLER_CMD=(env
+    KUBECONFIG="$1"
+    ISTIO_INGRESS_GATEWAY_PRINCIPAL="$KFT_INGRESS_PRINCIPAL"
+    KFP_UI_PRINCIPAL="$KFT_KFP_UI_PRINCIPAL"
+    NOTEBOOK_CONTROLLER_PRINCIPAL=cluster.local/ns/kubeflow/sa/notebook-controller-service-account
+    "$BIN/profile-controller-standin" -userid-header "$KFT_USERID_HEADER" -userid-prefix "$KFT_USERID_PREFIX"
+    -namespace-labels-path "$2")
 }

@@ -336,13 +336,8 @@ start kube-controller-manager "$BIN/kube-controller-manager" \
 NAMESPACE_LABELS="$RUN/namespace-labels.yaml"
 PLATFORM_ENV=$(cd "$ROOT" && node_modules/.bin/tsx test/cluster/platform-env.ts "$NAMESPACE_LABELS") || die "reading platform.ts (platform-env.ts)"
 eval "$PLATFORM_ENV"
-start profile-controller env \
-  KUBECONFIG="$KUBECONFIG_FILE" \
-  ISTIO_INGRESS_GATEWAY_PRINCIPAL="$KFT_INGRESS_PRINCIPAL" \
-  KFP_UI_PRINCIPAL="$KFT_KFP_UI_PRINCIPAL" \
-  NOTEBOOK_CONTROLLER_PRINCIPAL=cluster.local/ns/kubeflow/sa/notebook-controller-service-account \
-  "$BIN/profile-controller-standin" -userid-header "$KFT_USERID_HEADER" -userid-prefix "$KFT_USERID_PREFIX" \
-  -namespace-labels-path "$NAMESPACE_LABELS"
+profile_controller_cmd "$KUBECONFIG_FILE" "$NAMESPACE_LABELS"
+start profile-controller "${PROFILE_CONTROLLER_CMD[@]}"
 
 wait_for "default ServiceAccount (serviceaccount controller)" 60 k get serviceaccount default -n default
 wait_for "aggregated kubeflow-view rules (clusterrole-aggregation controller)" 60 \
